@@ -1,0 +1,42 @@
+# Every target that needs Python creates .venv first and installs the pinned
+# dependencies (constraints.txt), so a fresh clone needs nothing else.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SIZE   ?= 40000
+SEED   ?= 20261129
+
+.PHONY: install run test lint format sample bench bench-scale serve clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/relief-leads run
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline flows tests sample_data
+	$(BIN)/ruff format --check pipeline flows tests sample_data
+
+format: $(STAMP)
+	$(BIN)/ruff format pipeline flows tests sample_data
+	$(BIN)/ruff check --fix pipeline flows tests sample_data
+
+sample: $(STAMP)
+	$(BIN)/python -m sample_data.generator --size $(SIZE) --seed $(SEED) --out bench_data/county-$(SIZE)
+
+bench: $(STAMP)
+	$(BIN)/relief-leads bench linkage --size $(SIZE)
+	$(BIN)/relief-leads bench febrl4
+
+clean:
+	rm -rf $(VENV) runs bench_data .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,1 @@
+"""Relief Leads: judicial-relief lead finding across government exports."""

@@ -1,0 +1,79 @@
+"""Command line: `relief-leads run` (the main job) and `relief-leads bench …`.
+
+Expected errors (bad input, bad config) print one line and exit non-zero; no traceback.
+Output carries counts and paths only, never an ID number, phone or name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from pipeline.errors import ReliefLeadsError
+
+EXIT_BAD_INPUT = 2
+
+
+def _add_run_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    run = commands.add_parser("run", help="run the pipeline; with no options, on sample_data/")
+    run.add_argument("--poverty", type=Path, help="monitoring export (防返贫监测): .xlsx/.csv or folder")
+    run.add_argument("--petitions", type=Path, help="petition records (信访): .xlsx/.csv or folder")
+    run.add_argument("--cases", type=Path, help="case parties (统一业务应用系统): .xlsx/.csv or folder")
+    run.add_argument("--relief-history", type=Path, help="judicial relief already granted (optional)")
+    run.add_argument("--reviews", type=Path, help="an earlier 线索清单.csv with 审核结论 filled in (optional)")
+    run.add_argument("--out", type=Path, default=Path("runs"), help="output folder (default: runs/)")
+    run.add_argument("--config-dir", type=Path, help="folder of YAML config (default: schemas/)")
+
+
+def _run(args: argparse.Namespace) -> int:
+    from pipeline.config import load_config
+    from pipeline.run import RunInputs, run
+
+    sample = RunInputs.sample()
+    given = (args.poverty, args.petitions, args.cases)
+    if any(given) and not all(given):
+        raise ReliefLeadsError("--poverty, --petitions and --cases go together (or give none to use sample_data/)")
+    inputs = RunInputs(
+        poverty=args.poverty or sample.poverty,
+        petitions=args.petitions or sample.petitions,
+        cases=args.cases or sample.cases,
+        relief_history=args.relief_history if any(given) else (args.relief_history or sample.relief_history),
+        reviews=args.reviews,
+    )
+    result = run(inputs, out=args.out, config=load_config(args.config_dir))
+    counts = result.manifest["counts"]
+    tiers = ", ".join(f"{k} {v}" for k, v in counts["leads_by_tier"].items())
+    print(
+        f"run {result.run_id}: {counts['leads']} leads ({tiers}); "
+        f"{counts['leads_new']} new; {counts['leads_excluded']} excluded; "
+        f"{sum(counts['rows_quarantined'].values())} rows quarantined; "
+        f"{counts['linkage']['persons']} persons from {counts['linkage']['records']} rows"
+    )
+    print(f"written to {result.folder} (and {args.out / 'latest'})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="relief-leads", description="司法救助线索模型 — judicial relief leads")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log each stage to stderr")
+    commands = parser.add_subparsers(dest="command", required=True)
+    _add_run_parser(commands)
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        if args.command == "run":
+            return _run(args)
+    except ReliefLeadsError as exc:
+        print(f"relief-leads: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    parser.error(f"unknown command {args.command}")
+    return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,221 @@
+"""Read export files into canonical text frames, every row with its record reference.
+
+IO edge of the pipeline. Every cell is read as text (IDs and phones never pass
+through a float here); headers are mapped by alias (schemas/sources.yaml), never
+by position; unknown columns are ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+from charset_normalizer import from_bytes
+
+from pipeline.config import Config, SourceSpec, normalise_header
+from pipeline.errors import InputError
+
+REFERENCE_COLUMNS = ("source", "file", "sheet", "row_number", "record_key")
+READABLE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt")
+# Tried in order; GBK before GB18030 so the manifest names the narrower one when both decode.
+_STRICT_ENCODINGS = ("utf-8", "gbk", "gb18030")
+
+
+@dataclass
+class FileReport:
+    """What was read from one file (or one sheet of a workbook)."""
+
+    source: str
+    path: str
+    file: str
+    sheet: str | None
+    sha256: str
+    encoding: str
+    rows_read: int
+    headers_found: list[str] = field(default_factory=list)
+    fields_mapped: dict[str, str] = field(default_factory=dict)
+    rows_accepted: int = 0
+    rows_quarantined: int = 0
+
+
+@dataclass
+class SourceFrame:
+    """One source: its canonical frame and a report per file or sheet."""
+
+    source: str
+    frame: pl.DataFrame
+    files: list[FileReport]
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def list_input_files(path: Path, source: str) -> list[Path]:
+    """A file, or every readable file in a folder (recursively, sorted for determinism)."""
+    if not path.exists():
+        raise InputError(f"{source}: {path}: no such file or folder")
+    if path.is_file():
+        return [path]
+    files = sorted(
+        p for p in path.rglob("*")
+        if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES and not p.name.startswith(("~$", "."))
+    )
+    if not files:
+        raise InputError(f"{source}: {path}: folder holds no .xlsx or .csv file")
+    return files
+
+
+def decode_csv_bytes(data: bytes, where: str) -> tuple[str, str]:
+    """Decode CSV bytes, returning (text, encoding used). Never guesses silently."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    for encoding in _STRICT_ENCODINGS:
+        try:
+            return data.decode(encoding, errors="strict"), encoding
+        except UnicodeDecodeError:
+            continue
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise InputError(f"{where}: cannot decode as UTF-8, GBK, GB18030 or any known encoding")
+    return str(best), best.encoding
+
+
+def _raw_grids(path: Path, source: str) -> list[tuple[str | None, pl.DataFrame, str]]:
+    """Return (sheet, grid of text cells without header, encoding) for each sheet or file."""
+    where = f"{source}: {path.name}"
+    if path.stat().st_size == 0:
+        raise InputError(f"{where}: file is empty (0 bytes)")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        try:
+            reader = fastexcel.read_excel(path)
+            grids = []
+            for sheet in reader.sheet_names:
+                grid = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
+                grids.append((sheet, grid, "xlsx"))
+        except Exception as exc:  # the reader's errors are many types; all mean "unreadable"
+            raise InputError(f"{where}: cannot read workbook ({type(exc).__name__}: {exc})") from exc
+        return grids
+    text, encoding = decode_csv_bytes(path.read_bytes(), where)
+    try:
+        grid = pl.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            has_header=False,
+            infer_schema=False,
+            truncate_ragged_lines=True,
+            missing_utf8_is_empty_string=False,
+        )
+    except Exception as exc:
+        raise InputError(f"{where}: cannot parse as CSV ({type(exc).__name__}: {exc})") from exc
+    return [(None, grid, encoding)]
+
+
+def _find_header_row(grid: pl.DataFrame, index: dict[str, str], scan: int) -> tuple[int, dict[int, str]]:
+    """Pick the row among the first `scan` that maps the most distinct fields."""
+    best_row, best_map = -1, {}
+    for row_idx, row in enumerate(grid.head(scan).iter_rows()):
+        mapping: dict[int, str] = {}
+        for col_idx, cell in enumerate(row):
+            if cell is None:
+                continue
+            field_name = index.get(normalise_header(cell))
+            if field_name is not None:
+                mapping[col_idx] = field_name
+        if len(set(mapping.values())) > len(set(best_map.values())):
+            best_row, best_map = row_idx, mapping
+    return best_row, best_map
+
+
+def _canonical_frame(
+    grid: pl.DataFrame, header_row: int, mapping: dict[int, str], spec: SourceSpec
+) -> pl.DataFrame:
+    """Cut the data rows below the header and coalesce aliases in their priority order."""
+    data = grid.slice(header_row + 1)
+    columns = data.columns
+    exprs = []
+    for field_name, aliases in spec.fields.items():
+        priority = {normalise_header(a): i for i, a in enumerate((field_name, *aliases))}
+        cols = sorted(
+            (c for c, f in mapping.items() if f == field_name),
+            key=lambda c: priority.get(normalise_header(str(grid.row(header_row)[c])), len(priority)),
+        )
+        values = [
+            pl.col(columns[c]).str.strip_chars().replace("", None) for c in cols
+        ]
+        expr = pl.coalesce(values) if values else pl.lit(None, dtype=pl.Utf8)
+        exprs.append(expr.cast(pl.Utf8).alias(field_name))
+    return data.select(exprs)
+
+
+def read_source(source: str, path: Path, config: Config) -> SourceFrame:
+    """Read a file or folder of one source into its canonical frame."""
+    spec = config.source(source)
+    index = spec.header_index()
+    frames: list[pl.DataFrame] = []
+    reports: list[FileReport] = []
+    root = path if path.is_dir() else path.parent
+    for file_path in list_input_files(path, source):
+        file_name = str(file_path.relative_to(root)) if path.is_dir() else file_path.name
+        digest = sha256_of(file_path)
+        grids = _raw_grids(file_path, source)
+        mapped_any = False
+        headers_seen: list[str] = []
+        for sheet, grid, encoding in grids:
+            header_row, mapping = _find_header_row(grid, index, config.pipeline.header_scan_rows)
+            headers = [str(c) for c in grid.row(header_row)] if header_row >= 0 else []
+            if header_row < 0 and grid.height:
+                headers_seen.extend(str(c) for c in grid.row(0) if c is not None)
+            missing = [f for f in spec.required if f not in set(mapping.values())]
+            if header_row < 0 or missing:
+                if len(grids) > 1 and header_row < 0:
+                    continue  # another sheet of the workbook: skip it, it is not this source
+                found = headers or headers_seen
+                what = f"required field(s) {missing} not found" if missing else "no header row maps"
+                aliases = "; ".join(f"{m}: {'/'.join(spec.fields[m])}" for m in missing)
+                raise InputError(
+                    f"{source}: {file_path.name}{f' [{sheet}]' if sheet else ''}: {what}"
+                    f"{f' (expected one of {aliases})' if aliases else ''}; "
+                    f"headers found: {', '.join(h for h in found if h and h != 'None') or '(none)'}"
+                )
+            mapped_any = True
+            frame = _canonical_frame(grid, header_row, mapping, spec)
+            sheet_name = sheet if len(grids) > 1 else None
+            key_prefix = f"{source}:{file_name}" + (f":{sheet_name}" if sheet_name else "")
+            frame = frame.with_row_index("row_number", offset=1).with_columns(
+                pl.col("row_number").cast(pl.Int64),
+                pl.lit(source).alias("source"),
+                pl.lit(file_name).alias("file"),
+                pl.lit(sheet_name, dtype=pl.Utf8).alias("sheet"),
+            ).with_columns(
+                (pl.lit(key_prefix + ":") + pl.col("row_number").cast(pl.Utf8)).alias("record_key")
+            )
+            frames.append(frame.select(*REFERENCE_COLUMNS, *spec.fields))
+            reports.append(
+                FileReport(
+                    source=source,
+                    path=str(file_path),
+                    file=file_name,
+                    sheet=sheet_name,
+                    sha256=digest,
+                    encoding=encoding,
+                    rows_read=frame.height,
+                    headers_found=[h for h in headers if h and h != "None"],
+                    fields_mapped={headers[c]: f for c, f in sorted(mapping.items())},
+                )
+            )
+        if not mapped_any:
+            raise InputError(
+                f"{source}: {file_path.name}: no sheet has a header row that maps; "
+                f"headers found: {', '.join(headers_seen) or '(none)'}"
+            )
+    frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame()
+    return SourceFrame(source=source, frame=frame, files=reports)

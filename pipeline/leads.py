@@ -1,0 +1,194 @@
+"""One lead per (victim person, case), with every linked row that bears on the legal test.
+
+Reads the prepared source frames after linking (each row has `person_id`) and the
+facts read from free text. Produces the lead evidence frame that score.py scores:
+harm and compensation from the case rows, the household's monitoring status,
+petitions by the victim or the household, relief already granted, and the
+household members who could apply.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipeline.config import ScoringSettings
+from pipeline.normalise.dates import parse_date
+
+_INJURY_RANK = {"死亡": 4, "重伤": 3, "轻伤": 2, "轻微伤": 1}
+_COMPENSATION_RANK = {"full": 4, "partial": 3, "unable": 2, "none": 1}
+_CASE_NO = r"[\[〔【(（]\d{4}[\]〕】)）]"
+
+
+def _role_class(roles: dict[str, tuple[str, ...]]) -> pl.Expr:
+    expr: pl.Expr = pl.lit(None, dtype=pl.Utf8)
+    for cls, words in roles.items():
+        expr = pl.when(pl.col("role").str.strip_chars().is_in(words)).then(pl.lit(cls)).otherwise(expr)
+    return expr.alias("role_class")
+
+
+def household_status(poverty: pl.DataFrame) -> pl.DataFrame:
+    """One row per household of the monitoring export: category, risk, income, members."""
+    income = pl.col("income_per_capita").str.replace_all(r"[,，\s元]", "").cast(pl.Float64, strict=False)
+    return (
+        poverty.drop_nulls("household_id")
+        .with_columns(income.alias("_income"), parse_date("risk_identified").alias("_risk_date"))
+        .group_by("household_id")
+        .agg(
+            pl.col("monitor_type").drop_nulls().first().alias("monitor_type"),
+            pl.col("household_type").drop_nulls().first().alias("household_type"),
+            pl.col("risk_type").drop_nulls().first().alias("risk_type"),
+            pl.col("risk_cleared").drop_nulls().first().alias("risk_cleared"),
+            pl.col("_risk_date").drop_nulls().min().alias("risk_identified"),
+            pl.col("_income").drop_nulls().min().alias("income_per_capita"),
+            pl.col("health").drop_nulls().str.contains("残疾|大病").any().alias("any_disabled_or_ill"),
+            pl.col("labour").drop_nulls().str.contains("丧失|无劳动").any().alias("any_no_labour"),
+            pl.col("record_key").alias("household_rows"),
+            pl.struct("person_id", "name_norm", "relation", "birth").alias("members"),
+            pl.col("id_region").drop_nulls().first().alias("region"),
+        )
+    )
+
+
+def person_households(poverty: pl.DataFrame) -> pl.DataFrame:
+    """person_id -> household_id (a person in two households keeps the first by row order)."""
+    return (
+        poverty.drop_nulls("household_id")
+        .select("person_id", "household_id", "relation", "health", "record_key")
+        .unique("person_id", keep="first", maintain_order=True)
+    )
+
+
+def person_attributes(prepared: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """Birth date, sex and best name per person from all of that person's rows (trusted IDs first)."""
+    parts = [
+        frame.select("person_id", "name_norm", "birth", "sex_norm", "id_trusted", "id_norm")
+        for frame in prepared.values()
+        if frame is not None and "person_id" in frame.columns
+    ]
+    rows = pl.concat(parts)
+    return rows.sort("id_trusted", descending=True, nulls_last=True).group_by("person_id").agg(
+        pl.col("name_norm").drop_nulls().first().alias("person_name"),
+        pl.col("birth").drop_nulls().first().alias("person_birth"),
+        pl.col("sex_norm").drop_nulls().first().alias("person_sex"),
+        pl.col("id_norm").drop_nulls().first().alias("person_id_number"),
+    )
+
+
+def build_leads(prepared: dict[str, pl.DataFrame], scoring: ScoringSettings) -> pl.DataFrame:
+    """Return one row per (victim person_id, case_id) with the evidence to score it."""
+    cases = prepared["cases"].with_columns(_role_class(scoring.roles))
+    victims = cases.filter(pl.col("role_class") == "victim")
+    injury_rank = pl.col("fact_injury").replace_strict(_INJURY_RANK, default=0, return_dtype=pl.Int8)
+    comp_rank = pl.col("fact_compensation").replace_strict(_COMPENSATION_RANK, default=0, return_dtype=pl.Int8)
+    leads = (
+        victims.with_columns(injury_rank.alias("_inj"), comp_rank.alias("_comp"), parse_date("accepted").alias("_accepted"))
+        .sort("_inj", descending=True)
+        .group_by("person_id", "case_id", maintain_order=True)
+        .agg(
+            pl.col("record_key").alias("case_rows"),
+            pl.col("case_name").drop_nulls().first(),
+            pl.col("charge").drop_nulls().first(),
+            pl.col("_accepted").drop_nulls().min().alias("case_accepted"),
+            pl.col("fact_injury").drop_nulls().first().alias("injury"),
+            pl.col("fact_death").any().alias("death"),
+            pl.col("fact_loss").max().alias("loss"),
+            pl.col("fact_compensation").sort_by("_comp", descending=True).drop_nulls().first().alias("compensation"),
+            pl.col("fact_forgiveness").drop_nulls().first().alias("forgiveness"),
+            pl.col("fact_settlement_paid").drop_nulls().any().alias("settlement_paid"),
+            (pl.col("fact_hit_and_run") | pl.col("fact_offender_unknown")).any().alias("offender_unknown"),
+            pl.col("fact_victim_fault").any().alias("victim_fault"),
+            pl.col("fact_evidence").drop_nulls().unique().str.join("；").alias("case_evidence"),
+        )
+    )
+    accused = cases.filter(pl.col("role_class") == "accused").select("person_id", "case_id").unique()
+    leads = leads.join(
+        accused.with_columns(pl.lit(True).alias("accused_in_case")), on=["person_id", "case_id"], how="left"
+    ).with_columns(pl.col("accused_in_case").fill_null(False))
+
+    claimants = (
+        cases.filter(pl.col("role_class") == "relative_claimant")
+        .group_by("case_id")
+        .agg(pl.struct("person_id", "name_norm", "record_key").alias("claimants"))
+    )
+    leads = leads.join(claimants, on="case_id", how="left")
+
+    poverty = prepared.get("poverty")
+    if poverty is not None and poverty.height:
+        leads = leads.join(person_households(poverty).drop("record_key"), on="person_id", how="left")
+        leads = leads.join(household_status(poverty), on="household_id", how="left")
+    leads = leads.join(person_attributes(prepared), on="person_id", how="left")
+    leads = _attach_petitions(leads, prepared.get("petitions"), poverty)
+    leads = _attach_relief(leads, prepared.get("relief_history"), poverty)
+    return leads
+
+
+def _attach_petitions(leads: pl.DataFrame, petitions: pl.DataFrame | None, poverty: pl.DataFrame | None) -> pl.DataFrame:
+    """Petitions by the victim, a household member or a claimant in the case, about this case or none named."""
+    empty = leads.with_columns(
+        pl.lit([], dtype=pl.List(pl.Utf8)).alias("petition_rows"),
+        *(pl.lit(False).alias(c) for c in ("pet_hardship", "pet_medical", "pet_non_payment", "pet_relief_request")),
+        pl.lit(None, dtype=pl.Utf8).alias("petition_evidence"),
+    )
+    if petitions is None or petitions.is_empty():
+        return empty
+    pets = petitions.select(
+        pl.col("person_id").alias("petitioner"), "record_key", "case_ref",
+        "fact_hardship", "fact_medical_costs", "fact_non_payment", "fact_relief_request", "fact_evidence",
+    )
+    households = person_households(poverty).select("person_id", "household_id") if poverty is not None else None
+    links = [leads.select("person_id", "case_id", pl.col("person_id").alias("petitioner"))]
+    if households is not None and "household_id" in leads.columns:
+        links.append(
+            leads.drop_nulls("household_id").select("person_id", "case_id", "household_id")
+            .join(households.rename({"person_id": "petitioner"}), on="household_id")
+            .select("person_id", "case_id", "petitioner")
+        )
+    links.append(
+        leads.select("person_id", "case_id", "claimants").explode("claimants").drop_nulls("claimants")
+        .select("person_id", "case_id", pl.col("claimants").struct.field("person_id").alias("petitioner"))
+    )
+    matched = (
+        pl.concat(links).unique()
+        .join(pets, on="petitioner")
+        .join(leads.select("person_id", "case_id", "case_name"), on=["person_id", "case_id"])
+    )
+    ref = pl.col("case_ref")
+    names_other_case = ref.is_not_null() & ref.str.contains(_CASE_NO) & (ref != pl.col("case_id"))
+    matched = matched.filter(~names_other_case)
+    agg = matched.group_by("person_id", "case_id").agg(
+        pl.col("record_key").unique().sort().alias("petition_rows"),
+        pl.col("fact_hardship").any().alias("pet_hardship"),
+        pl.col("fact_medical_costs").any().alias("pet_medical"),
+        pl.col("fact_non_payment").any().alias("pet_non_payment"),
+        pl.col("fact_relief_request").any().alias("pet_relief_request"),
+        pl.col("fact_evidence").drop_nulls().unique().str.join("；").alias("petition_evidence"),
+    )
+    out = leads.join(agg, on=["person_id", "case_id"], how="left")
+    return out.with_columns(
+        pl.col("petition_rows").fill_null(pl.lit([], dtype=pl.List(pl.Utf8))),
+        *(pl.col(c).fill_null(False) for c in ("pet_hardship", "pet_medical", "pet_non_payment", "pet_relief_request")),
+    )
+
+
+def _attach_relief(leads: pl.DataFrame, relief: pl.DataFrame | None, poverty: pl.DataFrame | None) -> pl.DataFrame:
+    """Relief already granted for this case to the victim or a household member or claimant."""
+    if relief is None or relief.is_empty():
+        return leads.with_columns(pl.lit([], dtype=pl.List(pl.Utf8)).alias("relief_rows"))
+    granted = relief.select(pl.col("person_id").alias("recipient"), pl.col("case_ref").str.strip_chars().alias("case_id"), "record_key")
+    recipients = [leads.select("person_id", "case_id", pl.col("person_id").alias("recipient"))]
+    if poverty is not None and "household_id" in leads.columns:
+        households = person_households(poverty).select("person_id", "household_id")
+        recipients.append(
+            leads.drop_nulls("household_id").select("person_id", "case_id", "household_id")
+            .join(households.rename({"person_id": "recipient"}), on="household_id")
+            .select("person_id", "case_id", "recipient")
+        )
+    recipients.append(
+        leads.select("person_id", "case_id", "claimants").explode("claimants").drop_nulls("claimants")
+        .select("person_id", "case_id", pl.col("claimants").struct.field("person_id").alias("recipient"))
+    )
+    matched = pl.concat(recipients).unique().join(granted, on=["recipient", "case_id"])
+    agg = matched.group_by("person_id", "case_id").agg(pl.col("record_key").unique().sort().alias("relief_rows"))
+    return leads.join(agg, on=["person_id", "case_id"], how="left").with_columns(
+        pl.col("relief_rows").fill_null(pl.lit([], dtype=pl.List(pl.Utf8)))
+    )

@@ -1,0 +1,1 @@
+"""Person linkage: records -> candidate pairs -> comparison levels -> match weights -> clusters."""

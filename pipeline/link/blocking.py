@@ -1,0 +1,52 @@
+"""Candidate pairs: the union of blocking rules, each an equality on one or more columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from pipeline.config import BlockingSettings
+
+PAIR_SCHEMA = {"idx_l": pl.UInt32, "idx_r": pl.UInt32}
+
+
+@dataclass(frozen=True)
+class BlockingReport:
+    """Per rule: candidate pairs produced and blocks skipped for being too large."""
+
+    pairs_by_rule: dict[str, int]
+    oversized_blocks: dict[str, int]
+    candidate_pairs: int
+
+
+def _pairs_for_rule(records: pl.DataFrame, columns: tuple[str, ...], max_block: int) -> tuple[pl.DataFrame, int]:
+    keyed = records.select("idx", *columns).drop_nulls(list(columns))
+    keyed = keyed.with_columns(pl.len().over(list(columns)).alias("_block_size"))
+    oversized = keyed.filter(pl.col("_block_size") > max_block).select(columns).n_unique()
+    keyed = keyed.filter((pl.col("_block_size") > 1) & (pl.col("_block_size") <= max_block))
+    keyed = keyed.drop("_block_size")
+    pairs = (
+        keyed.join(keyed, on=list(columns), suffix="_r")
+        .rename({"idx": "idx_l"})
+        .filter(pl.col("idx_l") < pl.col("idx_r"))
+        .select("idx_l", "idx_r")
+    )
+    return pairs, oversized
+
+
+def block_pairs(records: pl.DataFrame, settings: BlockingSettings) -> tuple[pl.DataFrame, BlockingReport]:
+    """Return distinct candidate pairs (idx_l < idx_r) and a report of what each rule made."""
+    by_rule: dict[str, int] = {}
+    oversized: dict[str, int] = {}
+    found = []
+    for name, columns in settings.rules.items():
+        pairs, skipped = _pairs_for_rule(records, columns, settings.max_block_size)
+        by_rule[name] = pairs.height
+        oversized[name] = skipped
+        found.append(pairs)
+    if found:
+        pairs = pl.concat(found).unique().sort("idx_l", "idx_r")
+    else:
+        pairs = pl.DataFrame(schema=PAIR_SCHEMA)
+    return pairs.cast(PAIR_SCHEMA), BlockingReport(by_rule, oversized, pairs.height)

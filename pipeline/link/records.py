@@ -1,0 +1,67 @@
+"""The linkage table: one row per accepted input row, with the columns comparisons read."""
+
+from __future__ import annotations
+
+import polars as pl
+
+LINKED_SOURCES = ("poverty", "petitions", "cases", "relief_history")
+
+RECORD_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
+    "idx": pl.UInt32,
+    "record_key": pl.Utf8,
+    "source": pl.Utf8,
+    "name_norm": pl.Utf8,
+    "name_pinyin": pl.Utf8,
+    "surname_pinyin": pl.Utf8,
+    "id_norm": pl.Utf8,
+    "id_status": pl.Utf8,
+    "id_trusted": pl.Boolean,
+    "id_head": pl.Utf8,
+    "id_tail": pl.Utf8,
+    "birth": pl.Date,
+    "sex_norm": pl.Utf8,
+    "phone_norm": pl.Utf8,
+    "county": pl.Utf8,
+    "town": pl.Utf8,
+    "village": pl.Utf8,
+    "household_id": pl.Utf8,
+    "person_no": pl.Utf8,
+}
+
+
+def linkage_records(prepared: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """Stack the prepared sources into the linkage table (schema RECORD_SCHEMA)."""
+    parts = []
+    for source in LINKED_SOURCES:
+        frame = prepared.get(source)
+        if frame is None or frame.is_empty():
+            continue
+        for column in ("household_id", "person_no", "county", "town", "village"):
+            if column not in frame.columns:
+                frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(column))
+        id_digits_intact = pl.col("id_status").is_in(("valid", "legacy15", "bad_check"))
+        parts.append(
+            frame.select(
+                "record_key",
+                "source",
+                "name_norm",
+                "name_pinyin",
+                pl.col("name_pinyin").str.split(" ").list.first().alias("surname_pinyin"),
+                "id_norm",
+                "id_status",
+                "id_trusted",
+                pl.col("id_norm").str.slice(0, 9).alias("id_head"),
+                pl.when(id_digits_intact).then(pl.col("id_norm").str.slice(9)).alias("id_tail"),
+                "birth",
+                "sex_norm",
+                "phone_norm",
+                "county",
+                "town",
+                "village",
+                "household_id",
+                "person_no",
+            )
+        )
+    records = pl.concat(parts, how="vertical") if parts else pl.DataFrame(schema=RECORD_SCHEMA)
+    records = records.with_row_index("idx")
+    return records.select(pl.col(c).cast(t) for c, t in RECORD_SCHEMA.items())

@@ -1,0 +1,117 @@
+"""Write the run folder: every file into a hidden temporary folder, then one rename.
+
+IO edge of the pipeline. A failed run leaves no folder that looks complete, and
+`latest` moves only after the new folder is in place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from pipeline.validate import mask_id
+
+CANDIDATE_COLUMNS = (
+    "rank", "candidate_id", "score", "tier", "person_id", "case_id", "reasons",
+    "is_new", "status", "harm", "compensation", "monitor_type", "sources", "cross_source",
+    "has_hardship_evidence", "is_minor", "age_at_case", "evidence", "applicants",
+    "indicative_range", "score_breakdown", "evidence_hash",
+)
+# Reviewer file: Chinese headers, in the order a reviewer reads a row.
+REVIEWER_COLUMNS = {
+    "rank": "排名",
+    "candidate_id": "线索编号",
+    "tier": "线索等级",
+    "score": "评分",
+    "is_new_text": "是否新增",
+    "victim_display": "被害人",
+    "id_masked": "证件号码（脱敏）",
+    "sex_text": "性别",
+    "age_at_case": "案发时年龄",
+    "case_id": "案件编号",
+    "case_name": "案件名称",
+    "charge": "案由",
+    "reasons": "推荐理由",
+    "applicants": "建议申请人",
+    "indicative_range": "参考救助区间",
+    "sources_text": "线索来源",
+    "evidence": "证据（来源行）",
+    "decision": "审核结论",
+    "note": "审核备注",
+    "evidence_hash": "证据指纹",
+}
+_SOURCE_NAMES = {"cases": "案件当事人", "poverty": "防返贫监测", "petitions": "信访"}
+
+
+def mask_name(column: str) -> pl.Expr:
+    """Keep the surname, hide the given name: 张小明 -> 张**."""
+    text = pl.col(column)
+    return text.str.slice(0, 1) + pl.lit("*").repeat_by(text.str.len_chars() - 1).list.join("")
+
+
+def reviewer_frame(candidates: pl.DataFrame) -> pl.DataFrame:
+    """The reviewer's list: masked IDs, minors' names masked, empty decision and note."""
+    if candidates.is_empty():
+        return pl.DataFrame(schema=dict.fromkeys(REVIEWER_COLUMNS.values(), pl.Utf8))
+    frame = candidates.with_columns(
+        mask_id("id_number").alias("id_masked"),
+        pl.when(pl.col("is_minor")).then(mask_name("victim_name")).otherwise(pl.col("victim_name")).alias("victim_display"),
+        pl.col("sex").replace_strict({"M": "男", "F": "女"}, default=None).alias("sex_text"),
+        pl.col("is_new").replace_strict({True: "是", False: "否"}, default="是", return_dtype=pl.Utf8).alias("is_new_text"),
+        pl.col("sources").str.split("+").list.eval(pl.element().replace(_SOURCE_NAMES)).list.join("+").alias("sources_text"),
+    )
+    for column in ("decision", "note"):
+        if column not in frame.columns:
+            frame = frame.with_columns(pl.lit("", dtype=pl.Utf8).alias(column))
+    return frame.select(pl.col(c).alias(h) for c, h in REVIEWER_COLUMNS.items())
+
+
+def write_csv(frame: pl.DataFrame, path: Path, *, bom: bool = False) -> None:
+    """CSV in UTF-8 (with a BOM for files people open in Excel)."""
+    frame.write_csv(path, include_bom=bom)
+
+
+class RunFolder:
+    """A run folder being written: files go to `<out>/.<run_id>.partial/` until commit()."""
+
+    def __init__(self, out: Path, run_id: str) -> None:
+        self.out = out
+        self.run_id = run_id
+        self.final = out / run_id
+        self.path = out / f".{run_id}.partial"
+        out.mkdir(parents=True, exist_ok=True)
+        self.path.mkdir()
+
+    def write_frame(self, name: str, frame: pl.DataFrame, *, bom: bool = False) -> Path:
+        target = self.path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_csv(frame, target, bom=bom)
+        return target
+
+    def write_text(self, name: str, text: str) -> Path:
+        target = self.path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        return target
+
+    def write_json(self, name: str, data: dict[str, Any]) -> Path:
+        return self.write_text(name, json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+    def commit(self) -> Path:
+        """Move the folder into place, then point `latest` at it (atomic replace of a symlink)."""
+        os.replace(self.path, self.final)
+        link = self.out / "latest"
+        tmp = self.out / f".latest.{self.run_id}"
+        if tmp.is_symlink() or tmp.exists():
+            tmp.unlink()
+        tmp.symlink_to(self.run_id, target_is_directory=True)
+        os.replace(tmp, link)
+        return self.final
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)

@@ -1,0 +1,47 @@
+"""Add the standard normalised columns to each accepted source frame.
+
+Composes the pure normalisers of pipeline/normalise/; the result is what linking,
+lead building and scoring read (column names in docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipeline.normalise.dates import parse_date
+from pipeline.normalise.ids import with_id_columns
+from pipeline.normalise.names import with_name_columns
+from pipeline.normalise.phones import with_phone_columns
+from pipeline.normalise.places import clean_place, with_place_columns
+
+TRUSTED_ID_STATUSES = ("valid", "legacy15")
+_SEX_WORDS = {"男": "M", "女": "F", "M": "M", "F": "F", "1": "M", "2": "F"}
+
+
+def _ensure(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
+    missing = [c for c in columns if c not in frame.columns]
+    return frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in missing)
+
+
+def prepare_source(source: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """Normalise IDs, names, phones, places, birth date and sex of one source."""
+    df = _ensure(frame, "id_number", "name", "phone", "birth_date", "sex", "address")
+    df = with_id_columns(df, "id_number")
+    df = with_name_columns(df, "name")
+    df = with_phone_columns(df, "phone")
+    if source == "poverty":
+        df = df.with_columns(clean_place(c).alias(c) for c in ("county", "town", "village"))
+    else:
+        df = with_place_columns(df, "address")
+    trusted = pl.col("id_status").is_in(TRUSTED_ID_STATUSES)
+    stated_birth = parse_date("birth_date")
+    stated_sex = pl.col("sex").str.strip_chars().replace_strict(_SEX_WORDS, default=None)
+    return df.with_columns(
+        id_trusted=trusted,
+        birth=pl.when(trusted).then(pl.col("id_birth")).otherwise(
+            pl.coalesce(stated_birth, pl.col("id_birth"))
+        ),
+        sex_norm=pl.when(trusted).then(pl.col("id_sex")).otherwise(
+            pl.coalesce(stated_sex, pl.col("id_sex"))
+        ),
+    )
