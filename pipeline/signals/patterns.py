@@ -1,0 +1,364 @@
+"""Text patterns (schemas/text_patterns.yaml), compiled once, and the matcher that applies them.
+
+A fact (injury, compensation, hardship ...) is a `FactRule`: regexes per value plus
+masks. `FactRule.find` searches all of them and resolves overlapping hits
+leftmost-longest, so a negated phrase that starts before the positive phrase inside it
+(未获赔偿 vs 赔偿, 未全额赔偿 vs 全额赔偿) wins; masks then drop out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+import yaml
+
+from pipeline.errors import ConfigError
+
+TEXT_PATTERNS_PATH = Path(__file__).resolve().parents[2] / "schemas" / "text_patterns.yaml"
+# The values each fact may produce: the output contract of pipeline/signals, so the
+# YAML may reword patterns freely but cannot invent a value downstream code never sees.
+FACT_VALUES: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "injury": frozenset({"死亡", "重伤", "轻伤", "轻微伤"}),
+        "loss_amount": frozenset({"amount"}),
+        "compensation": frozenset({"full", "partial", "none", "unable"}),
+        "forgiveness": frozenset({"forgiven", "not_forgiven"}),
+        "settlement": frozenset({"paid", "unpaid"}),
+    }
+)
+FLAG_VALUE = "yes"
+_FRAGMENT = re.compile(r"<<([A-Z_]+)>>")
+_CLAUSE_BREAK = re.compile(r"[,;。!?]")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def fold_text(text: str) -> str:
+    """Fold text to the form patterns are written for: NFKC, no whitespace."""
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One surviving match of a fact's pattern in folded text."""
+
+    value: str
+    start: int
+    end: int
+    snippet: str
+    detail: str | None
+    amount: float | None
+
+
+@dataclass(frozen=True)
+class FactRule:
+    """Patterns of one fact: regexes per value, masks, and the precedence among values."""
+
+    name: str
+    label: str
+    values: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
+    masks: tuple[re.Pattern[str], ...]
+    precedence: tuple[str, ...]
+    units: Mapping[str, float]
+    pad: int
+
+    def find(self, text: str) -> tuple[Hit, ...]:
+        """Hits in folded `text` that survive leftmost-longest resolution, masks removed."""
+        # (start, end, rank, value, match); a mask ranks first among equal spans, so a
+        # denial beats its identical twin.
+        found: list[tuple[int, int, int, str | None, re.Match[str]]] = [
+            (m.start(), m.end(), 0, None, m) for p in self.masks for m in p.finditer(text)
+        ]
+        for value, patterns in self.values:
+            found.extend(
+                (m.start(), m.end(), 1, value, m) for p in patterns for m in p.finditer(text)
+            )
+        found.sort(key=lambda h: (h[0], h[0] - h[1], h[2]))
+        hits: list[Hit] = []
+        taken_until = -1
+        for start, end, _, hit_value, match in found:
+            if start < taken_until or end == start:
+                continue
+            taken_until = end
+            if hit_value is not None:
+                hits.append(self._hit(text, hit_value, match))
+        return tuple(hits)
+
+    def choose(self, hits: tuple[Hit, ...]) -> Hit | None:
+        """The first hit of the value that ranks highest in precedence."""
+        for value in self.precedence:
+            for hit in hits:
+                if hit.value == value:
+                    return hit
+        return None
+
+    def evidence(self, hit: Hit, tag: str) -> str:
+        """Reviewer-readable evidence line, e.g. `赔偿情况(摘要): 被告人至今未赔偿`."""
+        return f"{self.label}({tag}): {hit.snippet}"
+
+    def evidence_of_choice(self, chosen: Hit, hits: tuple[Hit, ...], tag: str) -> list[str]:
+        """The chosen hit, then one hit per other value found, so conflicts stay visible."""
+        lines = [self.evidence(chosen, tag)]
+        seen = {chosen.value}
+        for hit in hits:
+            if hit.value not in seen:
+                seen.add(hit.value)
+                lines.append(self.evidence(hit, tag))
+        return lines
+
+    def _hit(self, text: str, value: str, match: re.Match[str]) -> Hit:
+        groups = match.groupdict()
+        return Hit(
+            value=value,
+            start=match.start(),
+            end=match.end(),
+            snippet=_snippet(text, match.start(), match.end(), self.pad),
+            detail=groups.get("detail"),
+            amount=amount_of(match, self.units),
+        )
+
+
+def amount_of(match: re.Match[str], units: Mapping[str, float]) -> float | None:
+    """Yuan amount of a match with `num` (and optional `unit`) groups, else None."""
+    groups = match.groupdict()
+    if not groups.get("num"):
+        return None
+    return float(groups["num"].replace(",", "")) * units.get(groups.get("unit") or "", 1.0)
+
+
+def _snippet(text: str, start: int, end: int, pad: int) -> str:
+    """The clause around a hit (who did what), at most `pad` characters either side."""
+    left = max(0, start - pad)
+    breaks = list(_CLAUSE_BREAK.finditer(text, left, start))
+    if breaks:
+        left = breaks[-1].end()
+    right_break = _CLAUSE_BREAK.search(text, end, end + pad)
+    right = right_break.start() if right_break else min(len(text), end + pad)
+    return text[left:right]
+
+
+@dataclass(frozen=True)
+class CaseTextRules:
+    injury: FactRule
+    loss_amount: FactRule
+    compensation: FactRule
+    forgiveness: FactRule
+    settlement: FactRule
+    hit_and_run: FactRule
+    offender_unknown: FactRule
+    offender_dead: FactRule
+    victim_fault: FactRule
+
+
+@dataclass(frozen=True)
+class PetitionTextRules:
+    hardship: FactRule
+    medical_costs: FactRule
+    non_payment: FactRule
+    relief_request: FactRule
+
+
+@dataclass(frozen=True)
+class CaseStructuredVocabulary:
+    """Folded structured-cell value -> fact value, per column; plus the loss-cell pattern."""
+
+    injury: Mapping[str, str]
+    compensation: Mapping[str, str]
+    forgiveness: Mapping[str, str]
+    loss_amount: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class TextPatterns:
+    case: CaseTextRules
+    case_structured: CaseStructuredVocabulary
+    petition: PetitionTextRules
+    relief_categories: tuple[str, ...]
+    units: Mapping[str, float]
+    evidence_tags: Mapping[str, str]
+    digest: str
+
+
+@lru_cache(maxsize=4)
+def load_text_patterns(path: Path = TEXT_PATTERNS_PATH) -> TextPatterns:
+    """Load and compile the text patterns; raise ConfigError listing every problem."""
+    try:
+        raw_bytes = path.read_bytes()
+        raw = yaml.safe_load(raw_bytes.decode("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read text patterns ({exc})") from exc
+    loader = _Loader(path, raw if isinstance(raw, dict) else {})
+    if not isinstance(raw, dict):
+        loader.problems.append("expected a mapping at the top level")
+    patterns = loader.build(hashlib.sha256(raw_bytes).hexdigest()[:16])
+    if loader.problems or patterns is None:
+        raise ConfigError(f"invalid text patterns in {path}:\n  " + "\n  ".join(loader.problems))
+    return patterns
+
+
+_Rules = TypeVar("_Rules", CaseTextRules, PetitionTextRules)
+
+
+class _Loader:
+    """Collects every problem instead of stopping at the first."""
+
+    def __init__(self, path: Path, raw: dict[str, Any]) -> None:
+        self.path = path
+        self.raw = raw
+        self.problems: list[str] = []
+        fragments = self._mapping("fragments", raw.get("fragments"))
+        self.fragments = {str(k): str(v) for k, v in fragments.items()}
+        units = self._mapping("amount_units", raw.get("amount_units"))
+        self.units = MappingProxyType(
+            {str(k): self._number(f"amount_units.{k}", v, 1.0) for k, v in units.items()}
+        )
+        self.pad = int(self._number("snippet_pad", raw.get("snippet_pad", 12), 12))
+
+    def _list(self, raw: Any) -> list[Any]:
+        # a lone string or scalar becomes one pattern; _compile reports a non-string
+        return list(raw) if isinstance(raw, list | tuple) else [] if raw is None else [raw]
+
+    def _mapping(self, where: str, raw: Any) -> dict[str, Any]:
+        if raw is None:
+            return {}
+        if not isinstance(raw, dict):
+            self.problems.append(f"{where}: expected a mapping, got {type(raw).__name__}")
+            return {}
+        return raw
+
+    def _number(self, where: str, raw: Any, default: float) -> float:
+        if isinstance(raw, int | float) and not isinstance(raw, bool) and raw >= 0:
+            return float(raw)
+        self.problems.append(f"{where}: expected a non-negative number, got {raw!r}")
+        return default
+
+    def build(self, digest: str) -> TextPatterns | None:
+        case = self._rules(CaseTextRules, "case_summary")
+        petition = self._rules(PetitionTextRules, "petition_text")
+        structured = self._structured(case)
+        tags = self._mapping("evidence_tags", self.raw.get("evidence_tags"))
+        for tag in ("structured", "text"):
+            if tag not in tags:
+                self.problems.append(f"evidence_tags: missing '{tag}'")
+        petition_structured = self._mapping(
+            "petition_structured", self.raw.get("petition_structured")
+        )
+        categories = petition_structured.get("relief_categories") or []
+        if not isinstance(categories, list) or not categories:
+            self.problems.append("petition_structured.relief_categories: expected a list")
+            categories = []
+        if case is None or petition is None or structured is None or self.problems:
+            return None
+        return TextPatterns(
+            case=case,
+            case_structured=structured,
+            petition=petition,
+            relief_categories=tuple(fold_text(str(c)) for c in categories),
+            units=self.units,
+            evidence_tags=MappingProxyType({str(k): str(v) for k, v in tags.items()}),
+            digest=digest,
+        )
+
+    def _rules(self, cls: type[_Rules], section: str) -> _Rules | None:
+        raw = self._mapping(section, self.raw.get(section))
+        names = [f.name for f in fields(cls)]
+        for name in sorted(set(raw) - set(names)):
+            self.problems.append(f"{section}.{name}: unknown fact (expected one of {names})")
+        rules: dict[str, FactRule] = {}
+        for name in names:
+            if name not in raw:
+                self.problems.append(f"{section}.{name}: missing")
+                continue
+            rule = self._rule(
+                f"{section}.{name}", name, self._mapping(f"{section}.{name}", raw[name])
+            )
+            if rule is not None:
+                rules[name] = rule
+        labels = [r.label for r in rules.values()]
+        for label in sorted({lb for lb in labels if labels.count(lb) > 1}):
+            self.problems.append(f"{section}: label '{label}' used by more than one fact")
+        return cls(**rules) if len(rules) == len(names) else None
+
+    def _rule(self, where: str, name: str, raw: dict[str, Any]) -> FactRule | None:
+        values_raw = self._mapping(f"{where}.values", raw.get("values"))
+        if not values_raw:
+            self.problems.append(f"{where}.values: no values")
+        values = tuple(
+            (str(v), tuple(self._compile(f"{where}.values.{v}", p) for p in self._list(pats)))
+            for v, pats in values_raw.items()
+        )
+        masks = tuple(self._compile(f"{where}.masks", p) for p in self._list(raw.get("masks")))
+        precedence = tuple(str(v) for v in raw.get("precedence") or values_raw)
+        if sorted(precedence) != sorted(str(v) for v in values_raw):
+            self.problems.append(f"{where}.precedence: must list each value once, got {precedence}")
+        expected = FACT_VALUES.get(name, frozenset({FLAG_VALUE}))
+        if {str(v) for v in values_raw} != expected:
+            self.problems.append(
+                f"{where}.values: expected {sorted(expected)}, got {sorted(map(str, values_raw))}"
+            )
+        if "label" not in raw:
+            self.problems.append(f"{where}.label: missing")
+        if any(p is None for _, pats in values for p in pats) or None in masks:
+            return None
+        return FactRule(
+            name=name,
+            label=str(raw.get("label", name)),
+            values=tuple((v, tuple(p for p in pats if p is not None)) for v, pats in values),
+            masks=tuple(p for p in masks if p is not None),
+            precedence=precedence,
+            units=self.units,
+            pad=self.pad,
+        )
+
+    def _structured(self, case: CaseTextRules | None) -> CaseStructuredVocabulary | None:
+        raw = self._mapping("case_structured", self.raw.get("case_structured"))
+        maps: dict[str, Mapping[str, str]] = {}
+        for column in ("injury", "compensation", "forgiveness"):
+            allowed = getattr(case, column).precedence if case is not None else None
+            maps[column] = self._vocabulary(f"case_structured.{column}", raw.get(column), allowed)
+        loss = self._compile("case_structured.loss_amount", raw.get("loss_amount"))
+        if loss is None:
+            return None
+        return CaseStructuredVocabulary(loss_amount=loss, **maps)
+
+    def _vocabulary(
+        self, where: str, raw: Any, allowed: tuple[str, ...] | None
+    ) -> Mapping[str, str]:
+        index: dict[str, str] = {}
+        if not isinstance(raw, dict) or not raw:
+            self.problems.append(f"{where}: expected a mapping of value -> cell texts")
+            return MappingProxyType(index)
+        for value, cells in raw.items():
+            if allowed is not None and str(value) not in allowed:
+                self.problems.append(
+                    f"{where}: '{value}' is not a value of the text fact {allowed}"
+                )
+            for cell in self._list(cells):
+                key = fold_text(str(cell))
+                if index.setdefault(key, str(value)) != str(value):
+                    self.problems.append(f"{where}: '{cell}' maps to both {index[key]} and {value}")
+        return MappingProxyType(index)
+
+    def _compile(self, where: str, pattern: Any) -> re.Pattern[str] | None:
+        if not isinstance(pattern, str) or not pattern:
+            self.problems.append(f"{where}: expected a regex string, got {pattern!r}")
+            return None
+        expanded = pattern
+        for _ in range(10):  # fragments may nest; the bound stops a cycle
+            expanded = _FRAGMENT.sub(lambda m: self.fragments.get(m[1], m[0]), expanded)
+        unknown = _FRAGMENT.findall(expanded)
+        if unknown:
+            self.problems.append(f"{where}: unknown or cyclic fragments {sorted(set(unknown))}")
+            return None
+        try:
+            return re.compile(expanded)
+        except re.error as exc:
+            self.problems.append(f"{where}: bad regex {pattern!r} ({exc})")
+            return None

@@ -1,0 +1,1 @@
+"""Synthetic exports with ground truth, and the generator that makes them."""

@@ -1,0 +1,283 @@
+"""案情摘要: the case summary in varied natural sentences, consistent with the latent facts.
+
+For victims whose structured fields are empty, every fact is stated here; otherwise
+each fact is repeated with some probability. Negated forms (未赔偿, 不予谅解) are common.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sample_data.generator.cases import Case
+from sample_data.generator.latent import SEXUAL, VictimFacts
+from sample_data.generator.population import Population
+
+_REASONS = (
+    "琐事",
+    "土地边界纠纷",
+    "宅基地纠纷",
+    "债务纠纷",
+    "邻里矛盾",
+    "酒后口角",
+    "务工工资结算",
+)
+_WEAPONS = ("木棒", "铁锹", "砖块", "水果刀", "拳脚")
+_VEHICLES = ("小型轿车", "重型货车", "三轮摩托车", "普通二轮摩托车", "小型普通客车")
+_PLATES = {"商洛市": "陕H", "安康市": "陕G", "汉中市": "陕F"}
+_SCHEMES = (
+    "投资理财高额返利",
+    "帮助办理低保",
+    "冒充公检法工作人员",
+    "介绍子女工作",
+    "销售保健品",
+    "网络刷单",
+)
+
+
+def masked(name: str, rng: np.random.Generator) -> str:
+    """张伟 -> 张某, 张晓燕 -> 张某某; minority names keep the given name."""
+    if "·" in name:
+        return name.split("·")[0] + "某"
+    return name[0] + ("某" if len(name) <= 2 or rng.random() < 0.5 else "某某")
+
+
+def _pick(rng: np.random.Generator, options) -> str:
+    return str(options[int(rng.integers(0, len(options)))])
+
+
+def _money(rng: np.random.Generator, amount: int) -> str:
+    if amount >= 10_000 and amount % 100 == 0 and rng.random() < 0.2:
+        return f"{amount / 10_000:g}万元"
+    return f"{amount}元"
+
+
+def _date(when: np.datetime64) -> str:
+    y, m, d = (int(x) for x in str(when).split("-"))
+    return f"{y}年{m}月{d}日"
+
+
+def _incident(rng, case: Case, pop: Population, s: str, vs: str) -> str:
+    place = pop.geo.village_town[case.village] + pop.geo.village_name[case.village]
+    day = _date(case.incident)
+    city = pop.geo.county_cities[case.county]
+    plate = _PLATES.get(city, "陕A") + f"{int(rng.integers(10000, 99999))}"
+    driver = "肇事车辆驾驶人" if case.offender_unknown else s
+    return {
+        "交通肇事罪": lambda: (
+            f"{day}，{driver}驾驶{plate}号{_pick(rng, _VEHICLES)}行驶至{place}路段时，与{vs}相撞"
+        ),
+        "故意伤害罪": lambda: (
+            f"{day}，{s}因{_pick(rng, _REASONS)}与{vs}发生争执，持{_pick(rng, _WEAPONS)}殴打{vs}"
+        ),
+        "故意杀人罪": lambda: (
+            f"{day}，{s}因{_pick(rng, _REASONS)}对{vs}怀恨在心，持刀朝{vs}连捅数刀"
+        ),
+        "抢劫罪": lambda: f"{day}晚，{s}在{place}持刀拦截{vs}，强行抢走现金及手机",
+        "猥亵儿童罪": lambda: f"{day}至案发，{s}多次在{place}对不满十四周岁的{vs}实施猥亵",
+        "强奸罪": lambda: f"{day}，{s}在{place}采取暴力手段强行与{vs}发生性关系",
+        "诈骗罪": lambda: f"{day}起，{s}以{_pick(rng, _SCHEMES)}为由，骗取{vs}钱财",
+        "盗窃罪": lambda: f"{day}，{s}趁{vs}家中无人，入户窃取现金及金饰等物",
+        "寻衅滋事罪": lambda: f"{day}，{s}酒后在{place}无故殴打{vs}",
+    }[case.charge]()
+
+
+def _harm(rng, f: VictimFacts, v: str, charge: str) -> str:
+    if f.harm == "death":
+        return _pick(
+            rng,
+            (f"致{v}当场死亡", f"{v}经送医抢救无效死亡", f"造成{v}死亡", f"致{v}因颅脑损伤死亡"),
+        )
+    if charge in SEXUAL and f.injury == "":
+        return _pick(rng, (f"给{v}身心造成严重伤害", f"{v}身心健康受到严重损害"))
+    if f.injury.startswith("重伤"):
+        return _pick(
+            rng,
+            (
+                f"{v}经鉴定为{f.injury}",
+                f"经司法鉴定，{v}的损伤程度为{f.injury}",
+                f"致{v}{f.injury}",
+                f"造成{v}受伤，经鉴定为{f.injury}",
+            ),
+        )
+    if f.injury:
+        return _pick(
+            rng, (f"{v}经鉴定为{f.injury}", f"经鉴定，{v}的伤情构成{f.injury}", f"致{v}{f.injury}")
+        )
+    if charge == "交通肇事罪":
+        return _pick(rng, ("所幸未造成人员伤亡", f"{v}未受伤", ""))
+    if charge in ("抢劫罪", "寻衅滋事罪"):
+        return _pick(rng, (f"{v}未受伤", f"{v}未受到明显伤害", ""))
+    return ""
+
+
+def _loss(rng, f: VictimFacts, v: str, charge: str) -> str:
+    m = _money(rng, f.loss)
+    if charge == "诈骗罪":
+        return _pick(
+            rng, (f"骗取{v}人民币共计{m}", f"{v}被骗金额共计{m}", f"造成{v}经济损失人民币{m}")
+        )
+    if charge in ("盗窃罪", "抢劫罪") and f.harm in ("property", "none"):
+        return _pick(
+            rng,
+            (f"{v}被盗抢财物价值共计{m}", f"涉案财物价值人民币{m}，均为{v}所有", f"{v}经济损失{m}"),
+        )
+    if f.harm in ("property", "none"):
+        return _pick(rng, (f"造成{v}经济损失人民币{m}", f"{v}经济损失{m}"))
+    if f.harm == "death":
+        return _pick(
+            rng, (f"造成{v}家属各项经济损失共计{m}", f"{v}家属主张死亡赔偿金等各项损失{m}")
+        )
+    return _pick(
+        rng,
+        (f"造成{v}各项经济损失共计{m}", f"{v}花费医疗费等各项损失{m}", f"造成{v}经济损失人民币{m}"),
+    )
+
+
+def _compensation(rng, f: VictimFacts, v: str, s: str, unknown_offender: bool) -> str:
+    paid = _money(rng, f.paid)
+    if unknown_offender:
+        return _pick(rng, ("肇事者至今未查获", f"肇事者至今未查获，{v}未获任何赔偿"))
+    if f.settlement == "paid":
+        return _pick(
+            rng,
+            (
+                f"{s}已赔偿{v}经济损失并取得谅解",
+                "双方达成和解协议，已履行",
+                f"双方自愿达成和解协议并已履行完毕，{v}对{s}表示谅解",
+            ),
+        )
+    options = {
+        "full": (
+            f"{s}已赔偿{v}经济损失{paid}",
+            f"{s}已全额赔偿{v}各项损失",
+            f"{s}家属已代为赔偿{v}全部损失",
+        ),
+        "partial": (
+            f"{s}仅赔偿{paid}，其余损失至今未赔偿",
+            f"{s}赔偿{v}医疗费{paid}，剩余款项未支付",
+            f"{s}已部分赔偿{paid}，尚欠大部分损失未赔偿",
+        ),
+        "none": (
+            f"{s}至今未赔偿",
+            f"{v}尚未获得任何赔偿",
+            f"{s}未赔偿{v}经济损失",
+            f"{v}至今未获赔偿",
+        ),
+        "unable": (
+            f"{s}无赔偿能力",
+            f"{s}家庭困难，无力赔偿",
+            f"{s}名下无可供执行财产，{v}的损失无法得到赔偿",
+        ),
+        "unknown": ("",),
+    }[f.compensation]
+    return _pick(rng, options)
+
+
+def _forgiveness(rng, f: VictimFacts, v: str, s: str) -> str:
+    if f.settlement == "paid":
+        return ""
+    if f.settlement == "unpaid":
+        return _pick(
+            rng, (f"双方虽达成和解协议，但{s}至今未履行", f"和解协议约定的赔偿款{s}至今分文未付")
+        )
+    if f.waived:
+        return _pick(rng, (f"{v}明确表示放弃民事赔偿请求", f"{v}表示不要求赔偿"))
+    if f.forgiven is None:
+        return ""
+    family = "家属" if f.harm == "death" else ""
+    if f.forgiven:
+        return _pick(rng, (f"{v}{family}对{s}表示谅解", f"{v}{family}出具了谅解书"))
+    return _pick(rng, (f"{v}{family}不予谅解", f"未取得{v}{family}谅解", f"{v}{family}拒绝谅解"))
+
+
+def _hardship(rng, f: VictimFacts, v: str) -> str:
+    if f.harm == "death":
+        return _pick(
+            rng,
+            (
+                f"{v}系家中主要劳动力，其死亡后家中失去经济来源",
+                f"{v}死亡后家中失去主要劳动力，生活困难",
+            ),
+        )
+    if f.age < 18 or f.injury == "":
+        return _pick(
+            rng,
+            (
+                f"{v}父母务农，家庭经济困难，无力承担后续治疗费用",
+                f"{v}家庭生活困难",
+                f"案发后{v}家庭生活陷入困难",
+            ),
+        )
+    options = [f"{v}系家中主要劳动力，案发后家庭生活陷入困难", f"{v}家庭经济困难，无力承担医疗费"]
+    if f.injury.startswith("重伤"):
+        options += [f"{v}因伤致残，后续治疗费用无力承担", f"{v}家中失去主要劳动力，生活困难"]
+    return _pick(rng, options)
+
+
+def _fact_stater(rng: np.random.Generator, f: VictimFacts):
+    """Whether a fact goes into the text: always when the structured field is empty."""
+
+    def stated(fact: str) -> bool:
+        return not f.structured or fact in f.blank or rng.random() < 0.6
+
+    return stated
+
+
+def write_summary(rng: np.random.Generator, case: Case, pop: Population) -> str:
+    """The whole 案情摘要 of one case."""
+    full = rng.random() < 0.5 and case.charge not in SEXUAL
+    surnames = [pop.names[f.pid][0] for f in case.victims]
+    show = (
+        (lambda p: pop.names[p])
+        if full or len(set(surnames)) < len(surnames)
+        else (lambda p: masked(pop.names[p], rng))
+    )
+    s = "、".join(show(p) for p in case.suspects) or "肇事者"
+    labels = {
+        f.pid: ("被害人" if case.charge not in SEXUAL else "") + show(f.pid) for f in case.victims
+    }
+    parts = [_incident(rng, case, pop, s, "、".join(labels.values()))]
+    first = case.victims[0]
+    if first.also_suspect:
+        parts.append(f"双方发生互殴，{labels[first.pid]}亦将对方打伤")
+    for i, f in enumerate(case.victims):
+        v = labels[f.pid]
+        stated = _fact_stater(rng, f)
+        facts = [_harm(rng, f, v, case.charge) if stated("injury") or f.harm == "death" else ""]
+        if i == 0 and case.hit_and_run:
+            facts.append(
+                _pick(rng, (f"{s}肇事后驾车逃逸", f"{s}肇事后弃车逃离现场", "肇事后驾车逃逸"))
+                if not case.offender_unknown
+                else "肇事后驾车逃逸"
+            )
+            if not case.offender_unknown:
+                caught = case.incident + np.timedelta64(int(rng.integers(2, 40)), "D")
+                facts.append(f"后于{_date(caught)}被抓获归案")
+        if f.victim_fault:
+            facts.append(
+                _pick(rng, (f"经交警部门认定，{v}负事故主要责任", f"{v}对案件的发生负有重大过错"))
+                if case.charge == "交通肇事罪"
+                else f"{v}先动手殴打对方，对案件的发生负有重大过错"
+            )
+        facts.append(_loss(rng, f, v, case.charge) if stated("loss") else "")
+        facts.append(
+            _compensation(rng, f, v, s, case.offender_unknown) if stated("compensation") else ""
+        )
+        facts.append(_forgiveness(rng, f, v, s) if stated("forgiveness") else "")
+        if "summary" in f.channels:
+            facts.append(_hardship(rng, f, v))
+        parts.extend(x for x in facts if x)
+    if case.suspects and rng.random() < 0.6:
+        parts.append(
+            _pick(rng, (f"{s}到案后如实供述，自愿认罪认罚", f"{s}到案后拒不认罪", f"{s}认罪认罚"))
+        )
+    return "，".join(parts) + "。"
+
+
+def case_name(rng: np.random.Generator, case: Case, pop: Population) -> str:
+    """案件名称 as the case system writes it: first suspect's full name + charge."""
+    offence = case.charge.removesuffix("罪")
+    if not case.suspects:
+        return f"{offence}逃逸案（被害人{pop.names[case.victims[0].pid]}）"
+    extra = "等" if len(case.suspects) > 1 else ""
+    return f"{pop.names[case.suspects[0]]}{extra}{offence}案"

@@ -1,0 +1,69 @@
+"""Draw the whole latent world in order: places, people, cases, relief, petitions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sample_data.generator import case_text, naming, petitions, relief
+from sample_data.generator.cases import Case, PersonPicker, attach_hardship_evidence, draw_case
+from sample_data.generator.places import build_geography, counties_for_size
+from sample_data.generator.population import Population, build_population
+
+CASES_PER_POVERTY_ROW = 0.1  # ~2.7 party rows per case -> cases.csv ~ 0.27 x size
+PETITIONS_PER_POVERTY_ROW = 0.17
+_STAGES = ("geography", "population", "cases", "relief", "petitions", "exports")
+
+
+@dataclass
+class World:
+    pop: Population
+    cases: list[Case]
+    petitions: list[petitions.PetitionItem]
+    rngs: dict[str, np.random.Generator]
+
+
+def _prosecutors(rng: np.random.Generator, n_counties: int) -> list[list[str]]:
+    out = []
+    for _ in range(n_counties):
+        male = rng.random(5) < 0.5
+        g1, g2 = naming.draw_given_chars(rng, male)
+        out.append(naming.assemble_names(naming.draw_surnames(rng, 5), g1, g2).to_list())
+    return out
+
+
+def _assign_case_ids(cases: list[Case], pop: Population) -> None:
+    seq: dict[tuple[int, str], int] = {}
+    for case in cases:
+        year = str(case.accepted)[:4]
+        key = (case.county, year)
+        seq[key] = seq.get(key, 0) + 1
+        code, abbr = pop.geo.county_codes[case.county], pop.geo.county_abbrs[case.county]
+        case.case_id = f"{abbr}检刑诉受[{year}]{code}{seq[key]:06d}号"
+
+
+def build_world(size: int, seed: int) -> World:
+    """Every latent fact, before any export is written."""
+    rngs = {name: np.random.default_rng([seed, i]) for i, name in enumerate(_STAGES)}
+    geo = build_geography(rngs["geography"], counties_for_size(size))
+    pop = build_population(rngs["population"], size, geo)
+    rng = rngs["cases"]
+    picker = PersonPicker(pop, rng)
+    weights = np.bincount(pop.households["county"], minlength=len(geo.county_codes)).astype(float)
+    counties = rng.choice(
+        len(weights), size=max(12, round(size * CASES_PER_POVERTY_ROW)), p=weights / weights.sum()
+    )
+    cases = [draw_case(rng, pop, picker, int(c)) for c in counties]
+    cases.sort(key=lambda c: (c.accepted, c.county))
+    _assign_case_ids(cases, pop)
+    prosecutors = _prosecutors(rng, len(geo.county_codes))
+    for case in cases:
+        attach_hardship_evidence(rng, pop, case)
+        case.name = case_text.case_name(rng, case, pop)
+        case.summary = case_text.write_summary(rng, case, pop)
+        case.prosecutor = str(rng.choice(prosecutors[case.county]))
+    relief.grant_relief(rngs["relief"], pop, cases)
+    target = max(20, round(size * PETITIONS_PER_POVERTY_ROW))
+    items = petitions.draw_petitions(rngs["petitions"], pop, cases, target)
+    return World(pop, cases, items, rngs)

@@ -1,0 +1,192 @@
+"""The synthetic-data generator: deterministic, self-consistent, and as messy as promised."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import polars as pl
+import pytest
+import yaml
+
+from sample_data.generator import generate
+
+SIZE, SEED = 600, 1
+ROOT = Path(__file__).resolve().parents[1]
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+CSV_ENCODINGS = {
+    "petitions.csv": "gb18030",
+    "cases.csv": "utf-8-sig",
+    "relief_history.csv": "utf-8-sig",
+}
+
+
+def is_valid_id(value: str) -> bool:
+    """GB 11643 check, written independently of the generator."""
+    if not re.fullmatch(r"\d{17}[\dX]", value):
+        return False
+    total = sum(int(d) * w for d, w in zip(value[:17], WEIGHTS, strict=True))
+    return "10X98765432"[total % 11] == value[17]
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("gen_a")
+    generate(SIZE, SEED, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def exports(out: Path) -> dict[str, pl.DataFrame]:
+    frames = {
+        "poverty": pl.read_excel(
+            out / "poverty.xlsx",
+            engine="calamine",
+            read_options={"header_row": 1},
+            infer_schema_length=0,
+        ),
+    }
+    for name, encoding in CSV_ENCODINGS.items():
+        text = (out / name).read_bytes().decode(encoding)
+        frames[name.removesuffix(".csv")] = pl.read_csv(text.encode("utf-8"), infer_schema=False)
+    return frames
+
+
+@pytest.fixture(scope="module")
+def truth(out: Path) -> dict[str, pl.DataFrame]:
+    return {
+        n: pl.read_csv(out / "truth" / f"{n}.csv", infer_schema=False)
+        for n in ("people", "records", "leads")
+    }
+
+
+def test_same_seed_and_size_give_identical_bytes(out: Path, tmp_path: Path) -> None:
+    generate(SIZE, SEED, tmp_path)
+    files = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    for rel in files:
+        assert (out / rel).read_bytes() == (tmp_path / rel).read_bytes(), rel
+
+
+def test_another_seed_gives_other_people(out: Path, tmp_path: Path) -> None:
+    generate(SIZE, SEED + 1, tmp_path)
+    assert (out / "truth" / "people.csv").read_bytes() != (
+        tmp_path / "truth" / "people.csv"
+    ).read_bytes()
+
+
+@pytest.mark.parametrize("source", ["poverty", "petitions", "cases", "relief_history"])
+def test_records_cover_every_data_row(source: str, exports, truth) -> None:
+    records = truth["records"].filter(pl.col("source") == source)
+    assert records.height == exports[source].height > 0
+    assert records["row_number"].cast(pl.Int64).to_list() == list(range(1, records.height + 1))
+    assert records["true_person_id"].is_in(truth["people"]["true_person_id"].implode()).all()
+
+
+def test_every_true_id_passes_the_check_digit(truth) -> None:
+    ids = truth["people"]["id_number"].to_list()
+    assert ids and all(is_valid_id(v) for v in ids)
+    assert len(set(ids)) == len(ids)
+
+
+def test_poverty_workbook_has_title_row_and_numeric_id_cells(out: Path) -> None:
+    raw = pl.read_excel(
+        out / "poverty.xlsx",
+        engine="calamine",
+        read_options={"header_row": None},
+        infer_schema_length=0,
+    )
+    assert "防返贫监测对象信息明细表" in str(raw.row(0)[0])
+    with zipfile.ZipFile(out / "poverty.xlsx") as book:
+        assert "防返贫监测对象明细" in book.read("xl/workbook.xml").decode()
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+    header = raw.row(1)
+    column = chr(ord("A") + header.index("证件号码"))
+    cells = re.findall(rf'<c r="{column}\d+"([^>]*)>', sheet)
+    numeric = [c for c in cells if 't="' not in c]
+    assert 0.05 < len(numeric) / len(cells) < 0.25
+
+
+def test_csv_encodings_are_what_real_exports_use(out: Path) -> None:
+    data = (out / "petitions.csv").read_bytes()
+    data.decode("gb18030")
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    assert (out / "cases.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert (out / "relief_history.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def _header_key(header: str) -> str:
+    return unicodedata.normalize("NFKC", header).replace(" ", "").strip()
+
+
+@pytest.mark.parametrize("source", ["poverty", "petitions", "cases", "relief_history"])
+def test_headers_map_through_the_schema_aliases(source: str, exports) -> None:
+    spec = yaml.safe_load((ROOT / "schemas" / "sources.yaml").read_text(encoding="utf-8"))[source]
+    alias_of = {_header_key(a): f for f, aliases in spec["fields"].items() for a in (f, *aliases)}
+    mapped = [
+        alias_of[_header_key(h)] for h in exports[source].columns if _header_key(h) in alias_of
+    ]
+    assert len(mapped) == len(set(mapped)), "two headers map to one field"
+    assert set(spec["required"]) <= set(mapped)
+
+
+def test_enough_qualifying_leads_and_each_has_its_victim_row(exports, truth) -> None:
+    leads, records = truth["leads"], truth["records"]
+    qualifying = leads.filter(pl.col("qualifies") == "1")
+    assert qualifying.height >= 10
+    cases = exports["cases"].with_columns(
+        records.filter(pl.col("source") == "cases")["true_person_id"].alias("true_person_id")
+    )
+    victims = cases.filter(pl.col("诉讼地位") == "被害人").select(
+        pl.col("true_person_id"), pl.col("部门受案号").alias("case_id")
+    )
+    assert qualifying.join(victims, on=["true_person_id", "case_id"], how="anti").height == 0
+
+
+def test_qualifying_pairs_pass_every_part_of_the_legal_test(truth) -> None:
+    qualifying = truth["leads"].filter(pl.col("qualifies") == "1")
+    assert (qualifying["uncompensated"] == "1").all()
+    assert (qualifying["hardship"] == "1").all()
+    assert qualifying["excluded"].is_null().all()
+    assert not qualifying["harm"].is_in(["none"]).any()
+    near_misses = truth["leads"].filter(pl.col("excluded").is_not_null())
+    assert near_misses.height > 0
+
+
+def test_many_victim_rows_state_facts_only_in_the_summary(exports) -> None:
+    victims = exports["cases"].filter(pl.col("诉讼地位") == "被害人")
+    empty = victims.filter(
+        pl.all_horizontal(pl.col("伤情", "经济损失(元)", "赔偿情况", "是否谅解").is_null())
+    )
+    assert empty.height / victims.height >= 0.35
+
+
+def test_rows_without_a_name_are_flagged_for_quarantine(exports, truth) -> None:
+    flagged = (
+        truth["records"].filter(pl.col("source") == "poverty")["expected_quarantine"]
+        == "empty_name"
+    )
+    assert (exports["poverty"]["姓名"].is_null() == flagged.fill_null(False)).all()
+
+
+def test_hard_cases_are_present_and_true_to_their_label(truth) -> None:
+    people = truth["people"]
+    twins = people.filter(pl.col("hard_case").str.contains("twin"))
+    assert twins.height >= 2
+    by_household = twins.group_by("true_household_id").agg(pl.col("birth_date").n_unique())
+    assert (by_household["birth_date"] == 1).all()
+    near = people.filter(pl.col("hard_case").str.contains("same_birthday_near_id"))[
+        "id_number"
+    ].to_list()
+    assert len(near) >= 2
+    for a in near:
+        partners = [b for b in near if b != a and b[:14] == a[:14]]  # same region and birth date
+        assert any(sum(x != y for x, y in zip(a, b, strict=True)) == 2 for b in partners), a
+
+
+def test_petitions_often_lack_an_id_number(exports) -> None:
+    missing = exports["petitions"]["证件号码"].is_null().mean()
+    assert 0.35 < missing < 0.65
