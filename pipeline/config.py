@@ -52,6 +52,13 @@ class BlockingSettings(_Frozen):
     rules: dict[str, tuple[str, ...]]
 
 
+class TrainingSession(_Frozen):
+    """EM on the pairs of some blocking rules, estimating m only for comparisons they did not block on."""
+
+    blocked_on: tuple[str, ...]
+    estimate: tuple[str, ...]
+
+
 class ModelSettings(_Frozen):
     em_max_iterations: int = Field(gt=0)
     em_tolerance: float = Field(gt=0)
@@ -59,12 +66,15 @@ class ModelSettings(_Frozen):
     seed: int
     prior_match_share: float = Field(gt=0, lt=1)
     min_probability: float = Field(gt=0, lt=0.01)
+    min_m_probability: float = Field(gt=0, lt=0.1)
     name_tf_adjustment: bool = True
+    training: tuple[TrainingSession, ...]
 
 
 class ClusteringSettings(_Frozen):
     link_threshold: float = Field(gt=0, lt=1)
     review_band: tuple[float, float]
+    vetoes: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
 
 class LinkageSettings(_Frozen):
@@ -190,6 +200,22 @@ def load_config(schemas_dir: Path | None = None) -> Config:
         linkage = LinkageSettings.model_validate(raw["linkage"] or {})
     except ValidationError as exc:
         problems.extend(f"{files['linkage']}: {_describe(e)}" for e in exc.errors())
+
+    if linkage is not None:
+        from pipeline.link.compare import COMPARISONS
+
+        for i, session in enumerate(linkage.model.training):
+            unknown_rules = set(session.blocked_on) - set(linkage.blocking.rules)
+            unknown_cmp = set(session.estimate) - set(COMPARISONS)
+            if unknown_rules:
+                problems.append(f"{files['linkage']}: model.training.{i}: unknown blocking rules {sorted(unknown_rules)}")
+            if unknown_cmp:
+                problems.append(f"{files['linkage']}: model.training.{i}: unknown comparisons {sorted(unknown_cmp)}")
+        estimated = {c for s in linkage.model.training for c in s.estimate}
+        from pipeline.link.compare import COMPARISONS as _ALL
+
+        if set(_ALL) - estimated:
+            problems.append(f"{files['linkage']}: model.training: no session estimates {sorted(set(_ALL) - estimated)}")
 
     scoring = None
     try:

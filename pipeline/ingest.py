@@ -112,7 +112,6 @@ def _raw_grids(path: Path, source: str) -> list[tuple[str | None, pl.DataFrame, 
             has_header=False,
             infer_schema=False,
             truncate_ragged_lines=True,
-            missing_utf8_is_empty_string=False,
         )
     except Exception as exc:
         raise InputError(f"{where}: cannot parse as CSV ({type(exc).__name__}: {exc})") from exc
@@ -179,7 +178,10 @@ def read_source(source: str, path: Path, config: Config) -> SourceFrame:
                 if len(grids) > 1 and header_row < 0:
                     continue  # another sheet of the workbook: skip it, it is not this source
                 found = headers or headers_seen
-                what = f"required field(s) {missing} not found" if missing else "no header row maps"
+                if header_row < 0:
+                    what, missing = "no header row maps", list(spec.required)
+                else:
+                    what = f"required field(s) {missing} not found"
                 aliases = "; ".join(f"{m}: {'/'.join(spec.fields[m])}" for m in missing)
                 raise InputError(
                     f"{source}: {file_path.name}{f' [{sheet}]' if sheet else ''}: {what}"
@@ -188,7 +190,7 @@ def read_source(source: str, path: Path, config: Config) -> SourceFrame:
                 )
             mapped_any = True
             frame = _canonical_frame(grid, header_row, mapping, spec)
-            sheet_name = sheet if len(grids) > 1 else None
+            sheet_name = sheet  # None for csv; always named for workbooks
             key_prefix = f"{source}:{file_name}" + (f":{sheet_name}" if sheet_name else "")
             frame = frame.with_row_index("row_number", offset=1).with_columns(
                 pl.col("row_number").cast(pl.Int64),

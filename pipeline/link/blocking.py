@@ -8,7 +8,7 @@ import polars as pl
 
 from pipeline.config import BlockingSettings
 
-PAIR_SCHEMA = {"idx_l": pl.UInt32, "idx_r": pl.UInt32}
+PAIR_SCHEMA = {"idx_l": pl.UInt32, "idx_r": pl.UInt32, "rules": pl.UInt32}
 
 
 @dataclass(frozen=True)
@@ -35,18 +35,25 @@ def _pairs_for_rule(records: pl.DataFrame, columns: tuple[str, ...], max_block: 
     return pairs, oversized
 
 
+def rule_mask(settings: BlockingSettings, names: tuple[str, ...]) -> int:
+    """Bit set of the named rules, to select the pairs they proposed."""
+    order = list(settings.rules)
+    return sum(1 << order.index(n) for n in names)
+
+
 def block_pairs(records: pl.DataFrame, settings: BlockingSettings) -> tuple[pl.DataFrame, BlockingReport]:
-    """Return distinct candidate pairs (idx_l < idx_r) and a report of what each rule made."""
+    """Return distinct candidate pairs (idx_l < idx_r, with the rules that proposed each)."""
     by_rule: dict[str, int] = {}
     oversized: dict[str, int] = {}
     found = []
-    for name, columns in settings.rules.items():
+    for bit, (name, columns) in enumerate(settings.rules.items()):
         pairs, skipped = _pairs_for_rule(records, columns, settings.max_block_size)
         by_rule[name] = pairs.height
         oversized[name] = skipped
-        found.append(pairs)
+        found.append(pairs.with_columns(pl.lit(1 << bit, dtype=pl.UInt32).alias("rules")))
     if found:
-        pairs = pl.concat(found).unique().sort("idx_l", "idx_r")
+        # `rules` is a bit set: bit i is set when the i-th rule proposed the pair
+        pairs = pl.concat(found).group_by("idx_l", "idx_r").agg(pl.col("rules").sum()).sort("idx_l", "idx_r")
     else:
         pairs = pl.DataFrame(schema=PAIR_SCHEMA)
     return pairs.cast(PAIR_SCHEMA), BlockingReport(by_rule, oversized, pairs.height)

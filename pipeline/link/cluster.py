@@ -1,9 +1,10 @@
 """Clusters of linked records -> person_id, under constraints no evidence can override.
 
 Constraints: a person never holds two different trusted ID numbers, and never two
-rows of one household in the monitoring export with different person numbers
-(household members share address, phone and surname, so their evidence agrees
-without them being one person).
+rows of the monitoring export with different person numbers (人编号 is that system's
+person key; household members share address, phone and surname, so their evidence
+agrees without them being one person). Pairs at a vetoed level (schemas/linkage.yaml)
+are never linked, whatever their weight.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import numpy as np
 import polars as pl
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
+
+from pipeline.link.compare import COMPARISONS
 
 PERSON_ID_SALT = "relief-leads/person/v1"
 
@@ -53,10 +56,21 @@ def _constrained_groups(edges: pl.DataFrame, attrs: dict[int, tuple[str | None, 
     return [sorted(c.members) for c in unique.values()]
 
 
-def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, threshold: float) -> pl.DataFrame:
+def cluster_records(
+    records: pl.DataFrame,
+    scored: pl.DataFrame,
+    threshold: float,
+    vetoes: dict[str, tuple[str, ...]] | None = None,
+) -> pl.DataFrame:
     """Assign each record a person_id; returns idx, record_key, person_id, cluster_size, link_confidence."""
     n = records.height
-    edges = scored.filter(pl.col("match_probability") >= threshold).select("idx_l", "idx_r", "match_probability")
+    allowed = pl.lit(True)
+    for comparison, levels in (vetoes or {}).items():
+        codes = [COMPARISONS[comparison].index(level) for level in levels]
+        allowed = allowed & ~pl.col(f"gamma_{comparison}").is_in(codes)
+    edges = scored.filter((pl.col("match_probability") >= threshold) & allowed).select(
+        "idx_l", "idx_r", "match_probability"
+    )
     left = edges["idx_l"].to_numpy().astype(np.int64)
     right = edges["idx_r"].to_numpy().astype(np.int64)
     graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(n, n))
@@ -66,7 +80,7 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, threshold: floa
     trusted = records.select(
         "idx",
         pl.when(pl.col("id_trusted")).then(pl.col("id_norm")).alias("tid"),
-        pl.when(pl.col("source") == "poverty").then(pl.col("household_id")).alias("hh"),
+        pl.when(pl.col("source") == "poverty").then(pl.lit("poverty")).alias("hh"),
         pl.col("person_no").fill_null(pl.col("record_key")).alias("pno"),
     ).with_columns(pl.Series("label", labels))
     conflicted = (
@@ -92,26 +106,10 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, threshold: floa
             label[group] = next_label
             next_label += 1
 
-    best_edge = pl.concat(
-        [
-            scored.select(pl.col("idx_l").alias("idx"), "match_probability", "idx_r"),
-            scored.select(pl.col("idx_r").alias("idx"), "match_probability", pl.col("idx_l").alias("idx_r")),
-        ]
-    ).with_columns(
-        same=pl.Series(label)[pl.col("idx").cast(pl.Int64)] == pl.Series(label)[pl.col("idx_r").cast(pl.Int64)]
-    ) if scored.height else None
-
     out = records.select("idx", "record_key", "id_norm", "id_trusted").with_columns(
         pl.Series("label", label)
     )
-    if best_edge is not None:
-        conf = best_edge.group_by("idx").agg(
-            pl.col("match_probability").filter(pl.col("same")).max().alias("p_in"),
-            pl.col("match_probability").filter(~pl.col("same")).max().alias("p_out"),
-        )
-        out = out.join(conf, on="idx", how="left")
-    else:
-        out = out.with_columns(pl.lit(None, pl.Float64).alias("p_in"), pl.lit(None, pl.Float64).alias("p_out"))
+    out = out.join(_edge_confidence(scored, label), on="idx", how="left")
     out = out.with_columns(
         pl.len().over("label").alias("cluster_size"),
         pl.coalesce(pl.col("p_in"), 1.0 - pl.col("p_out").fill_null(0.0)).alias("link_confidence"),
@@ -119,13 +117,39 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, threshold: floa
     reps = out.group_by("label").agg(
         pl.col("id_norm").filter(pl.col("id_trusted")).min().alias("_rep_id"),
         pl.col("record_key").min().alias("_rep_key"),
-    ).with_columns(
-        pl.coalesce("_rep_id", "_rep_key")
+    )
+    # Two clusters can hold the same trusted ID (a head's number copied into a member's
+    # row): then the ID alone would give both the same person_id, so add the first row.
+    shared = pl.col("_rep_id").is_not_null() & (pl.len().over("_rep_id") > 1)
+    reps = reps.with_columns(
+        pl.when(shared)
+        .then(pl.col("_rep_id") + "|" + pl.col("_rep_key"))
+        .otherwise(pl.coalesce("_rep_id", "_rep_key"))
         .map_elements(_person_id, return_dtype=pl.Utf8)
         .alias("person_id")
     )
     return out.join(reps.select("label", "person_id"), on="label").sort("idx").select(
         "idx", "record_key", "person_id", "cluster_size", pl.col("link_confidence").round(4)
+    )
+
+
+def _edge_confidence(scored: pl.DataFrame, label: np.ndarray) -> pl.DataFrame:
+    """Per record: best probability of a pair inside its cluster (p_in) and leaving it (p_out)."""
+    left = scored["idx_l"].to_numpy().astype(np.int64)
+    right = scored["idx_r"].to_numpy().astype(np.int64)
+    same = label[left] == label[right] if len(left) else np.zeros(0, dtype=bool)
+    prob = scored["match_probability"].to_numpy()
+    both = pl.DataFrame(
+        {
+            "idx": np.concatenate([left, right]).astype(np.uint32),
+            "p": np.concatenate([prob, prob]),
+            "same": np.concatenate([same, same]),
+        },
+        schema={"idx": pl.UInt32, "p": pl.Float64, "same": pl.Boolean},
+    )
+    return both.group_by("idx").agg(
+        pl.col("p").filter(pl.col("same")).max().alias("p_in"),
+        pl.col("p").filter(~pl.col("same")).max().alias("p_out"),
     )
 
 

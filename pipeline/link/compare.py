@@ -38,7 +38,7 @@ COMPARISONS: dict[str, tuple[str, ...]] = {
     "sex": ("sex_same", "sex_diff"),
 }
 _PAIR_COLUMNS = (
-    "name_norm", "name_pinyin", "id_norm", "id_status", "id_trusted", "birth", "sex_norm",
+    "name_norm", "name_pinyin", "id_norm", "id_status", "id_trusted", "id_float_like", "birth", "sex_norm",
     "phone_norm", "county", "town", "village",
 )
 
@@ -106,7 +106,10 @@ def compare_pairs(pairs: pl.DataFrame, records: pl.DataFrame, lookalike_groups: 
     ).with_columns(pl.col("_lookalike").fill_null(False))
 
     both_ids = pl.col("id_norm_l").is_not_null() & pl.col("id_norm_r").is_not_null()
-    damaged = (pl.col("id_status_l") == "excel_damaged") | (pl.col("id_status_r") == "excel_damaged")
+    damaged = (
+        (pl.col("id_status_l") == "excel_damaged") | (pl.col("id_status_r") == "excel_damaged")
+        | pl.col("id_float_like_l") | pl.col("id_float_like_r")
+    )
     both_trusted = pl.col("id_trusted_l") & pl.col("id_trusted_r")
     both_birth = pl.col("birth_l").is_not_null() & pl.col("birth_r").is_not_null()
     identity = (
@@ -126,7 +129,9 @@ def compare_pairs(pairs: pl.DataFrame, records: pl.DataFrame, lookalike_groups: 
         .when(pl.col("name_norm_l") == pl.col("name_norm_r")).then(0)
         .when(pl.col("name_pinyin_l") == pl.col("name_pinyin_r")).then(1)
         .when(pl.col("_lookalike")).then(2)
-        .when(pl.col("_name_osa") == 1).then(3)
+        # one other character differing is weak agreement only when a character of the
+        # given name still agrees: in a two-character name it means a different given name
+        .when((pl.col("_name_osa") == 1) & (pl.col("name_norm_l").str.len_chars() >= 3)).then(3)
         .otherwise(4)
     )
 
@@ -155,6 +160,7 @@ def compare_pairs(pairs: pl.DataFrame, records: pl.DataFrame, lookalike_groups: 
     return df.select(
         "idx_l",
         "idx_r",
+        *(["rules"] if "rules" in df.columns else []),
         "name_norm_l",
         "name_norm_r",
         identity.cast(pl.Int8).alias("gamma_identity"),

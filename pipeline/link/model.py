@@ -71,28 +71,77 @@ def estimate_u(records: pl.DataFrame, settings: ModelSettings, lookalike_groups:
     }
 
 
-def fit_model(
-    gammas: pl.DataFrame, u: dict[str, np.ndarray], settings: ModelSettings
-) -> FittedModel:
-    """Estimate m and the match share on the candidate pairs by EM, holding u fixed."""
-    levels = {name: gammas[f"gamma_{name}"].to_numpy().astype(np.int64) for name in COMPARISONS}
-    m = {name: _initial_m(len(lv)) for name, lv in COMPARISONS.items()}
+def _em_session(
+    levels: dict[str, np.ndarray],
+    estimate: tuple[str, ...],
+    m: dict[str, np.ndarray],
+    u: dict[str, np.ndarray],
+    settings: ModelSettings,
+) -> tuple[dict[str, np.ndarray], int]:
+    """EM on one session's pairs: the likelihood uses only the estimated comparisons."""
+    m = {k: m[k].copy() for k in estimate}
     share = settings.prior_match_share
     iterations = 0
     for iterations in range(1, settings.em_max_iterations + 1):  # noqa: B007
-        log_ratio = _log2_bayes_factors(levels, m, u).sum(axis=0)
+        log_ratio = _log2_bayes_factors({k: levels[k] for k in estimate}, m, u).sum(axis=0)
         prior = np.log2(share / (1 - share))
-        posterior = 1.0 / (1.0 + np.exp2(-(prior + log_ratio)))
+        posterior = 1.0 / (1.0 + np.exp2(-np.clip(prior + log_ratio, -60, 60)))
         new_share = float(np.clip(posterior.mean(), 1e-6, 1 - 1e-6))
         new_m = {
-            name: _level_frequencies(levels[name], len(COMPARISONS[name]), settings.min_probability, posterior)
-            for name in COMPARISONS
+            k: _level_frequencies(levels[k], len(COMPARISONS[k]), settings.min_m_probability, posterior)
+            for k in estimate
         }
-        delta = max(abs(new_share - share), *(np.abs(new_m[k] - m[k]).max() for k in m))
+        delta = max(abs(new_share - share), *(np.abs(new_m[k] - m[k]).max() for k in estimate))
         m, share = new_m, new_share
         if delta < settings.em_tolerance:
             break
-    return FittedModel(m=m, u=u, match_share=share, iterations=iterations)
+    return m, iterations
+
+
+def _estimate_share(levels: dict[str, np.ndarray], m: dict[str, np.ndarray], u: dict[str, np.ndarray], settings: ModelSettings) -> float:
+    """Share of candidate pairs that match, by EM with m and u held fixed."""
+    log_ratio = _log2_bayes_factors(levels, m, u).sum(axis=0)
+    share = settings.prior_match_share
+    for _ in range(settings.em_max_iterations):
+        prior = np.log2(share / (1 - share))
+        posterior = 1.0 / (1.0 + np.exp2(-np.clip(prior + log_ratio, -60, 60)))
+        new_share = float(np.clip(posterior.mean(), 1e-6, 1 - 1e-6))
+        if abs(new_share - share) < settings.em_tolerance:
+            return new_share
+        share = new_share
+    return share
+
+
+def fit_model(
+    gammas: pl.DataFrame,
+    u: dict[str, np.ndarray],
+    settings: ModelSettings,
+    session_masks: list[int],
+) -> FittedModel:
+    """Estimate m per comparison by EM in training sessions, then the match share.
+
+    `session_masks[i]` is the blocking-rule bit set of `settings.training[i]`; a session
+    trains on the pairs proposed by any of its rules.
+    """
+    all_levels = {name: gammas[f"gamma_{name}"].to_numpy().astype(np.int64) for name in COMPARISONS}
+    rules = gammas["rules"].to_numpy()
+    estimates: dict[str, list[np.ndarray]] = {name: [] for name in COMPARISONS}
+    iterations = 0
+    start = {name: _initial_m(len(lv)) for name, lv in COMPARISONS.items()}
+    for session, mask in zip(settings.training, session_masks, strict=True):
+        chosen = (rules & mask) != 0
+        if not chosen.any():
+            continue
+        levels = {k: v[chosen] for k, v in all_levels.items()}
+        m, n = _em_session(levels, session.estimate, start, u, settings)
+        iterations += n
+        for k in session.estimate:
+            estimates[k].append(m[k])
+    m_final = {
+        k: (np.mean(v, axis=0) if v else start[k]) for k, v in estimates.items()
+    }
+    share = _estimate_share(all_levels, m_final, u, settings)
+    return FittedModel(m=m_final, u=u, match_share=share, iterations=iterations)
 
 
 def _initial_m(n_levels: int) -> np.ndarray:

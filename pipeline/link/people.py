@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 
 from pipeline.config import LinkageSettings
-from pipeline.link.blocking import BlockingReport, block_pairs
+from pipeline.link.blocking import BlockingReport, block_pairs, rule_mask
 from pipeline.link.cluster import cluster_records
 from pipeline.link.compare import compare_pairs
 from pipeline.link.model import FittedModel, estimate_u, fit_model, score_pairs
@@ -47,8 +47,11 @@ def link_people(records: pl.DataFrame, settings: LinkageSettings) -> LinkResult:
     pairs, blocking = block_pairs(records, settings.blocking)
     gammas = compare_pairs(pairs, records, settings.lookalike_groups)
     u = estimate_u(records, settings.model, settings.lookalike_groups)
-    model = fit_model(gammas, u, settings.model)
+    masks = [rule_mask(settings.blocking, s.blocked_on) for s in settings.model.training]
+    model = fit_model(gammas, u, settings.model, masks)
     frequency = name_frequencies(records) if settings.model.name_tf_adjustment else None
     scored = score_pairs(gammas, model, frequency)
-    links = cluster_records(records, scored, settings.clustering.link_threshold)
+    links = cluster_records(
+        records, scored, settings.clustering.link_threshold, settings.clustering.vetoes
+    )
     return LinkResult(links=links, pairs=scored, model=model, blocking=blocking)

@@ -16,6 +16,7 @@ RECORD_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
     "id_norm": pl.Utf8,
     "id_status": pl.Utf8,
     "id_trusted": pl.Boolean,
+    "id_float_like": pl.Boolean,
     "id_head": pl.Utf8,
     "id_tail": pl.Utf8,
     "birth": pl.Date,
@@ -29,6 +30,22 @@ RECORD_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
 }
 
 
+def id_float_like(column: str) -> pl.Expr:
+    """An 18-digit ID that looks like it went through a float, even if its check digit passes.
+
+    Excel keeps 15 significant digits (`…000`); a number cell read back gives the float's
+    exact value, which is a multiple of its spacing (128 at this size). A genuine ID has
+    these shapes by chance about once in 110, and then only loses its trust as a unique
+    key for linking; it still links on every other field.
+    """
+    digits = pl.col(column).cast(pl.UInt64, strict=False)
+    round_trip = digits.cast(pl.Float64).cast(pl.UInt64, strict=False)
+    return (
+        (digits.is_not_null() & ((round_trip == digits) | pl.col(column).str.ends_with("000")))
+        .fill_null(False)
+    )
+
+
 def linkage_records(prepared: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """Stack the prepared sources into the linkage table (schema RECORD_SCHEMA)."""
     parts = []
@@ -39,7 +56,8 @@ def linkage_records(prepared: dict[str, pl.DataFrame]) -> pl.DataFrame:
         for column in ("household_id", "person_no", "county", "town", "village"):
             if column not in frame.columns:
                 frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(column))
-        id_digits_intact = pl.col("id_status").is_in(("valid", "legacy15", "bad_check"))
+        float_like = id_float_like("id_norm")
+        id_digits_intact = pl.col("id_status").is_in(("valid", "legacy15", "bad_check")) & ~float_like
         parts.append(
             frame.select(
                 "record_key",
@@ -49,7 +67,8 @@ def linkage_records(prepared: dict[str, pl.DataFrame]) -> pl.DataFrame:
                 pl.col("name_pinyin").str.split(" ").list.first().alias("surname_pinyin"),
                 "id_norm",
                 "id_status",
-                "id_trusted",
+                (pl.col("id_trusted") & ~float_like).alias("id_trusted"),
+                float_like.alias("id_float_like"),
                 pl.col("id_norm").str.slice(0, 9).alias("id_head"),
                 pl.when(id_digits_intact).then(pl.col("id_norm").str.slice(9)).alias("id_tail"),
                 "birth",

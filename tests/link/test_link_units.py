@@ -179,3 +179,13 @@ def test_link_confidence_of_singletons_is_the_chance_of_standing_alone() -> None
     links = cluster_records(table, scored([(0, 1, 0.3)]), 0.9)
     assert links["link_confidence"].to_list() == [0.7, 0.7]
     assert np.all(links["cluster_size"].to_numpy() == 1)
+
+
+def test_clusters_kept_apart_by_a_constraint_get_different_person_ids() -> None:
+    # a household head's ID copied into a member's row: same trusted ID, two people
+    table = records([
+        {"source": "poverty", "household_id": "H1", "person_no": "H101", "id_norm": ID_A, "id_trusted": True},
+        {"source": "poverty", "household_id": "H1", "person_no": "H103", "id_norm": ID_A, "id_trusted": True},
+    ])
+    links = cluster_records(table, scored([(0, 1, 0.999)]), 0.9)
+    assert links["person_id"].n_unique() == 2
