@@ -9,12 +9,11 @@ from __future__ import annotations
 import polars as pl
 
 from pipeline.normalise.dates import parse_date
-from pipeline.normalise.ids import with_id_columns
+from pipeline.normalise.ids import TRUSTED_ID_STATUSES, with_id_columns
 from pipeline.normalise.names import with_name_columns
 from pipeline.normalise.phones import with_phone_columns
 from pipeline.normalise.places import clean_place, with_place_columns
 
-TRUSTED_ID_STATUSES = ("valid", "legacy15")
 _SEX_WORDS = {"男": "M", "女": "F", "M": "M", "F": "F", "1": "M", "2": "F"}
 
 

@@ -131,7 +131,10 @@ def compare_pairs(pairs: pl.DataFrame, records: pl.DataFrame, lookalike_groups: 
         .when(pl.col("_lookalike")).then(2)
         # one other character differing is weak agreement only when a character of the
         # given name still agrees: in a two-character name it means a different given name
-        .when((pl.col("_name_osa") == 1) & (pl.col("name_norm_l").str.len_chars() >= 3)).then(3)
+        .when(
+            (pl.col("_name_osa") == 1)
+            & (pl.max_horizontal(pl.col("name_norm_l").str.len_chars(), pl.col("name_norm_r").str.len_chars()) >= 3)
+        ).then(3)
         .otherwise(4)
     )
 
