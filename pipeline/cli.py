@@ -44,7 +44,8 @@ def _run(args: argparse.Namespace) -> int:
     )
     result = run(inputs, out=args.out, config=load_config(args.config_dir))
     counts = result.manifest["counts"]
-    tiers = ", ".join(f"{k} {v}" for k, v in counts["leads_by_tier"].items())
+    by_tier = counts["leads_by_tier"]
+    tiers = ", ".join(f"{k} {by_tier[k]}" for k in ("高", "中", "低") if k in by_tier)
     print(
         f"run {result.run_id}: {counts['leads']} leads ({tiers}); "
         f"{counts['leads_new']} new; {counts['leads_excluded']} excluded; "
