@@ -11,6 +11,7 @@ import logging
 import sys
 from pathlib import Path
 
+from pipeline.bench import add_bench_parser, run_bench
 from pipeline.errors import ReliefLeadsError
 
 EXIT_BAD_INPUT = 2
@@ -61,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="log each stage to stderr")
     commands = parser.add_subparsers(dest="command", required=True)
     _add_run_parser(commands)
+    add_bench_parser(commands)
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
@@ -69,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _run(args)
+        if args.command == "bench":
+            return run_bench(args)
     except ReliefLeadsError as exc:
         print(f"relief-leads: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -8,10 +8,10 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from pipeline.errors import ConfigError
 
@@ -52,6 +52,93 @@ class BlockingSettings(_Frozen):
     rules: dict[str, tuple[str, ...]]
 
 
+class LevelSpec(_Frozen):
+    """One comparison level: a pair is at this level when every condition given holds.
+
+    Column conditions (a pair column is "present" when both records have a value):
+    exact (present and equal), present, any_present (at least one column present),
+    not_both (not present), compatible (not present, or equal), differ (present and
+    different), within_edits {column: k} (optimal string alignment distance <= k),
+    jaro_winkler {column: t} (similarity >= t), prefix {column: n} (first n characters
+    equal), lookalike (same length, one character differs, the two in one look-alike
+    group), longer_at_least {column: n} (the longer value has >= n characters).
+    Boolean record columns: flag_both (true on both), flag_either (true on one).
+    """
+
+    name: str
+    exact: tuple[str, ...] = ()
+    present: tuple[str, ...] = ()
+    any_present: tuple[str, ...] = ()
+    not_both: tuple[str, ...] = ()
+    compatible: tuple[str, ...] = ()
+    differ: tuple[str, ...] = ()
+    within_edits: dict[str, int] = Field(default_factory=dict)
+    jaro_winkler: dict[str, float] = Field(default_factory=dict)
+    prefix: dict[str, int] = Field(default_factory=dict)
+    lookalike: tuple[str, ...] = ()
+    longer_at_least: dict[str, int] = Field(default_factory=dict)
+    flag_both: tuple[str, ...] = ()
+    flag_either: tuple[str, ...] = ()
+
+    def columns(self) -> set[str]:
+        """Record columns this level reads."""
+        names: set[str] = set()
+        for field in type(self).model_fields:
+            if field != "name":
+                names |= set(getattr(self, field))
+        return names
+
+
+class TermFrequency(_Frozen):
+    """Re-weight a level by how common the agreeing value is (common names are weak evidence)."""
+
+    level: str
+    column: str
+
+
+COMPARISON_TEMPLATES = ("exact_match", "jaro_winkler_at_thresholds", "edit_distance_at_thresholds")
+
+
+class ComparisonSpec(_Frozen):
+    """Ordered levels (first that holds wins; none holds = not comparable), or a template.
+
+    Templates (named building blocks) expand to levels on `column`:
+    exact_match: exact, else. jaro_winkler_at_thresholds: exact, one level per
+    threshold (descending), else. edit_distance_at_thresholds: exact, one level per
+    edit count (ascending), else.
+    """
+
+    template: str | None = None
+    column: str | None = None
+    thresholds: tuple[float, ...] = ()
+    levels: tuple[LevelSpec, ...] = ()
+    term_frequency: TermFrequency | None = None
+
+    @model_validator(mode="after")
+    def _expand_template(self) -> ComparisonSpec:
+        if self.template is None:
+            if not self.levels:
+                raise ValueError("give levels or a template")
+            return self
+        if self.template not in COMPARISON_TEMPLATES:
+            raise ValueError(f"unknown template {self.template!r}; known: {', '.join(COMPARISON_TEMPLATES)}")
+        if self.levels or not self.column:
+            raise ValueError("a template needs `column` and no `levels`")
+        col = self.column
+        levels = [LevelSpec(name=f"{col}_exact", exact=(col,))]
+        if self.template == "jaro_winkler_at_thresholds":
+            levels += [LevelSpec(name=f"{col}_jw_{t:g}", jaro_winkler={col: t}) for t in sorted(self.thresholds, reverse=True)]
+        elif self.template == "edit_distance_at_thresholds":
+            levels += [LevelSpec(name=f"{col}_edits_{int(k)}", within_edits={col: int(k)}) for k in sorted(self.thresholds)]
+        levels.append(LevelSpec(name=f"{col}_else", present=(col,)))
+        object.__setattr__(self, "levels", tuple(levels))
+        return self
+
+    @property
+    def level_names(self) -> tuple[str, ...]:
+        return tuple(level.name for level in self.levels)
+
+
 class TrainingSession(_Frozen):
     """EM on the pairs of some blocking rules, estimating m only for comparisons they did not block on."""
 
@@ -67,23 +154,63 @@ class ModelSettings(_Frozen):
     prior_match_share: float = Field(gt=0, lt=1)
     min_probability: float = Field(gt=0, lt=0.01)
     min_m_probability: float = Field(gt=0, lt=0.1)
-    name_tf_adjustment: bool = True
+    # The prior (share of all record pairs that match) is estimated per pair of values of
+    # this column: a petition is far likelier to have a match than a monitoring row.
+    prior_by: str | None = None
     training: tuple[TrainingSession, ...]
 
 
 class ClusteringSettings(_Frozen):
+    # constrained: connected components of links, split greedily where a constraint breaks;
+    # one_to_one: two-file linkage where each record links to at most one of the other file.
+    method: Literal["constrained", "one_to_one"] = "constrained"
     link_threshold: float = Field(gt=0, lt=1)
     review_band: tuple[float, float]
     vetoes: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    # record columns of which a person holds at most one non-null value
+    distinct: tuple[str, ...] = ()
+    # record column whose value (when present) names the person_id of its cluster
+    representative: str | None = None
 
 
 class LinkageSettings(_Frozen):
-    """Person linkage settings (schemas/linkage.yaml)."""
+    """Person linkage settings (schemas/linkage.yaml, schemas/linkage_febrl.yaml)."""
 
+    link_type: Literal["dedupe", "link_only"] = "dedupe"
     blocking: BlockingSettings
+    comparisons: dict[str, ComparisonSpec]
     model: ModelSettings
     clustering: ClusteringSettings
     lookalike_groups: tuple[str, ...] = ()
+
+    def level_names(self) -> dict[str, tuple[str, ...]]:
+        return {name: spec.level_names for name, spec in self.comparisons.items()}
+
+    def problems(self) -> list[str]:
+        """Cross-references that field validation cannot see."""
+        found = []
+        levels = self.level_names()
+        for i, session in enumerate(self.model.training):
+            unknown_rules = set(session.blocked_on) - set(self.blocking.rules)
+            unknown_cmp = set(session.estimate) - set(levels)
+            if unknown_rules:
+                found.append(f"model.training.{i}: unknown blocking rules {sorted(unknown_rules)}")
+            if unknown_cmp:
+                found.append(f"model.training.{i}: unknown comparisons {sorted(unknown_cmp)}")
+        unestimated = set(levels) - {c for s in self.model.training for c in s.estimate}
+        if unestimated:
+            found.append(f"model.training: no session estimates {sorted(unestimated)}")
+        for name, vetoed in self.clustering.vetoes.items():
+            if name not in levels:
+                found.append(f"clustering.vetoes: unknown comparison {name!r}")
+            elif set(vetoed) - set(levels[name]):
+                found.append(f"clustering.vetoes.{name}: unknown levels {sorted(set(vetoed) - set(levels[name]))}")
+        for name, spec in self.comparisons.items():
+            if len(set(spec.level_names)) != len(spec.level_names):
+                found.append(f"comparisons.{name}: level names repeat")
+            if spec.term_frequency and spec.term_frequency.level not in spec.level_names:
+                found.append(f"comparisons.{name}.term_frequency: unknown level {spec.term_frequency.level!r}")
+        return found
 
 
 class Rule(_Frozen):
@@ -99,14 +226,16 @@ class ScoringSettings(_Frozen):
     major_loss_yuan: float
     compensation: dict[str, Rule]
     hardship: dict[str, Rule]
+    caused_by_case: tuple[str, ...]
     risk_after_types: tuple[str, ...]
-    risk_after_window_days: int
+    risk_after_window_days: tuple[int, int]
     monitoring_line_yuan: dict[str, Any]
     priority: dict[str, Rule]
     elderly_age: int
     vulnerable_for_minor_injury: tuple[str, ...]
     minor_injury_vulnerable_bonus: float
     exclusions: dict[str, str]
+    score_caps: dict[str, float]
     tiers: dict[str, float]
     indicative_range: dict[str, str]
     indicative_note: str
@@ -142,9 +271,9 @@ _SCORING_RULES = {
     "harm": ("death", "serious_injury", "major_loss", "minor_injury", "slight_injury"),
     "compensation": ("unable", "none", "unknown", "partial", "offender_unknown", "not_forgiven"),
     "hardship": (
-        "monitored_risk_open", "monitored_risk_cleared", "former_poor", "risk_after_incident",
-        "income_below_line", "no_labour", "petition_hardship", "petition_medical",
-        "petition_non_payment", "petition_relief_request",
+        "risk_after_incident", "case_text_hardship", "petition_hardship", "petition_medical",
+        "petition_non_payment", "petition_relief_request", "monitored_risk_open",
+        "monitored_risk_cleared", "former_poor", "income_below_line", "no_labour", "other_hardship",
     ),
     "priority": ("minor", "elderly", "disabled", "woman_hardship"),
 }
@@ -202,20 +331,7 @@ def load_config(schemas_dir: Path | None = None) -> Config:
         problems.extend(f"{files['linkage']}: {_describe(e)}" for e in exc.errors())
 
     if linkage is not None:
-        from pipeline.link.compare import COMPARISONS
-
-        for i, session in enumerate(linkage.model.training):
-            unknown_rules = set(session.blocked_on) - set(linkage.blocking.rules)
-            unknown_cmp = set(session.estimate) - set(COMPARISONS)
-            if unknown_rules:
-                problems.append(f"{files['linkage']}: model.training.{i}: unknown blocking rules {sorted(unknown_rules)}")
-            if unknown_cmp:
-                problems.append(f"{files['linkage']}: model.training.{i}: unknown comparisons {sorted(unknown_cmp)}")
-        estimated = {c for s in linkage.model.training for c in s.estimate}
-        from pipeline.link.compare import COMPARISONS as _ALL
-
-        if set(_ALL) - estimated:
-            problems.append(f"{files['linkage']}: model.training: no session estimates {sorted(set(_ALL) - estimated)}")
+        problems.extend(f"{files['linkage']}: {p}" for p in linkage.problems())
 
     scoring = None
     try:
@@ -242,6 +358,23 @@ def load_config(schemas_dir: Path | None = None) -> Config:
         scoring=scoring,
         digest=digest.hexdigest()[:16],
     )
+
+
+def load_linkage_settings(path: Path) -> LinkageSettings:
+    """Load one linkage YAML on its own (e.g. schemas/linkage_febrl.yaml); raise ConfigError listing all problems."""
+    problems: list[str] = []
+    raw = _read_yaml(path, problems)
+    if problems:
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
+    try:
+        settings = LinkageSettings.model_validate(raw or {})
+    except ValidationError as exc:
+        raise ConfigError(
+            "invalid configuration:\n  " + "\n  ".join(f"{path}: {_describe(e)}" for e in exc.errors())
+        ) from exc
+    if settings.problems():
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(f"{path}: {p}" for p in settings.problems()))
+    return settings
 
 
 def _describe(error: Any) -> str:

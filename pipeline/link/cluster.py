@@ -1,10 +1,11 @@
 """Clusters of linked records -> person_id, under constraints no evidence can override.
 
-Constraints: a person never holds two different trusted ID numbers, and never two
-rows of the monitoring export with different person numbers (人编号 is that system's
-person key; household members share address, phone and surname, so their evidence
-agrees without them being one person). Pairs at a vetoed level (schemas/linkage.yaml)
-are never linked, whatever their weight.
+Constraints (schemas/linkage.yaml, clustering): a person holds at most one non-null value
+of each `distinct` column — in the Chinese config one trusted ID number and one person
+number (人编号) of the monitoring export (household members share address, phone and
+surname, so their evidence agrees without them being one person). Pairs at a vetoed
+level are never linked, whatever their weight. `one_to_one` clustering (two-file
+linkage) links each record to at most one record of the other file.
 """
 
 from __future__ import annotations
@@ -16,34 +17,35 @@ import polars as pl
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from pipeline.link.compare import COMPARISONS
+from pipeline.config import ClusteringSettings
 
 PERSON_ID_SALT = "relief-leads/person/v1"
 
 
 class _Cluster:
-    __slots__ = ("ids", "members", "slots")
+    __slots__ = ("members", "values")
 
-    def __init__(self, idx: int, trusted_id: str | None, slot: tuple[str, str] | None) -> None:
+    def __init__(self, idx: int, values: tuple[str | None, ...]) -> None:
         self.members = [idx]
-        self.ids = {trusted_id} if trusted_id else set()
-        self.slots = {slot[0]: slot[1]} if slot else {}
+        self.values = [{v} if v is not None else set() for v in values]
 
     def compatible(self, other: _Cluster) -> bool:
-        if len(self.ids | other.ids) > 1:
-            return False
-        return all(other.slots.get(h, p) == p for h, p in self.slots.items())
+        return all(len(a | b) <= 1 for a, b in zip(self.values, other.values, strict=True))
 
     def absorb(self, other: _Cluster) -> None:
         self.members.extend(other.members)
-        self.ids |= other.ids
-        self.slots.update(other.slots)
+        for mine, theirs in zip(self.values, other.values, strict=True):
+            mine |= theirs
 
 
-def _constrained_groups(edges: pl.DataFrame, attrs: dict[int, tuple[str | None, tuple[str, str] | None]]) -> list[list[int]]:
+def _constrained_groups(
+    edges: pl.DataFrame, attrs: dict[int, tuple[str | None, ...]]
+) -> list[list[int]]:
     """Greedy merge in order of decreasing probability, refusing merges that break a constraint."""
-    owner: dict[int, _Cluster] = {i: _Cluster(i, *attrs[i]) for i in attrs}
-    for left, right in edges.sort("match_probability", descending=True).select("idx_l", "idx_r").iter_rows():
+    owner: dict[int, _Cluster] = {i: _Cluster(i, v) for i, v in attrs.items()}
+    for left, right in (
+        edges.sort("match_probability", descending=True).select("idx_l", "idx_r").iter_rows()
+    ):
         a, b = owner[left], owner[right]
         if a is b or not a.compatible(b):
             continue
@@ -56,57 +58,79 @@ def _constrained_groups(edges: pl.DataFrame, attrs: dict[int, tuple[str | None, 
     return [sorted(c.members) for c in unique.values()]
 
 
-def cluster_records(
-    records: pl.DataFrame,
-    scored: pl.DataFrame,
-    threshold: float,
-    vetoes: dict[str, tuple[str, ...]] | None = None,
+def linked_edges(
+    scored: pl.DataFrame, settings: ClusteringSettings, levels: dict[str, tuple[str, ...]]
 ) -> pl.DataFrame:
-    """Assign each record a person_id; returns idx, record_key, person_id, cluster_size, link_confidence."""
-    n = records.height
+    """Pairs at or above the link threshold and at no vetoed level."""
     allowed = pl.lit(True)
-    for comparison, levels in (vetoes or {}).items():
-        codes = [COMPARISONS[comparison].index(level) for level in levels]
+    for comparison, vetoed in settings.vetoes.items():
+        codes = [levels[comparison].index(level) for level in vetoed]
         allowed = allowed & ~pl.col(f"gamma_{comparison}").is_in(codes)
-    edges = scored.filter((pl.col("match_probability") >= threshold) & allowed).select(
+    return scored.filter((pl.col("match_probability") >= settings.link_threshold) & allowed).select(
         "idx_l", "idx_r", "match_probability"
     )
+
+
+def _one_to_one(edges: pl.DataFrame, n: int) -> np.ndarray:
+    """Labels where each record keeps only its best link, taken greedily by probability."""
+    label = np.arange(n)
+    used = np.zeros(n, dtype=bool)
+    ordered = edges.sort("match_probability", "idx_l", "idx_r", descending=[True, False, False])
+    for left, right in zip(ordered["idx_l"].to_list(), ordered["idx_r"].to_list(), strict=True):
+        if not used[left] and not used[right]:
+            used[left] = used[right] = True
+            label[right] = label[left]
+    return label
+
+
+def _component_labels(
+    edges: pl.DataFrame, records: pl.DataFrame, distinct: tuple[str, ...]
+) -> np.ndarray:
+    """Connected components of the links, split greedily where a `distinct` column conflicts."""
+    n = records.height
     left = edges["idx_l"].to_numpy().astype(np.int64)
     right = edges["idx_r"].to_numpy().astype(np.int64)
     graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
     label = labels.copy()
-
-    trusted = records.select(
-        "idx",
-        pl.when(pl.col("id_trusted")).then(pl.col("id_norm")).alias("tid"),
-        pl.when(pl.col("source") == "poverty").then(pl.lit("poverty")).alias("hh"),
-        pl.col("person_no").fill_null(pl.col("record_key")).alias("pno"),
-    ).with_columns(pl.Series("label", labels))
+    if not distinct:
+        return label
+    keyed = records.select("idx", *distinct).with_columns(pl.Series("label", labels))
     conflicted = (
-        trusted.group_by("label")
+        keyed.group_by("label")
         .agg(
-            pl.col("tid").drop_nulls().n_unique().alias("n_ids"),
-            (pl.col("hh").drop_nulls().len() - pl.struct("hh", "pno").filter(pl.col("hh").is_not_null()).n_unique()).alias("dup"),
-            pl.col("hh").drop_nulls().n_unique().alias("n_hh"),
-            pl.col("hh").drop_nulls().len().alias("n_hh_rows"),
+            pl.max_horizontal(*(pl.col(c).drop_nulls().n_unique() for c in distinct)).alias("_most")
         )
-        .filter((pl.col("n_ids") > 1) | (pl.col("n_hh_rows") > pl.col("n_hh")))
-        ["label"].to_list()
+        .filter(pl.col("_most") > 1)["label"]
+        .to_list()
     )
     if conflicted:
         next_label = int(labels.max()) + 1 if n else 0
-        bad = trusted.filter(pl.col("label").is_in(conflicted))
-        attrs = {
-            int(i): (t, (h, p) if h is not None else None)
-            for i, t, h, p in bad.select("idx", "tid", "hh", "pno").iter_rows()
-        }
-        bad_edges = edges.filter(pl.col("idx_l").is_in(list(attrs)) & pl.col("idx_r").is_in(list(attrs)))
+        bad = keyed.filter(pl.col("label").is_in(conflicted))
+        attrs = {int(row[0]): tuple(row[1:]) for row in bad.select("idx", *distinct).iter_rows()}
+        members = list(attrs)
+        bad_edges = edges.filter(pl.col("idx_l").is_in(members) & pl.col("idx_r").is_in(members))
         for group in _constrained_groups(bad_edges, attrs):
             label[group] = next_label
             next_label += 1
+    return label
 
-    out = records.select("idx", "record_key", "id_norm", "id_trusted").with_columns(
+
+def cluster_records(
+    records: pl.DataFrame,
+    scored: pl.DataFrame,
+    settings: ClusteringSettings,
+    levels: dict[str, tuple[str, ...]] | None = None,
+) -> pl.DataFrame:
+    """Assign each record a person_id; returns idx, record_key, person_id, cluster_size, link_confidence."""
+    edges = linked_edges(scored, settings, levels or {})
+    if settings.method == "one_to_one":
+        label = _one_to_one(edges, records.height)
+    else:
+        label = _component_labels(edges, records, settings.distinct)
+    rep_column = settings.representative
+    rep = pl.col(rep_column) if rep_column else pl.lit(None, dtype=pl.Utf8)
+    out = records.select("idx", "record_key", rep.alias("_rep")).with_columns(
         pl.Series("label", label)
     )
     out = out.join(_edge_confidence(scored, label), on="idx", how="left")
@@ -115,11 +139,11 @@ def cluster_records(
         pl.coalesce(pl.col("p_in"), 1.0 - pl.col("p_out").fill_null(0.0)).alias("link_confidence"),
     )
     reps = out.group_by("label").agg(
-        pl.col("id_norm").filter(pl.col("id_trusted")).min().alias("_rep_id"),
+        pl.col("_rep").min().alias("_rep_id"),
         pl.col("record_key").min().alias("_rep_key"),
     )
-    # Two clusters can hold the same trusted ID (a head's number copied into a member's
-    # row): then the ID alone would give both the same person_id, so add the first row.
+    # Two clusters can hold the same representative value (a head's number copied into a
+    # member's row): then the value alone would give both the same person_id, so add the first row.
     shared = pl.col("_rep_id").is_not_null() & (pl.len().over("_rep_id") > 1)
     reps = reps.with_columns(
         pl.when(shared)
@@ -128,8 +152,12 @@ def cluster_records(
         .map_elements(_person_id, return_dtype=pl.Utf8)
         .alias("person_id")
     )
-    return out.join(reps.select("label", "person_id"), on="label").sort("idx").select(
-        "idx", "record_key", "person_id", "cluster_size", pl.col("link_confidence").round(4)
+    return (
+        out.join(reps.select("label", "person_id"), on="label")
+        .sort("idx")
+        .select(
+            "idx", "record_key", "person_id", "cluster_size", pl.col("link_confidence").round(4)
+        )
     )
 
 

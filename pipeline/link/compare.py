@@ -1,173 +1,217 @@
-"""Pair comparisons with explicit levels that suit Chinese records.
+"""Pair comparisons built from named levels declared in config (schemas/linkage*.yaml).
 
-Each comparison maps a pair to a level index (0 = strongest agreement) or -1 when
-the pair cannot be compared on it. Levels are named in COMPARISONS so every match
-weight can be explained. Correlated fields are deliberately folded into one
-comparison: a birth date read from the ID number is only used when the IDs
-themselves cannot be compared, and phone and place are one "contact" comparison
-because household members share both.
+Each comparison maps a pair to a level index (0 = first level listed, the strongest
+agreement) or -1 when no level holds and the pair cannot be compared on it. A level is a
+conjunction of building-block conditions (exact, within_edits, jaro_winkler, lookalike,
+prefix, flag_both … see `LevelSpec`). String distances are computed once per column for
+all pairs, in C++ by rapidfuzz (`process.cpdist`).
+
+Correlated fields belong in one comparison: the Chinese config reads a birth date only
+when the ID numbers cannot be compared, and folds phone and place into one "contact"
+comparison because household members share both.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import polars as pl
 from rapidfuzz import process
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Hamming, JaroWinkler
 
-COMPARISONS: dict[str, tuple[str, ...]] = {
-    "identity": (
-        "id_exact",
-        "id_one_edit",
-        "id_damaged_prefix",
-        "id_diff_trusted",
-        "id_diff",
-        "birth_exact",
-        "birth_close",
-        "birth_diff",
-    ),
-    "name": ("name_exact", "pinyin_equal", "one_char_lookalike", "one_char_other", "name_diff"),
-    "contact": (
-        "phone_and_village",
-        "phone_only",
-        "village",
-        "town",
-        "county",
-        "contact_diff",
-    ),
-    "sex": ("sex_same", "sex_diff"),
-}
-_PAIR_COLUMNS = (
-    "name_norm", "name_pinyin", "id_norm", "id_status", "id_trusted", "id_float_like", "birth", "sex_norm",
-    "phone_norm", "county", "town", "village",
-)
+from pipeline.config import ComparisonSpec, LevelSpec
 
 
-def _osa_distance(left: pl.Series, right: pl.Series) -> np.ndarray:
-    """Optimal-string-alignment distance of aligned pairs (one transposition = 1 edit)."""
-    a = left.fill_null("").to_list()
-    b = right.fill_null("").to_list()
-    if not a:
-        return np.zeros(0, dtype=np.int32)
-    return process.cpdist(a, b, scorer=OSA.distance, workers=-1).astype(np.int32)
+def comparison_columns(comparisons: dict[str, ComparisonSpec]) -> list[str]:
+    """Record columns read by any level, in a stable order."""
+    found: set[str] = set()
+    for spec in comparisons.values():
+        for level in spec.levels:
+            found |= level.columns()
+        if spec.term_frequency:
+            found.add(spec.term_frequency.column)
+    return sorted(found)
 
 
-def _lookalike_table(groups: tuple[str, ...]) -> set[tuple[str, str]]:
-    table = set()
-    for group in groups:
-        for a in group:
-            for b in group:
-                if a != b:
-                    table.add((a, b))
-    return table
-
-
-def _differing_chars_are_lookalike(left: list[str | None], right: list[str | None], table: set[tuple[str, str]]) -> list[bool]:
-    flags = []
-    for a, b in zip(left, right, strict=True):
-        if a is None or b is None or len(a) != len(b):
-            flags.append(False)
-            continue
-        diffs = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
-        flags.append(len(diffs) == 1 and diffs[0] in table)
-    return flags
-
-
-def pair_frame(pairs: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
+def pair_frame(pairs: pl.DataFrame, records: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     """Join the compared columns of both records onto each pair, suffixed _l / _r."""
-    cols = records.select("idx", *_PAIR_COLUMNS)
-    left = cols.rename({c: f"{c}_l" for c in _PAIR_COLUMNS}).rename({"idx": "idx_l"})
-    right = cols.rename({c: f"{c}_r" for c in _PAIR_COLUMNS}).rename({"idx": "idx_r"})
+    cols = records.select("idx", *columns)
+    left = cols.rename({c: f"{c}_l" for c in columns}).rename({"idx": "idx_l"})
+    right = cols.rename({c: f"{c}_r" for c in columns}).rename({"idx": "idx_r"})
     return pairs.join(left, on="idx_l", how="left").join(right, on="idx_r", how="left")
 
 
-def compare_pairs(pairs: pl.DataFrame, records: pl.DataFrame, lookalike_groups: tuple[str, ...]) -> pl.DataFrame:
-    """Return pairs with one Int8 level column per comparison, `gamma_<name>`."""
-    df = pair_frame(pairs, records)
-    id_osa = _osa_distance(df["id_norm_l"], df["id_norm_r"])
-    name_osa = _osa_distance(df["name_norm_l"], df["name_norm_r"])
-    birth_osa = _osa_distance(
-        df["birth_l"].cast(pl.Utf8), df["birth_r"].cast(pl.Utf8)
+def _pairwise(
+    df: pl.DataFrame,
+    column: str,
+    scorer: Callable[..., float],
+    dtype: type,
+    same: float,
+    missing: float,
+) -> np.ndarray:
+    """Score aligned pairs; only pairs with two different values reach rapidfuzz."""
+    text = df.select(
+        pl.col(f"{column}_l").cast(pl.Utf8).alias("l"),
+        pl.col(f"{column}_r").cast(pl.Utf8).alias("r"),
     )
-    df = df.with_columns(
-        pl.Series("_id_osa", id_osa), pl.Series("_name_osa", name_osa), pl.Series("_birth_osa", birth_osa)
+    out = np.where(
+        text.select(pl.col("l").is_null() | pl.col("r").is_null()).to_series().to_numpy(),
+        missing,
+        same,
     )
-    candidates = df.filter(
-        (pl.col("_name_osa") == 1) & (pl.col("name_norm_l").str.len_chars() == pl.col("name_norm_r").str.len_chars())
-    )
-    table = _lookalike_table(lookalike_groups)
-    lookalike = pl.Series(
-        "_lookalike",
-        _differing_chars_are_lookalike(candidates["name_norm_l"].to_list(), candidates["name_norm_r"].to_list(), table),
-        dtype=pl.Boolean,
-    )
-    df = df.join(
-        candidates.select("idx_l", "idx_r").with_columns(lookalike), on=["idx_l", "idx_r"], how="left"
-    ).with_columns(pl.col("_lookalike").fill_null(False))
+    differ = text.select((pl.col("l") != pl.col("r")).fill_null(False)).to_series().to_numpy()
+    rows = np.flatnonzero(differ)
+    if len(rows):
+        subset = text.filter(pl.Series(differ))
+        out[rows] = process.cpdist(
+            subset["l"].to_list(), subset["r"].to_list(), scorer=scorer, workers=-1
+        )
+    return out.astype(dtype)
 
-    both_ids = pl.col("id_norm_l").is_not_null() & pl.col("id_norm_r").is_not_null()
-    damaged = (
-        (pl.col("id_status_l") == "excel_damaged") | (pl.col("id_status_r") == "excel_damaged")
-        | pl.col("id_float_like_l") | pl.col("id_float_like_r")
-    )
-    both_trusted = pl.col("id_trusted_l") & pl.col("id_trusted_r")
-    both_birth = pl.col("birth_l").is_not_null() & pl.col("birth_r").is_not_null()
-    identity = (
-        pl.when(both_ids & (pl.col("id_norm_l") == pl.col("id_norm_r"))).then(0)
-        .when(both_ids & (pl.col("_id_osa") == 1)).then(1)
-        .when(both_ids & damaged & (pl.col("id_norm_l").str.slice(0, 15) == pl.col("id_norm_r").str.slice(0, 15))).then(2)
-        .when(both_ids & both_trusted).then(3)
-        .when(both_ids).then(4)
-        .when(both_birth & (pl.col("birth_l") == pl.col("birth_r"))).then(5)
-        .when(both_birth & (pl.col("_birth_osa") == 1)).then(6)
-        .when(both_birth).then(7)
-        .otherwise(-1)
-    )
-    both_names = pl.col("name_norm_l").is_not_null() & pl.col("name_norm_r").is_not_null()
-    name = (
-        pl.when(~both_names).then(-1)
-        .when(pl.col("name_norm_l") == pl.col("name_norm_r")).then(0)
-        .when(pl.col("name_pinyin_l") == pl.col("name_pinyin_r")).then(1)
-        .when(pl.col("_lookalike")).then(2)
-        # one other character differing is weak agreement only when a character of the
-        # given name still agrees: in a two-character name it means a different given name
-        .when(
-            (pl.col("_name_osa") == 1)
-            & (pl.max_horizontal(pl.col("name_norm_l").str.len_chars(), pl.col("name_norm_r").str.len_chars()) >= 3)
-        ).then(3)
-        .otherwise(4)
-    )
 
-    def same(col: str) -> pl.Expr:
-        return pl.col(f"{col}_l").is_not_null() & (pl.col(f"{col}_l") == pl.col(f"{col}_r"))
+def lookalike_table(groups: tuple[str, ...]) -> set[tuple[str, str]]:
+    """Ordered pairs of distinct characters of one look-alike group."""
+    return {(a, b) for group in groups for a in group for b in group if a != b}
 
-    def both(col: str) -> pl.Expr:
-        return pl.col(f"{col}_l").is_not_null() & pl.col(f"{col}_r").is_not_null()
 
-    towns_compatible = ~both("town") | same("town")
-    same_village = same("village") & towns_compatible
-    contact = (
-        pl.when(same("phone_norm") & same_village).then(0)
-        .when(same("phone_norm")).then(1)
-        .when(same_village).then(2)
-        .when(same("town")).then(3)
-        .when(same("county") & ~both("town") & ~both("village")).then(4)
-        .when(both("phone_norm") | both("village") | both("town") | both("county")).then(5)
-        .otherwise(-1)
+def _one_lookalike_char(left: str | None, right: str | None, table: set[tuple[str, str]]) -> bool:
+    if left is None or right is None or len(left) != len(right):
+        return False
+    diffs = [(x, y) for x, y in zip(left, right, strict=True) if x != y]
+    return len(diffs) == 1 and diffs[0] in table
+
+
+def _lookalike_flags(df: pl.DataFrame, column: str, table: set[tuple[str, str]]) -> np.ndarray:
+    """Only pairs one edit apart are checked in Python; the rest are False."""
+    l_col, r_col = f"{column}_l", f"{column}_r"
+    close = (
+        df.select(
+            pl.col(l_col).is_not_null()
+            & pl.col(r_col).is_not_null()
+            & (pl.col(l_col).str.len_chars() == pl.col(r_col).str.len_chars())
+            & (pl.col(l_col) != pl.col(r_col))
+        )
+        .to_series()
+        .to_numpy()
     )
-    sex = (
-        pl.when(both_ids | ~both("sex_norm")).then(-1)
-        .when(same("sex_norm")).then(0)
-        .otherwise(1)
-    )
+    flags = np.zeros(df.height, dtype=bool)
+    rows = np.flatnonzero(close)
+    if len(rows):
+        lefts = df[l_col].gather(rows).to_list()
+        rights = df[r_col].gather(rows).to_list()
+        # Hamming distance in C++ first: only names one character apart reach Python
+        one = np.flatnonzero(process.cpdist(lefts, rights, scorer=Hamming.distance, workers=-1) == 1)
+        flags[rows[one]] = [_one_lookalike_char(lefts[i], rights[i], table) for i in one]
+    return flags
+
+
+class _Distances:
+    """Per-column distance arrays, each computed at most once per pair frame."""
+
+    def __init__(self, df: pl.DataFrame, lookalike_groups: tuple[str, ...]) -> None:
+        self.df = df
+        self.table = lookalike_table(lookalike_groups)
+        self.cache: dict[tuple[str, str], pl.Series] = {}
+
+    def get(self, kind: str, column: str) -> pl.Expr:
+        key = (kind, column)
+        if key not in self.cache:
+            name = f"_{kind}_{column}"
+            if kind == "osa":
+                values = _pairwise(self.df, column, OSA.distance, np.int32, same=0, missing=99)
+            elif kind == "jw":
+                values = _pairwise(
+                    self.df,
+                    column,
+                    JaroWinkler.normalized_similarity,
+                    np.float64,
+                    same=1.0,
+                    missing=0.0,
+                )
+            else:
+                values = _lookalike_flags(self.df, column, self.table)
+            self.cache[key] = pl.Series(name, values)
+        return pl.col(f"_{kind}_{column}")
+
+
+def _both(col: str) -> pl.Expr:
+    return pl.col(f"{col}_l").is_not_null() & pl.col(f"{col}_r").is_not_null()
+
+
+def _same(col: str) -> pl.Expr:
+    return _both(col) & (pl.col(f"{col}_l") == pl.col(f"{col}_r"))
+
+
+def level_condition(level: LevelSpec, dist: _Distances) -> pl.Expr:
+    """The conjunction of a level's conditions as one boolean expression."""
+    terms: list[pl.Expr] = [pl.lit(True)]
+    terms += [_same(c) for c in level.exact]
+    terms += [_both(c) for c in level.present]
+    if level.any_present:
+        terms.append(pl.any_horizontal(*(_both(c) for c in level.any_present)))
+    terms += [~_both(c) for c in level.not_both]
+    terms += [~_both(c) | _same(c) for c in level.compatible]
+    terms += [_both(c) & ~_same(c) for c in level.differ]
+    terms += [_both(c) & (dist.get("osa", c) <= k) for c, k in level.within_edits.items()]
+    terms += [_both(c) & (dist.get("jw", c) >= t) for c, t in level.jaro_winkler.items()]
+    terms += [
+        _both(c)
+        & (
+            pl.col(f"{c}_l").cast(pl.Utf8).str.slice(0, n)
+            == pl.col(f"{c}_r").cast(pl.Utf8).str.slice(0, n)
+        )
+        for c, n in level.prefix.items()
+    ]
+    terms += [dist.get("lookalike", c) for c in level.lookalike]
+    terms += [
+        pl.max_horizontal(pl.col(f"{c}_l").str.len_chars(), pl.col(f"{c}_r").str.len_chars()) >= n
+        for c, n in level.longer_at_least.items()
+    ]
+    terms += [
+        pl.col(f"{c}_l").fill_null(False) & pl.col(f"{c}_r").fill_null(False)
+        for c in level.flag_both
+    ]
+    terms += [
+        pl.col(f"{c}_l").fill_null(False) | pl.col(f"{c}_r").fill_null(False)
+        for c in level.flag_either
+    ]
+    return pl.all_horizontal(*terms)
+
+
+def gamma_expression(spec: ComparisonSpec, dist: _Distances) -> pl.Expr:
+    """Level index of the first level whose conditions hold, else -1."""
+    expr: pl.Expr | pl.When | pl.Then | None = None
+    for index, level in enumerate(spec.levels):
+        condition = level_condition(level, dist)
+        expr = pl.when(condition).then(index) if expr is None else expr.when(condition).then(index)  # type: ignore[union-attr]
+    assert expr is not None
+    return expr.otherwise(-1).cast(pl.Int8)  # type: ignore[union-attr]
+
+
+def compare_pairs(
+    pairs: pl.DataFrame,
+    records: pl.DataFrame,
+    comparisons: dict[str, ComparisonSpec],
+    lookalike_groups: tuple[str, ...] = (),
+    keep: tuple[str, ...] = (),
+) -> pl.DataFrame:
+    """Return pairs with one Int8 level column per comparison, `gamma_<name>`.
+
+    `keep` names record columns to carry along as `<column>_l` (term-frequency lookups).
+    """
+    df = pair_frame(pairs, records, comparison_columns(comparisons))
+    dist = _Distances(df, lookalike_groups)
+    gammas = {
+        name: gamma_expression(spec, dist).alias(f"gamma_{name}")
+        for name, spec in comparisons.items()
+    }
+    df = df.with_columns(dist.cache.values()) if dist.cache else df
+    carried = [f"{c}_l" for c in keep]
     return df.select(
         "idx_l",
         "idx_r",
         *(["rules"] if "rules" in df.columns else []),
-        "name_norm_l",
-        "name_norm_r",
-        identity.cast(pl.Int8).alias("gamma_identity"),
-        name.cast(pl.Int8).alias("gamma_name"),
-        contact.cast(pl.Int8).alias("gamma_contact"),
-        sex.cast(pl.Int8).alias("gamma_sex"),
+        *carried,
+        *gammas.values(),
     )

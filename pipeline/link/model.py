@@ -12,26 +12,34 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from pipeline.config import ModelSettings
-from pipeline.link.compare import COMPARISONS, compare_pairs
+from pipeline.config import LinkageSettings, ModelSettings
+from pipeline.link.compare import compare_pairs
+
+ALL_PAIRS = "all"
 
 
 @dataclass(frozen=True)
 class FittedModel:
-    """Estimated parameters: per comparison, m and u for each level; the prior match share."""
+    """Estimated parameters: per comparison, m and u for each level; the prior match share per pair group."""
 
+    levels: dict[str, tuple[str, ...]]
     m: dict[str, np.ndarray]
     u: dict[str, np.ndarray]
-    match_share: float
+    priors: dict[str, float]
     iterations: int
+
+    @property
+    def match_share(self) -> float:
+        """Share of all record pairs that match, over every pair group."""
+        return float(np.mean(list(self.priors.values()))) if self.priors else 0.0
 
     def level_weights(self) -> dict[str, np.ndarray]:
         return {k: np.log2(self.m[k] / self.u[k]) for k in self.m}
 
     def describe(self) -> dict[str, dict[str, dict[str, float]]]:
-        """m, u and weight per level, for the manifest and for stewards."""
+        """m, u and weight per level, and the prior of each pair group, for the manifest and stewards."""
         out: dict[str, dict[str, dict[str, float]]] = {}
-        for name, levels in COMPARISONS.items():
+        for name, levels in self.levels.items():
             out[name] = {
                 level: {
                     "m": round(float(self.m[name][i]), 6),
@@ -40,10 +48,19 @@ class FittedModel:
                 }
                 for i, level in enumerate(levels)
             }
+        out["prior"] = {
+            group: {
+                "share": float(f"{share:.4g}"),
+                "weight": round(float(np.log2(share / (1 - share))), 3),
+            }
+            for group, share in self.priors.items()
+        }
         return out
 
 
-def _level_frequencies(levels: np.ndarray, n_levels: int, floor: float, weights: np.ndarray | None = None) -> np.ndarray:
+def _level_frequencies(
+    levels: np.ndarray, n_levels: int, floor: float, weights: np.ndarray | None = None
+) -> np.ndarray:
     valid = levels >= 0
     w = np.ones(levels.shape[0]) if weights is None else weights
     counts = np.bincount(levels[valid], weights=w[valid], minlength=n_levels).astype(float)
@@ -53,21 +70,32 @@ def _level_frequencies(levels: np.ndarray, n_levels: int, floor: float, weights:
     return probs / probs.sum()
 
 
-def estimate_u(records: pl.DataFrame, settings: ModelSettings, lookalike_groups: tuple[str, ...]) -> dict[str, np.ndarray]:
-    """u: level frequencies among random record pairs (almost all non-matches)."""
+def random_pairs(records: pl.DataFrame, size: int, seed: int, link_only: bool) -> pl.DataFrame:
+    """Random distinct record pairs (of different sources with link_only)."""
     n = records.height
-    rng = np.random.default_rng(settings.seed)
-    size = min(settings.u_sample_pairs, max(n * (n - 1) // 2, 1))
+    rng = np.random.default_rng(seed)
     left = rng.integers(0, n, size=size, dtype=np.int64)
     right = rng.integers(0, n, size=size, dtype=np.int64)
     keep = left != right
-    sample = pl.DataFrame(
+    if link_only:
+        source = records["source"].to_numpy()
+        keep &= source[left] != source[right]
+    return pl.DataFrame(
         {"idx_l": left[keep].astype(np.uint32), "idx_r": right[keep].astype(np.uint32)}
     )
-    gammas = compare_pairs(sample, records, lookalike_groups)
+
+
+def estimate_u(records: pl.DataFrame, settings: LinkageSettings) -> dict[str, np.ndarray]:
+    """u: level frequencies among random record pairs (almost all non-matches)."""
+    n = records.height
+    size = min(settings.model.u_sample_pairs, max(n * (n - 1) // 2, 1))
+    sample = random_pairs(records, size, settings.model.seed, settings.link_type == "link_only")
+    gammas = compare_pairs(sample, records, settings.comparisons, settings.lookalike_groups)
     return {
-        name: _level_frequencies(gammas[f"gamma_{name}"].to_numpy(), len(levels), settings.min_probability)
-        for name, levels in COMPARISONS.items()
+        name: _level_frequencies(
+            gammas[f"gamma_{name}"].to_numpy(), len(spec.levels), settings.model.min_probability
+        )
+        for name, spec in settings.comparisons.items()
     }
 
 
@@ -88,7 +116,7 @@ def _em_session(
         posterior = 1.0 / (1.0 + np.exp2(-np.clip(prior + log_ratio, -60, 60)))
         new_share = float(np.clip(posterior.mean(), 1e-6, 1 - 1e-6))
         new_m = {
-            k: _level_frequencies(levels[k], len(COMPARISONS[k]), settings.min_m_probability, posterior)
+            k: _level_frequencies(levels[k], len(m[k]), settings.min_m_probability, posterior)
             for k in estimate
         }
         delta = max(abs(new_share - share), *(np.abs(new_m[k] - m[k]).max() for k in estimate))
@@ -98,50 +126,72 @@ def _em_session(
     return m, iterations
 
 
-def _estimate_share(levels: dict[str, np.ndarray], m: dict[str, np.ndarray], u: dict[str, np.ndarray], settings: ModelSettings) -> float:
-    """Share of candidate pairs that match, by EM with m and u held fixed."""
-    log_ratio = _log2_bayes_factors(levels, m, u).sum(axis=0)
-    share = settings.prior_match_share
-    for _ in range(settings.em_max_iterations):
-        prior = np.log2(share / (1 - share))
-        posterior = 1.0 / (1.0 + np.exp2(-np.clip(prior + log_ratio, -60, 60)))
-        new_share = float(np.clip(posterior.mean(), 1e-6, 1 - 1e-6))
-        if abs(new_share - share) < settings.em_tolerance:
-            return new_share
-        share = new_share
-    return share
+def _estimate_priors(
+    log_ratio: np.ndarray, groups: np.ndarray, totals: dict[str, int], settings: ModelSettings
+) -> dict[str, float]:
+    """Share of all record pairs that match (the prior λ) per pair group, by EM with m and u fixed.
+
+    m and u describe all record pairs, so the prior must too: the share among candidate
+    pairs is inflated by the very agreement blocking selected on, and counting that
+    agreement again in the Bayes factors would link common names in one town. Pairs
+    that blocking did not propose are taken to be non-matches.
+    """
+    priors = {}
+    for group, total in totals.items():
+        ratio = log_ratio[groups == group]
+        share = float(
+            np.clip(settings.prior_match_share * max(len(ratio), 1) / max(total, 1), 1e-12, 0.5)
+        )
+        for _ in range(settings.em_max_iterations):
+            prior = np.log2(share / (1 - share))
+            posterior = 1.0 / (1.0 + np.exp2(-np.clip(prior + ratio, -60, 60)))
+            new_share = float(np.clip(posterior.sum() / max(total, 1), 1e-12, 1 - 1e-6))
+            converged = abs(new_share - share) < settings.em_tolerance * share
+            share = new_share
+            if converged:
+                break
+        priors[group] = share
+    return priors
 
 
 def fit_model(
     gammas: pl.DataFrame,
     u: dict[str, np.ndarray],
-    settings: ModelSettings,
+    settings: LinkageSettings,
     session_masks: list[int],
+    group_totals: dict[str, int],
+    adjustment: np.ndarray | None = None,
 ) -> FittedModel:
-    """Estimate m per comparison by EM in training sessions, then the match share.
+    """Estimate m per comparison by EM in training sessions, then the prior of each pair group.
 
-    `session_masks[i]` is the blocking-rule bit set of `settings.training[i]`; a session
-    trains on the pairs proposed by any of its rules.
+    `session_masks[i]` is the blocking-rule bit set of `settings.model.training[i]`; a session
+    trains on the pairs proposed by any of its rules. `gammas["prior_group"]` names each
+    pair's group, `group_totals` the number of record pairs in each; `adjustment` is an
+    extra log2 Bayes factor per pair (term frequencies).
     """
-    all_levels = {name: gammas[f"gamma_{name}"].to_numpy().astype(np.int64) for name in COMPARISONS}
+    names = settings.level_names()
+    all_levels = {name: gammas[f"gamma_{name}"].to_numpy().astype(np.int64) for name in names}
     rules = gammas["rules"].to_numpy()
-    estimates: dict[str, list[np.ndarray]] = {name: [] for name in COMPARISONS}
+    estimates: dict[str, list[np.ndarray]] = {name: [] for name in names}
     iterations = 0
-    start = {name: _initial_m(len(lv)) for name, lv in COMPARISONS.items()}
-    for session, mask in zip(settings.training, session_masks, strict=True):
+    start = {name: _initial_m(len(lv)) for name, lv in names.items()}
+    for session, mask in zip(settings.model.training, session_masks, strict=True):
         chosen = (rules & mask) != 0
         if not chosen.any():
             continue
         levels = {k: v[chosen] for k, v in all_levels.items()}
-        m, n = _em_session(levels, session.estimate, start, u, settings)
+        m, n = _em_session(levels, session.estimate, start, u, settings.model)
         iterations += n
         for k in session.estimate:
             estimates[k].append(m[k])
-    m_final = {
-        k: (np.mean(v, axis=0) if v else start[k]) for k, v in estimates.items()
-    }
-    share = _estimate_share(all_levels, m_final, u, settings)
-    return FittedModel(m=m_final, u=u, match_share=share, iterations=iterations)
+    m_final = {k: (np.mean(v, axis=0) if v else start[k]) for k, v in estimates.items()}
+    log_ratio = _log2_bayes_factors(all_levels, m_final, u).sum(axis=0)
+    if adjustment is not None:
+        log_ratio = log_ratio + adjustment
+    priors = _estimate_priors(
+        log_ratio, gammas["prior_group"].to_numpy(), group_totals, settings.model
+    )
+    return FittedModel(levels=names, m=m_final, u=u, priors=priors, iterations=iterations)
 
 
 def _initial_m(n_levels: int) -> np.ndarray:
@@ -150,7 +200,9 @@ def _initial_m(n_levels: int) -> np.ndarray:
     return start / start.sum()
 
 
-def _log2_bayes_factors(levels: dict[str, np.ndarray], m: dict[str, np.ndarray], u: dict[str, np.ndarray]) -> np.ndarray:
+def _log2_bayes_factors(
+    levels: dict[str, np.ndarray], m: dict[str, np.ndarray], u: dict[str, np.ndarray]
+) -> np.ndarray:
     rows = []
     for name, lv in levels.items():
         weights = np.log2(m[name] / u[name])
@@ -158,28 +210,64 @@ def _log2_bayes_factors(levels: dict[str, np.ndarray], m: dict[str, np.ndarray],
     return np.vstack(rows)
 
 
+def term_frequency_adjustment(
+    gammas: pl.DataFrame, records: pl.DataFrame, settings: LinkageSettings, u: dict[str, np.ndarray]
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Per comparison with term_frequency: log2(u of the level / share of records with the value).
+
+    An agreement on a value held by many records (王伟 = 王伟) is weaker evidence than one
+    on a rare value (欧阳明轩 = 欧阳明轩). Returns the adjustment per comparison and in all.
+    """
+    out: dict[str, np.ndarray] = {}
+    for name, spec in settings.comparisons.items():
+        tf = spec.term_frequency
+        if tf is None:
+            continue
+        index = spec.level_names.index(tf.level)
+        counts = records.drop_nulls(tf.column).group_by(tf.column).len()
+        total = max(int(counts["len"].sum()), 1)
+        share = (
+            gammas.select(f"{tf.column}_l")
+            .join(
+                counts.with_columns((pl.col("len") / total).alias("_share")).rename(
+                    {tf.column: f"{tf.column}_l"}
+                ),
+                on=f"{tf.column}_l",
+                how="left",
+            )["_share"]
+            .to_numpy()
+        )
+        u_level = float(u[name][index])
+        share = np.where(np.isnan(share.astype(float)), u_level, share.astype(float))
+        at_level = gammas[f"gamma_{name}"].to_numpy() == index
+        out[name] = np.where(at_level, np.log2(u_level / np.clip(share, 1e-12, None)), 0.0)
+    total_adjustment = np.sum(list(out.values()), axis=0) if out else np.zeros(gammas.height)
+    return out, total_adjustment
+
+
 def score_pairs(
     gammas: pl.DataFrame,
     model: FittedModel,
-    name_frequency: dict[str, float] | None = None,
+    adjustments: dict[str, np.ndarray] | None = None,
 ) -> pl.DataFrame:
-    """Add per-comparison weights, the total match weight and the match probability.
+    """Add per-comparison weights `w_<name>`, the total match weight and the match probability.
 
-    With `name_frequency` (share of records bearing each normalised name), an exact
-    name match is re-weighted by how common the name is: 王伟 = 王伟 is weaker
-    evidence than 欧阳明轩 = 欧阳明轩.
+    The weight of a pair is the prior of its pair group plus the log2 Bayes factor of each
+    comparison (with any term-frequency adjustment).
     """
-    levels = {name: gammas[f"gamma_{name}"].to_numpy().astype(np.int64) for name in COMPARISONS}
+    levels = {name: gammas[f"gamma_{name}"].to_numpy().astype(np.int64) for name in model.levels}
     factors = _log2_bayes_factors(levels, model.m, model.u)
-    columns = {f"w_{name}": factors[i] for i, name in enumerate(COMPARISONS)}
-    if name_frequency:
-        u_exact = float(model.u["name"][0])
-        names = gammas["name_norm_l"].to_list()
-        freq = np.array([name_frequency.get(n, u_exact) if n is not None else u_exact for n in names])
-        adjust = np.where(levels["name"] == 0, np.log2(u_exact / np.clip(freq, 1e-9, None)), 0.0)
-        columns["w_name"] = columns["w_name"] + adjust
-    prior = float(np.log2(model.match_share / (1 - model.match_share)))
-    total = prior + sum(columns.values())
+    columns = {f"w_{name}": factors[i] for i, name in enumerate(model.levels)}
+    for name, extra in (adjustments or {}).items():
+        columns[f"w_{name}"] = columns[f"w_{name}"] + extra
+    share = (
+        gammas["prior_group"]
+        .replace_strict(model.priors, default=None, return_dtype=pl.Float64)
+        .to_numpy()
+    )
+    share = np.nan_to_num(share.astype(float), nan=1e-12)
+    prior = np.log2(share / (1 - share))
+    total = prior + np.sum(list(columns.values()), axis=0)
     probability = 1.0 / (1.0 + np.exp2(-np.clip(total, -60, 60)))
     return gammas.with_columns(
         *(pl.Series(k, v) for k, v in columns.items()),

@@ -11,7 +11,14 @@ from pipeline.config import LinkageSettings
 from pipeline.link.blocking import BlockingReport, block_pairs, rule_mask
 from pipeline.link.cluster import cluster_records
 from pipeline.link.compare import compare_pairs
-from pipeline.link.model import FittedModel, estimate_u, fit_model, score_pairs
+from pipeline.link.model import (
+    ALL_PAIRS,
+    FittedModel,
+    estimate_u,
+    fit_model,
+    score_pairs,
+    term_frequency_adjustment,
+)
 
 
 @dataclass(frozen=True)
@@ -31,27 +38,61 @@ class LinkResult:
             "pairs_by_rule": self.blocking.pairs_by_rule,
             "oversized_blocks": self.blocking.oversized_blocks,
             "em_iterations": self.model.iterations,
-            "match_share": round(self.model.match_share, 5),
+            "prior_by_pair_group": {k: float(f"{v:.4g}") for k, v in self.model.priors.items()},
         }
 
 
-def name_frequencies(records: pl.DataFrame) -> dict[str, float]:
-    """Share of records bearing each normalised name (for term-frequency adjustment)."""
-    counts = records.drop_nulls("name_norm").group_by("name_norm").len()
-    total = max(int(counts["len"].sum()), 1)
-    return dict(zip(counts["name_norm"].to_list(), (counts["len"] / total).to_list(), strict=True))
+def pair_groups(
+    gammas: pl.DataFrame, records: pl.DataFrame, settings: LinkageSettings
+) -> tuple[pl.Series, dict[str, int]]:
+    """Each pair's prior group ("a|b" of its records' `prior_by` values) and the record pairs in each group."""
+    column = settings.model.prior_by
+    link_only = settings.link_type == "link_only"
+    if column is None and not link_only:
+        n = records.height
+        return pl.Series("prior_group", [ALL_PAIRS] * gammas.height, dtype=pl.Utf8), {
+            ALL_PAIRS: n * (n - 1) // 2
+        }
+    column = column or "source"
+    value = records[column].cast(pl.Utf8).fill_null("")
+    left = value.gather(gammas["idx_l"])
+    right = value.gather(gammas["idx_r"])
+    frame = pl.DataFrame({"l": left, "r": right})
+    group = frame.select(
+        pl.concat_str(
+            pl.min_horizontal("l", "r"), pl.max_horizontal("l", "r"), separator="|"
+        ).alias("prior_group")
+    ).to_series()
+    sizes = value.value_counts(name="n")
+    counts = dict(zip(sizes[value.name].to_list(), sizes["n"].to_list(), strict=True))
+    totals: dict[str, int] = {}
+    keys = sorted(counts)
+    for i, a in enumerate(keys):
+        for b in keys[i:]:
+            if a == b and link_only:
+                continue
+            totals[f"{a}|{b}"] = (
+                counts[a] * (counts[a] - 1) // 2 if a == b else counts[a] * counts[b]
+            )
+    return group, totals
 
 
 def link_people(records: pl.DataFrame, settings: LinkageSettings) -> LinkResult:
     """Link the records of all sources into persons."""
-    pairs, blocking = block_pairs(records, settings.blocking)
-    gammas = compare_pairs(pairs, records, settings.lookalike_groups)
-    u = estimate_u(records, settings.model, settings.lookalike_groups)
-    masks = [rule_mask(settings.blocking, s.blocked_on) for s in settings.model.training]
-    model = fit_model(gammas, u, settings.model, masks)
-    frequency = name_frequencies(records) if settings.model.name_tf_adjustment else None
-    scored = score_pairs(gammas, model, frequency)
-    links = cluster_records(
-        records, scored, settings.clustering.link_threshold, settings.clustering.vetoes
+    link_only = settings.link_type == "link_only"
+    pairs, blocking = block_pairs(records, settings.blocking, link_only)
+    tf_columns = tuple(
+        sorted({s.term_frequency.column for s in settings.comparisons.values() if s.term_frequency})
     )
+    gammas = compare_pairs(
+        pairs, records, settings.comparisons, settings.lookalike_groups, keep=tf_columns
+    )
+    groups, totals = pair_groups(gammas, records, settings)
+    gammas = gammas.with_columns(groups)
+    u = estimate_u(records, settings)
+    adjustments, adjustment = term_frequency_adjustment(gammas, records, settings, u)
+    masks = [rule_mask(settings.blocking, s.blocked_on) for s in settings.model.training]
+    model = fit_model(gammas, u, settings, masks, totals, adjustment)
+    scored = score_pairs(gammas, model, adjustments)
+    links = cluster_records(records, scored, settings.clustering, settings.level_names())
     return LinkResult(links=links, pairs=scored, model=model, blocking=blocking)

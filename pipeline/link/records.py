@@ -17,6 +17,8 @@ RECORD_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
     "id_status": pl.Utf8,
     "id_trusted": pl.Boolean,
     "id_float_like": pl.Boolean,
+    "id_damaged": pl.Boolean,
+    "trusted_id": pl.Utf8,
     "id_head": pl.Utf8,
     "id_tail": pl.Utf8,
     "birth": pl.Date,
@@ -27,6 +29,7 @@ RECORD_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
     "village": pl.Utf8,
     "household_id": pl.Utf8,
     "person_no": pl.Utf8,
+    "monitoring_person": pl.Utf8,
 }
 
 
@@ -41,9 +44,8 @@ def id_float_like(column: str) -> pl.Expr:
     digits = pl.col(column).cast(pl.UInt64, strict=False)
     round_trip = digits.cast(pl.Float64).cast(pl.UInt64, strict=False)
     return (
-        (digits.is_not_null() & ((round_trip == digits) | pl.col(column).str.ends_with("000")))
-        .fill_null(False)
-    )
+        digits.is_not_null() & ((round_trip == digits) | pl.col(column).str.ends_with("000"))
+    ).fill_null(False)
 
 
 def linkage_records(prepared: dict[str, pl.DataFrame]) -> pl.DataFrame:
@@ -57,7 +59,9 @@ def linkage_records(prepared: dict[str, pl.DataFrame]) -> pl.DataFrame:
             if column not in frame.columns:
                 frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(column))
         float_like = id_float_like("id_norm")
-        id_digits_intact = pl.col("id_status").is_in(("valid", "legacy15", "bad_check")) & ~float_like
+        id_digits_intact = (
+            pl.col("id_status").is_in(("valid", "legacy15", "bad_check")) & ~float_like
+        )
         parts.append(
             frame.select(
                 "record_key",
@@ -69,6 +73,12 @@ def linkage_records(prepared: dict[str, pl.DataFrame]) -> pl.DataFrame:
                 "id_status",
                 (pl.col("id_trusted") & ~float_like).alias("id_trusted"),
                 float_like.alias("id_float_like"),
+                ((pl.col("id_status") == "excel_damaged").fill_null(False) | float_like).alias(
+                    "id_damaged"
+                ),
+                pl.when(pl.col("id_trusted") & ~float_like)
+                .then(pl.col("id_norm"))
+                .alias("trusted_id"),
                 pl.col("id_norm").str.slice(0, 9).alias("id_head"),
                 pl.when(id_digits_intact).then(pl.col("id_norm").str.slice(9)).alias("id_tail"),
                 "birth",
@@ -79,6 +89,10 @@ def linkage_records(prepared: dict[str, pl.DataFrame]) -> pl.DataFrame:
                 "village",
                 "household_id",
                 "person_no",
+                # the monitoring system's person key; a row without one is its own person
+                pl.when(pl.col("source") == "poverty")
+                .then(pl.coalesce("person_no", "record_key"))
+                .alias("monitoring_person"),
             )
         )
     records = pl.concat(parts, how="vertical") if parts else pl.DataFrame(schema=RECORD_SCHEMA)

@@ -11,11 +11,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.config import Config
+from pipeline.config import ClusteringSettings, Config
 from pipeline.link.blocking import block_pairs
 from pipeline.link.cluster import cluster_records
-from pipeline.link.compare import COMPARISONS, compare_pairs
+from pipeline.link.compare import compare_pairs
 from pipeline.link.records import RECORD_SCHEMA
+
+CLUSTERING = ClusteringSettings(
+    link_threshold=0.9,
+    review_band=(0.5, 0.98),
+    distinct=("trusted_id", "monitoring_person"),
+    representative="trusted_id",
+)
 
 
 def records(rows: list[dict[str, Any]]) -> pl.DataFrame:
@@ -27,13 +34,27 @@ def records(rows: list[dict[str, Any]]) -> pl.DataFrame:
         base.update(row)
         if base["id_norm"] and base["id_head"] is None:
             base["id_head"], base["id_tail"] = base["id_norm"][:9], base["id_norm"][9:]
+        base["id_damaged"] = base["id_status"] == "excel_damaged" or bool(base["id_float_like"])
+        if base["id_trusted"] and base["trusted_id"] is None:
+            base["trusted_id"] = base["id_norm"]
+        if base["source"] == "poverty" and base["monitoring_person"] is None:
+            base["monitoring_person"] = base["person_no"] or base["record_key"]
         full.append(base)
     return pl.DataFrame(full, schema=RECORD_SCHEMA)
 
 
-def level(frame: pl.DataFrame, comparison: str) -> str | None:
+def level(frame: pl.DataFrame, comparison: str, config: Config) -> str | None:
     value = frame[f"gamma_{comparison}"][0]
-    return None if value < 0 else COMPARISONS[comparison][value]
+    return None if value < 0 else config.linkage.level_names()[comparison][value]
+
+
+def compare(config: Config, rows: list[dict[str, Any]]) -> pl.DataFrame:
+    pairs = pl.DataFrame(
+        {"idx_l": [0], "idx_r": [1]}, schema={"idx_l": pl.UInt32, "idx_r": pl.UInt32}
+    )
+    return compare_pairs(
+        pairs, records(rows), config.linkage.comparisons, config.linkage.lookalike_groups
+    )
 
 
 ID_A = "61102319900101123X"
@@ -45,8 +66,16 @@ ID_A = "61102319900101123X"
         ({"id_norm": ID_A}, {"id_norm": ID_A}, "id_exact"),
         ({"id_norm": ID_A}, {"id_norm": "61102319900101124X"}, "id_one_edit"),
         ({"id_norm": ID_A}, {"id_norm": "61102319900110123X"}, "id_one_edit"),  # adjacent swap
-        ({"id_norm": ID_A, "id_status": "valid"}, {"id_norm": "611023199001011200", "id_status": "excel_damaged"}, "id_damaged_prefix"),
-        ({"id_norm": ID_A, "id_trusted": True}, {"id_norm": "610104198502031234", "id_trusted": True}, "id_diff_trusted"),
+        (
+            {"id_norm": ID_A, "id_status": "valid"},
+            {"id_norm": "611023199001011200", "id_status": "excel_damaged"},
+            "id_damaged_prefix",
+        ),
+        (
+            {"id_norm": ID_A, "id_trusted": True},
+            {"id_norm": "610104198502031234", "id_trusted": True},
+            "id_diff_trusted",
+        ),
         ({"id_norm": ID_A}, {"id_norm": "610104198502031234"}, "id_diff"),
         ({"id_norm": ID_A, "birth": date(1990, 1, 1)}, {"birth": date(1990, 1, 1)}, "birth_exact"),
         ({"birth": date(1990, 1, 1)}, {"birth": date(1990, 1, 7)}, "birth_close"),
@@ -54,18 +83,17 @@ ID_A = "61102319900101123X"
         ({}, {}, None),
     ],
 )
-def test_identity_levels(config: Config, left: dict[str, Any], right: dict[str, Any], expected: str | None) -> None:
-    pairs = pl.DataFrame({"idx_l": [0], "idx_r": [1]}, schema={"idx_l": pl.UInt32, "idx_r": pl.UInt32})
-    gammas = compare_pairs(pairs, records([left, right]), config.linkage.lookalike_groups)
-    assert level(gammas, "identity") == expected
+def test_identity_levels(
+    config: Config, left: dict[str, Any], right: dict[str, Any], expected: str | None
+) -> None:
+    assert level(compare(config, [left, right]), "identity", config) == expected
 
 
 def test_birth_is_not_counted_again_when_both_ids_compare(config: Config) -> None:
     # same birth date, IDs differ in two digits: the birth date must not add evidence
     left = {"id_norm": "611023199001011234", "birth": date(1990, 1, 1)}
     right = {"id_norm": "611023199001011567", "birth": date(1990, 1, 1)}
-    pairs = pl.DataFrame({"idx_l": [0], "idx_r": [1]}, schema={"idx_l": pl.UInt32, "idx_r": pl.UInt32})
-    assert level(compare_pairs(pairs, records([left, right]), ()), "identity") == "id_diff"
+    assert level(compare(config, [left, right]), "identity", config) == "id_diff"
 
 
 @pytest.mark.parametrize(
@@ -81,50 +109,96 @@ def test_birth_is_not_counted_again_when_both_ids_compare(config: Config) -> Non
     ],
 )
 def test_name_levels(config: Config, left: str, right: str | None, expected: str | None) -> None:
-    pinyin = {"李明": "li ming", "李铭": "li ming", "王己": "wang ji", "王已": "wang yi", "王小明": "wang xiao ming",
-              "玉小明": "yu xiao ming", "张小明": "zhang xiao ming", "张晓红": "zhang xiao hong",
-              "张大明": "zhang da ming", "张三": "zhang san"}
+    pinyin = {
+        "李明": "li ming",
+        "李铭": "li ming",
+        "王己": "wang ji",
+        "王已": "wang yi",
+        "王小明": "wang xiao ming",
+        "玉小明": "yu xiao ming",
+        "张小明": "zhang xiao ming",
+        "张晓红": "zhang xiao hong",
+        "张大明": "zhang da ming",
+        "张三": "zhang san",
+    }
     rows = [{"name_norm": n, "name_pinyin": pinyin.get(n) if n else None} for n in (left, right)]
-    pairs = pl.DataFrame({"idx_l": [0], "idx_r": [1]}, schema={"idx_l": pl.UInt32, "idx_r": pl.UInt32})
-    assert level(compare_pairs(pairs, records(rows), config.linkage.lookalike_groups), "name") == expected
+    assert level(compare(config, rows), "name", config) == expected
 
 
 @pytest.mark.parametrize(
     ("left", "right", "expected"),
     [
-        ({"phone_norm": "13900000000", "town": "富水镇", "village": "东岭村"}, {"phone_norm": "13900000000", "village": "东岭村"}, "phone_and_village"),
-        ({"phone_norm": "13900000000", "village": "东岭村"}, {"phone_norm": "13900000000", "village": "西岭村"}, "phone_only"),
-        ({"town": "富水镇", "village": "东岭村"}, {"town": "富水镇", "village": "东岭村"}, "village"),
-        ({"town": "富水镇", "village": "东岭村"}, {"town": "试马镇", "village": "东岭村"}, "contact_diff"),
+        (
+            {"phone_norm": "13900000000", "town": "富水镇", "village": "东岭村"},
+            {"phone_norm": "13900000000", "village": "东岭村"},
+            "phone_and_village",
+        ),
+        (
+            {"phone_norm": "13900000000", "village": "东岭村"},
+            {"phone_norm": "13900000000", "village": "西岭村"},
+            "phone_only",
+        ),
+        (
+            {"town": "富水镇", "village": "东岭村"},
+            {"town": "富水镇", "village": "东岭村"},
+            "village_no_phone",
+        ),
+        (
+            {"phone_norm": "13900000000", "village": "东岭村"},
+            {"phone_norm": "13700000000", "village": "东岭村"},
+            "village_phone_diff",
+        ),
+        (
+            {"town": "富水镇", "village": "东岭村"},
+            {"town": "试马镇", "village": "东岭村"},
+            "contact_diff",
+        ),
         ({"town": "富水镇"}, {"town": "富水镇", "village": "东岭村"}, "town"),
         ({"county": "商南县"}, {"county": "商南县"}, "county"),
         ({}, {}, None),
     ],
 )
-def test_contact_levels_fold_phone_and_place_into_one_comparison(config: Config, left: dict[str, Any], right: dict[str, Any], expected: str | None) -> None:
-    pairs = pl.DataFrame({"idx_l": [0], "idx_r": [1]}, schema={"idx_l": pl.UInt32, "idx_r": pl.UInt32})
-    assert level(compare_pairs(pairs, records([left, right]), ()), "contact") == expected
+def test_contact_levels_fold_phone_and_place_into_one_comparison(
+    config: Config, left: dict[str, Any], right: dict[str, Any], expected: str | None
+) -> None:
+    assert level(compare(config, [left, right]), "contact", config) == expected
 
 
 name_text = st.one_of(st.none(), st.text(alphabet="王李张明铭己已小 ", min_size=1, max_size=4))
 
 
 @settings(max_examples=60, deadline=None)
-@given(a=name_text, b=name_text, pa=st.sampled_from([None, "x", "y"]), pb=st.sampled_from([None, "x", "y"]))
-def test_comparisons_are_symmetric(config: Config, a: str | None, b: str | None, pa: str | None, pb: str | None) -> None:
-    rows = [{"name_norm": a, "name_pinyin": pa, "phone_norm": pa}, {"name_norm": b, "name_pinyin": pb, "phone_norm": pb}]
-    fwd = pl.DataFrame({"idx_l": [0], "idx_r": [1]}, schema={"idx_l": pl.UInt32, "idx_r": pl.UInt32})
-    back = pl.DataFrame({"idx_l": [1], "idx_r": [0]}, schema={"idx_l": pl.UInt32, "idx_r": pl.UInt32})
+@given(
+    a=name_text,
+    b=name_text,
+    pa=st.sampled_from([None, "x", "y"]),
+    pb=st.sampled_from([None, "x", "y"]),
+)
+def test_comparisons_are_symmetric(
+    config: Config, a: str | None, b: str | None, pa: str | None, pb: str | None
+) -> None:
+    rows = [
+        {"name_norm": a, "name_pinyin": pa, "phone_norm": pa},
+        {"name_norm": b, "name_pinyin": pb, "phone_norm": pb},
+    ]
+    fwd = pl.DataFrame(
+        {"idx_l": [0], "idx_r": [1]}, schema={"idx_l": pl.UInt32, "idx_r": pl.UInt32}
+    )
+    back = pl.DataFrame(
+        {"idx_l": [1], "idx_r": [0]}, schema={"idx_l": pl.UInt32, "idx_r": pl.UInt32}
+    )
     table = records(rows)
-    g1 = compare_pairs(fwd, table, config.linkage.lookalike_groups)
-    g2 = compare_pairs(back, table, config.linkage.lookalike_groups)
-    for name in COMPARISONS:
+    g1 = compare_pairs(fwd, table, config.linkage.comparisons, config.linkage.lookalike_groups)
+    g2 = compare_pairs(back, table, config.linkage.comparisons, config.linkage.lookalike_groups)
+    for name in config.linkage.comparisons:
         assert g1[f"gamma_{name}"][0] == g2[f"gamma_{name}"][0]
 
 
 @settings(max_examples=40, deadline=None)
 @given(keys=st.lists(st.sampled_from(["a", "b", "c", None]), min_size=1, max_size=30))
-def test_blocking_never_pairs_a_row_with_itself_and_pairs_are_ordered(config: Config, keys: list[str | None]) -> None:
+def test_blocking_never_pairs_a_row_with_itself_and_pairs_are_ordered(
+    config: Config, keys: list[str | None]
+) -> None:
     table = records([{"name_pinyin": k, "birth": date(1990, 1, 1) if k else None} for k in keys])
     pairs, report = block_pairs(table, config.linkage.blocking)
     assert (pairs["idx_l"] < pairs["idx_r"]).all()
@@ -135,30 +209,38 @@ def test_blocking_never_pairs_a_row_with_itself_and_pairs_are_ordered(config: Co
 
 def scored(edges: list[tuple[int, int, float]]) -> pl.DataFrame:
     return pl.DataFrame(
-        {"idx_l": [e[0] for e in edges], "idx_r": [e[1] for e in edges], "match_probability": [e[2] for e in edges]},
+        {
+            "idx_l": [e[0] for e in edges],
+            "idx_r": [e[1] for e in edges],
+            "match_probability": [e[2] for e in edges],
+        },
         schema={"idx_l": pl.UInt32, "idx_r": pl.UInt32, "match_probability": pl.Float64},
     )
 
 
 def test_two_trusted_ids_never_share_a_person() -> None:
-    table = records([
-        {"id_norm": "A" * 18, "id_trusted": True},
-        {},
-        {"id_norm": "B" * 18, "id_trusted": True},
-    ])
-    links = cluster_records(table, scored([(0, 1, 0.99), (1, 2, 0.95)]), 0.9)
+    table = records(
+        [
+            {"id_norm": "A" * 18, "id_trusted": True},
+            {},
+            {"id_norm": "B" * 18, "id_trusted": True},
+        ]
+    )
+    links = cluster_records(table, scored([(0, 1, 0.99), (1, 2, 0.95)]), CLUSTERING)
     pid = links["person_id"].to_list()
     assert pid[0] == pid[1]
     assert pid[2] != pid[0]
 
 
 def test_two_members_of_one_household_are_never_merged() -> None:
-    table = records([
-        {"source": "poverty", "household_id": "H1", "person_no": "H101"},
-        {"source": "petitions"},
-        {"source": "poverty", "household_id": "H1", "person_no": "H102"},
-    ])
-    links = cluster_records(table, scored([(0, 1, 0.97), (1, 2, 0.99)]), 0.9)
+    table = records(
+        [
+            {"source": "poverty", "household_id": "H1", "person_no": "H101"},
+            {"source": "petitions"},
+            {"source": "poverty", "household_id": "H1", "person_no": "H102"},
+        ]
+    )
+    links = cluster_records(table, scored([(0, 1, 0.97), (1, 2, 0.99)]), CLUSTERING)
     pid = links["person_id"].to_list()
     assert pid[1] == pid[2]
     assert pid[0] != pid[2]
@@ -166,8 +248,8 @@ def test_two_members_of_one_household_are_never_merged() -> None:
 
 def test_person_id_is_stable_and_opaque() -> None:
     table = records([{"id_norm": ID_A, "id_trusted": True}, {"id_norm": ID_A, "id_trusted": True}])
-    first = cluster_records(table, scored([(0, 1, 0.99)]), 0.9)["person_id"].to_list()
-    again = cluster_records(table, scored([(0, 1, 0.99)]), 0.9)["person_id"].to_list()
+    first = cluster_records(table, scored([(0, 1, 0.99)]), CLUSTERING)["person_id"].to_list()
+    again = cluster_records(table, scored([(0, 1, 0.99)]), CLUSTERING)["person_id"].to_list()
     assert first == again
     assert first[0] == first[1]
     assert ID_A not in first[0]
@@ -176,16 +258,30 @@ def test_person_id_is_stable_and_opaque() -> None:
 
 def test_link_confidence_of_singletons_is_the_chance_of_standing_alone() -> None:
     table = records([{}, {}])
-    links = cluster_records(table, scored([(0, 1, 0.3)]), 0.9)
+    links = cluster_records(table, scored([(0, 1, 0.3)]), CLUSTERING)
     assert links["link_confidence"].to_list() == [0.7, 0.7]
     assert np.all(links["cluster_size"].to_numpy() == 1)
 
 
 def test_clusters_kept_apart_by_a_constraint_get_different_person_ids() -> None:
     # a household head's ID copied into a member's row: same trusted ID, two people
-    table = records([
-        {"source": "poverty", "household_id": "H1", "person_no": "H101", "id_norm": ID_A, "id_trusted": True},
-        {"source": "poverty", "household_id": "H1", "person_no": "H103", "id_norm": ID_A, "id_trusted": True},
-    ])
-    links = cluster_records(table, scored([(0, 1, 0.999)]), 0.9)
+    table = records(
+        [
+            {
+                "source": "poverty",
+                "household_id": "H1",
+                "person_no": "H101",
+                "id_norm": ID_A,
+                "id_trusted": True,
+            },
+            {
+                "source": "poverty",
+                "household_id": "H1",
+                "person_no": "H103",
+                "id_norm": ID_A,
+                "id_trusted": True,
+            },
+        ]
+    )
+    links = cluster_records(table, scored([(0, 1, 0.999)]), CLUSTERING)
     assert links["person_id"].n_unique() == 2
