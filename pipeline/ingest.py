@@ -20,6 +20,11 @@ from pipeline.config import Config, SourceSpec, normalise_header
 from pipeline.errors import InputError
 
 REFERENCE_COLUMNS = ("source", "file", "sheet", "row_number", "record_key")
+# Rows that are part of the sheet's layout, not records: named here, quarantined by
+# validate.py with a reason (never dropped silently, so row counts still reconcile).
+JUNK_COLUMN = "row_junk"
+# A cell that is exactly one of these (spaces ignored, optional colon) marks a total row.
+TOTAL_ROW_MARKERS = ("合计", "总计", "小计", "共计", "总数")
 READABLE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt")
 # Tried in order; GBK before GB18030 so the manifest names the narrower one when both decode.
 _STRICT_ENCODINGS = ("utf-8", "gbk", "gb18030")
@@ -66,8 +71,11 @@ def list_input_files(path: Path, source: str) -> list[Path]:
     if path.is_file():
         return [path]
     files = sorted(
-        p for p in path.rglob("*")
-        if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES and not p.name.startswith(("~$", "."))
+        p
+        for p in path.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in READABLE_SUFFIXES
+        and not p.name.startswith(("~$", "."))
     )
     if not files:
         raise InputError(f"{source}: {path}: folder holds no .xlsx or .csv file")
@@ -98,29 +106,45 @@ def _raw_grids(path: Path, source: str) -> list[tuple[str | None, pl.DataFrame, 
     if suffix in (".xlsx", ".xlsm", ".xls"):
         try:
             reader = fastexcel.read_excel(path)
-            grids = []
+            grids: list[tuple[str | None, pl.DataFrame, str]] = []
             for sheet in reader.sheet_names:
                 grid = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
                 grids.append((sheet, grid, "xlsx"))
         except Exception as exc:  # the reader's errors are many types; all mean "unreadable"
-            raise InputError(f"{where}: cannot read workbook ({type(exc).__name__}: {exc})") from exc
+            raise InputError(f"{where}: cannot read workbook ({_one_line(exc)})") from exc
         return grids
     text, encoding = decode_csv_bytes(path.read_bytes(), where)
     try:
         grid = pl.read_csv(
             io.BytesIO(text.encode("utf-8")),
+            separator=_separator(text),
             has_header=False,
             infer_schema=False,
             truncate_ragged_lines=True,
         )
     except Exception as exc:
-        raise InputError(f"{where}: cannot parse as CSV ({type(exc).__name__}: {exc})") from exc
+        raise InputError(f"{where}: cannot parse as CSV ({_one_line(exc)})") from exc
     return [(None, grid, encoding)]
 
 
-def _find_header_row(grid: pl.DataFrame, index: dict[str, str], scan: int) -> tuple[int, dict[int, str]]:
+def _one_line(exc: Exception) -> str:
+    """The reader's message on one line, cut short: the command line prints one line."""
+    text = " ".join(f"{type(exc).__name__}: {exc}".split())
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _separator(text: str) -> str:
+    """Tab for Excel's "Unicode text" (tab-separated) exports, else comma; judged on the start."""
+    head = text[:20_000]
+    return "\t" if head.count("\t") > head.count(",") else ","
+
+
+def _find_header_row(
+    grid: pl.DataFrame, index: dict[str, str], scan: int
+) -> tuple[int, dict[int, str]]:
     """Pick the row among the first `scan` that maps the most distinct fields."""
-    best_row, best_map = -1, {}
+    best_row: int = -1
+    best_map: dict[int, str] = {}
     for row_idx, row in enumerate(grid.head(scan).iter_rows()):
         mapping: dict[int, str] = {}
         for col_idx, cell in enumerate(row):
@@ -134,22 +158,62 @@ def _find_header_row(grid: pl.DataFrame, index: dict[str, str], scan: int) -> tu
     return best_row, best_map
 
 
+def row_junk(
+    grid_columns: list[str], header: tuple[object, ...], mapping: dict[int, str]
+) -> pl.Expr:
+    """blank_row / total_row / repeated_header for a data row of the raw grid, else null.
+
+    Looks at every cell, mapped or not: a total row often says 合计 in an unmapped 序号 column.
+    """
+    cells = [pl.col(c).str.replace_all(r"\s+", "") for c in grid_columns]
+    is_blank = pl.all_horizontal(c.fill_null("") == "" for c in cells)
+    markers = "|".join(TOTAL_ROW_MARKERS)
+    has_marker = pl.any_horizontal(
+        c.str.contains(f"^(?:{markers})[:：]?$").fill_null(False) for c in cells
+    )
+    # A person's row is never a total, even if a free-text cell happens to read 合计.
+    names = [cells[i] for i, f in mapping.items() if f == "name"]
+    is_total = (
+        has_marker & pl.all_horizontal(c.fill_null("") == "" for c in names)
+        if names
+        else has_marker
+    )
+    # A header row repeated inside the data (sheets pasted together, paged exports).
+    echoes = [
+        cells[i]
+        .is_in(["".join(str(header[i]).split()), normalise_header(str(header[i]))])
+        .fill_null(False)
+        .cast(pl.Int32)
+        for i in mapping
+    ]
+    is_header = pl.sum_horizontal(echoes) * 2 >= max(len(mapping), 2) if echoes else pl.lit(False)
+    return (
+        pl.when(is_blank)
+        .then(pl.lit("blank_row"))
+        .when(is_header)
+        .then(pl.lit("repeated_header"))
+        .when(is_total)
+        .then(pl.lit("total_row"))
+        .otherwise(pl.lit(None, dtype=pl.Utf8))
+    )
+
+
 def _canonical_frame(
     grid: pl.DataFrame, header_row: int, mapping: dict[int, str], spec: SourceSpec
 ) -> pl.DataFrame:
     """Cut the data rows below the header and coalesce aliases in their priority order."""
     data = grid.slice(header_row + 1)
     columns = data.columns
-    exprs = []
+    exprs = [row_junk(columns, grid.row(header_row), mapping).alias(JUNK_COLUMN)]
     for field_name, aliases in spec.fields.items():
         priority = {normalise_header(a): i for i, a in enumerate((field_name, *aliases))}
         cols = sorted(
             (c for c, f in mapping.items() if f == field_name),
-            key=lambda c: priority.get(normalise_header(str(grid.row(header_row)[c])), len(priority)),
+            key=lambda c: priority.get(
+                normalise_header(str(grid.row(header_row)[c])), len(priority)
+            ),
         )
-        values = [
-            pl.col(columns[c]).str.strip_chars().replace("", None) for c in cols
-        ]
+        values = [pl.col(columns[c]).str.strip_chars().replace("", None) for c in cols]
         expr = pl.coalesce(values) if values else pl.lit(None, dtype=pl.Utf8)
         exprs.append(expr.cast(pl.Utf8).alias(field_name))
     return data.select(exprs)
@@ -192,15 +256,21 @@ def read_source(source: str, path: Path, config: Config) -> SourceFrame:
             frame = _canonical_frame(grid, header_row, mapping, spec)
             sheet_name = sheet  # None for csv; always named for workbooks
             key_prefix = f"{source}:{file_name}" + (f":{sheet_name}" if sheet_name else "")
-            frame = frame.with_row_index("row_number", offset=1).with_columns(
-                pl.col("row_number").cast(pl.Int64),
-                pl.lit(source).alias("source"),
-                pl.lit(file_name).alias("file"),
-                pl.lit(sheet_name, dtype=pl.Utf8).alias("sheet"),
-            ).with_columns(
-                (pl.lit(key_prefix + ":") + pl.col("row_number").cast(pl.Utf8)).alias("record_key")
+            frame = (
+                frame.with_row_index("row_number", offset=1)
+                .with_columns(
+                    pl.col("row_number").cast(pl.Int64),
+                    pl.lit(source).alias("source"),
+                    pl.lit(file_name).alias("file"),
+                    pl.lit(sheet_name, dtype=pl.Utf8).alias("sheet"),
+                )
+                .with_columns(
+                    (pl.lit(key_prefix + ":") + pl.col("row_number").cast(pl.Utf8)).alias(
+                        "record_key"
+                    )
+                )
             )
-            frames.append(frame.select(*REFERENCE_COLUMNS, *spec.fields))
+            frames.append(frame.select(*REFERENCE_COLUMNS, *spec.fields, JUNK_COLUMN))
             reports.append(
                 FileReport(
                     source=source,
@@ -220,4 +290,10 @@ def read_source(source: str, path: Path, config: Config) -> SourceFrame:
                 f"headers found: {', '.join(headers_seen) or '(none)'}"
             )
     frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame()
+    if frame.height == 0:
+        # A header with nothing below it would quietly yield an empty lead list.
+        header_text = ", ".join(reports[0].headers_found) if reports else "(none)"
+        raise InputError(
+            f"{source}: {path.name}: no data rows below the header; headers found: {header_text}"
+        )
     return SourceFrame(source=source, frame=frame, files=reports)

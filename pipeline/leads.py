@@ -17,6 +17,9 @@ from pipeline.normalise.dates import parse_date
 _INJURY_RANK = {"死亡": 4, "重伤": 3, "轻伤": 2, "轻微伤": 1}
 _COMPENSATION_RANK = {"full": 4, "partial": 3, "unable": 2, "none": 1}
 _CASE_NO = r"[\[〔【(（]\d{4}[\]〕】)）]"
+_PETITION_FLAGS = (
+    "pet_hardship", "pet_medical", "pet_non_payment", "pet_relief_request", "pet_other_hardship",
+)
 
 
 def _role_class(roles: dict[str, tuple[str, ...]]) -> pl.Expr:
@@ -97,6 +100,8 @@ def build_leads(prepared: dict[str, pl.DataFrame], scoring: ScoringSettings) -> 
             pl.col("fact_settlement_paid").drop_nulls().any().alias("settlement_paid"),
             (pl.col("fact_hit_and_run") | pl.col("fact_offender_unknown")).any().alias("offender_unknown"),
             pl.col("fact_victim_fault").any().alias("victim_fault"),
+            pl.col("fact_compensation_waived").any().alias("compensation_waived"),
+            pl.col("fact_case_hardship").any().alias("case_hardship"),
             pl.col("fact_evidence").drop_nulls().unique().str.join("；").alias("case_evidence"),
         )
     )
@@ -126,13 +131,14 @@ def _attach_petitions(leads: pl.DataFrame, petitions: pl.DataFrame | None, pover
     """Petitions by the victim, a household member or a claimant in the case, about this case or none named."""
     empty = leads.with_columns(
         pl.lit([], dtype=pl.List(pl.Utf8)).alias("petition_rows"),
-        *(pl.lit(False).alias(c) for c in ("pet_hardship", "pet_medical", "pet_non_payment", "pet_relief_request")),
+        *(pl.lit(False).alias(c) for c in _PETITION_FLAGS),
         pl.lit(None, dtype=pl.Utf8).alias("petition_evidence"),
     )
     if petitions is None or petitions.is_empty():
         return empty
+    related = pl.col("fact_case_related") if "fact_case_related" in petitions.columns else pl.lit(True)
     pets = petitions.select(
-        pl.col("person_id").alias("petitioner"), "record_key", "case_ref",
+        pl.col("person_id").alias("petitioner"), "record_key", "case_ref", related.alias("case_related"),
         "fact_hardship", "fact_medical_costs", "fact_non_payment", "fact_relief_request", "fact_evidence",
     )
     households = person_households(poverty).select("person_id", "household_id") if poverty is not None else None
@@ -154,19 +160,29 @@ def _attach_petitions(leads: pl.DataFrame, petitions: pl.DataFrame | None, pover
     )
     ref = pl.col("case_ref")
     names_other_case = ref.is_not_null() & ref.str.contains(_CASE_NO) & (ref != pl.col("case_id"))
-    matched = matched.filter(~names_other_case)
+    names_this_case = ref.is_not_null() & (
+        (ref == pl.col("case_id"))
+        | (pl.col("case_name").is_not_null() & (ref.str.contains(pl.col("case_name"), literal=True)
+           | pl.col("case_name").str.contains(ref, literal=True)))
+    )
+    matched = matched.filter(~names_other_case).with_columns(
+        # about this case: it names the case, or it is about a case and names none
+        (names_this_case | (ref.is_null() & pl.col("case_related"))).alias("about_case")
+    )
+    about = pl.col("about_case")
     agg = matched.group_by("person_id", "case_id").agg(
         pl.col("record_key").unique().sort().alias("petition_rows"),
-        pl.col("fact_hardship").any().alias("pet_hardship"),
-        pl.col("fact_medical_costs").any().alias("pet_medical"),
-        pl.col("fact_non_payment").any().alias("pet_non_payment"),
-        pl.col("fact_relief_request").any().alias("pet_relief_request"),
+        (pl.col("fact_hardship") & about).any().alias("pet_hardship"),
+        (pl.col("fact_medical_costs") & about).any().alias("pet_medical"),
+        (pl.col("fact_non_payment") & about).any().alias("pet_non_payment"),
+        (pl.col("fact_relief_request") & about).any().alias("pet_relief_request"),
+        (pl.col("fact_hardship") & ~about).any().alias("pet_other_hardship"),
         pl.col("fact_evidence").drop_nulls().unique().str.join("；").alias("petition_evidence"),
     )
     out = leads.join(agg, on=["person_id", "case_id"], how="left")
     return out.with_columns(
         pl.col("petition_rows").fill_null(pl.lit([], dtype=pl.List(pl.Utf8))),
-        *(pl.col(c).fill_null(False) for c in ("pet_hardship", "pet_medical", "pet_non_payment", "pet_relief_request")),
+        *(pl.col(c).fill_null(False) for c in _PETITION_FLAGS),
     )
 
 
@@ -188,7 +204,24 @@ def _attach_relief(leads: pl.DataFrame, relief: pl.DataFrame | None, poverty: pl
         .select("person_id", "case_id", pl.col("claimants").struct.field("person_id").alias("recipient"))
     )
     matched = pl.concat(recipients).unique().join(granted, on=["recipient", "case_id"])
-    agg = matched.group_by("person_id", "case_id").agg(pl.col("record_key").unique().sort().alias("relief_rows"))
-    return leads.join(agg, on=["person_id", "case_id"], how="left").with_columns(
-        pl.col("relief_rows").fill_null(pl.lit([], dtype=pl.List(pl.Utf8)))
+    direct = matched.group_by("person_id", "case_id").agg(pl.col("record_key").unique().sort().alias("relief_rows"))
+    # Relief to someone we cannot place (a relative outside the household) still settles a
+    # case with one victim; with several victims it is shown for checking, not excluded.
+    victims_per_case = leads.group_by("case_id").agg(pl.col("person_id").n_unique().alias("_victims"))
+    for_case = granted.group_by("case_id").agg(pl.col("record_key").unique().sort().alias("case_relief_rows"))
+    out = (
+        leads.join(direct, on=["person_id", "case_id"], how="left")
+        .join(victims_per_case, on="case_id", how="left")
+        .join(for_case, on="case_id", how="left")
     )
+    sole_victim = pl.col("_victims") == 1
+    return out.with_columns(
+        pl.when(pl.col("relief_rows").is_null() & sole_victim)
+        .then(pl.col("case_relief_rows"))
+        .otherwise(pl.col("relief_rows"))
+        .fill_null(pl.lit([], dtype=pl.List(pl.Utf8)))
+        .alias("relief_rows"),
+        pl.when(pl.col("relief_rows").is_null() & ~sole_victim)
+        .then(pl.col("case_relief_rows"))
+        .alias("other_relief_rows"),
+    ).drop("_victims", "case_relief_rows")

@@ -19,7 +19,7 @@ from pipeline.validate import mask_id
 CANDIDATE_COLUMNS = (
     "rank", "candidate_id", "score", "tier", "person_id", "case_id", "reasons",
     "is_new", "status", "harm", "compensation", "monitor_type", "sources", "cross_source",
-    "has_hardship_evidence", "is_minor", "age_at_case", "evidence", "applicants",
+    "has_hardship_evidence", "hardship_caused_by_case", "is_minor", "age_at_case", "evidence", "applicants",
     "indicative_range", "score_breakdown", "evidence_hash",
 )
 # Reviewer file: Chinese headers, in the order a reviewer reads a row.

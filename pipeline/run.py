@@ -19,7 +19,9 @@ import polars as pl
 
 from pipeline.config import Config, load_config
 from pipeline.errors import InputError, QuarantineLimitError
-from pipeline.ingest import FileReport, SourceFrame, read_source
+from pipeline.expectations import expectation_view, load_suites, run_expectation_suites
+from pipeline.ingest import JUNK_COLUMN, SourceFrame, read_source
+from pipeline.lead_sources import lead_source_markdown, lead_source_summary
 from pipeline.leads import build_leads
 from pipeline.link.people import LinkResult, link_people
 from pipeline.link.records import linkage_records
@@ -30,7 +32,13 @@ from pipeline.reviews import carry_over_reviews
 from pipeline.score import score_leads
 from pipeline.signals.case_text import case_facts_frame
 from pipeline.signals.petition_text import petition_facts_frame
-from pipeline.validate import QUARANTINE_SCHEMA, ValidatedSource, validate_rows
+from pipeline.validate import (
+    QUARANTINE_SCHEMA,
+    ValidatedSource,
+    count_per_file,
+    quarantine_limit_breaches,
+    validate_rows,
+)
 from pipeline.validation_report import steward_summary
 
 log = logging.getLogger("relief_leads")
@@ -109,23 +117,49 @@ def new_run_id(now: datetime) -> str:
     return f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
 
 
-def _check_quarantine_limits(
-    config: Config, reports: dict[str, list[FileReport]], folder: RunFolder
-) -> None:
-    too_many = []
-    for source, files in reports.items():
-        read = sum(f.rows_read for f in files)
-        quarantined = sum(f.rows_quarantined for f in files)
-        limit = config.pipeline.max_quarantine_share.get(source, config.pipeline.default_max_quarantine_share)
-        if read and quarantined / read > limit:
-            too_many.append(f"{source}: {quarantined}/{read} rows quarantined ({quarantined / read:.0%} > {limit:.0%})")
-    if too_many:
+def _check_quarantine_limits(breaches: list[str], folder: RunFolder) -> None:
+    """Stop the run when a source passed its quarantine limit, keeping only the validation report.
+
+    The partial folder becomes `<run_id>-FAILED` (it never looks complete, and `latest`
+    does not move) so the steward can read `validation/summary.md` and the Data Docs.
+    """
+    if breaches:
         failed = folder.out / f"{folder.run_id}-FAILED"
         folder.path.rename(failed)
         raise QuarantineLimitError(
-            "too many rows quarantined, the export looks broken: " + "; ".join(too_many)
+            "run stopped, too many rows quarantined (the export looks broken): " + "; ".join(breaches)
             + f". Steward summary: {failed / 'validation' / 'summary.md'}"
         )
+
+
+def run_summary_markdown(manifest: dict[str, Any]) -> str:
+    """The analyst's one-page summary of a run: counts only, no personal data."""
+    counts = manifest["counts"]
+    lines = [
+        f"# Run {manifest['run_id']}",
+        "",
+        f"code {manifest['code_version']}, config {manifest['config_hash']}, "
+        f"{manifest['started']} → {manifest['finished']}",
+        "",
+        "| source | rows read | accepted | quarantined |",
+        "|---|---:|---:|---:|",
+    ]
+    for source, read in counts["rows_read"].items():
+        lines.append(
+            f"| {source} | {read} | {counts['rows_accepted'][source]} | {counts['rows_quarantined'][source]} |"
+        )
+    tiers = counts["leads_by_tier"]
+    by_tier = ", ".join(f"{t} {tiers.get(t, 0)}" for t in ("高", "中", "低"))
+    lines += [
+        "",
+        f"Persons linked: {counts['linkage']['persons']} from {counts['linkage']['records']} rows.",
+        "",
+        f"Leads: {counts['leads']} ({by_tier}); new {counts['leads_new']}; "
+        f"excluded {counts['leads_excluded']}; referrals {counts['referrals']}.",
+        "",
+        lead_source_markdown(counts["lead_sources"]),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _previous_candidates(out: Path) -> pl.DataFrame | None:
@@ -166,22 +200,27 @@ def _run_stages(
     started: datetime,
 ) -> RunResult:
     with timer.stage("validate"):
+        suites = load_suites(config.sources)
         prepared: dict[str, pl.DataFrame] = {}
         validated: dict[str, ValidatedSource] = {}
+        views: dict[str, pl.DataFrame] = {}
         for name, source in sources.items():
             frame = prepare_source(name, source.frame)
-            validated[name] = validate_rows(name, frame, config.source(name))
+            validated[name] = validate_rows(name, frame, config.source(name), suites.get(name))
             prepared[name] = validated[name].accepted
-            counts = validated[name].quarantined.group_by("file", "sheet").len()
-            for report in source.files:
-                quarantined = counts.filter(
-                    (pl.col("file") == report.file) & pl.col("sheet").eq_missing(report.sheet)
-                )["len"].sum()
-                report.rows_quarantined = int(quarantined or 0)
-                report.rows_accepted = report.rows_read - report.rows_quarantined
+            count_per_file(source.files, validated[name])
+            if name in suites:
+                # Layout rows (blank, total, repeated header) are quarantined; GX sees the records.
+                records = frame.filter(pl.col(JUNK_COLUMN).is_null()) if JUNK_COLUMN in frame.columns else frame
+                views[name] = expectation_view(records, config.source(name), suites[name])
         reports = {name: s.files for name, s in sources.items()}
-        folder.write_text("validation/summary.md", steward_summary(reports, validated))
-        _check_quarantine_limits(config, reports, folder)
+        with timer.stage("expectations"):
+            expectations = run_expectation_suites(
+                views, config.sources, suites, folder.path / "validation" / "data_docs"
+            )
+        breaches = quarantine_limit_breaches(config, reports, validated)
+        folder.write_text("validation/summary.md", steward_summary(reports, validated, expectations, breaches))
+        _check_quarantine_limits(breaches, folder)
 
     with timer.stage("signals"):
         prepared["cases"] = case_facts_frame(prepared["cases"])
@@ -204,9 +243,13 @@ def _run_stages(
             reviews = read_source("reviews", Path(inputs.reviews), config)
             candidates = carry_over_reviews(candidates, reviews.frame)
         referrals = build_referrals(candidates, excluded)
+        sources_summary = lead_source_summary(leads, candidates, config.scoring)
 
     with timer.stage("write"):
-        result = _write_outputs(config, inputs, sources, validated, prepared, linked, candidates, excluded, referrals, folder, timer, started, reviews)
+        result = _write_outputs(
+            config, inputs, sources, validated, prepared, linked, candidates, excluded, referrals,
+            folder, timer, started, reviews, sources_summary,
+        )
     return result
 
 
@@ -246,6 +289,7 @@ def _write_outputs(
     timer: _Timer,
     started: datetime,
     reviews: SourceFrame | None,
+    sources_summary: dict[str, Any],
 ) -> RunResult:
     present = [c for c in CANDIDATE_COLUMNS if c in candidates.columns]
     folder.write_frame("candidates.csv", candidates.select(present) if candidates.height else candidates)
@@ -304,6 +348,7 @@ def _write_outputs(
             ),
             "referrals": referrals.height,
             "leads_cross_source": int(candidates["cross_source"].sum()) if candidates.height else 0,
+            "lead_sources": sources_summary,
         },
         "linkage_model": linked.model.describe(),
         "timings_seconds": timer.seconds,
@@ -313,6 +358,7 @@ def _write_outputs(
             if report["rows_read"] != report["rows_accepted"] + report["rows_quarantined"]:
                 raise InputError(f"{name}: {report['file']}: rows do not reconcile")
     folder.write_json("manifest.json", manifest)
+    folder.write_text("summary.md", run_summary_markdown(manifest))
     final = folder.commit()
     log.info("run %s written: %d leads, %d rows quarantined", folder.run_id, candidates.height, quarantine.height)
     return RunResult(run_id=folder.run_id, folder=final, manifest=manifest, candidates=candidates, links=linked)

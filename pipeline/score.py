@@ -27,6 +27,11 @@ class _Scorecard:
     reasons: list[str] = field(default_factory=list)
     breakdown: list[str] = field(default_factory=list)
 
+    def cap(self, key: str, ceiling: float) -> None:
+        if self.points > ceiling:
+            self.breakdown.append(f"cap_{key}:{ceiling - self.points:g}")
+            self.points = ceiling
+
     def add(self, key: str, rule: Rule, evidence: str = "") -> None:
         self.points += rule.points
         self.reasons.append(f"{rule.reason}{f'（{evidence}）' if evidence else ''}")
@@ -80,31 +85,27 @@ def _compensation(lead: dict[str, Any], s: ScoringSettings, card: _Scorecard) ->
         card.add("not_forgiven", s.compensation["not_forgiven"], rows)
 
 
-def _hardship(lead: dict[str, Any], s: ScoringSettings, card: _Scorecard) -> bool:
-    before = card.points
+def _hardship(lead: dict[str, Any], s: ScoringSettings, card: _Scorecard) -> tuple[bool, bool]:
+    """Add hardship rules; return (any hardship, hardship caused by the case)."""
+    fired: list[str] = []
+
+    def add(key: str, evidence: str = "") -> None:
+        card.add(key, s.hardship[key], evidence)
+        fired.append(key)
+
     hh_rows = _keys((lead.get("household_rows") or [])[:3])
-    monitored = lead.get("monitor_type") is not None
-    if monitored and lead.get("risk_cleared") == "否":
-        card.add("monitored_risk_open", s.hardship["monitored_risk_open"], f"{lead['monitor_type']}；{hh_rows}")
-    elif monitored:
-        card.add("monitored_risk_cleared", s.hardship["monitored_risk_cleared"], f"{lead['monitor_type']}；{hh_rows}")
-    elif lead.get("household_type") == "脱贫户":
-        card.add("former_poor", s.hardship["former_poor"], hh_rows)
     risk_date, accepted = lead.get("risk_identified"), lead.get("case_accepted")
     if (
         lead.get("risk_type") in s.risk_after_types
         and risk_date is not None
         and accepted is not None
-        and risk_date >= accepted - timedelta(days=s.risk_after_window_days)
+        and accepted - timedelta(days=s.risk_after_window_days[0])
+        <= risk_date
+        <= accepted + timedelta(days=s.risk_after_window_days[1])
     ):
-        card.add("risk_after_incident", s.hardship["risk_after_incident"], f"{lead['risk_type']}，识别于{risk_date:%Y年%m月}")
-    income = lead.get("income_per_capita")
-    year = accepted.year if accepted else None
-    line = s.monitoring_line(lead.get("region"), year)
-    if income is not None and income < line:
-        card.add("income_below_line", s.hardship["income_below_line"], f"人均{income:,.0f}元，低于{line:,.0f}元")
-    if lead.get("any_no_labour"):
-        card.add("no_labour", s.hardship["no_labour"], hh_rows)
+        add("risk_after_incident", f"{lead['risk_type']}，识别于{risk_date:%Y年%m月}；{hh_rows}")
+    if lead.get("case_hardship"):
+        add("case_text_hardship", _keys(lead.get("case_rows")))
     pet_rows = _keys(lead.get("petition_rows"))
     for flag, key in (
         ("pet_hardship", "petition_hardship"),
@@ -113,8 +114,23 @@ def _hardship(lead: dict[str, Any], s: ScoringSettings, card: _Scorecard) -> boo
         ("pet_relief_request", "petition_relief_request"),
     ):
         if lead.get(flag):
-            card.add(key, s.hardship[key], pet_rows)
-    return card.points > before
+            add(key, pet_rows)
+    monitored = lead.get("monitor_type") is not None
+    if monitored and lead.get("risk_cleared") == "否":
+        add("monitored_risk_open", f"{lead['monitor_type']}；{hh_rows}")
+    elif monitored:
+        add("monitored_risk_cleared", f"{lead['monitor_type']}；{hh_rows}")
+    elif lead.get("household_type") == "脱贫户":
+        add("former_poor", hh_rows)
+    income = lead.get("income_per_capita")
+    line = s.monitoring_line(lead.get("region"), accepted.year if accepted else None)
+    if income is not None and income < line:
+        add("income_below_line", f"人均{income:,.0f}元，低于{line:,.0f}元")
+    if lead.get("any_no_labour"):
+        add("no_labour", hh_rows)
+    if lead.get("pet_other_hardship") and not lead.get("pet_hardship"):
+        add("other_hardship", pet_rows)
+    return bool(fired), any(k in s.caused_by_case for k in fired)
 
 
 def _exclusions(lead: dict[str, Any]) -> list[str]:
@@ -129,6 +145,8 @@ def _exclusions(lead: dict[str, Any]) -> list[str]:
         out.append("accused_in_case")
     if lead.get("victim_fault"):
         out.append("victim_fault")
+    if lead.get("compensation_waived"):
+        out.append("waived")
     return out
 
 
@@ -166,7 +184,7 @@ def score_leads(leads: pl.DataFrame, s: ScoringSettings, today: date | None = No
         age = _age(lead.get("person_birth"), lead.get("case_accepted") or today)
         harm = _harm(lead, s, card)
         _compensation(lead, s, card)
-        has_hardship = _hardship(lead, s, card)
+        has_hardship, caused = _hardship(lead, s, card)
         is_minor = age is not None and age < _ADULT_AGE
         vulnerable = {
             "minor": is_minor,
@@ -182,8 +200,14 @@ def score_leads(leads: pl.DataFrame, s: ScoringSettings, today: date | None = No
         if harm == "minor_injury" and any(vulnerable[k] for k in s.vulnerable_for_minor_injury):
             card.points += s.minor_injury_vulnerable_bonus
             card.breakdown.append(f"minor_injury_vulnerable:{s.minor_injury_vulnerable_bonus:g}")
-        if not has_hardship:
-            card.reasons.append("未见因案致困的证据，需核实家庭困难情况")
+        if harm is None:
+            card.reasons.append("未见案件造成人身伤亡或重大财产损失的记载，需核实损害情况")
+            card.cap("no_harm", s.score_caps["no_harm"])
+        if not caused:
+            card.reasons.append("未见因案致困的直接证据，需核实家庭困难与案件的关系")
+            card.cap("no_caused_hardship", s.score_caps["no_caused_hardship"])
+        if lead.get("other_relief_rows"):
+            card.reasons.append(f"本案已有人获司法救助，需核实是否为同一被害人（{_keys(lead['other_relief_rows'])}）")
         sources = ["cases"]
         if lead.get("household_id"):
             sources.append("poverty")
@@ -208,6 +232,7 @@ def score_leads(leads: pl.DataFrame, s: ScoringSettings, today: date | None = No
             "household_id": lead.get("household_id"),
             "monitor_type": lead.get("monitor_type"),
             "has_hardship_evidence": has_hardship,
+            "hardship_caused_by_case": caused,
             "sources": "+".join(sources),
             "cross_source": len(sources) > 1,
             "evidence": "；".join(evidence),

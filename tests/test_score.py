@@ -60,6 +60,8 @@ def score_one(config: Config, **changes: Any) -> tuple[pl.DataFrame, pl.DataFram
         ({"income_per_capita": 5000.0, "region": "611023"}, "income_below_line", "低于监测线"),
         ({"pet_hardship": True, "petition_rows": ["petitions:x:1"]}, "petition_hardship", "生活困难"),
         ({"pet_relief_request": True, "petition_rows": ["petitions:x:1"]}, "petition_relief_request", "申请司法救助"),
+        ({"case_hardship": True}, "case_text_hardship", "因案致困"),
+        ({"pet_other_hardship": True, "petition_rows": ["petitions:x:2"]}, "other_hardship", "未指明本案"),
         ({"person_birth": date(2012, 1, 1)}, "minor", "未成年人"),
         ({"person_birth": date(1950, 1, 1)}, "elderly", "老年人"),
     ],
@@ -72,9 +74,22 @@ def test_each_rule_adds_its_points_and_reason(config: Config, changes: dict[str,
     assert reason_part in row["reasons"]
 
 
-def test_risk_identified_long_before_the_case_is_not_caused_by_it(config: Config) -> None:
-    candidates, _ = score_one(config, risk_type="因病", risk_identified=date(2019, 1, 1))
+@pytest.mark.parametrize("identified", [date(2019, 1, 1), date(2027, 6, 1)])
+def test_risk_identified_far_from_the_case_is_not_caused_by_it(config: Config, identified: date) -> None:
+    candidates, _ = score_one(config, risk_type="因病", risk_identified=identified)
     assert "risk_after_incident" not in candidates["score_breakdown"][0]
+    assert not candidates["hardship_caused_by_case"][0]
+
+
+def test_caused_hardship_is_marked(config: Config) -> None:
+    candidates, _ = score_one(config, risk_type="因意外事故", risk_identified=date(2025, 6, 1))
+    assert candidates["hardship_caused_by_case"][0]
+
+
+def test_relief_to_someone_else_in_the_case_is_shown_for_checking(config: Config) -> None:
+    candidates, excluded = score_one(config, injury="重伤", other_relief_rows=["relief_history:r.csv:3"])
+    assert excluded.height == 0
+    assert "本案已有人获司法救助" in candidates["reasons"][0]
 
 
 @pytest.mark.parametrize(
@@ -85,6 +100,7 @@ def test_risk_identified_long_before_the_case_is_not_caused_by_it(config: Config
         ({"settlement_paid": True}, "settled_paid"),
         ({"accused_in_case": True}, "accused_in_case"),
         ({"victim_fault": True}, "victim_fault"),
+        ({"compensation_waived": True}, "waived"),
     ],
 )
 def test_exclusions_take_the_lead_off_the_list(config: Config, changes: dict[str, Any], rule: str) -> None:
@@ -111,7 +127,8 @@ def test_the_law_ranks_death_unpaid_in_hardship_above_slight_injury(config: Conf
 
 def test_no_hardship_evidence_is_said_plainly(config: Config) -> None:
     candidates, _ = score_one(config, injury="重伤")
-    assert "未见因案致困的证据" in candidates["reasons"][0]
+    assert "未见因案致困的直接证据" in candidates["reasons"][0]
+    assert not candidates["hardship_caused_by_case"][0]
 
 
 def test_applicants_in_a_death_are_adult_household_relatives(config: Config) -> None:
@@ -128,3 +145,17 @@ def test_candidate_id_is_stable_and_distinct() -> None:
     assert candidate_id("P1", "C1") == candidate_id("P1", "C1")
     assert candidate_id("P1", "C1") != candidate_id("P1", "C2")
     assert candidate_id("P1", "C1") != candidate_id("P2", "C1")
+
+
+@pytest.mark.parametrize(
+    ("changes", "cap", "tier"),
+    [
+        ({"pet_hardship": True, "case_hardship": True, "compensation": "unable", "petition_rows": ["p:1"]}, "cap_no_harm", "低"),
+        ({"death": True, "compensation": "unable", "monitor_type": "脱贫不稳定户", "risk_cleared": "否",
+          "income_per_capita": 3000.0, "any_no_labour": True}, "cap_no_caused_hardship", "中"),
+    ],
+)
+def test_a_missing_part_of_the_legal_test_caps_the_tier(config: Config, changes: dict[str, Any], cap: str, tier: str) -> None:
+    candidates, _ = score_one(config, **changes)
+    assert cap in candidates["score_breakdown"][0]
+    assert candidates["tier"][0] == tier

@@ -3,21 +3,36 @@
 Structured cells win where they hold a known value; the summary fills the gaps.
 Each distinct summary is read once and joined back, so repeated summaries cost nothing.
 
-Limitation: a summary often names several people (被告人王某…致被害人李某重伤,
-张某轻伤). Facts are not attributed to a person: every party row of the case gets the
-facts of the whole summary (the most severe injury, the largest loss). A death is read
-as the victim's, although a summary may report the offender's death.
+Several victims: when the frame has a `name` column (the party's name) and the summary
+names more than one victim (被害人赵玮、被害人胡嘉), each row is read from the clauses
+about its own person (see `victim_text`): a clause naming a victim is that victim's, a
+clause naming nobody belongs to the victim named last, and the clauses before the first
+name are shared. A summary naming one victim, or a row whose name the summary does not
+use unambiguously (王某 and 王某某 both present), is read whole, as before;
+`fact_text_scope` says which ("victim" or "summary").
+
+Limitations: a clause naming two victims gives both the facts in it, unless the names
+split it (致A重伤、B轻伤); a masked name shared with the offender (刘某 beats 被害人刘某)
+is resolved by preferring names written after 被害人 in that clause.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
-from pipeline.signals.patterns import TextPatterns, amount_of, fold_text, load_text_patterns
+from pipeline.signals.patterns import (
+    Hit,
+    TextPatterns,
+    VictimMentionRules,
+    amount_of,
+    fold_text,
+    load_text_patterns,
+)
 
 CASE_FACTS_INPUT: dict[str, pl.DataType] = {
     "summary": pl.String(),
@@ -38,6 +53,9 @@ CASE_FACTS_OUTPUT: dict[str, pl.DataType] = {
     "fact_offender_unknown": pl.Boolean(),
     "fact_offender_dead": pl.Boolean(),
     "fact_victim_fault": pl.Boolean(),
+    "fact_compensation_waived": pl.Boolean(),
+    "fact_case_hardship": pl.Boolean(),
+    "fact_text_scope": pl.String(),
     "fact_evidence": pl.String(),
     "fact_source_injury": pl.String(),
     "fact_source_loss": pl.String(),
@@ -57,8 +75,24 @@ _TEXT_FACTS: dict[str, pl.DataType] = {
     "offender_unknown": pl.Boolean(),
     "offender_dead": pl.Boolean(),
     "victim_fault": pl.Boolean(),
+    "compensation_waived": pl.Boolean(),
+    "case_hardship": pl.Boolean(),
+    "text_scope": pl.String(),
 }
-_TEXT_FLAGS = ("hit_and_run", "offender_unknown", "offender_dead", "victim_fault")
+# CaseFacts flag -> the case_summary rule that sets it
+_TEXT_FLAGS = {
+    "hit_and_run": "hit_and_run",
+    "offender_unknown": "offender_unknown",
+    "offender_dead": "offender_dead",
+    "victim_fault": "victim_fault",
+    "compensation_waived": "compensation_waived",
+    "case_hardship": "hardship",
+}
+SCOPE_VICTIM = "victim"  # facts read from the clauses about this party
+SCOPE_SUMMARY = "summary"  # facts read from the whole summary
+_SELF = "\x00self"
+_CLAUSE = re.compile(r"[^,;。!?]*[,;。!?]?")
+_LIST_GLUE = "、和及与,;。!?"
 DEATH = "死亡"
 # Facts a structured column can override, and the evidence of the others.
 _OVERRIDABLE = ("injury", "loss", "compensation", "forgiveness")
@@ -81,23 +115,257 @@ class CaseFacts:
     offender_unknown: bool = False
     offender_dead: bool = False  # the offender died: nobody left to pay
     victim_fault: bool = False
+    compensation_waived: bool = False  # 放弃赔偿 / 不要求赔偿
+    case_hardship: bool = False  # the victim's household hardship, stated in the summary
+    text_scope: str | None = None  # "victim" | "summary"; None for an empty summary
     evidence: tuple[str, ...] = ()
 
 
-def extract_case_facts(summary: str | None, patterns: TextPatterns | None = None) -> CaseFacts:
-    """Read the facts of one 案情摘要 (None or empty gives empty facts)."""
-    return _read_summary(summary, patterns or load_text_patterns())[0]
+def extract_case_facts(
+    summary: str | None, patterns: TextPatterns | None = None, *, name: str | None = None
+) -> CaseFacts:
+    """Read the facts of one 案情摘要 (None or empty gives empty facts).
+
+    With `name` (the party's name), a summary naming several victims is read only where
+    it speaks of this party (see `victim_text`).
+    """
+    patterns = patterns or load_text_patterns()
+    text = fold_text(summary or "")
+    spans, _ = victim_spans(text, name, patterns.victim_mentions)
+    return _read_summary(text, patterns, folded=True, spans=spans)[0]
+
+
+# --- which clauses are about which victim ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Named:
+    """Victims named after a marker in one folded summary."""
+
+    forms: tuple[str, ...]  # distinct names as written: 赵玮, 王某某 ...
+    masked: frozenset[str]  # the forms that are masked (王某)
+    marker_at: dict[int, int]  # name start -> marker start
+
+
+def victim_names(text: str, rules: VictimMentionRules) -> _Named:
+    """The victims a folded summary names after 被害人 (or 受害人, 死者 ...)."""
+    marker_at: dict[int, int] = {}
+    masked: set[str] = set()
+    full: list[tuple[str, ...]] = []  # per mention, candidate names longest first
+    for marker in rules.marker.finditer(text):
+        at = marker.end()
+        found = rules.masked.match(text, at)
+        if found is not None:
+            masked.add(found.group())
+            marker_at[at] = marker.start()
+            continue
+        found = rules.full.match(text, at)
+        if found is None:
+            continue
+        marker_at[at] = marker.start()
+        name = found.group()
+        shortest = 3 if "·" in name else 2
+        full.append(tuple(name[:n] for n in range(len(name), shortest - 1, -1)))
+    chosen: set[str] = set()
+    for candidates in set(full):
+        # the longest candidate the summary repeats is the name: 胡嘉 in 被害人胡嘉当场死亡
+        repeated = [c for c in candidates if text.count(c) >= 2]
+        chosen.add(repeated[0] if repeated else candidates[-1])
+    # 张富 and 张富经 (被害人张富经济损失 twice) are one person
+    forms = {f for f in chosen if not any(o != f and f.startswith(o) for o in chosen)}
+    return _Named(tuple(sorted(forms | masked)), frozenset(masked), marker_at)
+
+
+def _own_forms(name: str, named: _Named, text: str) -> set[str]:
+    """How the summary names this party as a victim: its full name, else its one masked
+    form; empty when the party is not among the victims (the accused) or ambiguous."""
+    if len(name) < 2:
+        return set()
+    full = {
+        f
+        for f in named.forms
+        if f not in named.masked and (f.startswith(name) or name.startswith(f))
+    }
+    if full:
+        return full | ({name} if name in text else set())
+    masked = {f for f in named.masked if name.startswith(f.rstrip("某"))}
+    return masked if len(masked) == 1 else set()
+
+
+def _mentions(
+    text: str, keys: dict[str, str], named: _Named
+) -> list[tuple[int, int, int, str, bool]]:
+    """(segment start, name start, name end, key, marked) of every mention, in order."""
+    found: list[tuple[int, int, str]] = []
+    for form, key in keys.items():
+        at = text.find(form)
+        while at >= 0:
+            end = at + len(form)
+            if not (form in named.masked and text.startswith("某", end)):
+                found.append((at, end, key))
+            at = text.find(form, at + 1)
+    found.sort(key=lambda m: (m[0], m[0] - m[1]))
+    out: list[tuple[int, int, int, str, bool]] = []
+    taken = -1
+    for start, end, key in found:
+        if start < taken:
+            continue
+        taken = end
+        marker = named.marker_at.get(start)
+        out.append((start if marker is None else marker, start, end, key, marker is not None))
+    return out
+
+
+def victim_text(
+    text: str, name: str | None, rules: VictimMentionRules, named: _Named | None = None
+) -> tuple[str, str]:
+    """The part of a folded summary about the party `name`, and its scope.
+
+    The whole text with scope "summary" unless the summary names several victims and
+    this party unambiguously among them; then the clauses about this party (joined by 。
+    where others' clauses were left out) with scope "victim".
+    """
+    spans, scope = victim_spans(text, name, rules, named)
+    return (text if spans is None else _join_spans(text, spans)), scope
+
+
+def victim_spans(
+    text: str,
+    name: str | None,
+    rules: VictimMentionRules,
+    named: _Named | None = None,
+    *,
+    name_folded: bool = False,
+) -> tuple[tuple[tuple[int, int], ...] | None, str]:
+    """(start, end) spans of a folded summary about the party `name` (None: all of it)."""
+    if not name or not text:
+        return None, SCOPE_SUMMARY
+    named = named or victim_names(text, rules)
+    if len(named.forms) < 2:
+        return None, SCOPE_SUMMARY
+    name = name if name_folded else fold_text(name)
+    own = _own_forms(name, named, text)
+    if not own:
+        return None, SCOPE_SUMMARY
+    others = [
+        f
+        for f in named.forms
+        if f not in own and not any(f.startswith(o) or o.startswith(f) for o in own)
+    ]
+    if not others:
+        return None, SCOPE_SUMMARY
+    keys = {f: _SELF for f in own} | {f: f for f in others}
+    mentions = _mentions(text, keys, named)
+    spans: list[tuple[int, int]] = []
+    current: set[str] | None = None  # None: before any name, shared by all
+    for clause in _CLAUSE.finditer(text):
+        start, end = clause.span()
+        if start == end:
+            continue
+        here = [m for m in mentions if start <= m[1] < end]
+        if any(m[4] for m in here):
+            here = [m for m in here if m[4]]  # 被害人李某对刘某表示谅解: 李某's clause
+        if not here:
+            if current is None or _SELF in current:
+                spans.append((start, end))
+            continue
+        if here[0][0] > start and _SELF in {m[3] for m in here}:
+            spans.append((start, here[0][0]))  # 持刀殴打 | 被害人A、被害人B
+        listed: set[str] = set()
+        listed_spans: list[tuple[int, int]] = []
+        for i, (seg_start, _, name_end, key, _) in enumerate(here):
+            seg_end = here[i + 1][0] if i + 1 < len(here) else end
+            if i + 1 < len(here) and not text[name_end:seg_end].strip(_LIST_GLUE):
+                listed.add(key)  # 被害人A、被害人B轻伤: A shares what follows B
+                listed_spans.append((seg_start, seg_end))
+                continue
+            current = listed | {key}
+            if _SELF in current:
+                spans += [*listed_spans, (seg_start, seg_end)]
+            listed, listed_spans = set(), []
+    return _merged(spans), SCOPE_VICTIM
+
+
+def _merged(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return tuple(out)
+
+
+def _join_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    parts: list[str] = []
+    last = -1
+    for start, end in sorted(spans):
+        if parts and start != last:
+            parts.append("。")
+        parts.append(text[start:end])
+        last = end
+    return "".join(parts)
+
+
+# --- reading one text ------------------------------------------------------------------
+
+
+def _paid_against_loss(hits: tuple[Hit, ...], loss: float | None) -> tuple[Hit, ...]:
+    """A payment with an amount is full when it covers the loss, else partial."""
+    if loss is None or loss <= 0:
+        return hits
+    return tuple(
+        h.with_value("full" if h.amount >= loss - 0.5 else "partial")
+        if h.amount is not None and h.value in ("full", "partial")
+        else h
+        for h in hits
+    )
+
+
+# every case_summary rule, in the order they are read
+_SCANNED = (
+    "injury", "loss_amount", "compensation", "forgiveness", "settlement", *_TEXT_FLAGS.values()
+)  # fmt: skip
+Scan = dict[str, tuple[Hit, ...]]
+Spans = tuple[tuple[int, int], ...]
+
+
+def _scan(text: str, patterns: TextPatterns) -> Scan:
+    """The hits of every case rule in one folded text."""
+    rules = patterns.case
+    return {name: getattr(rules, name).find(text) for name in _SCANNED}
+
+
+def _inside(hits: tuple[Hit, ...], spans: Spans | None) -> tuple[Hit, ...]:
+    """The hits that start inside `spans` (all of them when spans is None)."""
+    if spans is None:
+        return hits
+    return tuple(h for h in hits if any(a <= h.start < b for a, b in spans))
 
 
 def _read_summary(
-    summary: str | None, patterns: TextPatterns
+    summary: str | None,
+    patterns: TextPatterns,
+    *,
+    folded: bool = False,
+    scan: Scan | None = None,
+    spans: Spans | None = None,
 ) -> tuple[CaseFacts, dict[str, list[str]]]:
-    """Facts plus their evidence grouped by the structured column that can override them."""
+    """Facts plus their evidence grouped by the structured column that can override them.
+
+    `scan` (the hits of `_scan`) may be given to reuse one search of the text for several
+    parties; `spans` keeps only the hits starting inside them (one victim's clauses).
+    """
     rules, tag = patterns.case, patterns.evidence_tags["text"]
-    text = fold_text(summary or "")
+    text = (summary or "") if folded else fold_text(summary or "")
+    found = scan if scan is not None else _scan(text, patterns)
+
+    def hits(name: str) -> tuple[Hit, ...]:
+        return _inside(found[name], spans)
+
     evidence: dict[str, list[str]] = {g: [] for g in (*_OVERRIDABLE, _OTHER_EVIDENCE)}
 
-    injury_hit = rules.injury.choose(rules.injury.find(text))
+    injury_hit = rules.injury.choose(hits("injury"))
     death = injury_hit is not None and injury_hit.value == DEATH
     if injury_hit is not None:
         # A death also counts when a structured 伤情 wins, so its evidence must stay.
@@ -105,7 +373,7 @@ def _read_summary(
             rules.injury.evidence(injury_hit, tag)
         )
 
-    loss_hits = [h for h in rules.loss_amount.find(text) if h.amount is not None]
+    loss_hits = [h for h in hits("loss_amount") if h.amount is not None]
     loss_hit = max(loss_hits, key=lambda h: h.amount or 0.0, default=None)
     if loss_hit is not None:
         evidence["loss"].append(rules.loss_amount.evidence(loss_hit, tag))
@@ -117,19 +385,20 @@ def _read_summary(
         ("settlement", _OTHER_EVIDENCE),
     ):
         rule = getattr(rules, name)
-        hits = rule.find(text)
-        chosen = rule.choose(hits)
+        rule_hits = hits(name)
+        if name == "compensation":
+            rule_hits = _paid_against_loss(rule_hits, loss_hit.amount if loss_hit else None)
+        chosen = rule.choose(rule_hits)
         choices[name] = chosen.value if chosen else None
         if chosen is not None:
-            evidence[group].extend(rule.evidence_of_choice(chosen, hits, tag))
+            evidence[group].extend(rule.evidence_of_choice(chosen, rule_hits, tag))
 
     flags = {}
-    for name in _TEXT_FLAGS:
-        rule = getattr(rules, name)
-        hits = rule.find(text)
-        flags[name] = bool(hits)
-        if hits:
-            evidence[_OTHER_EVIDENCE].append(rule.evidence(hits[0], tag))
+    for name, rule_name in _TEXT_FLAGS.items():
+        rule_hits = hits(rule_name)
+        flags[name] = bool(rule_hits)
+        if rule_hits:
+            evidence[_OTHER_EVIDENCE].append(getattr(rules, rule_name).evidence(rule_hits[0], tag))
 
     settlement = choices["settlement"]
     facts = CaseFacts(
@@ -141,6 +410,7 @@ def _read_summary(
         forgiveness=choices["forgiveness"],
         settlement_paid=None if settlement is None else settlement == "paid",
         evidence=tuple(line for lines in evidence.values() for line in lines),
+        text_scope=None if not text else SCOPE_SUMMARY if spans is None else SCOPE_VICTIM,
         **flags,
     )
     return facts, evidence
@@ -150,19 +420,34 @@ def case_facts_frame(df: pl.DataFrame, patterns: TextPatterns | None = None) -> 
     """Add the `fact_*` columns of CASE_FACTS_OUTPUT to a frame of case-party rows.
 
     Args:
-        df: Utf8 columns `summary, injury, loss, compensation, forgiveness` (nulls allowed);
-            other columns pass through untouched, in the same row order.
+        df: Utf8 columns `summary, injury, loss, compensation, forgiveness` (nulls allowed),
+            and optionally `name` (the party's name): with it, a summary naming several
+            victims is read per victim. Other columns pass through untouched, in the
+            same row order.
         patterns: compiled text patterns; defaults to schemas/text_patterns.yaml.
 
     Returns:
         `df` with the facts; `fact_source_<name>` says whether a fact came from the
-        structured column ("structured") or the summary ("text"), null if neither.
+        structured column ("structured") or the summary ("text"), null if neither;
+        `fact_text_scope` whether the summary was read for this party ("victim") or
+        whole ("summary").
     """
     patterns = patterns or load_text_patterns()
     df = _checked_input(df)
-    text = _summary_facts(df.get_column("summary"), patterns)
-    out = df.join(
-        text, left_on="summary", right_on=f"{_TMP}summary", how="left", maintain_order="left"
+    names = (
+        _map_distinct(df["name"], fold_text, pl.String()).fill_null("")
+        if "name" in df.columns
+        else pl.repeat("", df.height, dtype=pl.String, eager=True)
+    )
+    keyed = df.with_columns(names.alias(f"{_TMP}name_key"))
+    pairs = keyed.select("summary", f"{_TMP}name_key").drop_nulls("summary").unique()
+    text = _summary_facts(pairs, patterns)
+    out = keyed.join(
+        text,
+        left_on=["summary", f"{_TMP}name_key"],
+        right_on=[f"{_TMP}summary", f"{_TMP}name"],
+        how="left",
+        maintain_order="left",
     )
     out = out.with_columns(_structured_columns(out, patterns))
     out = out.with_columns(_fact_columns(patterns))
@@ -170,30 +455,85 @@ def case_facts_frame(df: pl.DataFrame, patterns: TextPatterns | None = None) -> 
 
 
 def _checked_input(df: pl.DataFrame) -> pl.DataFrame:
+    optional = ["name"] if "name" in df.columns else []
     problems = [f"missing column '{c}'" for c in CASE_FACTS_INPUT if c not in df.columns]
     problems += [
         f"column '{c}' is {df.schema[c]}, expected String"
-        for c in CASE_FACTS_INPUT
+        for c in (*CASE_FACTS_INPUT, *optional)
         if c in df.columns and df.schema[c] not in (pl.String(), pl.Null())
     ]
     problems += [f"column '{c}' already present" for c in CASE_FACTS_OUTPUT if c in df.columns]
     if problems:
         raise ValueError("case_facts_frame: " + "; ".join(problems))
-    return df.with_columns(pl.col(c).cast(pl.String) for c in CASE_FACTS_INPUT)
+    return df.with_columns(pl.col(c).cast(pl.String) for c in (*CASE_FACTS_INPUT, *optional))
 
 
-def _summary_facts(summaries: pl.Series, patterns: TextPatterns) -> pl.DataFrame:
-    """One row per distinct non-null summary with its text facts and grouped evidence."""
-    distinct = summaries.drop_nulls().unique()
-    readings = [_read_summary(s, patterns) for s in distinct]
-    columns: dict[str, list[Any]] = {f"{_TMP}summary": distinct.to_list()}
+def _summary_facts(pairs: pl.DataFrame, patterns: TextPatterns) -> pl.DataFrame:
+    """One row per distinct (summary, folded name) with its text facts and grouped evidence.
+
+    Each summary is folded and searched for victims' names once; each distinct text read
+    (a whole summary, or one victim's clauses) is read once and its facts built once.
+    """
+    summaries: list[str] = pairs.get_column("summary").to_list()
+    names: list[str] = pairs.get_column(f"{_TMP}name_key").to_list()
+    seen: dict[str, tuple[str, _Named | None, list[Scan]]] = {}
+    index: dict[tuple[str, Spans | None], int] = {}  # (summary, spans) -> row of readings
+    readings: list[tuple[CaseFacts, dict[str, list[str]]]] = []
+    reading_of: list[int] = []
+    scopes: list[str | None] = []
+    mention_rules = patterns.victim_mentions
+    for summary, name in zip(summaries, names, strict=True):
+        known = seen.get(summary)
+        if known is None:
+            text = fold_text(summary)
+            # two victims need two markers; a summary with one marker skips the search
+            named = (
+                victim_names(text, mention_rules)
+                if len(mention_rules.marker.findall(text)) >= 2
+                else None
+            )
+            known = seen[summary] = (text, named, [])
+        text, named, scanned = known
+        spans: Spans | None = None
+        scope = SCOPE_SUMMARY
+        if named is not None and len(named.forms) >= 2 and name:
+            spans, scope = victim_spans(text, name, mention_rules, named, name_folded=True)
+        at = index.get((summary, spans))
+        if at is None:
+            if not scanned:
+                scanned.append(_scan(text, patterns))  # once per summary, for every party
+            at = index[(summary, spans)] = len(readings)
+            readings.append(
+                _read_summary(text, patterns, folded=True, scan=scanned[0], spans=spans)
+            )
+        reading_of.append(at)
+        scopes.append(scope if text else None)
+    columns: dict[str, list[Any]] = {f"{_TMP}reading": list(range(len(readings)))}
     for field in _TEXT_FACTS:
-        columns[f"{_TMP}{field}"] = [getattr(facts, field) for facts, _ in readings]
+        if field != "text_scope":
+            columns[f"{_TMP}{field}"] = [getattr(facts, field) for facts, _ in readings]
     for group in (*_OVERRIDABLE, _OTHER_EVIDENCE):
         columns[f"{_TMP}ev_{group}"] = ["; ".join(ev[group]) or None for _, ev in readings]
     schema: dict[str, pl.DataType] = {name: pl.String() for name in columns}
     schema |= {f"{_TMP}{field}": dtype for field, dtype in _TEXT_FACTS.items()}
-    return pl.DataFrame(columns, schema=schema)
+    schema[f"{_TMP}reading"] = pl.UInt32()
+    del schema[f"{_TMP}text_scope"]
+    facts = pl.DataFrame(columns, schema=schema)
+    keys = pl.DataFrame(
+        {
+            f"{_TMP}summary": summaries,
+            f"{_TMP}name": names,
+            f"{_TMP}reading": reading_of,
+            f"{_TMP}text_scope": scopes,
+        },
+        schema={
+            f"{_TMP}summary": pl.String(),
+            f"{_TMP}name": pl.String(),
+            f"{_TMP}reading": pl.UInt32(),
+            f"{_TMP}text_scope": pl.String(),
+        },
+    )
+    return keys.join(facts, on=f"{_TMP}reading", how="left").drop(f"{_TMP}reading")
 
 
 def _map_distinct(series: pl.Series, fn: Callable[[str], Any], dtype: pl.DataType) -> pl.Series:
@@ -273,6 +613,7 @@ def _fact_columns(patterns: TextPatterns) -> list[pl.Expr]:
         ).alias("fact_death"),
         pl.col(f"{_TMP}settlement_paid").alias("fact_settlement_paid"),
         *(pl.col(f"{_TMP}{f}").fill_null(False).alias(f"fact_{f}") for f in _TEXT_FLAGS),
+        pl.col(f"{_TMP}text_scope").alias("fact_text_scope"),
         pl.concat_str(evidence, separator="; ", ignore_nulls=True)
         .replace("", None)
         .alias("fact_evidence"),

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import re._constants as _re_constants
+import re._parser as _re_parser
 import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -52,9 +54,18 @@ class Hit:
     value: str
     start: int
     end: int
-    snippet: str
-    detail: str | None
-    amount: float | None
+    text: str = field(repr=False, compare=False)
+    pad: int = field(repr=False, compare=False)
+    detail: str | None = None
+    amount: float | None = None
+
+    @property
+    def snippet(self) -> str:
+        """The clause around the hit (computed on demand: most hits are never shown)."""
+        return _snippet(self.text, self.start, self.end, self.pad)
+
+    def with_value(self, value: str) -> Hit:
+        return replace(self, value=value)
 
 
 @dataclass(frozen=True)
@@ -68,18 +79,34 @@ class FactRule:
     precedence: tuple[str, ...]
     units: Mapping[str, float]
     pad: int
+    # words one of which every hit of every value contains (see `required_words`), as
+    # one regex: text without any of them has no hit, and no pattern runs on it
+    gate: re.Pattern[str] | None = None
+    # the same per pattern: a pattern none of whose words is in the text is not run
+    words: Mapping[re.Pattern[str], tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     def find(self, text: str) -> tuple[Hit, ...]:
         """Hits in folded `text` that survive leftmost-longest resolution, masks removed."""
+        if self.gate is not None and self.gate.search(text) is None:
+            return ()
+        words = self.words
         # (start, end, rank, value, match); a mask ranks first among equal spans, so a
         # denial beats its identical twin.
-        found: list[tuple[int, int, int, str | None, re.Match[str]]] = [
-            (m.start(), m.end(), 0, None, m) for p in self.masks for m in p.finditer(text)
-        ]
+        found: list[tuple[int, int, int, str | None, re.Match[str]]] = []
+        append = found.append
+        for p in self.masks:
+            if _absent(words.get(p), text):
+                continue
+            for m in p.finditer(text):
+                append((m.start(), m.end(), 0, None, m))
         for value, patterns in self.values:
-            found.extend(
-                (m.start(), m.end(), 1, value, m) for p in patterns for m in p.finditer(text)
-            )
+            for p in patterns:
+                if _absent(words.get(p), text):
+                    continue
+                for m in p.finditer(text):
+                    append((m.start(), m.end(), 1, value, m))
         found.sort(key=lambda h: (h[0], h[0] - h[1], h[2]))
         hits: list[Hit] = []
         taken_until = -1
@@ -114,15 +141,109 @@ class FactRule:
         return lines
 
     def _hit(self, text: str, value: str, match: re.Match[str]) -> Hit:
-        groups = match.groupdict()
         return Hit(
             value=value,
             start=match.start(),
             end=match.end(),
-            snippet=_snippet(text, match.start(), match.end(), self.pad),
-            detail=groups.get("detail"),
+            text=text,
+            pad=self.pad,
+            detail=match.groupdict().get("detail"),
             amount=amount_of(match, self.units),
         )
+
+
+def _absent(words: tuple[str, ...] | None, text: str) -> bool:
+    """True when `words` are known and none is in `text` (the pattern cannot match)."""
+    return bool(words) and not any(map(text.__contains__, words))  # type: ignore[arg-type]
+
+
+def _gate(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """A regex of the words one of which any match of any of `patterns` contains."""
+    words: set[str] = set()
+    for pattern in patterns:
+        required = required_words(pattern.pattern)
+        if not required:
+            return None
+        words.update(required)
+    # a word containing another is redundant: 赔偿 already finds 部分赔偿
+    kept = sorted(w for w in words if not any(o != w and o in w for o in words))
+    return re.compile("|".join(map(re.escape, kept))) if kept else None
+
+
+def required_words(pattern: str) -> tuple[str, ...]:
+    """Words one of which every match of `pattern` contains; () when none can be told.
+
+    Read from the parsed regex: consecutive parts that match fixed strings (literals,
+    alternations of literals, small character classes) outside any optional part give
+    their concatenations (已(?:全额|全部)赔偿 -> 已全额赔偿, 已全部赔偿); an alternation
+    is required when each branch requires something. The most selective set is kept.
+    """
+    try:
+        tree = _re_parser.parse(pattern)
+    except re.error:  # pragma: no cover - patterns are compiled before this
+        return ()
+    best = _best_words(_required_sets(list(tree)))
+    return tuple(sorted(best, key=len, reverse=True)) if best else ()
+
+
+_MAX_WORDS = 24
+
+
+def _exact(items: list[Any]) -> frozenset[str] | None:
+    """The strings a regex sequence matches when that is a small finite set, else None."""
+    out = frozenset({""})
+    for op, av in items:
+        if op is _re_constants.LITERAL:
+            part: frozenset[str] | None = frozenset({chr(av)})
+        elif op is _re_constants.SUBPATTERN:
+            part = _exact(list(av[-1]))
+        elif op is _re_constants.BRANCH:
+            branches = [_exact(list(b)) for b in av[1]]
+            part = None if any(b is None for b in branches) else frozenset().union(*branches)  # type: ignore[arg-type]
+        elif op is _re_constants.IN and all(o is _re_constants.LITERAL for o, _ in av):
+            part = frozenset(chr(c) for _, c in av)
+        else:
+            part = None
+        if part is None or len(out) * len(part) > _MAX_WORDS:
+            return None
+        out = frozenset(a + b for a in out for b in part)
+    return out
+
+
+def _required_sets(items: list[Any]) -> list[frozenset[str]]:
+    sets: list[frozenset[str]] = []
+    run: frozenset[str] | None = None  # concatenation of the fixed parts just read
+    for op, av in items:
+        fixed = _exact([(op, av)])
+        if fixed is not None:
+            joined = fixed if run is None else frozenset(a + b for a in run for b in fixed)
+            if len(joined) <= _MAX_WORDS:
+                run = joined
+                continue
+        if run is not None:
+            sets.append(run)
+            run = fixed
+            if fixed is not None:
+                continue
+        if op is _re_constants.SUBPATTERN:
+            inner = _best_words(_required_sets(list(av[-1])))
+        elif op is _re_constants.BRANCH:
+            branches = [_best_words(_required_sets(list(b))) for b in av[1]]
+            inner = frozenset().union(*branches) if all(branches) else None  # type: ignore[arg-type]
+        elif op in (_re_constants.MAX_REPEAT, _re_constants.MIN_REPEAT) and av[0] >= 1:
+            inner = _best_words(_required_sets(list(av[2])))
+        else:
+            inner = None
+        if inner:
+            sets.append(inner)
+    if run is not None:
+        sets.append(run)
+    return [s for s in sets if s and "" not in s]
+
+
+def _best_words(sets: list[frozenset[str]]) -> frozenset[str] | None:
+    """The most selective set: longest shortest word, then fewest words."""
+    return max(sets, key=lambda s: (min(map(len, s)), -len(s)), default=None)
 
 
 def amount_of(match: re.Match[str], units: Mapping[str, float]) -> float | None:
@@ -155,6 +276,8 @@ class CaseTextRules:
     offender_unknown: FactRule
     offender_dead: FactRule
     victim_fault: FactRule
+    compensation_waived: FactRule
+    hardship: FactRule
 
 
 @dataclass(frozen=True)
@@ -163,6 +286,16 @@ class PetitionTextRules:
     medical_costs: FactRule
     non_payment: FactRule
     relief_request: FactRule
+    case_related: FactRule
+
+
+@dataclass(frozen=True)
+class VictimMentionRules:
+    """How a summary names its victims: a marker (被害人), then a masked or a full name."""
+
+    marker: re.Pattern[str]
+    masked: re.Pattern[str]  # matched right after a marker: 王某 / 王某某
+    full: re.Pattern[str]  # the longest full-name candidate right after a marker
 
 
 @dataclass(frozen=True)
@@ -179,6 +312,7 @@ class CaseStructuredVocabulary:
 class TextPatterns:
     case: CaseTextRules
     case_structured: CaseStructuredVocabulary
+    victim_mentions: VictimMentionRules
     petition: PetitionTextRules
     relief_categories: tuple[str, ...]
     units: Mapping[str, float]
@@ -243,6 +377,7 @@ class _Loader:
         case = self._rules(CaseTextRules, "case_summary")
         petition = self._rules(PetitionTextRules, "petition_text")
         structured = self._structured(case)
+        mentions = self._victim_mentions()
         tags = self._mapping("evidence_tags", self.raw.get("evidence_tags"))
         for tag in ("structured", "text"):
             if tag not in tags:
@@ -256,9 +391,12 @@ class _Loader:
             categories = []
         if case is None or petition is None or structured is None or self.problems:
             return None
+        if mentions is None:
+            return None
         return TextPatterns(
             case=case,
             case_structured=structured,
+            victim_mentions=mentions,
             petition=petition,
             relief_categories=tuple(fold_text(str(c)) for c in categories),
             units=self.units,
@@ -307,15 +445,34 @@ class _Loader:
             self.problems.append(f"{where}.label: missing")
         if any(p is None for _, pats in values for p in pats) or None in masks:
             return None
+        compiled = tuple((v, tuple(p for p in pats if p is not None)) for v, pats in values)
         return FactRule(
             name=name,
             label=str(raw.get("label", name)),
-            values=tuple((v, tuple(p for p in pats if p is not None)) for v, pats in values),
+            values=compiled,
             masks=tuple(p for p in masks if p is not None),
             precedence=precedence,
             units=self.units,
             pad=self.pad,
+            gate=_gate(p for _, pats in compiled for p in pats),
+            words=MappingProxyType(
+                {
+                    p: required_words(p.pattern)
+                    for p in (*(p for _, pats in compiled for p in pats), *masks)
+                    if p is not None
+                }
+            ),
         )
+
+    def _victim_mentions(self) -> VictimMentionRules | None:
+        raw = self._mapping("victim_mentions", self.raw.get("victim_mentions"))
+        compiled = {
+            key: self._compile(f"victim_mentions.{key}", raw.get(key))
+            for key in ("marker", "masked", "full")
+        }
+        if any(p is None for p in compiled.values()):
+            return None
+        return VictimMentionRules(**compiled)  # type: ignore[arg-type]
 
     def _structured(self, case: CaseTextRules | None) -> CaseStructuredVocabulary | None:
         raw = self._mapping("case_structured", self.raw.get("case_structured"))

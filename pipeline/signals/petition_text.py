@@ -1,8 +1,10 @@
 """Petition facts from 信访事项 / 诉求内容 and the 信访类别 of a petition row.
 
 Hardship, medical bills, non-payment and a relief request are only visible in the free
-text; a category such as 国家司法救助类 is itself a relief request. Each distinct text
-is read once and joined back.
+text; a category such as 国家司法救助类 is itself a relief request. `case_related` says
+the petition is about a criminal case or its compensation (被撞, 打伤, 被告人, 赔偿 ...)
+rather than land, wages or 低保; an optional `case_ref` column (涉及案件) naming a
+criminal case sets it too. Each distinct text is read once and joined back.
 
 Limitation: the facts say what the text asserts, not whose hardship or which case it is
 about; linking the petitioner to the victim and the case is the job of link/ and leads.
@@ -10,6 +12,7 @@ about; linking the petitioner to the victim and the case is the job of link/ and
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import polars as pl
@@ -22,9 +25,13 @@ PETITION_FACTS_OUTPUT: dict[str, pl.DataType] = {
     "fact_medical_costs": pl.Boolean(),
     "fact_non_payment": pl.Boolean(),
     "fact_relief_request": pl.Boolean(),
+    "fact_case_related": pl.Boolean(),
     "fact_evidence": pl.String(),
 }
-_FLAGS = ("hardship", "medical_costs", "non_payment", "relief_request")
+_FLAGS = ("hardship", "medical_costs", "non_payment", "relief_request", "case_related")
+# 涉及案件 naming a criminal case: a procuratorate or criminal case number, or a case name
+# (张某某交通肇事案); a civil number (（2024）陕1055民初126号) or 无 does not
+_CRIMINAL_CASE_REF = re.compile(r"检|刑|[^无]案$|案件$")
 _TMP = "__petition_text_"
 
 
@@ -36,24 +43,32 @@ class PetitionFacts:
     medical_costs: bool = False
     non_payment: bool = False
     relief_request: bool = False
+    case_related: bool = False  # about a criminal case or its compensation
     evidence: tuple[str, ...] = ()
 
 
 def extract_petition_facts(
-    text: str | None, category: str | None = None, patterns: TextPatterns | None = None
+    text: str | None,
+    category: str | None = None,
+    patterns: TextPatterns | None = None,
+    *,
+    case_ref: str | None = None,
 ) -> PetitionFacts:
-    """Read the facts of one petition text; a relief category also sets `relief_request`."""
+    """Read the facts of one petition text; a relief category also sets `relief_request`,
+    a `case_ref` (涉及案件) naming a criminal case also sets `case_related`."""
     patterns = patterns or load_text_patterns()
     facts = _read_text(text, patterns)
     category_line = _relief_category_evidence(category, patterns)
-    if category_line is None:
-        return facts
+    case_line = _case_ref_evidence(case_ref, patterns)
     return PetitionFacts(
         hardship=facts.hardship,
         medical_costs=facts.medical_costs,
         non_payment=facts.non_payment,
-        relief_request=True,
-        evidence=(*facts.evidence, category_line),
+        relief_request=facts.relief_request or category_line is not None,
+        case_related=facts.case_related or case_line is not None,
+        evidence=tuple(
+            line for line in (*facts.evidence, category_line, case_line) if line is not None
+        ),
     )
 
 
@@ -80,12 +95,21 @@ def _relief_category_evidence(category: str | None, patterns: TextPatterns) -> s
     return f"{label}({patterns.evidence_tags['structured']}): {folded}"
 
 
+def _case_ref_evidence(case_ref: str | None, patterns: TextPatterns) -> str | None:
+    """Evidence line when 涉及案件 names a criminal case, else None."""
+    folded = fold_text(case_ref or "")
+    if not _CRIMINAL_CASE_REF.search(folded):
+        return None
+    label = patterns.petition.case_related.label
+    return f"{label}({patterns.evidence_tags['structured']}): {folded}"
+
+
 def petition_facts_frame(df: pl.DataFrame, patterns: TextPatterns | None = None) -> pl.DataFrame:
     """Add the `fact_*` columns of PETITION_FACTS_OUTPUT to a frame of petition rows.
 
     Args:
-        df: Utf8 columns `text, category` (nulls allowed); other columns pass through
-            untouched, in the same row order.
+        df: Utf8 columns `text, category` (nulls allowed), optionally `case_ref`
+            (涉及案件); other columns pass through untouched, in the same row order.
         patterns: compiled text patterns; defaults to schemas/text_patterns.yaml.
     """
     patterns = patterns or load_text_patterns()
@@ -111,16 +135,40 @@ def petition_facts_frame(df: pl.DataFrame, patterns: TextPatterns | None = None)
         default=None,
         return_dtype=pl.String,
     )
+    if "case_ref" in df.columns:
+        refs = df.get_column("case_ref").cast(pl.String)
+        distinct_refs = refs.drop_nulls().unique()
+        case_evidence = refs.replace_strict(
+            distinct_refs,
+            pl.Series([_case_ref_evidence(r, patterns) for r in distinct_refs], dtype=pl.String),
+            default=None,
+            return_dtype=pl.String,
+        )
+    else:
+        case_evidence = pl.repeat(None, df.height, dtype=pl.String, eager=True)
     out = df.join(
         read, left_on="text", right_on=f"{_TMP}text", how="left", maintain_order="left"
-    ).with_columns(category_evidence.alias(f"{_TMP}category"))
+    ).with_columns(
+        category_evidence.alias(f"{_TMP}category"), case_evidence.alias(f"{_TMP}case_ref")
+    )
     return out.with_columns(
-        *(pl.col(f"{_TMP}{f}").fill_null(False).alias(f"fact_{f}") for f in _FLAGS[:-1]),
+        *(
+            pl.col(f"{_TMP}{f}").fill_null(False).alias(f"fact_{f}")
+            for f in _FLAGS
+            if f not in ("relief_request", "case_related")
+        ),
         (
             pl.col(f"{_TMP}relief_request").fill_null(False)
             | pl.col(f"{_TMP}category").is_not_null()
         ).alias("fact_relief_request"),
-        pl.concat_str([f"{_TMP}evidence", f"{_TMP}category"], separator="; ", ignore_nulls=True)
+        (
+            pl.col(f"{_TMP}case_related").fill_null(False) | pl.col(f"{_TMP}case_ref").is_not_null()
+        ).alias("fact_case_related"),
+        pl.concat_str(
+            [f"{_TMP}evidence", f"{_TMP}category", f"{_TMP}case_ref"],
+            separator="; ",
+            ignore_nulls=True,
+        )
         .replace("", None)
         .alias("fact_evidence"),
     ).select(*df.columns, *PETITION_FACTS_OUTPUT)

@@ -52,7 +52,8 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
     ("被告人已全额赔偿被害人经济损失。", {"compensation": "full"}),
     (
         "被告人家属已赔偿被害人经济损失，取得被害人谅解。",
-        {"compensation": "full", "forgiveness": "forgiven"},
+        # paid and forgiven together: a settlement carried out
+        {"compensation": "full", "forgiveness": "forgiven", "settlement_paid": True},
     ),
     ("被告人部分赔偿了被害人的医疗费。", {"compensation": "partial"}),
     ("被告人赔偿了部分医疗费用。", {"compensation": "partial"}),
@@ -123,12 +124,83 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
         },
     ),
     ("", {}),
+    # --- misreadings found on sample_data/cases.csv ---
+    # not an injury grade: 严重伤害 holds 重伤, 死亡赔偿金 is a head of claim
+    ("给李某某身心造成严重伤害。", {}),
+    ("被害人张某家属主张死亡赔偿金等各项损失30万元。", {"loss_amount": 300000.0}),
+    ("被害人王某未受伤，被害人王某经济损失8200元。", {"loss_amount": 8200.0}),
+    # full compensation with the victim's name (or a bare masked name) after 被害人
+    ("李某家属已代为赔偿郭某某全部损失。", {"compensation": "full"}),
+    (
+        "被害人王某花费医疗费等各项损失2.01万元，杨某已赔偿被害人王某经济损失20100元。",
+        {"compensation": "full", "loss_amount": 20100.0},
+    ),
+    (
+        "造成被害人杨某某经济损失人民币8900元，王某已赔偿被害人杨某某经济损失8900元。",
+        {"compensation": "full", "loss_amount": 8900.0},
+    ),
+    (
+        "周某已赔偿被害人王某经济损失并取得谅解。",
+        {"compensation": "full", "forgiveness": "forgiven", "settlement_paid": True},
+    ),
+    ("尹某、杨某家属已代为赔偿被害人赵玮全部损失。", {"compensation": "full"}),
+    ("杨武已全额赔偿被害人张泽鑫各项损失。", {"compensation": "full"}),
+    # a paid amount is measured against the loss: less is partial, whatever the wording
+    (
+        "造成被害人经济损失5万元，被告人已赔偿被害人经济损失2万元。",
+        {"compensation": "partial", "loss_amount": 50000.0},
+    ),
+    ("造成经济损失2万元，被告人已赔偿2万元。", {"compensation": "full", "loss_amount": 20000.0}),
+    ("王某仅赔偿5000元，其余损失至今未赔偿。", {"compensation": "partial"}),
+    ("被害人赵某的损失无法得到赔偿。", {"compensation": "none"}),
+    # forgiveness with a name in between, and its negations
+    ("被害人王某对杨某表示谅解。", {"forgiveness": "forgiven"}),
+    ("被害人赵玮对尹胜帆、杨鸣洋表示谅解。", {"forgiveness": "forgiven"}),
+    ("李某某表示谅解。", {"forgiveness": "forgiven"}),
+    ("被害人王某对杨某不予谅解。", {"forgiveness": "not_forgiven"}),
+    ("被害人家属难以谅解。", {"forgiveness": "not_forgiven"}),
+    ("未取得被害人赵胜忠谅解。", {"forgiveness": "not_forgiven"}),
+    # an agreed settlement left unpaid
+    (
+        "和解协议约定的赔偿款陈旭至今分文未付。",
+        {"settlement_paid": False, "compensation": "none"},
+    ),
+    # victim fault, with a name between 被害人 and the verb
+    ("被害人吴瑛丹对案件的发生负有重大过错。", {"victim_fault": True}),
+    ("经交警部门认定，被害人李平然负事故主要责任。", {"victim_fault": True}),
+    ("被害人龙松先动手殴打对方，对案件的发生负有重大过错。", {"victim_fault": True}),
+    ("被告人王某对案件的发生负有重大过错。", {}),
+    ("经认定，王某负事故全部责任。", {}),
+    # waiver of compensation
+    ("被害人段某表示不要求赔偿。", {"compensation_waived": True}),
+    ("被害人家属放弃赔偿。", {"compensation_waived": True}),
+    ("被害人自愿放弃民事赔偿。", {"compensation_waived": True}),
+    ("被害人胡某明确表示放弃民事赔偿请求。", {"compensation_waived": True}),
+    ("被害人表示不要求对方赔偿。", {"compensation_waived": True}),
+    ("被害人要求赔偿。", {}),
+    ("被害人不同意放弃赔偿。", {}),
+    # hardship written in the case summary; the offender's poverty is not the victim's
+    ("被害人李平然家中失去主要劳动力，生活困难。", {"case_hardship": True}),
+    ("被害人段某家庭经济困难，无力承担医疗费。", {"case_hardship": True}),
+    ("被害人因治疗欠下债务。", {"case_hardship": True}),
+    ("案发后家庭陷入困境。", {"case_hardship": True}),
+    ("案发后李某某家庭生活陷入困难。", {"case_hardship": True}),
+    (
+        "被害人张某系家中主要劳动力，其死亡后家中失去经济来源。",
+        {"case_hardship": True, "injury": "死亡", "injury_detail": "死亡", "death": True},
+    ),
+    ("被害人父母务农，后续治疗费用无力承担。", {"case_hardship": True}),
+    ("被害人家庭并不困难。", {}),
+    ("任某家庭困难，无力赔偿。", {"compensation": "unable"}),
+    ("被告人王某家庭经济困难。", {}),
+    ("被告人无力承担赔偿责任。", {"compensation": "unable"}),
 ]
 
 EMPTY = {
     "injury": None, "injury_detail": None, "death": False, "loss_amount": None,
     "compensation": None, "forgiveness": None, "settlement_paid": None,
     "hit_and_run": False, "offender_unknown": False, "offender_dead": False, "victim_fault": False,
+    "compensation_waived": False, "case_hardship": False,
 }  # fmt: skip
 
 
@@ -158,6 +230,127 @@ def test_conflicting_compensation_keeps_both_snippets() -> None:
     facts = extract_case_facts("案发后被告人未赔偿，后已全额赔偿被害人经济损失。")
     assert facts.compensation == "none"  # precedence keeps the lead for a reviewer
     assert sum(line.startswith("赔偿情况") for line in facts.evidence) == 2
+
+
+# --- several victims in one summary: each party reads the clauses about itself ---------
+ZHAO_HU = (
+    "2025年6月19日，尹胜帆、杨鸣洋因邻里矛盾与被害人赵玮、被害人胡嘉发生争执，持铁锹殴打"
+    "被害人赵玮、被害人胡嘉，经鉴定，被害人赵玮的伤情构成轻微伤，造成被害人赵玮经济损失"
+    "人民币2900元，尹胜帆、杨鸣洋家属已代为赔偿被害人赵玮全部损失，被害人赵玮对尹胜帆、"
+    "杨鸣洋表示谅解，致被害人胡嘉当场死亡。"
+)
+FANG_ZHANG = (
+    "2025年8月7日，赵某某因土地边界纠纷对被害人方某某、被害人张某怀恨在心，持刀朝被害人"
+    "方某某、被害人张某连捅数刀，造成被害人方某某死亡，造成被害人方某某家属各项经济损失"
+    "共计249400元，被害人方某某尚未获得任何赔偿，被害人方某某家属不予谅解，被害人张某经"
+    "送医抢救无效死亡，造成被害人张某家属各项经济损失共计20.59万元，双方自愿达成和解协议"
+    "并已履行完毕，被害人张某对赵某某表示谅解，赵某某认罪认罚。"
+)
+ZHENG_LIU = (
+    "2023年5月14日，陈旭因宅基地纠纷与被害人郑爱梦、被害人刘骏富发生争执，持砖块殴打被害人"
+    "郑爱梦、被害人刘骏富，致被害人郑爱梦轻伤一级，造成被害人郑爱梦各项经济损失共计7200元，"
+    "陈旭已赔偿被害人郑爱梦经济损失并取得谅解，造成被害人刘骏富经济损失人民币4000元，陈旭"
+    "至今未赔偿，和解协议约定的赔偿款陈旭至今分文未付。"
+)
+# the offender is masked as 刘某 too: a clause naming 被害人X belongs to X only
+LIU_LI = (
+    "刘某、赵某某酒后无故殴打被害人刘某、被害人李某，被害人刘某花费医疗费等各项损失8400元，"
+    "刘某、赵某某家属已代为赔偿被害人刘某全部损失，被害人刘某拒绝谅解，被害人李某未受伤，"
+    "被害人李某经济损失8200元，双方自愿达成和解协议并已履行完毕，被害人李某对刘某、赵某某"
+    "表示谅解。"
+)
+SPLIT = (
+    "被告人王某持刀致被害人李四重伤、被害人张五轻伤，被害人李四至今未获赔偿，"
+    "被害人张五已获全额赔偿。"
+)
+LISTED = "致被害人李四、被害人张五轻伤，被告人至今未赔偿。"
+TWO_WANG = "王某殴打被害人王某某、被害人王某，致被害人王某某重伤，被害人王某轻伤。"
+ONE_VICTIM = "被告人王某致被害人李四重伤，被害人李四至今未获赔偿。"
+
+# (summary, party name, expected facts; others keep their empty value, text_scope given)
+VICTIM_CASES: list[tuple[str, str | None, dict[str, Any]]] = [
+    (ZHAO_HU, "赵玮", {"injury": "轻微伤", "injury_detail": "轻微伤", "loss_amount": 2900.0,
+                      "compensation": "full", "forgiveness": "forgiven", "text_scope": "victim"}),
+    (ZHAO_HU, "赵 玮", {"injury": "轻微伤", "injury_detail": "轻微伤", "loss_amount": 2900.0,
+                       "compensation": "full", "forgiveness": "forgiven", "text_scope": "victim"}),
+    (ZHAO_HU, "胡嘉", {"injury": "死亡", "injury_detail": "死亡", "death": True,
+                      "text_scope": "victim"}),
+    # the accused is not among the victims: the whole summary, as before
+    (ZHAO_HU, "尹胜帆", {"injury": "死亡", "injury_detail": "死亡", "death": True,
+                        "loss_amount": 2900.0, "compensation": "full", "forgiveness": "forgiven",
+                        "text_scope": "summary"}),
+    (ZHAO_HU, None, {"injury": "死亡", "injury_detail": "死亡", "death": True,
+                     "loss_amount": 2900.0, "compensation": "full", "forgiveness": "forgiven",
+                     "text_scope": "summary"}),
+    # party 方彬贵 <-> text 方某某, party 张华生 <-> text 张某
+    (FANG_ZHANG, "方彬贵", {"injury": "死亡", "injury_detail": "死亡", "death": True,
+                          "loss_amount": 249400.0, "compensation": "none",
+                          "forgiveness": "not_forgiven", "text_scope": "victim"}),
+    (FANG_ZHANG, "张华生", {"injury": "死亡", "injury_detail": "死亡", "death": True,
+                          "loss_amount": 205900.0, "settlement_paid": True,
+                          "forgiveness": "forgiven", "text_scope": "victim"}),
+    (ZHENG_LIU, "郑爱梦", {"injury": "轻伤", "injury_detail": "轻伤一级", "loss_amount": 7200.0,
+                          "compensation": "full", "forgiveness": "forgiven",
+                          "settlement_paid": True, "text_scope": "victim"}),
+    (ZHENG_LIU, "刘骏富", {"loss_amount": 4000.0, "compensation": "none",
+                          "settlement_paid": False, "text_scope": "victim"}),
+    (LIU_LI, "刘玉慧", {"loss_amount": 8400.0, "compensation": "full",
+                       "forgiveness": "not_forgiven", "text_scope": "victim"}),
+    (LIU_LI, "李霞桂", {"loss_amount": 8200.0, "forgiveness": "forgiven", "settlement_paid": True,
+                       "text_scope": "victim"}),
+    # the names split one clause: 致A重伤、B轻伤
+    (SPLIT, "李四", {"injury": "重伤", "injury_detail": "重伤", "compensation": "none",
+                    "text_scope": "victim"}),
+    (SPLIT, "张五", {"injury": "轻伤", "injury_detail": "轻伤", "compensation": "full",
+                    "text_scope": "victim"}),
+    # a list of victims shares what follows it
+    (LISTED, "李四", {"injury": "轻伤", "injury_detail": "轻伤", "compensation": "none",
+                     "text_scope": "victim"}),
+    (LISTED, "张五", {"injury": "轻伤", "injury_detail": "轻伤", "compensation": "none",
+                     "text_scope": "victim"}),
+    # 王小明 could be 王某 or 王某某: ambiguous, so the whole summary
+    (TWO_WANG, "王小明", {"injury": "重伤", "injury_detail": "重伤", "text_scope": "summary"}),
+    # one victim: the whole summary applies
+    (ONE_VICTIM, "李四", {"injury": "重伤", "injury_detail": "重伤", "compensation": "none",
+                         "text_scope": "summary"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("summary", "name", "expected"), VICTIM_CASES)
+def test_facts_per_victim(summary: str, name: str | None, expected: dict[str, Any]) -> None:
+    facts = extract_case_facts(summary, name=name)
+    keys = [*EMPTY, "text_scope"]
+    assert {k: getattr(facts, k) for k in keys} == EMPTY | expected
+
+
+def test_frame_reads_each_victim_and_matches_single_extraction() -> None:
+    rows = [(s, n) for s, n, _ in VICTIM_CASES]
+    df = _frame([{"summary": s} for s, _ in rows]).with_columns(
+        pl.Series("name", [n for _, n in rows], dtype=pl.String)
+    )
+    out = case_facts_frame(df)
+    assert out.columns == [*df.columns, *CASE_FACTS_OUTPUT]
+    for (summary, name), row in zip(rows, out.iter_rows(named=True), strict=True):
+        facts = extract_case_facts(summary, name=name)
+        assert row["fact_injury"] == facts.injury
+        assert row["fact_loss"] == facts.loss_amount
+        assert row["fact_compensation"] == facts.compensation
+        assert row["fact_forgiveness"] == facts.forgiveness
+        assert row["fact_settlement_paid"] == facts.settlement_paid
+        assert row["fact_text_scope"] == facts.text_scope
+        assert (row["fact_evidence"] or "") == "; ".join(facts.evidence)
+
+
+def test_frame_without_names_reads_whole_summaries() -> None:
+    out = case_facts_frame(_frame([{"summary": ZHAO_HU}, {"summary": None}]))
+    assert out["fact_text_scope"].to_list() == ["summary", None]
+    assert out["fact_death"].to_list() == [True, False]
+
+
+def test_victim_evidence_quotes_only_that_victims_clauses() -> None:
+    facts = extract_case_facts(ZHAO_HU, name="胡嘉")
+    assert not any("赵玮" in line for line in facts.evidence)
+    assert "伤情(摘要): 致被害人胡嘉当场死亡" in facts.evidence
 
 
 def _frame(rows: list[dict[str, str | None]]) -> pl.DataFrame:
@@ -310,3 +503,31 @@ def test_frame_is_total_and_keeps_height(rows: list[tuple[str | None, ...]]) -> 
     out = case_facts_frame(df)
     assert out.height == df.height
     assert out.select(columns).equals(df)
+
+
+def test_frame_rejects_a_non_string_name() -> None:
+    df = _frame([{"summary": ZHAO_HU}]).with_columns(pl.lit(1).alias("name"))
+    with pytest.raises(ValueError, match="'name' is Int32"):
+        case_facts_frame(df)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([ZHAO_HU, FANG_ZHANG, LIU_LI, TWO_WANG, "", None])
+            | st.text(alphabet="被害人王某李四、，重伤轻伤谅解", max_size=40),
+            st.none() | st.sampled_from(["赵玮", "胡嘉", "王小明", "刘某", "李四", ""]),
+        ),
+        max_size=8,
+    )
+)
+def test_frame_with_names_is_total_and_keeps_height(
+    rows: list[tuple[str | None, str | None]],
+) -> None:
+    df = _frame([{"summary": s} for s, _ in rows]).with_columns(
+        pl.Series("name", [n for _, n in rows], dtype=pl.String)
+    )
+    out = case_facts_frame(df)
+    assert out.height == df.height
+    assert out.select(df.columns).equals(df)
