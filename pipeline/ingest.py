@@ -19,6 +19,7 @@ from charset_normalizer import from_bytes
 from pipeline.config import Config, SourceSpec, normalise_header
 from pipeline.errors import InputError
 
+_MUST_HAVE_ROWS = ("poverty", "petitions", "cases")
 REFERENCE_COLUMNS = ("source", "file", "sheet", "row_number", "record_key")
 # Rows that are part of the sheet's layout, not records: named here, quarantined by
 # validate.py with a reason (never dropped silently, so row counts still reconcile).
@@ -290,8 +291,9 @@ def read_source(source: str, path: Path, config: Config) -> SourceFrame:
                 f"headers found: {', '.join(headers_seen) or '(none)'}"
             )
     frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame()
-    if frame.height == 0:
-        # A header with nothing below it would quietly yield an empty lead list.
+    if frame.height == 0 and source in _MUST_HAVE_ROWS:
+        # A header with nothing below it would quietly yield an empty lead list. Relief
+        # history and reviews may legitimately be empty (nothing granted or decided yet).
         header_text = ", ".join(reports[0].headers_found) if reports else "(none)"
         raise InputError(
             f"{source}: {path.name}: no data rows below the header; headers found: {header_text}"

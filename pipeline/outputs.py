@@ -61,7 +61,7 @@ def reviewer_frame(candidates: pl.DataFrame) -> pl.DataFrame:
     frame = candidates.with_columns(
         mask_id("id_number").alias("id_masked"),
         pl.when(pl.col("is_minor")).then(mask_name("victim_name")).otherwise(pl.col("victim_name")).alias("victim_display"),
-        pl.col("sex").replace_strict({"M": "男", "F": "女"}, default=None).alias("sex_text"),
+        pl.col("sex").cast(pl.Utf8).replace_strict({"M": "男", "F": "女"}, default=None).alias("sex_text"),
         pl.col("is_new").replace_strict({True: "是", False: "否"}, default="是", return_dtype=pl.Utf8).alias("is_new_text"),
         pl.col("sources").str.split("+").list.eval(pl.element().replace(_SOURCE_NAMES)).list.join("+").alias("sources_text"),
     )

@@ -19,7 +19,12 @@ import polars as pl
 
 from pipeline.config import Config, load_config
 from pipeline.errors import InputError, QuarantineLimitError
-from pipeline.expectations import expectation_view, load_suites, run_expectation_suites
+from pipeline.expectations import (
+    expectation_view,
+    load_suites,
+    preload_great_expectations,
+    run_expectation_suites,
+)
 from pipeline.ingest import JUNK_COLUMN, SourceFrame, read_source
 from pipeline.lead_sources import lead_source_markdown, lead_source_summary
 from pipeline.leads import build_leads
@@ -177,6 +182,7 @@ def run(inputs: RunInputs, out: Path = Path("runs"), config: Config | None = Non
     timer = _Timer()
     out = Path(out)
 
+    preload_great_expectations()
     with timer.stage("ingest"):
         sources: dict[str, SourceFrame] = {
             name: read_source(name, path, config) for name, path in inputs.by_source().items()

@@ -250,8 +250,21 @@ def score_leads(leads: pl.DataFrame, s: ScoringSettings, today: date | None = No
             row["tier"] = s.tier_of(card.points)
             row["indicative_range"] = f"{s.indicative_range[row['tier']]}（{s.indicative_note}）"
             ranked.append(row)
-    candidates = pl.DataFrame(ranked, infer_schema_length=None) if ranked else pl.DataFrame()
+    candidates = pl.DataFrame(ranked, schema=_row_schema(ranked)) if ranked else pl.DataFrame()
     if candidates.height:
         candidates = candidates.sort(["score", "candidate_id"], descending=[True, False]).with_row_index("rank", offset=1)
         candidates = candidates.with_columns(pl.col("rank").cast(pl.Int64))
-    return candidates, pl.DataFrame(excluded, infer_schema_length=None)
+    return candidates, pl.DataFrame(excluded, schema=_row_schema(excluded))
+
+
+_TYPED = {
+    "score": pl.Float64, "age_at_case": pl.Int64, "is_minor": pl.Boolean,
+    "has_hardship_evidence": pl.Boolean, "hardship_caused_by_case": pl.Boolean,
+    "cross_source": pl.Boolean,
+}
+
+
+def _row_schema(rows: list[dict[str, Any]]) -> dict[str, type[pl.DataType]]:
+    """Every column typed even when all its values are missing (a tiny or sparse input)."""
+    columns = dict.fromkeys(k for row in rows for k in row)
+    return {c: _TYPED.get(c, pl.Utf8) for c in columns}
