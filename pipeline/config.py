@@ -60,7 +60,8 @@ class LevelSpec(_Frozen):
     not_both (not present), compatible (not present, or equal), differ (present and
     different), within_edits {column: k} (optimal string alignment distance <= k),
     jaro_winkler {column: t} (similarity >= t), prefix {column: n} (first n characters
-    equal), lookalike (same length, one character differs, the two in one look-alike
+    equal), numeric_within {column: d} (both read as numbers, a trailing X as 10, at most
+    d apart: an ID rounded by Excel or a float), lookalike (same length, one character differs, the two in one look-alike
     group), longer_at_least {column: n} (the longer value has >= n characters).
     Boolean record columns: flag_both (true on both), flag_either (true on one).
     """
@@ -75,6 +76,7 @@ class LevelSpec(_Frozen):
     within_edits: dict[str, int] = Field(default_factory=dict)
     jaro_winkler: dict[str, float] = Field(default_factory=dict)
     prefix: dict[str, int] = Field(default_factory=dict)
+    numeric_within: dict[str, int] = Field(default_factory=dict)
     lookalike: tuple[str, ...] = ()
     longer_at_least: dict[str, int] = Field(default_factory=dict)
     flag_both: tuple[str, ...] = ()
@@ -348,9 +350,10 @@ def load_config(schemas_dir: Path | None = None) -> Config:
     if problems or linkage is None or scoring is None:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
 
+    # Every YAML under schemas/ (sources, suites, text patterns, scoring …) shapes the result.
     digest = hashlib.sha256()
-    for name in sorted(files):
-        digest.update(files[name].read_bytes())
+    for path in sorted(root.rglob("*.yaml")):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
     return Config(
         sources=sources,
         pipeline=pipeline,
