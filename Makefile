@@ -15,6 +15,8 @@ $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	# Prefect's local database, migrated now so the first flow run starts warm (prefect.toml sets PREFECT_HOME=.prefect).
+	$(BIN)/prefect server database upgrade -y > /dev/null
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -37,6 +39,12 @@ sample: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/relief-leads bench linkage --size $(SIZE)
 	$(BIN)/relief-leads bench febrl4
+
+# A local Prefect server on 127.0.0.1:4200 (started in the background unless one answers
+# already) and the `nightly` (cron from schemas/schedule.yaml) and `adhoc` deployments.
+# Prefect's settings come from ./prefect.toml, its state from .prefect/ (docs/operations.md).
+serve: $(STAMP)
+	PREFECT_HOME=$(CURDIR)/.prefect $(BIN)/python -m flows.serve
 
 clean:
 	rm -rf $(VENV) runs bench_data .pytest_cache .ruff_cache .mypy_cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from datetime import date
 from pathlib import Path
 
 from pipeline.bench import add_bench_parser, run_bench
@@ -26,10 +27,14 @@ def _add_run_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
     run.add_argument("--reviews", type=Path, help="an earlier 线索清单.csv with 审核结论 filled in (optional)")
     run.add_argument("--out", type=Path, default=Path("runs"), help="output folder (default: runs/)")
     run.add_argument("--config-dir", type=Path, help="folder of YAML config (default: schemas/)")
+    run.add_argument("--county", help="only rows of this county (e.g. 商南县) — for ad-hoc runs")
+    run.add_argument("--since", type=date.fromisoformat, help="cases accepted / petitions received on or after (YYYY-MM-DD)")
+    run.add_argument("--until", type=date.fromisoformat, help="… on or before (YYYY-MM-DD)")
 
 
 def _run(args: argparse.Namespace) -> int:
     from pipeline.config import load_config
+    from pipeline.filters import RunFilters
     from pipeline.run import RunInputs, run
 
     sample = RunInputs.sample()
@@ -43,7 +48,8 @@ def _run(args: argparse.Namespace) -> int:
         relief_history=args.relief_history if any(given) else (args.relief_history or sample.relief_history),
         reviews=args.reviews,
     )
-    result = run(inputs, out=args.out, config=load_config(args.config_dir))
+    filters = RunFilters(county=args.county, since=args.since, until=args.until)
+    result = run(inputs, out=args.out, config=load_config(args.config_dir), filters=filters)
     counts = result.manifest["counts"]
     by_tier = counts["leads_by_tier"]
     tiers = ", ".join(f"{k} {by_tier[k]}" for k in ("高", "中", "低") if k in by_tier)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from pipeline.config import Config, SourceSpec, normalise_header
 from pipeline.errors import InputError
 
 _MUST_HAVE_ROWS = ("poverty", "petitions", "cases")
+_LONG_DIGITS = re.compile(r"\d{6,}")
 REFERENCE_COLUMNS = ("source", "file", "sheet", "row_number", "record_key")
 # Rows that are part of the sheet's layout, not records: named here, quarantined by
 # validate.py with a reason (never dropped silently, so row counts still reconcile).
@@ -55,6 +58,17 @@ class SourceFrame:
     source: str
     frame: pl.DataFrame
     files: list[FileReport]
+
+
+def _masked(text: str) -> str:
+    """Hide long digit runs: a "header" row that is really data may hold an ID or phone."""
+    return _LONG_DIGITS.sub(lambda m: m.group()[:2] + "*" * (len(m.group()) - 4) + m.group()[-2:], text)
+
+
+def _shown(cells: Iterable[str]) -> str:
+    """Headers for an error message: masked, and each cut short (free text is not a header)."""
+    shown = [_masked(c if len(c) <= 20 else c[:20] + "…") for c in cells]
+    return ", ".join(shown) or "(none)"
 
 
 def sha256_of(path: Path) -> str:
@@ -130,7 +144,7 @@ def _raw_grids(path: Path, source: str) -> list[tuple[str | None, pl.DataFrame, 
 
 def _one_line(exc: Exception) -> str:
     """The reader's message on one line, cut short: the command line prints one line."""
-    text = " ".join(f"{type(exc).__name__}: {exc}".split())
+    text = _masked(" ".join(f"{type(exc).__name__}: {exc}".split()))
     return text if len(text) <= 200 else text[:197] + "..."
 
 
@@ -251,7 +265,7 @@ def read_source(source: str, path: Path, config: Config) -> SourceFrame:
                 raise InputError(
                     f"{source}: {file_path.name}{f' [{sheet}]' if sheet else ''}: {what}"
                     f"{f' (expected one of {aliases})' if aliases else ''}; "
-                    f"headers found: {', '.join(h for h in found if h and h != 'None') or '(none)'}"
+                    f"headers found: {_shown(h for h in found if h and h != 'None')}"
                 )
             mapped_any = True
             frame = _canonical_frame(grid, header_row, mapping, spec)
@@ -288,7 +302,7 @@ def read_source(source: str, path: Path, config: Config) -> SourceFrame:
         if not mapped_any:
             raise InputError(
                 f"{source}: {file_path.name}: no sheet has a header row that maps; "
-                f"headers found: {', '.join(headers_seen) or '(none)'}"
+                f"headers found: {_shown(headers_seen)}"
             )
     frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame()
     if frame.height == 0 and source in _MUST_HAVE_ROWS:
@@ -296,6 +310,6 @@ def read_source(source: str, path: Path, config: Config) -> SourceFrame:
         # history and reviews may legitimately be empty (nothing granted or decided yet).
         header_text = ", ".join(reports[0].headers_found) if reports else "(none)"
         raise InputError(
-            f"{source}: {path.name}: no data rows below the header; headers found: {header_text}"
+            f"{source}: {path.name}: no data rows below the header; headers found: {_masked(header_text)}"
         )
     return SourceFrame(source=source, frame=frame, files=reports)

@@ -26,6 +26,7 @@ from pipeline.expectations import (
     run_expectation_suites,
 )
 from pipeline.ingest import JUNK_COLUMN, SourceFrame, read_source
+from pipeline.filters import RunFilters, apply_filters
 from pipeline.lead_sources import lead_source_markdown, lead_source_summary
 from pipeline.leads import build_leads
 from pipeline.link.people import LinkResult, link_people
@@ -174,7 +175,12 @@ def _previous_candidates(out: Path) -> pl.DataFrame | None:
     return pl.read_csv(previous, infer_schema=False, columns=["candidate_id", "evidence_hash"])
 
 
-def run(inputs: RunInputs, out: Path = Path("runs"), config: Config | None = None) -> RunResult:
+def run(
+    inputs: RunInputs,
+    out: Path = Path("runs"),
+    config: Config | None = None,
+    filters: RunFilters | None = None,
+) -> RunResult:
     """Run every stage on the inputs and write `<out>/<run_id>/`; return what was written."""
     config = config or load_config()
     started = datetime.now(UTC)
@@ -189,7 +195,7 @@ def run(inputs: RunInputs, out: Path = Path("runs"), config: Config | None = Non
         }
     folder = RunFolder(out, run_id)
     try:
-        result = _run_stages(config, inputs, sources, folder, timer, started)
+        result = _run_stages(config, inputs, sources, folder, timer, started, filters)
     except BaseException:
         if folder.path.exists():
             folder.discard()
@@ -204,6 +210,7 @@ def _run_stages(
     folder: RunFolder,
     timer: _Timer,
     started: datetime,
+    filters: RunFilters | None = None,
 ) -> RunResult:
     with timer.stage("validate"):
         suites = load_suites(config.sources)
@@ -227,6 +234,15 @@ def _run_stages(
         breaches = quarantine_limit_breaches(config, reports, validated)
         folder.write_text("validation/summary.md", steward_summary(reports, validated, expectations, breaches))
         _check_quarantine_limits(breaches, folder)
+        filtered_out = {}
+        for name in list(prepared):
+            before = prepared[name].height
+            prepared[name] = apply_filters(name, prepared[name], filters)
+            filtered_out[name] = before - prepared[name].height
+        filter_info = {
+            "filters": filters.describe() if filters else None,
+            "rows_filtered_out": filtered_out,
+        }
 
     with timer.stage("signals"):
         prepared["cases"] = case_facts_frame(prepared["cases"])
@@ -254,7 +270,7 @@ def _run_stages(
     with timer.stage("write"):
         result = _write_outputs(
             config, inputs, sources, validated, prepared, linked, candidates, excluded, referrals,
-            folder, timer, started, reviews, sources_summary,
+            folder, timer, started, reviews, sources_summary, filter_info,
         )
     return result
 
@@ -296,6 +312,7 @@ def _write_outputs(
     started: datetime,
     reviews: SourceFrame | None,
     sources_summary: dict[str, Any],
+    filter_info: dict[str, Any],
 ) -> RunResult:
     present = [c for c in CANDIDATE_COLUMNS if c in candidates.columns]
     folder.write_frame("candidates.csv", candidates.select(present) if candidates.height else candidates)
@@ -355,7 +372,9 @@ def _write_outputs(
             "referrals": referrals.height,
             "leads_cross_source": int(candidates["cross_source"].sum()) if candidates.height else 0,
             "lead_sources": sources_summary,
+            "rows_filtered_out": filter_info["rows_filtered_out"],
         },
+        "filters": filter_info["filters"],
         "linkage_model": linked.model.describe(),
         "timings_seconds": timer.seconds,
     }

@@ -367,3 +367,15 @@ def test_header_without_data_rows_fails_instead_of_an_empty_lead_list(
         match=r"cases: cases.csv: no data rows below the header; headers found: 部门受案号",
     ):
         read_source("cases", path, config)
+
+
+def test_error_messages_never_show_a_full_id_or_phone(tmp_path: Path, config: Config) -> None:
+    # a file with no header row: its first row is a person, and the error quotes it
+    rows = [["张三", "61102319900101123X", "13912345678"], ["李四", "611023199001011248", "13800000000"]]
+    path = write_csv(tmp_path / "noheader.csv", rows)
+    with pytest.raises(InputError) as error:
+        read_source("petitions", path, config)
+    text = str(error.value)
+    assert "no header row maps" in text
+    assert "61102319900101123X" not in text and "13912345678" not in text
+    assert "61*************23X" in text and "13*******78" in text
