@@ -7,13 +7,18 @@ Output carries counts and paths only, never an ID number, phone or name.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.bench import add_bench_parser, run_bench
 from pipeline.errors import ReliefLeadsError
+
+if TYPE_CHECKING:
+    from pipeline.run import StageEvent
 
 EXIT_BAD_INPUT = 2
 
@@ -27,9 +32,27 @@ def _add_run_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
     run.add_argument("--reviews", type=Path, help="an earlier 线索清单.csv with 审核结论 filled in (optional)")
     run.add_argument("--out", type=Path, default=Path("runs"), help="output folder (default: runs/)")
     run.add_argument("--config-dir", type=Path, help="folder of YAML config (default: schemas/)")
+    run.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
     run.add_argument("--county", help="only rows of this county (e.g. 商南县) — for ad-hoc runs")
     run.add_argument("--since", type=date.fromisoformat, help="cases accepted / petitions received on or after (YYYY-MM-DD)")
     run.add_argument("--until", type=date.fromisoformat, help="… on or before (YYYY-MM-DD)")
+
+
+def _show_progress(event: StageEvent) -> None:
+    """In a terminal: one line per stage with its time, rows and the time so far."""
+    if event.done:
+        rows = f", {event.rows:,} rows" if event.rows is not None else ""
+        step = f"[{event.index}/{event.total}] " if event.index else "      "
+        print(f"\r\x1b[K{step}{event.stage:<12} {event.seconds:7.2f} s{rows}  (elapsed {event.elapsed:.1f} s)", file=sys.stderr)
+    elif event.index:
+        print(f"[{event.index}/{event.total}] {event.stage} …", file=sys.stderr, end="\r", flush=True)
+
+
+def _log_progress(event: StageEvent) -> None:
+    """Not in a terminal: one structured line per finished stage (counts and seconds only)."""
+    if event.done:
+        record = {"stage": event.stage, "seconds": event.seconds, "rows": event.rows, "elapsed": round(event.elapsed, 3)}
+        print(json.dumps(record), file=sys.stderr)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -49,7 +72,15 @@ def _run(args: argparse.Namespace) -> int:
         reviews=args.reviews,
     )
     filters = RunFilters(county=args.county, since=args.since, until=args.until)
-    result = run(inputs, out=args.out, config=load_config(args.config_dir), filters=filters)
+    # A terminal gets a line per stage; a pipe or a scheduler stays quiet unless -v asks for
+    # structured lines (one JSON object per finished stage).
+    if args.quiet:
+        progress = None
+    elif sys.stderr.isatty():
+        progress = _show_progress
+    else:
+        progress = _log_progress if args.verbose else None
+    result = run(inputs, out=args.out, config=load_config(args.config_dir), filters=filters, progress=progress)
     counts = result.manifest["counts"]
     by_tier = counts["leads_by_tier"]
     tiers = ", ".join(f"{k} {by_tier[k]}" for k in ("高", "中", "低") if k in by_tier)

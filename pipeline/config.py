@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from pipeline.errors import ConfigError
 
@@ -114,7 +121,15 @@ class ComparisonSpec(_Frozen):
     column: str | None = None
     thresholds: tuple[float, ...] = ()
     levels: tuple[LevelSpec, ...] = ()
-    term_frequency: TermFrequency | None = None
+    # one level or several, each re-weighted by how common its agreeing value is
+    term_frequency: tuple[TermFrequency, ...] = ()
+
+    @field_validator("term_frequency", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        if value is None:
+            return ()
+        return (value,) if isinstance(value, dict | TermFrequency) else value
 
     @model_validator(mode="after")
     def _expand_template(self) -> ComparisonSpec:
@@ -173,6 +188,9 @@ class ClusteringSettings(_Frozen):
     distinct: tuple[str, ...] = ()
     # record column whose value (when present) names the person_id of its cluster
     representative: str | None = None
+    # a record whose candidates hold different `distinct` values can be at most one of
+    # them: spread its probability over them (pipeline/link/cluster.py, share_among_rivals)
+    share_among_rivals: bool = False
 
 
 class LinkageSettings(_Frozen):
@@ -210,8 +228,9 @@ class LinkageSettings(_Frozen):
         for name, spec in self.comparisons.items():
             if len(set(spec.level_names)) != len(spec.level_names):
                 found.append(f"comparisons.{name}: level names repeat")
-            if spec.term_frequency and spec.term_frequency.level not in spec.level_names:
-                found.append(f"comparisons.{name}.term_frequency: unknown level {spec.term_frequency.level!r}")
+            for tf in spec.term_frequency:
+                if tf.level not in spec.level_names:
+                    found.append(f"comparisons.{name}.term_frequency: unknown level {tf.level!r}")
         return found
 
 

@@ -186,11 +186,31 @@ def _attach_petitions(leads: pl.DataFrame, petitions: pl.DataFrame | None, pover
     )
 
 
+def resolve_case_refs(frame: pl.DataFrame, leads: pl.DataFrame) -> pl.DataFrame:
+    """Add `case_id` to rows whose `case_ref` names a case by number or by its name.
+
+    Relief registers and petitions often write the case's name (马某等故意伤害案) instead of
+    its number; a name that fits more than one case is left unresolved.
+    """
+    cases = leads.select("case_id", "case_name").unique()
+    ref = pl.col("case_ref").str.strip_chars()
+    by_id = frame.with_columns(ref.alias("_ref")).join(
+        cases.select(pl.col("case_id").alias("_ref"), pl.col("case_id")), on="_ref", how="left"
+    )
+    names = cases.drop_nulls("case_name").filter(pl.len().over("case_name") == 1)
+    by_name = by_id.join(
+        names.select(pl.col("case_name").alias("_ref"), pl.col("case_id").alias("_named")), on="_ref", how="left"
+    )
+    return by_name.with_columns(pl.coalesce("case_id", "_named").alias("case_id")).drop("_ref", "_named")
+
+
 def _attach_relief(leads: pl.DataFrame, relief: pl.DataFrame | None, poverty: pl.DataFrame | None) -> pl.DataFrame:
     """Relief already granted for this case to the victim or a household member or claimant."""
     if relief is None or relief.is_empty():
         return leads.with_columns(pl.lit([], dtype=pl.List(pl.Utf8)).alias("relief_rows"))
-    granted = relief.select(pl.col("person_id").alias("recipient"), pl.col("case_ref").str.strip_chars().alias("case_id"), "record_key")
+    granted = resolve_case_refs(
+        relief.select(pl.col("person_id").alias("recipient"), "case_ref", "record_key"), leads
+    ).drop_nulls("case_id")
     recipients = [leads.select("person_id", "case_id", pl.col("person_id").alias("recipient"))]
     if poverty is not None and "household_id" in leads.columns:
         households = person_households(poverty).select("person_id", "household_id")

@@ -10,11 +10,14 @@ import json
 import os
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from pipeline.validate import mask_id
+
+if TYPE_CHECKING:
+    from pipeline.run import RunState
 
 CANDIDATE_COLUMNS = (
     "rank", "candidate_id", "score", "tier", "person_id", "case_id", "reasons",
@@ -115,3 +118,46 @@ class RunFolder:
 
     def discard(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def linked_rows(prepared: dict[str, pl.DataFrame], links: pl.DataFrame) -> pl.DataFrame:
+    """person_links.csv: every accepted (and kept) input row with its person_id."""
+    refs = pl.concat(
+        [f.select("source", "file", "sheet", "row_number", "record_key") for f in prepared.values()]
+    )
+    return refs.join(links.drop("idx"), on="record_key", how="left").select(
+        "source", "file", "sheet", "row_number", "person_id", "link_confidence", "cluster_size"
+    )
+
+
+def review_pairs(pairs: pl.DataFrame, links: pl.DataFrame, band: tuple[float, float]) -> pl.DataFrame:
+    """link_review.csv: pairs near the link threshold, by record reference, with each level and weight."""
+    keys = links.select("idx", "record_key")
+    return (
+        pairs.filter(pl.col("match_probability").is_between(band[0], band[1]))
+        .join(keys.rename({"idx": "idx_l", "record_key": "record_l"}), on="idx_l")
+        .join(keys.rename({"idx": "idx_r", "record_key": "record_r"}), on="idx_r")
+        .select(
+            "record_l", "record_r", pl.col("match_probability").round(4), "match_weight",
+            pl.selectors.starts_with("gamma_"), pl.selectors.starts_with("w_").round(3),
+        )
+        .sort("match_probability", descending=True)
+    )
+
+
+def write_tables(folder: RunFolder, state: RunState, review_band: tuple[float, float]) -> None:
+    """Every CSV of the run folder."""
+    candidates = state.candidates
+    present = [c for c in CANDIDATE_COLUMNS if c in candidates.columns]
+    folder.write_frame("candidates.csv", candidates.select(present) if candidates.height else candidates)
+    folder.write_frame("线索清单.csv", reviewer_frame(candidates), bom=True)
+    folder.write_frame("person_links.csv", linked_rows(state.prepared, state.linked.links))
+    quarantined = [v.quarantined for v in state.validated.values()]
+    folder.write_frame("quarantine.csv", pl.concat(quarantined) if quarantined else pl.DataFrame())
+    folder.write_frame("referrals.csv", state.referrals)
+    if state.excluded.height:
+        folder.write_frame(
+            "excluded_leads.csv",
+            state.excluded.select("candidate_id", "person_id", "case_id", "score", "exclusions", "evidence"),
+        )
+    folder.write_frame("link_review.csv", review_pairs(state.linked.pairs, state.linked.links, review_band))

@@ -1,6 +1,13 @@
-"""Carry reviewers' decisions from an earlier 线索清单.csv into the new lead list by 线索编号."""
+"""Leads across runs: new or changed since the last run, and reviewers' decisions carried over.
+
+Decisions come from an earlier 线索清单.csv (its 审核结论 and notes) and follow each lead by
+线索编号, which is stable for the same person and case.
+"""
 
 from __future__ import annotations
+
+import hashlib
+from pathlib import Path
 
 import polars as pl
 
@@ -33,3 +40,42 @@ def carry_over_reviews(candidates: pl.DataFrame, reviews: pl.DataFrame) -> pl.Da
         pl.col("decision").fill_null(""),
         pl.col("note").fill_null(""),
     ).drop("_reviewed_hash")
+
+
+def evidence_hash() -> pl.Expr:
+    """Fingerprint of what a lead rests on: a change means a reviewer should look again."""
+    return (pl.col("evidence") + "|" + pl.col("score_breakdown")).map_elements(
+        lambda s: hashlib.sha256(s.encode()).hexdigest()[:10], return_dtype=pl.Utf8
+    )
+
+
+def previous_candidates(out: Path) -> pl.DataFrame | None:
+    """candidate_id and evidence_hash of the newest complete run in `out`, if any."""
+    previous = out / "latest" / "candidates.csv"
+    if not previous.exists():
+        return None
+    return pl.read_csv(previous, infer_schema=False, columns=["candidate_id", "evidence_hash"])
+
+
+def mark_new(candidates: pl.DataFrame, previous: pl.DataFrame | None) -> pl.DataFrame:
+    """Add evidence_hash, is_new and status (new / changed / unchanged) against the previous run."""
+    if candidates.is_empty():
+        return candidates
+    candidates = candidates.with_columns(evidence_hash().alias("evidence_hash"))
+    if previous is None:
+        return candidates.with_columns(pl.lit(True).alias("is_new"), pl.lit("new").alias("status"))
+    prev = previous.rename({"evidence_hash": "_prev_hash"})
+    return (
+        candidates.join(prev, on="candidate_id", how="left")
+        .with_columns(
+            pl.col("_prev_hash").is_null().alias("is_new"),
+            pl.when(pl.col("_prev_hash").is_null())
+            .then(pl.lit("new"))
+            .when(pl.col("_prev_hash") != pl.col("evidence_hash"))
+            .then(pl.lit("changed"))
+            .otherwise(pl.lit("unchanged"))
+            .alias("status"),
+        )
+        .drop("_prev_hash")
+        .sort("rank")
+    )

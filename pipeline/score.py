@@ -139,7 +139,10 @@ def _exclusions(lead: dict[str, Any]) -> list[str]:
         out.append("already_relieved")
     if lead.get("compensation") == "full":
         out.append("full_compensation")
-    if lead.get("settlement_paid") and lead.get("compensation") not in ("none", "unable", "partial"):
+    settled = lead.get("settlement_paid") and (
+        lead.get("compensation") not in ("none", "unable", "partial") or lead.get("forgiveness") == "forgiven"
+    )
+    if settled:
         out.append("settled_paid")
     if lead.get("accused_in_case"):
         out.append("accused_in_case")
@@ -202,6 +205,9 @@ def score_leads(leads: pl.DataFrame, s: ScoringSettings, today: date | None = No
             card.breakdown.append(f"minor_injury_vulnerable:{s.minor_injury_vulnerable_bonus:g}")
         if harm is None:
             card.reasons.append("未见案件造成人身伤亡或重大财产损失的记载，需核实损害情况")
+            card.cap("no_harm", s.score_caps["no_harm"])
+        elif harm == "slight_injury":
+            card.reasons.append("仅轻微伤，一般不属于司法救助的损害范围")
             card.cap("no_harm", s.score_caps["no_harm"])
         if not caused:
             card.reasons.append("未见因案致困的直接证据，需核实家庭困难与案件的关系")

@@ -109,6 +109,19 @@ def test_exclusions_take_the_lead_off_the_list(config: Config, changes: dict[str
     assert excluded["exclusion_rules"][0] == rule
 
 
+def test_a_paid_settlement_with_forgiveness_excludes_even_if_called_partial(config: Config) -> None:
+    candidates, excluded = score_one(
+        config, loss=199900.0, compensation="partial", settlement_paid=True, forgiveness="forgiven"
+    )
+    assert candidates.height == 0 and excluded["exclusion_rules"][0] == "settled_paid"
+
+
+def test_slight_injury_alone_is_capped_below_review(config: Config) -> None:
+    candidates, _ = score_one(config, injury="轻微伤", compensation="unable", case_hardship=True)
+    assert candidates["tier"][0] == "低"
+    assert "仅轻微伤" in candidates["reasons"][0]
+
+
 def test_unpaid_settlement_is_not_an_exclusion(config: Config) -> None:
     candidates, excluded = score_one(config, injury="重伤", settlement_paid=True, compensation="none")
     assert candidates.height == 1 and excluded.height == 0

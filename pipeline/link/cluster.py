@@ -62,13 +62,82 @@ def linked_edges(
     scored: pl.DataFrame, settings: ClusteringSettings, levels: dict[str, tuple[str, ...]]
 ) -> pl.DataFrame:
     """Pairs at or above the link threshold and at no vetoed level."""
+    allowed = _allowed(settings, levels)
+    return scored.filter((pl.col("match_probability") >= settings.link_threshold) & allowed).select(
+        "idx_l", "idx_r", "match_probability"
+    )
+
+
+def _allowed(settings: ClusteringSettings, levels: dict[str, tuple[str, ...]]) -> pl.Expr:
     allowed = pl.lit(True)
     for comparison, vetoed in settings.vetoes.items():
         codes = [levels[comparison].index(level) for level in vetoed]
         allowed = allowed & ~pl.col(f"gamma_{comparison}").is_in(codes)
-    return scored.filter((pl.col("match_probability") >= settings.link_threshold) & allowed).select(
-        "idx_l", "idx_r", "match_probability"
+    return allowed
+
+
+def share_among_rivals(
+    scored: pl.DataFrame,
+    records: pl.DataFrame,
+    settings: ClusteringSettings,
+    levels: dict[str, tuple[str, ...]],
+    floor: float = 0.01,
+) -> pl.DataFrame:
+    """Spread a record's probability over candidates that cannot all be its person.
+
+    A record x without a value of a `distinct` column, whose candidates hold different
+    values of it (two people with different trusted IDs: namesakes of one village), can
+    be at most one of them. With hypotheses "none of them" and "the holder of value v"
+    (prior odds 1 : odds_v, odds_v the best pair odds of a candidate holding v), the
+    probability that x is the holder of v is odds_v / (1 + Σ odds). Each pair gets this
+    from both of its records' side (the smaller); the model's own probability is kept as
+    `pair_probability`. Pairs below `floor` or at a vetoed level do not compete.
+    """
+    prob = scored["match_probability"].to_numpy()
+    out = scored.with_columns(pl.col("match_probability").alias("pair_probability"))
+    if not settings.distinct or scored.is_empty():
+        return out
+    odds = prob / np.clip(1.0 - prob, 1e-12, None)
+    keep = scored.select(
+        (pl.col("match_probability") >= floor) & _allowed(settings, levels)
+    ).to_series()
+    base = pl.DataFrame(
+        {
+            "row": np.arange(scored.height, dtype=np.int64),
+            "idx_l": scored["idx_l"],
+            "idx_r": scored["idx_r"],
+            "odds": odds,
+        }
+    ).filter(keep)
+    directed = pl.concat(
+        [
+            base.select("row", pl.col("idx_l").alias("x"), pl.col("idx_r").alias("y"), "odds"),
+            base.select("row", pl.col("idx_r").alias("x"), pl.col("idx_l").alias("y"), "odds"),
+        ]
     )
+    rivals = np.zeros(scored.height)
+    for column in settings.distinct:
+        value = records.select(pl.col("idx").alias("_i"), pl.col(column).alias("_v"))
+        rows = (
+            directed.join(value.rename({"_i": "x", "_v": "_vx"}), on="x", how="left")
+            .join(value.rename({"_i": "y"}), on="y", how="left")
+            .filter(pl.col("_vx").is_null() & pl.col("_v").is_not_null())
+        )
+        if rows.is_empty():
+            continue
+        best = rows.group_by("x", "_v").agg(pl.col("odds").max().alias("_best"))
+        total = best.group_by("x").agg(pl.col("_best").sum().alias("_total"))
+        other = (
+            rows.join(best, on=["x", "_v"])
+            .join(total, on="x")
+            .select("row", (pl.col("_total") - pl.col("_best")).alias("_other"))
+            .group_by("row")
+            .agg(pl.col("_other").max())
+        )
+        index = other["row"].to_numpy()
+        rivals[index] = np.maximum(rivals[index], other["_other"].to_numpy())
+    shared = np.where(rivals > 0, odds / (1.0 + odds + rivals), prob)
+    return out.with_columns(pl.Series("match_probability", shared))
 
 
 def _one_to_one(edges: pl.DataFrame, n: int) -> np.ndarray:

@@ -3,7 +3,7 @@
 Each comparison maps a pair to a level index (0 = first level listed, the strongest
 agreement) or -1 when no level holds and the pair cannot be compared on it. A level is a
 conjunction of building-block conditions (exact, within_edits, jaro_winkler, lookalike,
-prefix, flag_both … see `LevelSpec`). String distances are computed once per column for
+prefix, numeric_within, flag_both … see `LevelSpec`). String distances are computed once per column for
 all pairs, in C++ by rapidfuzz (`process.cpdist`).
 
 Correlated fields belong in one comparison: the Chinese config reads a birth date only
@@ -29,8 +29,7 @@ def comparison_columns(comparisons: dict[str, ComparisonSpec]) -> list[str]:
     for spec in comparisons.values():
         for level in spec.levels:
             found |= level.columns()
-        if spec.term_frequency:
-            found.add(spec.term_frequency.column)
+        found |= {tf.column for tf in spec.term_frequency}
     return sorted(found)
 
 
@@ -75,6 +74,19 @@ def lookalike_table(groups: tuple[str, ...]) -> set[tuple[str, str]]:
     return {(a, b) for group in groups for a in group for b in group if a != b}
 
 
+def shape_key(column: str, groups: tuple[str, ...]) -> pl.Expr:
+    """The text with each look-alike character replaced by the first of its group.
+
+    Two names one look-alike character apart (王光祥 / 玉光祥) share this key, so it
+    can block pairs whose pinyin differs.
+    """
+    mapping = {ch: group[0] for group in groups for ch in group[1:] if ch != group[0]}
+    expr = pl.col(column).cast(pl.Utf8)
+    if not mapping:
+        return expr
+    return expr.str.replace_many(list(mapping), list(mapping.values()))
+
+
 def _one_lookalike_char(left: str | None, right: str | None, table: set[tuple[str, str]]) -> bool:
     if left is None or right is None or len(left) != len(right):
         return False
@@ -101,7 +113,9 @@ def _lookalike_flags(df: pl.DataFrame, column: str, table: set[tuple[str, str]])
         lefts = df[l_col].gather(rows).to_list()
         rights = df[r_col].gather(rows).to_list()
         # Hamming distance in C++ first: only names one character apart reach Python
-        one = np.flatnonzero(process.cpdist(lefts, rights, scorer=Hamming.distance, workers=-1) == 1)
+        one = np.flatnonzero(
+            process.cpdist(lefts, rights, scorer=Hamming.distance, workers=-1) == 1
+        )
         flags[rows[one]] = [_one_lookalike_char(lefts[i], rights[i], table) for i in one]
     return flags
 
@@ -143,6 +157,17 @@ def _same(col: str) -> pl.Expr:
     return _both(col) & (pl.col(f"{col}_l") == pl.col(f"{col}_r"))
 
 
+def _as_number(column: str) -> pl.Expr:
+    """Digits as an integer; a trailing X (check digit 10) counts as 10."""
+    text = pl.col(column).cast(pl.Utf8)
+    body = text.str.strip_suffix("X").cast(pl.Int64, strict=False)
+    return pl.when(text.str.ends_with("X")).then(body * 10 + 10).otherwise(body)
+
+
+def _numeric_gap(col: str) -> pl.Expr:
+    return (_as_number(f"{col}_l") - _as_number(f"{col}_r")).abs().fill_null(2**62)
+
+
 def level_condition(level: LevelSpec, dist: _Distances) -> pl.Expr:
     """The conjunction of a level's conditions as one boolean expression."""
     terms: list[pl.Expr] = [pl.lit(True)]
@@ -163,6 +188,7 @@ def level_condition(level: LevelSpec, dist: _Distances) -> pl.Expr:
         )
         for c, n in level.prefix.items()
     ]
+    terms += [_both(c) & (_numeric_gap(c) <= d) for c, d in level.numeric_within.items()]
     terms += [dist.get("lookalike", c) for c in level.lookalike]
     terms += [
         pl.max_horizontal(pl.col(f"{c}_l").str.len_chars(), pl.col(f"{c}_r").str.len_chars()) >= n

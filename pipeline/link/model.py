@@ -220,27 +220,27 @@ def term_frequency_adjustment(
     """
     out: dict[str, np.ndarray] = {}
     for name, spec in settings.comparisons.items():
-        tf = spec.term_frequency
-        if tf is None:
-            continue
-        index = spec.level_names.index(tf.level)
-        counts = records.drop_nulls(tf.column).group_by(tf.column).len()
-        total = max(int(counts["len"].sum()), 1)
-        share = (
-            gammas.select(f"{tf.column}_l")
-            .join(
-                counts.with_columns((pl.col("len") / total).alias("_share")).rename(
-                    {tf.column: f"{tf.column}_l"}
-                ),
-                on=f"{tf.column}_l",
-                how="left",
-            )["_share"]
-            .to_numpy()
-        )
-        u_level = float(u[name][index])
-        share = np.where(np.isnan(share.astype(float)), u_level, share.astype(float))
-        at_level = gammas[f"gamma_{name}"].to_numpy() == index
-        out[name] = np.where(at_level, np.log2(u_level / np.clip(share, 1e-12, None)), 0.0)
+        for tf in spec.term_frequency:
+            index = spec.level_names.index(tf.level)
+            counts = records.drop_nulls(tf.column).group_by(tf.column).len()
+            total = max(int(counts["len"].sum()), 1)
+            share = (
+                gammas.select(f"{tf.column}_l")
+                .join(
+                    counts.with_columns((pl.col("len") / total).alias("_share")).rename(
+                        {tf.column: f"{tf.column}_l"}
+                    ),
+                    on=f"{tf.column}_l",
+                    how="left",
+                )["_share"]
+                .to_numpy()
+                .astype(float)
+            )
+            u_level = float(u[name][index])
+            share = np.where(np.isnan(share), u_level, share)
+            at_level = gammas[f"gamma_{name}"].to_numpy() == index
+            extra = np.where(at_level, np.log2(u_level / np.clip(share, 1e-12, None)), 0.0)
+            out[name] = out[name] + extra if name in out else extra
     total_adjustment = np.sum(list(out.values()), axis=0) if out else np.zeros(gammas.height)
     return out, total_adjustment
 

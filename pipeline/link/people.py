@@ -9,8 +9,8 @@ import polars as pl
 
 from pipeline.config import LinkageSettings
 from pipeline.link.blocking import BlockingReport, block_pairs, rule_mask
-from pipeline.link.cluster import cluster_records
-from pipeline.link.compare import compare_pairs
+from pipeline.link.cluster import cluster_records, share_among_rivals
+from pipeline.link.compare import compare_pairs, shape_key
 from pipeline.link.model import (
     ALL_PAIRS,
     FittedModel,
@@ -80,9 +80,13 @@ def pair_groups(
 def link_people(records: pl.DataFrame, settings: LinkageSettings) -> LinkResult:
     """Link the records of all sources into persons."""
     link_only = settings.link_type == "link_only"
+    if settings.lookalike_groups and "name_norm" in records.columns:
+        records = records.with_columns(
+            shape_key("name_norm", settings.lookalike_groups).alias("name_shape")
+        )
     pairs, blocking = block_pairs(records, settings.blocking, link_only)
     tf_columns = tuple(
-        sorted({s.term_frequency.column for s in settings.comparisons.values() if s.term_frequency})
+        sorted({tf.column for s in settings.comparisons.values() for tf in s.term_frequency})
     )
     gammas = compare_pairs(
         pairs, records, settings.comparisons, settings.lookalike_groups, keep=tf_columns
@@ -94,5 +98,7 @@ def link_people(records: pl.DataFrame, settings: LinkageSettings) -> LinkResult:
     masks = [rule_mask(settings.blocking, s.blocked_on) for s in settings.model.training]
     model = fit_model(gammas, u, settings, masks, totals, adjustment)
     scored = score_pairs(gammas, model, adjustments)
+    if settings.clustering.share_among_rivals:
+        scored = share_among_rivals(scored, records, settings.clustering, settings.level_names())
     links = cluster_records(records, scored, settings.clustering, settings.level_names())
     return LinkResult(links=links, pairs=scored, model=model, blocking=blocking)

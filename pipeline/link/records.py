@@ -1,8 +1,31 @@
-"""The linkage table: one row per accepted input row, with the columns comparisons read."""
+"""The linkage table: one row per accepted input row, with the columns comparisons read.
+
+Besides the normalised fields of pipeline/prepare.py, three columns are derived here for
+linking only:
+
+- `case_key`: the case a row is about, as the 部门受案号 of the cases export. Cases rows
+  carry it; a relief row's 原案号 and a petition's 涉及案件 are resolved to it when they
+  give the case number or a case name that names one case (a masked name, 无 or a
+  court's civil case number resolve to nothing).
+- `hamlet`: the 组 (natural village) from the monitoring export's column or from the
+  address text, as a number.
+- An ID number that is another person's (a household head's number copied into a
+  member's row) is dropped: the row links on its stated birth date, name and place. It
+  is another's when its birth date contradicts the row's stated 出生日期 in more than two
+  characters, when it is valid but of the other sex than the stated 性别, or when members
+  of one household in the monitoring export hold it (it stays on the 户主's row). A birth
+  date one or two characters apart is an entry error in one of them: the ID stays,
+  untrusted.
+"""
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from pipeline.normalise.dates import parse_date
 
 LINKED_SOURCES = ("poverty", "petitions", "cases", "relief_history")
 
@@ -27,10 +50,26 @@ RECORD_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
     "county": pl.Utf8,
     "town": pl.Utf8,
     "village": pl.Utf8,
+    "hamlet": pl.Utf8,
+    "case_key": pl.Utf8,
     "household_id": pl.Utf8,
     "person_no": pl.Utf8,
     "monitoring_person": pl.Utf8,
 }
+
+# A birth date this many characters (of YYYYMMDD) from the ID's is another person's ID.
+FOREIGN_ID_BIRTH_EDITS = 3
+
+_SEX_WORDS = {"男": "M", "女": "F", "M": "M", "F": "F", "1": "M", "2": "F"}
+_DIGITS = "零一二三四五六七八九"
+_NUMERALS = {str(n): str(n) for n in range(1, 100)}
+_NUMERALS |= {_DIGITS[n]: str(n) for n in range(1, 10)}
+_NUMERALS |= {"十": "10"} | {f"十{_DIGITS[n]}": str(10 + n) for n in range(1, 10)}
+_NUMERALS |= {f"{_DIGITS[t]}十": str(10 * t) for t in range(2, 10)}
+_NUMERALS |= {
+    f"{_DIGITS[t]}十{_DIGITS[n]}": str(10 * t + n) for t in range(2, 10) for n in range(1, 10)
+}
+_HAMLET = r"(?:村|社区)([0-9一二三四五六七八九十]{1,3})(?:组|队|社)"
 
 
 def id_float_like(column: str) -> pl.Expr:
@@ -48,16 +87,161 @@ def id_float_like(column: str) -> pl.Expr:
     ).fill_null(False)
 
 
+def hamlet_number(column: pl.Expr) -> pl.Expr:
+    """`五组`, `5组`, `十二组` -> "5", "5", "12"; null when there is none."""
+    text = column.cast(pl.Utf8).str.normalize("NFKC").str.replace_all(r"\s+", "")
+    token = text.str.extract(r"^([0-9一二三四五六七八九十]{1,3})(?:组|队|社)?$")
+    return token.str.strip_chars_start("0").replace_strict(_NUMERALS, default=None)
+
+
+def address_hamlet(column: str) -> pl.Expr:
+    """The 组 written after the village in free address text (…老坪村一组 -> "1")."""
+    text = pl.col(column).cast(pl.Utf8).str.normalize("NFKC").str.replace_all(r"\s+", "")
+    token = text.str.extract(_HAMLET)
+    return token.str.strip_chars_start("0").replace_strict(_NUMERALS, default=None)
+
+
+def _normalise_case_text(column: str) -> pl.Expr:
+    return (
+        pl.col(column)
+        .cast(pl.Utf8)
+        .str.normalize("NFKC")
+        .str.replace_all(r"\s+", "")
+        .str.replace_all(r"[〔【]", "[")
+        .str.replace_all(r"[〕】]", "]")
+        .replace("", None)
+    )
+
+
+def case_lookup(cases: pl.DataFrame | None) -> pl.DataFrame:
+    """Text that names one case (its number, or a case name held by one case) -> case_key."""
+    schema = {"_case_text": pl.Utf8, "case_key": pl.Utf8}
+    if cases is None or "case_id" not in cases.columns:
+        return pl.DataFrame(schema=schema)
+    keyed = (
+        cases.select(
+            _normalise_case_text("case_id").alias("case_key"),
+            _normalise_case_text("case_name").alias("_name")
+            if "case_name" in cases.columns
+            else pl.lit(None, dtype=pl.Utf8).alias("_name"),
+        )
+        .drop_nulls("case_key")
+        .unique()
+    )
+    by_id = keyed.select(pl.col("case_key").alias("_case_text"), "case_key").unique()
+    by_name = (
+        keyed.drop_nulls("_name")
+        .unique(["_name", "case_key"])
+        .filter(pl.len().over("_name") == 1)
+        .select(pl.col("_name").alias("_case_text"), "case_key")
+        .join(by_id, on="_case_text", how="anti")
+    )
+    return pl.concat([by_id, by_name]).cast(schema)
+
+
+def _with_case_key(frame: pl.DataFrame, source: str, lookup: pl.DataFrame) -> pl.DataFrame:
+    if source == "cases" and "case_id" in frame.columns:
+        return frame.with_columns(_normalise_case_text("case_id").alias("case_key"))
+    if "case_ref" not in frame.columns or lookup.is_empty():
+        return frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("case_key"))
+    return (
+        frame.with_columns(_normalise_case_text("case_ref").alias("_case_text"))
+        .join(lookup, on="_case_text", how="left")
+        .drop("_case_text")
+    )
+
+
+def _birth_edits(frame: pl.DataFrame) -> pl.Series:
+    """Characters of YYYYMMDD between the stated birth date and the ID's (0 when either is missing)."""
+    dates = frame.select(
+        pl.col("_stated_birth").dt.strftime("%Y%m%d").alias("l"),
+        pl.col("id_birth").dt.strftime("%Y%m%d").alias("r"),
+    )
+    out = np.zeros(frame.height, dtype=np.int32)
+    differ = dates.select((pl.col("l") != pl.col("r")).fill_null(False)).to_series().to_numpy()
+    rows = np.flatnonzero(differ)
+    if len(rows):
+        subset = dates.filter(pl.Series(differ))
+        out[rows] = process.cpdist(
+            subset["l"].to_list(), subset["r"].to_list(), scorer=Levenshtein.distance, workers=-1
+        )
+    return pl.Series("_birth_edits", out)
+
+
+def _own_id_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """Drop an ID that is another person's; untrust one whose birth date disagrees slightly."""
+    for column in ("birth_date", "sex", "id_birth", "id_sex"):
+        if column not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(column))
+    frame = frame.with_columns(
+        parse_date("birth_date").alias("_stated_birth"),
+        pl.col("id_birth").cast(pl.Date, strict=False),
+    )
+    edits = _birth_edits(frame)
+    frame = frame.with_columns(edits)
+    stated_sex = (
+        pl.col("sex").cast(pl.Utf8).str.strip_chars().replace_strict(_SEX_WORDS, default=None)
+    )
+    # A valid ID differs from any other in two characters at least (the check digit catches
+    # one), so a valid ID of the other sex is another person's, not a typo.
+    sex_contradicts = pl.col("id_trusted").fill_null(False) & (
+        stated_sex != pl.col("id_sex").cast(pl.Utf8)
+    ).fill_null(False)
+    foreign = (pl.col("_birth_edits") >= FOREIGN_ID_BIRTH_EDITS) | sex_contradicts
+    disagrees = pl.col("_birth_edits") > 0
+    return frame.with_columns(
+        pl.when(foreign).then(None).otherwise(pl.col("id_norm")).alias("id_norm"),
+        pl.when(foreign).then(pl.lit("foreign")).otherwise(pl.col("id_status")).alias("id_status"),
+        (pl.col("id_trusted").fill_null(False) & ~disagrees & ~foreign).alias("id_trusted"),
+        pl.when(disagrees | foreign)
+        .then(pl.col("_stated_birth"))
+        .otherwise(pl.col("birth"))
+        .alias("birth"),
+        pl.when(foreign).then(stated_sex).otherwise(pl.col("sex_norm")).alias("sex_norm"),
+    ).drop("_stated_birth", "_birth_edits")
+
+
+def _household_copies(frame: pl.DataFrame) -> pl.DataFrame:
+    """An ID held by several members of one household is the head's, copied into the others.
+
+    It stays on the row whose relation is 户主 and is dropped from the other rows; when no
+    row of them is the head, it stays on all but is trusted on none.
+    """
+    if "relation" not in frame.columns:
+        return frame
+    head = (pl.col("relation").cast(pl.Utf8).str.strip_chars() == "户主").fill_null(False)
+    group = ["household_id", "id_norm"]
+    shared = (
+        pl.col("household_id").is_not_null()
+        & pl.col("id_norm").is_not_null()
+        & (pl.col("record_key").n_unique().over(group) > 1)
+    )
+    has_head = head.any().over(group)
+    copy = shared & has_head & ~head
+    # the birth date and sex read from the copied number are the head's too
+    return frame.with_columns(
+        *(
+            pl.when(copy).then(None).otherwise(pl.col(c)).alias(c)
+            for c in ("id_norm", "id_birth", "id_sex", "birth", "sex_norm")
+        ),
+        pl.when(copy).then(pl.lit("foreign")).otherwise(pl.col("id_status")).alias("id_status"),
+        (pl.col("id_trusted").fill_null(False) & ~(shared & ~head)).alias("id_trusted"),
+    )
+
+
 def linkage_records(prepared: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """Stack the prepared sources into the linkage table (schema RECORD_SCHEMA)."""
     parts = []
+    lookup = case_lookup(prepared.get("cases"))
     for source in LINKED_SOURCES:
         frame = prepared.get(source)
         if frame is None or frame.is_empty():
             continue
-        for column in ("household_id", "person_no", "county", "town", "village"):
+        for column in ("household_id", "person_no", "county", "town", "village", "address"):
             if column not in frame.columns:
                 frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(column))
+        frame = _own_id_columns(_household_copies(_with_case_key(frame, source, lookup)))
+        hamlet = hamlet_number(pl.col("hamlet")) if "hamlet" in frame.columns else pl.lit(None)
         float_like = id_float_like("id_norm")
         id_digits_intact = (
             pl.col("id_status").is_in(("valid", "legacy15", "bad_check")) & ~float_like
@@ -87,6 +271,8 @@ def linkage_records(prepared: dict[str, pl.DataFrame]) -> pl.DataFrame:
                 "county",
                 "town",
                 "village",
+                pl.coalesce(hamlet.cast(pl.Utf8), address_hamlet("address")).alias("hamlet"),
+                "case_key",
                 "household_id",
                 "person_no",
                 # the monitoring system's person key; a row without one is its own person

@@ -147,12 +147,22 @@ class _Named:
     marker_at: dict[int, int]  # name start -> marker start
 
 
+_NOBODY = _Named((), frozenset(), {})
+
+
 def victim_names(text: str, rules: VictimMentionRules) -> _Named:
-    """The victims a folded summary names after 被害人 (or 受害人, 死者 ...)."""
+    """The victims a folded summary names after 被害人 (or 受害人, 死者 ...).
+
+    A summary that writes the same two characters after every marker (被害人王某 …
+    被害人王某) names one victim at most, and is not searched further.
+    """
+    markers = list(rules.marker.finditer(text))
+    if len({text[m.end() : m.end() + 2] for m in markers}) < 2:
+        return _NOBODY
     marker_at: dict[int, int] = {}
     masked: set[str] = set()
     full: list[tuple[str, ...]] = []  # per mention, candidate names longest first
-    for marker in rules.marker.finditer(text):
+    for marker in markers:
         at = marker.end()
         found = rules.masked.match(text, at)
         if found is not None:
@@ -474,51 +484,50 @@ def _summary_facts(pairs: pl.DataFrame, patterns: TextPatterns) -> pl.DataFrame:
     Each summary is folded and searched for victims' names once; each distinct text read
     (a whole summary, or one victim's clauses) is read once and its facts built once.
     """
+    # a summary's parties side by side: its folding, names and hits are kept only while
+    # they are needed, so memory stays flat on large frames
+    pairs = pairs.sort("summary")
     summaries: list[str] = pairs.get_column("summary").to_list()
     names: list[str] = pairs.get_column(f"{_TMP}name_key").to_list()
-    seen: dict[str, tuple[str, _Named | None, list[Scan]]] = {}
-    index: dict[tuple[str, Spans | None], int] = {}  # (summary, spans) -> row of readings
-    readings: list[tuple[CaseFacts, dict[str, list[str]]]] = []
+    fields = [f for f in _TEXT_FACTS if f != "text_scope"]
+    groups = (*_OVERRIDABLE, _OTHER_EVIDENCE)
+    columns: dict[str, list[Any]] = {f"{_TMP}{f}": [] for f in fields}
+    columns |= {f"{_TMP}ev_{g}": [] for g in groups}
     reading_of: list[int] = []
     scopes: list[str | None] = []
     mention_rules = patterns.victim_mentions
+    current: str | None = None
+    text, named, scan = "", None, None
+    index: dict[Spans | None, int] = {}  # this summary's spans -> row of its reading
+    readings = 0
     for summary, name in zip(summaries, names, strict=True):
-        known = seen.get(summary)
-        if known is None:
+        if summary != current:
+            current, index, scan = summary, {}, None
             text = fold_text(summary)
-            # two victims need two markers; a summary with one marker skips the search
-            named = (
-                victim_names(text, mention_rules)
-                if len(mention_rules.marker.findall(text)) >= 2
-                else None
-            )
-            known = seen[summary] = (text, named, [])
-        text, named, scanned = known
+            named = victim_names(text, mention_rules)
         spans: Spans | None = None
         scope = SCOPE_SUMMARY
         if named is not None and len(named.forms) >= 2 and name:
             spans, scope = victim_spans(text, name, mention_rules, named, name_folded=True)
-        at = index.get((summary, spans))
+        at = index.get(spans)
         if at is None:
-            if not scanned:
-                scanned.append(_scan(text, patterns))  # once per summary, for every party
-            at = index[(summary, spans)] = len(readings)
-            readings.append(
-                _read_summary(text, patterns, folded=True, scan=scanned[0], spans=spans)
-            )
+            if scan is None:
+                scan = _scan(text, patterns)  # once per summary, for every party
+            facts, evidence = _read_summary(text, patterns, folded=True, scan=scan, spans=spans)
+            for f in fields:
+                columns[f"{_TMP}{f}"].append(getattr(facts, f))
+            for g in groups:
+                columns[f"{_TMP}ev_{g}"].append("; ".join(evidence[g]) or None)
+            at = index[spans] = readings
+            readings += 1
         reading_of.append(at)
         scopes.append(scope if text else None)
-    columns: dict[str, list[Any]] = {f"{_TMP}reading": list(range(len(readings)))}
-    for field in _TEXT_FACTS:
-        if field != "text_scope":
-            columns[f"{_TMP}{field}"] = [getattr(facts, field) for facts, _ in readings]
-    for group in (*_OVERRIDABLE, _OTHER_EVIDENCE):
-        columns[f"{_TMP}ev_{group}"] = ["; ".join(ev[group]) or None for _, ev in readings]
+    columns[f"{_TMP}reading"] = list(range(readings))
     schema: dict[str, pl.DataType] = {name: pl.String() for name in columns}
     schema |= {f"{_TMP}{field}": dtype for field, dtype in _TEXT_FACTS.items()}
     schema[f"{_TMP}reading"] = pl.UInt32()
     del schema[f"{_TMP}text_scope"]
-    facts = pl.DataFrame(columns, schema=schema)
+    read = pl.DataFrame(columns, schema=schema)
     keys = pl.DataFrame(
         {
             f"{_TMP}summary": summaries,
@@ -533,7 +542,7 @@ def _summary_facts(pairs: pl.DataFrame, patterns: TextPatterns) -> pl.DataFrame:
             f"{_TMP}text_scope": pl.String(),
         },
     )
-    return keys.join(facts, on=f"{_TMP}reading", how="left").drop(f"{_TMP}reading")
+    return keys.join(read, on=f"{_TMP}reading", how="left").drop(f"{_TMP}reading")
 
 
 def _map_distinct(series: pl.Series, fn: Callable[[str], Any], dtype: pl.DataType) -> pl.Series:

@@ -87,26 +87,31 @@ class FactRule:
         default_factory=lambda: MappingProxyType({})
     )
 
+    def __post_init__(self) -> None:
+        # masks (rank 0), then every value's patterns (rank 1), each with its words
+        plan: list[tuple[int, str | None, re.Pattern[str], tuple[str, ...]]] = [
+            (0, None, p, self.words.get(p, ())) for p in self.masks
+        ]
+        plan += [(1, value, p, self.words.get(p, ())) for value, pats in self.values for p in pats]
+        object.__setattr__(self, "_plan", tuple(plan))
+
+    _plan: tuple[tuple[int, str | None, re.Pattern[str], tuple[str, ...]], ...] = field(
+        init=False, repr=False, compare=False, default=()
+    )
+
     def find(self, text: str) -> tuple[Hit, ...]:
         """Hits in folded `text` that survive leftmost-longest resolution, masks removed."""
         if self.gate is not None and self.gate.search(text) is None:
             return ()
-        words = self.words
         # (start, end, rank, value, match); a mask ranks first among equal spans, so a
         # denial beats its identical twin.
         found: list[tuple[int, int, int, str | None, re.Match[str]]] = []
         append = found.append
-        for p in self.masks:
-            if _absent(words.get(p), text):
-                continue
-            for m in p.finditer(text):
-                append((m.start(), m.end(), 0, None, m))
-        for value, patterns in self.values:
-            for p in patterns:
-                if _absent(words.get(p), text):
-                    continue
-                for m in p.finditer(text):
-                    append((m.start(), m.end(), 1, value, m))
+        for rank, value, pattern, words in self._plan:
+            if words and not any(map(text.__contains__, words)):
+                continue  # none of the words it needs: it cannot match
+            for m in pattern.finditer(text):
+                append((m.start(), m.end(), rank, value, m))
         found.sort(key=lambda h: (h[0], h[0] - h[1], h[2]))
         hits: list[Hit] = []
         taken_until = -1
@@ -150,11 +155,6 @@ class FactRule:
             detail=match.groupdict().get("detail"),
             amount=amount_of(match, self.units),
         )
-
-
-def _absent(words: tuple[str, ...] | None, text: str) -> bool:
-    """True when `words` are known and none is in `text` (the pattern cannot match)."""
-    return bool(words) and not any(map(text.__contains__, words))  # type: ignore[arg-type]
 
 
 def _gate(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str] | None:

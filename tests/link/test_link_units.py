@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from pipeline.config import ClusteringSettings, Config
 from pipeline.link.blocking import block_pairs
 from pipeline.link.cluster import cluster_records
-from pipeline.link.compare import compare_pairs
+from pipeline.link.compare import compare_pairs, shape_key
 from pipeline.link.records import RECORD_SCHEMA
 
+LOOKALIKE_GROUPS = ("王玉主", "李季")
 CLUSTERING = ClusteringSettings(
     link_threshold=0.9,
     review_band=(0.5, 0.98),
@@ -40,7 +41,9 @@ def records(rows: list[dict[str, Any]]) -> pl.DataFrame:
         if base["source"] == "poverty" and base["monitoring_person"] is None:
             base["monitoring_person"] = base["person_no"] or base["record_key"]
         full.append(base)
-    return pl.DataFrame(full, schema=RECORD_SCHEMA)
+    # link_people adds the look-alike shape of the name (config lookalike_groups)
+    frame = pl.DataFrame(full, schema=RECORD_SCHEMA)
+    return frame.with_columns(shape_key("name_norm", LOOKALIKE_GROUPS).alias("name_shape"))
 
 
 def level(frame: pl.DataFrame, comparison: str, config: Config) -> str | None:
@@ -69,7 +72,12 @@ ID_A = "61102319900101123X"
         (
             {"id_norm": ID_A, "id_status": "valid"},
             {"id_norm": "611023199001011200", "id_status": "excel_damaged"},
-            "id_damaged_prefix",
+            "id_damaged_close",
+        ),
+        (  # Excel's 15 significant digits cut …825 to …000: numerically close, prefix differs
+            {"id_norm": "611023196110219825", "id_status": "valid"},
+            {"id_norm": "611023196110219000", "id_status": "excel_damaged"},
+            "id_damaged_close",
         ),
         (
             {"id_norm": ID_A, "id_trusted": True},

@@ -1,0 +1,173 @@
+"""Linkage-table derivations (case key, hamlet, IDs that are another person's) and rivals."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from pipeline.config import ClusteringSettings, Config
+from pipeline.link.cluster import share_among_rivals
+from pipeline.link.compare import shape_key
+from pipeline.link.records import address_hamlet, case_lookup, hamlet_number, linkage_records
+
+CASE = "商南检刑诉受[2023]611023000002号"
+
+
+def _frame(source: str, rows: list[dict[str, Any]]) -> pl.DataFrame:
+    base = {
+        "source": source,
+        "name_norm": "张三",
+        "name_pinyin": "zhang san",
+        "id_norm": None,
+        "id_status": "missing",
+        "id_trusted": False,
+        "id_birth": None,
+        "id_sex": None,
+        "birth": None,
+        "sex_norm": None,
+        "phone_norm": None,
+    }
+    full = [base | {"record_key": f"{source}:{i}"} | row for i, row in enumerate(rows)]
+    frame = pl.DataFrame(full, infer_schema_length=None)
+    types = {"id_birth": pl.Date, "birth": pl.Date, "id_trusted": pl.Boolean}
+    return frame.with_columns(
+        pl.col(c).cast(types.get(c, pl.Utf8)) for c, t in frame.schema.items() if t == pl.Null
+    )
+
+
+def test_case_refs_resolve_to_the_case_number() -> None:
+    cases = _frame(
+        "cases",
+        [
+            {"case_id": CASE, "case_name": "邓军晨交通肇事案"},
+            {"case_id": "X2", "case_name": "重名案"},
+        ],
+    ).vstack(_frame("cases", [{"case_id": "X3", "case_name": "重名案"}]))
+    lookup = case_lookup(cases)
+    petitions = _frame(
+        "petitions",
+        [
+            {"case_ref": f" {CASE} "},  # the number, with spaces
+            {"case_ref": "邓军晨交通肇事案"},  # a case name held by one case
+            {"case_ref": "重名案"},  # a name two cases hold: no key
+            {"case_ref": "无"},
+            {"case_ref": "邓某交通肇事案"},
+        ],
+    )
+    records = linkage_records({"cases": cases, "petitions": petitions})
+    keys = records.filter(pl.col("source") == "petitions")["case_key"].to_list()
+    assert keys == [CASE, CASE, None, None, None]
+    assert lookup.height == 4  # three numbers and one unique name
+
+
+def test_hamlet_from_column_and_address() -> None:
+    values = pl.DataFrame({"h": ["五组", "5组", "十二组", "组", None]})
+    assert values.select(hamlet_number(pl.col("h")))["h"].to_list() == ["5", "5", "12", None, None]
+    text = pl.DataFrame({"a": ["商南县清油河镇老坪村一组", "商南县老坪村", "西山社区3组"]})
+    assert text.select(address_hamlet("a"))["a"].to_list() == ["1", None, "3"]
+
+
+def test_an_id_contradicting_the_stated_birth_date_or_sex_is_not_the_rows() -> None:
+    own = "611023199001011234"
+    cases = _frame(
+        "cases",
+        [
+            # a head's number: born 1962 by the ID, 1990 by the row
+            {
+                "id_norm": own,
+                "id_status": "valid",
+                "id_trusted": True,
+                "id_birth": date(1962, 5, 1),
+                "birth_date": "1990-01-01",
+                "id_sex": "M",
+                "sex": "男",
+                "case_id": CASE,
+            },
+            # one digit apart: an entry error, the ID stays but is not trusted
+            {
+                "id_norm": own,
+                "id_status": "valid",
+                "id_trusted": True,
+                "id_birth": date(1990, 1, 1),
+                "birth_date": "1990-01-07",
+                "id_sex": "M",
+                "sex": "男",
+                "case_id": CASE,
+            },
+            # valid, of the other sex than stated
+            {
+                "id_norm": own,
+                "id_status": "valid",
+                "id_trusted": True,
+                "id_birth": date(1990, 1, 1),
+                "birth_date": None,
+                "id_sex": "M",
+                "sex": "女",
+                "case_id": CASE,
+            },
+        ],
+    )
+    records = linkage_records({"cases": cases})
+    assert records["id_norm"].to_list() == [None, own, None]
+    assert records["id_trusted"].to_list() == [False, False, False]
+    assert records["birth"].to_list() == [date(1990, 1, 1), date(1990, 1, 7), None]
+    assert records["sex_norm"].to_list()[2] == "F"
+
+
+def test_an_id_held_by_several_household_members_stays_with_the_head() -> None:
+    head_id = "611023196205011234"
+    poverty = _frame(
+        "poverty",
+        [
+            {"household_id": "H1", "person_no": "H101", "relation": "户主", "name_norm": "张大"},
+            {"household_id": "H1", "person_no": "H102", "relation": "之子", "name_norm": "张小"},
+        ],
+    ).with_columns(
+        pl.lit(head_id).alias("id_norm"),
+        pl.lit("valid").alias("id_status"),
+        pl.lit(True).alias("id_trusted"),
+        pl.lit(date(1962, 5, 1)).alias("birth"),
+    )
+    records = linkage_records({"poverty": poverty})
+    assert records["id_norm"].to_list() == [head_id, None]
+    assert records["trusted_id"].to_list() == [head_id, None]
+    assert records["birth"].to_list() == [date(1962, 5, 1), None]
+
+
+def test_look_alike_names_share_a_shape_key(config: Config) -> None:
+    names = pl.DataFrame({"name_norm": ["王光祥", "玉光祥", "李婧可", "季婧可", "张三"]})
+    keys = names.select(shape_key("name_norm", config.linkage.lookalike_groups))["name_norm"]
+    assert keys[0] == keys[1] and keys[2] == keys[3] and keys[4] == "张三"
+
+
+def test_a_row_fitting_two_people_of_different_ids_shares_its_probability() -> None:
+    records = pl.DataFrame(
+        {
+            "idx": [0, 1, 2, 3],
+            "trusted_id": [None, "A", "B", "A"],
+        },
+        schema={"idx": pl.UInt32, "trusted_id": pl.Utf8},
+    )
+    # row 0 fits person A (rows 1 and 3) and person B (row 2) equally
+    scored = pl.DataFrame(
+        {
+            "idx_l": [0, 0, 0, 1],
+            "idx_r": [1, 2, 3, 3],
+            "match_probability": [0.8, 0.8, 0.7, 0.99],
+        },
+        schema={"idx_l": pl.UInt32, "idx_r": pl.UInt32, "match_probability": pl.Float64},
+    )
+    settings = ClusteringSettings(
+        link_threshold=0.6, review_band=(0.3, 0.95), distinct=("trusted_id",)
+    )
+    shared = share_among_rivals(scored, records, settings, {})
+    p = shared["match_probability"].to_numpy()
+    # odds 4 against rival odds 4: 4 / (1 + 4 + 4)
+    assert np.isclose(p[0], 4 / 9) and np.isclose(p[1], 4 / 9)
+    assert p[0] < settings.link_threshold
+    # a pair with no rival keeps its probability; the model's is kept alongside
+    assert np.isclose(p[3], 0.99)
+    assert shared["pair_probability"].to_list() == scored["match_probability"].to_list()
