@@ -50,8 +50,17 @@ def _age(birth: date | None, on: date | None) -> int | None:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-def _keys(rows: Any) -> str:
-    return "、".join(rows or [])
+_SOURCE_LABELS = {"cases": "案件", "poverty": "监测", "petitions": "信访", "relief_history": "救助"}
+
+
+def _keys(rows: Any, limit: int = 3) -> str:
+    """Short references for reasons (案件#456、信访#262); the evidence column has the full keys."""
+    short = []
+    for key in list(rows or [])[:limit]:
+        source, _, rest = str(key).partition(":")
+        short.append(f"{_SOURCE_LABELS.get(source, source)}#{rest.rsplit(':', 1)[-1]}")
+    more = len(rows or []) - limit
+    return "、".join(short) + (f"等{more + limit}行" if more > 0 else "")
 
 
 def _harm(lead: dict[str, Any], s: ScoringSettings, card: _Scorecard) -> str | None:
@@ -93,7 +102,7 @@ def _hardship(lead: dict[str, Any], s: ScoringSettings, card: _Scorecard) -> tup
         card.add(key, s.hardship[key], evidence)
         fired.append(key)
 
-    hh_rows = _keys((lead.get("household_rows") or [])[:3])
+    hh_rows = _keys(lead.get("household_rows"), limit=1)
     risk_date, accepted = lead.get("risk_identified"), lead.get("case_accepted")
     if (
         lead.get("risk_type") in s.risk_after_types
@@ -170,8 +179,10 @@ def _applicants(lead: dict[str, Any], age: int | None, today: date) -> str:
         if minor and not death and relation not in ("户主", "配偶", "之子", "之女", "之儿媳", "之女婿"):
             continue
         people.append(f"{member['name_norm']}（{relation}）")
+    named = {m.get("person_id") for m in lead.get("members") or []}
     for claimant in lead.get("claimants") or []:
-        if claimant.get("name_norm") and claimant.get("person_id") != lead["person_id"]:
+        pid = claimant.get("person_id")
+        if claimant.get("name_norm") and pid != lead["person_id"] and pid not in named:
             people.append(f"{claimant['name_norm']}（附带民事诉讼原告人）")
     role = "近亲属" if death else "监护人"
     unique = list(dict.fromkeys(people))
