@@ -28,6 +28,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline flows tests sample_data
 	$(BIN)/ruff format --check pipeline flows tests sample_data
+	$(BIN)/mypy pipeline flows
 
 format: $(STAMP)
 	$(BIN)/ruff format pipeline flows tests sample_data

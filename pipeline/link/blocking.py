@@ -8,7 +8,7 @@ import polars as pl
 
 from pipeline.config import BlockingSettings
 
-PAIR_SCHEMA = {"idx_l": pl.UInt32, "idx_r": pl.UInt32, "rules": pl.UInt32}
+PAIR_SCHEMA = pl.Schema({"idx_l": pl.UInt32, "idx_r": pl.UInt32, "rules": pl.UInt32})
 
 
 @dataclass(frozen=True)

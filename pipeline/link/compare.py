@@ -14,6 +14,7 @@ comparison because household members share both.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -207,7 +208,7 @@ def level_condition(level: LevelSpec, dist: _Distances) -> pl.Expr:
 
 def gamma_expression(spec: ComparisonSpec, dist: _Distances) -> pl.Expr:
     """Level index of the first level whose conditions hold, else -1."""
-    expr: pl.Expr | pl.When | pl.Then | None = None
+    expr: Any = None  # a polars when/then chain while it is being built
     for index, level in enumerate(spec.levels):
         condition = level_condition(level, dist)
         expr = pl.when(condition).then(index) if expr is None else expr.when(condition).then(index)  # type: ignore[union-attr]

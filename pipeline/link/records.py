@@ -136,7 +136,7 @@ def case_lookup(cases: pl.DataFrame | None) -> pl.DataFrame:
         .select(pl.col("_name").alias("_case_text"), "case_key")
         .join(by_id, on="_case_text", how="anti")
     )
-    return pl.concat([by_id, by_name]).cast(schema)
+    return pl.concat([by_id, by_name]).cast(pl.Schema(schema))
 
 
 def _with_case_key(frame: pl.DataFrame, source: str, lookup: pl.DataFrame) -> pl.DataFrame:
