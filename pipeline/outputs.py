@@ -154,7 +154,7 @@ def write_tables(folder: RunFolder, state: RunState, review_band: tuple[float, f
     folder.write_frame("person_links.csv", linked_rows(state.prepared, state.linked.links))
     quarantined = [v.quarantined for v in state.validated.values()]
     folder.write_frame("quarantine.csv", pl.concat(quarantined) if quarantined else pl.DataFrame())
-    folder.write_frame("referrals.csv", state.referrals)
+    folder.write_frame("referrals.csv", state.referrals, bom=True)  # handed to people: opens in Excel
     if state.excluded.height:
         folder.write_frame(
             "excluded_leads.csv",
