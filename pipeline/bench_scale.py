@@ -167,7 +167,9 @@ def measure_run(folder: Path, config: Config) -> dict[str, Any]:
     memory = StageMemory()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as out:
-        result = run(province_inputs(folder), out=Path(out), config=config, progress=memory.on_event)
+        result = run(
+            province_inputs(folder), out=Path(out), config=config, progress=memory.on_event
+        )
         total = time.perf_counter() - started
         memory.stop()
         links = pl.read_csv(result.folder / "person_links.csv", infer_schema=False).with_columns(
@@ -222,7 +224,7 @@ def report_lines(size: int, figures: dict[str, Any]) -> list[str]:
     lines = [
         f"size {size}: {figures['rows_read']:,} rows read "
         + "(" + ", ".join(f"{k} {v:,}" for k, v in figures["rows_by_source"].items()) + ")",
-        f"| stage | seconds | start RSS MB | peak RSS MB | rows/s |",
+        "| stage | seconds | start RSS MB | peak RSS MB | rows/s |",
         "|---|---:|---:|---:|---:|",
     ]  # fmt: skip
     for name, s in figures["stages"].items():
@@ -273,7 +275,9 @@ def growth_lines(results: dict[int, dict[str, Any]]) -> list[str]:
         cells = []
         for s in sizes:
             r = results[s]
-            seconds = r["total_seconds"] if name == "total" else r["stages"].get(name, {}).get("seconds")
+            seconds = (
+                r["total_seconds"] if name == "total" else r["stages"].get(name, {}).get("seconds")
+            )
             cells.append(f"{seconds / r['rows_read'] * 1e6:.2f}" if seconds is not None else "–")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return lines

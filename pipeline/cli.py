@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.bench import add_bench_parser, run_bench
+from pipeline.bench_scale import add_scale_parser, run_bench_scale
 from pipeline.errors import ReliefLeadsError
 
 if TYPE_CHECKING:
@@ -100,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     _add_run_parser(commands)
     add_bench_parser(commands)
+    add_scale_parser(commands)
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
@@ -110,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run(args)
         if args.command == "bench":
             return run_bench(args)
+        if args.command == "bench-scale":
+            return run_bench_scale(args)
     except ReliefLeadsError as exc:
         print(f"relief-leads: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -43,7 +43,7 @@ def test_stage_memory_keeps_the_peak_of_nested_open_stages() -> None:
     memory.on_event(StageEvent("validate", 2, 6, False, 0.0, 0.0))
     memory.on_event(StageEvent("expectations", 0, 6, False, 0.0, 0.0))
     ballast = bytearray(200 * 1024 * 1024)  # touched: 200 MB resident
-    ballast[:: 4096] = b"x" * len(ballast[:: 4096])
+    ballast[::4096] = b"x" * len(ballast[::4096])
     time.sleep(0.1)
     memory.on_event(StageEvent("expectations", 0, 6, True, 0.1, 0.1))
     del ballast
@@ -70,7 +70,11 @@ def test_bench_scale_reports_every_stage_and_the_linkage_scores(
 
 def test_growth_table_divides_seconds_by_millions_of_rows() -> None:
     def figures(rows: int, seconds: float) -> dict[str, object]:
-        return {"rows_read": rows, "total_seconds": seconds, "stages": {"link": {"seconds": seconds}}}
+        return {
+            "rows_read": rows,
+            "total_seconds": seconds,
+            "stages": {"link": {"seconds": seconds}},
+        }
 
     lines = growth_lines({1: figures(1_000_000, 10.0), 2: figures(2_000_000, 30.0)})
     assert lines[-2] == "| link | 10.00 | 15.00 |"

@@ -17,11 +17,11 @@ from sample_data.generator.world import build_world
 XLSX_MAX_ROWS = 200_000  # above this, poverty is written as one CSV per county in poverty/
 
 
-def _write_poverty(world, size: int, out: Path) -> list[Table]:
+def _write_poverty(world, size: int, out: Path, per_county_csv: bool = False) -> list[Table]:
     """poverty.xlsx, or one GB18030 CSV per county in poverty/ for province-scale sizes."""
     rng, pop = world.rngs["exports"], world.pop
     geo = pop.geo
-    if size <= XLSX_MAX_ROWS:
+    if size <= XLSX_MAX_ROWS and not per_county_csv:
         table = poverty.poverty_table(rng, pop)
         place = (
             geo.county_names[0]
@@ -41,13 +41,25 @@ def _write_poverty(world, size: int, out: Path) -> list[Table]:
     return tables
 
 
-def generate(size: int, seed: int, out: Path) -> dict[str, int]:
-    """Write every export and the truth files into `out`; return data rows per file."""
-    world = build_world(size, seed)
+def generate(
+    size: int,
+    seed: int,
+    out: Path,
+    cases: int | None = None,
+    petitions_target: int | None = None,
+    per_county_csv: bool = False,
+) -> dict[str, int]:
+    """Write every export and the truth files into `out`; return data rows per file.
+
+    `cases` (number of cases, ~2.7 party rows each) and `petitions_target` (about the rows of
+    petitions.csv) default to 0.1 x size and 0.17 x size. `per_county_csv` writes the poverty
+    export as per-county CSVs at any size (benchmarks compare sizes on the same reader).
+    """
+    world = build_world(size, seed, cases, petitions_target)
     rng, pop = world.rngs["exports"], world.pop
     out.mkdir(parents=True, exist_ok=True)
     (out / "truth").mkdir(exist_ok=True)
-    tables = _write_poverty(world, size, out)
+    tables = _write_poverty(world, size, out, per_county_csv)
     # Each table is written as soon as it is built and its cells released: memory stays flat.
     for build, encoding in (
         (lambda: petitions.petition_table(rng, pop, world.petitions), "gb18030"),

@@ -16,11 +16,22 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=20261129)
     parser.add_argument("--out", type=Path, default=Path("sample_data"))
+    parser.add_argument(
+        "--cases", type=int, help="number of cases, ~2.7 party rows each (default 0.1 x size)"
+    )
+    parser.add_argument(
+        "--petitions", type=int, help="about the rows of petitions.csv (default 0.17 x size)"
+    )
+    parser.add_argument(
+        "--poverty-csv",
+        action="store_true",
+        help="write poverty as one CSV per county even at sizes a workbook holds",
+    )
     args = parser.parse_args(argv)
     if args.size < 100:
         parser.error("--size must be at least 100")
     started = time.perf_counter()
-    counts = generate(args.size, args.seed, args.out)
+    counts = generate(args.size, args.seed, args.out, args.cases, args.petitions, args.poverty_csv)
     for name, rows in counts.items():
         print(f"{name}: {rows}")
     print(f"written to {args.out} in {time.perf_counter() - started:.1f}s")

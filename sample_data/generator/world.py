@@ -43,8 +43,14 @@ def _assign_case_ids(cases: list[Case], pop: Population) -> None:
         case.case_id = f"{abbr}检刑诉受[{year}]{code}{seq[key]:06d}号"
 
 
-def build_world(size: int, seed: int) -> World:
-    """Every latent fact, before any export is written."""
+def build_world(
+    size: int, seed: int, n_cases: int | None = None, n_petitions: int | None = None
+) -> World:
+    """Every latent fact, before any export is written.
+
+    `n_cases` and `n_petitions` override the default ratios to the poverty size (a provincial
+    benchmark wants fewer cases and petitions per monitored row than one county has).
+    """
     rngs = {name: np.random.default_rng([seed, i]) for i, name in enumerate(_STAGES)}
     geo = build_geography(rngs["geography"], counties_for_size(size))
     pop = build_population(rngs["population"], size, geo)
@@ -52,7 +58,9 @@ def build_world(size: int, seed: int) -> World:
     picker = PersonPicker(pop, rng)
     weights = np.bincount(pop.households["county"], minlength=len(geo.county_codes)).astype(float)
     counties = rng.choice(
-        len(weights), size=max(12, round(size * CASES_PER_POVERTY_ROW)), p=weights / weights.sum()
+        len(weights),
+        size=n_cases if n_cases is not None else max(12, round(size * CASES_PER_POVERTY_ROW)),
+        p=weights / weights.sum(),
     )
     cases = [draw_case(rng, pop, picker, int(c)) for c in counties]
     cases.sort(key=lambda c: (c.accepted, c.county))
@@ -64,6 +72,8 @@ def build_world(size: int, seed: int) -> World:
         case.summary = case_text.write_summary(rng, case, pop)
         case.prosecutor = str(rng.choice(prosecutors[case.county]))
     relief.grant_relief(rngs["relief"], pop, cases)
-    target = max(20, round(size * PETITIONS_PER_POVERTY_ROW))
+    target = (
+        n_petitions if n_petitions is not None else max(20, round(size * PETITIONS_PER_POVERTY_ROW))
+    )
     items = petitions.draw_petitions(rngs["petitions"], pop, cases, target)
     return World(pop, cases, items, rngs)
