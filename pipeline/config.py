@@ -52,6 +52,7 @@ class PipelineSettings(_Frozen):
     max_quarantine_share: dict[str, float] = Field(default_factory=dict)
     default_max_quarantine_share: float = 0.2
     header_scan_rows: int = 20
+    expectations_max_rows: int = Field(default=200_000, gt=1000)
 
 
 class BlockingSettings(_Frozen):

@@ -74,6 +74,7 @@ def build_manifest(state: RunState, run_id: str, config_digest: str, timings: di
             "referrals": state.referrals.height,
             "leads_cross_source": int(candidates["cross_source"].sum()) if candidates.height else 0,
             "lead_sources": state.lead_sources,
+            "expectations_sampled": state.expectations_sampled,
         },
         "linkage_model": state.linked.model.describe(),
         "timings_seconds": timings,

@@ -1,0 +1,31 @@
+"""run(): progress events, expectations sampled above a size, filters counted in the manifest."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from pipeline.config import Config
+from pipeline.filters import RunFilters
+from pipeline.run import STAGES, RunInputs, StageEvent, run
+
+
+def test_progress_events_expectation_sampling_and_filters(tmp_path: Path, config: Config) -> None:
+    small_cap = config.model_copy(
+        update={"pipeline": config.pipeline.model_copy(update={"expectations_max_rows": 2000})}
+    )
+    events: list[StageEvent] = []
+    result = run(
+        RunInputs.sample(), out=tmp_path, config=small_cap,
+        filters=RunFilters(since=date(2025, 1, 1)), progress=events.append,
+    )
+    done = [e.stage for e in events if e.done and e.index]
+    assert done == list(STAGES)
+    assert all(e.seconds >= 0 and e.elapsed >= 0 for e in events)
+
+    counts = result.manifest["counts"]
+    assert counts["expectations_sampled"]["poverty"]["sampled"] == 2000
+    assert "fixed sample of 2,000" in (result.folder / "validation" / "summary.md").read_text(encoding="utf-8")
+    assert result.manifest["filters"] == {"county": None, "since": "2025-01-01", "until": None}
+    assert counts["rows_filtered_out"]["cases"] > 0
+    assert counts["rows_filtered_out"]["poverty"] == 0
