@@ -1,12 +1,14 @@
 """The linkage table: one row per accepted input row, with the columns comparisons read.
 
-Besides the normalised fields of pipeline/prepare.py, three columns are derived here for
+Besides the normalised fields of pipeline/prepare.py, some columns are derived here for
 linking only:
 
 - `case_key`: the case a row is about, as the 部门受案号 of the cases export. Cases rows
   carry it; a relief row's 原案号 and a petition's 涉及案件 are resolved to it when they
   give the case number or a case name that names one case (a masked name, 无 or a
   court's civil case number resolve to nothing).
+- `id_body`: the region code and birth date of an 18-digit ID, the digits Excel and a
+  float both keep, so that a damaged number can be compared with one that has a typo.
 - `hamlet`: the 组 (natural village) from the monitoring export's column or from the
   address text, as a number.
 - An ID number that is another person's (a household head's number copied into a
@@ -44,6 +46,7 @@ RECORD_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
     "trusted_id": pl.Utf8,
     "id_head": pl.Utf8,
     "id_tail": pl.Utf8,
+    "id_body": pl.Utf8,
     "birth": pl.Date,
     "sex_norm": pl.Utf8,
     "phone_norm": pl.Utf8,
@@ -56,6 +59,10 @@ RECORD_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
     "person_no": pl.Utf8,
     "monitoring_person": pl.Utf8,
 }
+
+# Excel keeps 15 significant digits of an 18-digit ID and a float about 16, but rounding can
+# carry into the 15th: the region code and birth date (14 digits) survive either.
+ID_KEPT_DIGITS = 14
 
 # A birth date this many characters (of YYYYMMDD) from the ID's is another person's ID.
 FOREIGN_ID_BIRTH_EDITS = 3
@@ -265,6 +272,10 @@ def linkage_records(prepared: dict[str, pl.DataFrame]) -> pl.DataFrame:
                 .alias("trusted_id"),
                 pl.col("id_norm").str.slice(0, 9).alias("id_head"),
                 pl.when(id_digits_intact).then(pl.col("id_norm").str.slice(9)).alias("id_tail"),
+                # the digits Excel and a float keep: region code and birth date
+                pl.when(pl.col("id_norm").str.len_chars() == 18)
+                .then(pl.col("id_norm").str.slice(0, ID_KEPT_DIGITS))
+                .alias("id_body"),
                 "birth",
                 "sex_norm",
                 "phone_norm",

@@ -35,6 +35,8 @@ def records(rows: list[dict[str, Any]]) -> pl.DataFrame:
         base.update(row)
         if base["id_norm"] and base["id_head"] is None:
             base["id_head"], base["id_tail"] = base["id_norm"][:9], base["id_norm"][9:]
+        if base["id_norm"] and len(base["id_norm"]) == 18 and base["id_body"] is None:
+            base["id_body"] = base["id_norm"][:14]
         base["id_damaged"] = base["id_status"] == "excel_damaged" or bool(base["id_float_like"])
         if base["id_trusted"] and base["trusted_id"] is None:
             base["trusted_id"] = base["id_norm"]
@@ -78,6 +80,22 @@ ID_A = "61102319900101123X"
             {"id_norm": "611023196110219825", "id_status": "valid"},
             {"id_norm": "611023196110219000", "id_status": "excel_damaged"},
             "id_damaged_close",
+        ),
+        (  # a float read back (a multiple of 128) against the same number with a typo in
+            # the region code: too far apart in value, one edit apart in the 15 kept digits
+            {"id_norm": "611023197307078016", "id_float_like": True},
+            {"id_norm": "611024197307077960", "id_status": "bad_check"},
+            "id_damaged_one_edit",
+        ),
+        (  # year digits swapped on one side, Excel's …000 on the other
+            {"id_norm": "611023194907067000", "id_status": "excel_damaged"},
+            {"id_norm": "611023199407067172", "id_status": "bad_check"},
+            "id_damaged_one_edit",
+        ),
+        (  # neither damaged: two digits apart is two people, not a damaged number
+            {"id_norm": "611023200108176713"},
+            {"id_norm": "611823200108176733"},
+            "id_diff",
         ),
         (
             {"id_norm": ID_A, "id_trusted": True},
