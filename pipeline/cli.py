@@ -26,16 +26,30 @@ EXIT_BAD_INPUT = 2
 
 def _add_run_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     run = commands.add_parser("run", help="run the pipeline; with no options, on sample_data/")
-    run.add_argument("--poverty", type=Path, help="monitoring export (防返贫监测): .xlsx/.csv or folder")
+    run.add_argument(
+        "--poverty", type=Path, help="monitoring export (防返贫监测): .xlsx/.csv or folder"
+    )
     run.add_argument("--petitions", type=Path, help="petition records (信访): .xlsx/.csv or folder")
-    run.add_argument("--cases", type=Path, help="case parties (统一业务应用系统): .xlsx/.csv or folder")
-    run.add_argument("--relief-history", type=Path, help="judicial relief already granted (optional)")
-    run.add_argument("--reviews", type=Path, help="an earlier 线索清单.csv with 审核结论 filled in (optional)")
-    run.add_argument("--out", type=Path, default=Path("runs"), help="output folder (default: runs/)")
+    run.add_argument(
+        "--cases", type=Path, help="case parties (统一业务应用系统): .xlsx/.csv or folder"
+    )
+    run.add_argument(
+        "--relief-history", type=Path, help="judicial relief already granted (optional)"
+    )
+    run.add_argument(
+        "--reviews", type=Path, help="an earlier 线索清单.csv with 审核结论 filled in (optional)"
+    )
+    run.add_argument(
+        "--out", type=Path, default=Path("runs"), help="output folder (default: runs/)"
+    )
     run.add_argument("--config-dir", type=Path, help="folder of YAML config (default: schemas/)")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
     run.add_argument("--county", help="only rows of this county (e.g. 商南县) — for ad-hoc runs")
-    run.add_argument("--since", type=date.fromisoformat, help="cases accepted / petitions received on or after (YYYY-MM-DD)")
+    run.add_argument(
+        "--since",
+        type=date.fromisoformat,
+        help="cases accepted / petitions received on or after (YYYY-MM-DD)",
+    )
     run.add_argument("--until", type=date.fromisoformat, help="… on or before (YYYY-MM-DD)")
 
 
@@ -44,15 +58,25 @@ def _show_progress(event: StageEvent) -> None:
     if event.done:
         rows = f", {event.rows:,} rows" if event.rows is not None else ""
         step = f"[{event.index}/{event.total}] " if event.index else "      "
-        print(f"\r\x1b[K{step}{event.stage:<12} {event.seconds:7.2f} s{rows}  (elapsed {event.elapsed:.1f} s)", file=sys.stderr)
+        print(
+            f"\r\x1b[K{step}{event.stage:<12} {event.seconds:7.2f} s{rows}  (elapsed {event.elapsed:.1f} s)",
+            file=sys.stderr,
+        )
     elif event.index:
-        print(f"[{event.index}/{event.total}] {event.stage} …", file=sys.stderr, end="\r", flush=True)
+        print(
+            f"[{event.index}/{event.total}] {event.stage} …", file=sys.stderr, end="\r", flush=True
+        )
 
 
 def _log_progress(event: StageEvent) -> None:
     """Not in a terminal: one structured line per finished stage (counts and seconds only)."""
     if event.done:
-        record = {"stage": event.stage, "seconds": event.seconds, "rows": event.rows, "elapsed": round(event.elapsed, 3)}
+        record = {
+            "stage": event.stage,
+            "seconds": event.seconds,
+            "rows": event.rows,
+            "elapsed": round(event.elapsed, 3),
+        }
         print(json.dumps(record), file=sys.stderr)
 
 
@@ -64,12 +88,16 @@ def _run(args: argparse.Namespace) -> int:
     sample = RunInputs.sample()
     given = (args.poverty, args.petitions, args.cases)
     if any(given) and not all(given):
-        raise ReliefLeadsError("--poverty, --petitions and --cases go together (or give none to use sample_data/)")
+        raise ReliefLeadsError(
+            "--poverty, --petitions and --cases go together (or give none to use sample_data/)"
+        )
     inputs = RunInputs(
         poverty=args.poverty or sample.poverty,
         petitions=args.petitions or sample.petitions,
         cases=args.cases or sample.cases,
-        relief_history=args.relief_history if any(given) else (args.relief_history or sample.relief_history),
+        relief_history=args.relief_history
+        if any(given)
+        else (args.relief_history or sample.relief_history),
         reviews=args.reviews,
     )
     filters = RunFilters(county=args.county, since=args.since, until=args.until)
@@ -81,7 +109,13 @@ def _run(args: argparse.Namespace) -> int:
         progress = _show_progress
     else:
         progress = _log_progress if args.verbose else None
-    result = run(inputs, out=args.out, config=load_config(args.config_dir), filters=filters, progress=progress)
+    result = run(
+        inputs,
+        out=args.out,
+        config=load_config(args.config_dir),
+        filters=filters,
+        progress=progress,
+    )
     counts = result.manifest["counts"]
     by_tier = counts["leads_by_tier"]
     tiers = ", ".join(f"{k} {by_tier[k]}" for k in ("高", "中", "低") if k in by_tier)
@@ -96,7 +130,9 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="relief-leads", description="司法救助线索模型 — judicial relief leads")
+    parser = argparse.ArgumentParser(
+        prog="relief-leads", description="司法救助线索模型 — judicial relief leads"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log each stage to stderr")
     commands = parser.add_subparsers(dest="command", required=True)
     _add_run_parser(commands)

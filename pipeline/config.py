@@ -139,15 +139,23 @@ class ComparisonSpec(_Frozen):
                 raise ValueError("give levels or a template")
             return self
         if self.template not in COMPARISON_TEMPLATES:
-            raise ValueError(f"unknown template {self.template!r}; known: {', '.join(COMPARISON_TEMPLATES)}")
+            raise ValueError(
+                f"unknown template {self.template!r}; known: {', '.join(COMPARISON_TEMPLATES)}"
+            )
         if self.levels or not self.column:
             raise ValueError("a template needs `column` and no `levels`")
         col = self.column
         levels = [LevelSpec(name=f"{col}_exact", exact=(col,))]
         if self.template == "jaro_winkler_at_thresholds":
-            levels += [LevelSpec(name=f"{col}_jw_{t:g}", jaro_winkler={col: t}) for t in sorted(self.thresholds, reverse=True)]
+            levels += [
+                LevelSpec(name=f"{col}_jw_{t:g}", jaro_winkler={col: t})
+                for t in sorted(self.thresholds, reverse=True)
+            ]
         elif self.template == "edit_distance_at_thresholds":
-            levels += [LevelSpec(name=f"{col}_edits_{int(k)}", within_edits={col: int(k)}) for k in sorted(self.thresholds)]
+            levels += [
+                LevelSpec(name=f"{col}_edits_{int(k)}", within_edits={col: int(k)})
+                for k in sorted(self.thresholds)
+            ]
         levels.append(LevelSpec(name=f"{col}_else", present=(col,)))
         object.__setattr__(self, "levels", tuple(levels))
         return self
@@ -225,7 +233,9 @@ class LinkageSettings(_Frozen):
             if name not in levels:
                 found.append(f"clustering.vetoes: unknown comparison {name!r}")
             elif set(vetoed) - set(levels[name]):
-                found.append(f"clustering.vetoes.{name}: unknown levels {sorted(set(vetoed) - set(levels[name]))}")
+                found.append(
+                    f"clustering.vetoes.{name}: unknown levels {sorted(set(vetoed) - set(levels[name]))}"
+                )
         for name, spec in self.comparisons.items():
             if len(set(spec.level_names)) != len(spec.level_names):
                 found.append(f"comparisons.{name}: level names repeat")
@@ -293,9 +303,18 @@ _SCORING_RULES = {
     "harm": ("death", "serious_injury", "major_loss", "minor_injury", "slight_injury"),
     "compensation": ("unable", "none", "unknown", "partial", "offender_unknown", "not_forgiven"),
     "hardship": (
-        "risk_after_incident", "case_text_hardship", "petition_hardship", "petition_medical",
-        "petition_non_payment", "petition_relief_request", "monitored_risk_open",
-        "monitored_risk_cleared", "former_poor", "income_below_line", "no_labour", "other_hardship",
+        "risk_after_incident",
+        "case_text_hardship",
+        "petition_hardship",
+        "petition_medical",
+        "petition_non_payment",
+        "petition_relief_request",
+        "monitored_risk_open",
+        "monitored_risk_cleared",
+        "former_poor",
+        "income_below_line",
+        "no_labour",
+        "other_hardship",
     ),
     "priority": ("minor", "elderly", "disabled", "woman_hardship"),
 }
@@ -321,9 +340,7 @@ def load_config(schemas_dir: Path | None = None) -> Config:
     """Load and validate every config file; raise ConfigError listing all problems."""
     root = schemas_dir or SCHEMAS_DIR
     problems: list[str] = []
-    files = {
-        name: root / f"{name}.yaml" for name in ("sources", "pipeline", "linkage", "scoring")
-    }
+    files = {name: root / f"{name}.yaml" for name in ("sources", "pipeline", "linkage", "scoring")}
     raw = {name: _read_yaml(path, problems) for name, path in files.items()}
 
     sources: dict[str, SourceSpec] = {}
@@ -335,7 +352,9 @@ def load_config(schemas_dir: Path | None = None) -> Config:
             continue
         missing = [f for f in sources[name].required if f not in sources[name].fields]
         if missing:
-            problems.append(f"{files['sources']}: {name}: required fields {missing} have no aliases")
+            problems.append(
+                f"{files['sources']}: {name}: required fields {missing} have no aliases"
+            )
     for name in ("poverty", "petitions", "cases"):
         if raw["sources"] is not None and name not in sources:
             problems.append(f"{files['sources']}: source '{name}' is not defined")
@@ -365,7 +384,9 @@ def load_config(schemas_dir: Path | None = None) -> Config:
             known = set(getattr(scoring, group))
             expected = set(_SCORING_RULES[group])
             if expected - known:
-                problems.append(f"{files['scoring']}: {group}: missing rules {sorted(expected - known)}")
+                problems.append(
+                    f"{files['scoring']}: {group}: missing rules {sorted(expected - known)}"
+                )
 
     if problems or linkage is None or scoring is None:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
@@ -393,10 +414,13 @@ def load_linkage_settings(path: Path) -> LinkageSettings:
         settings = LinkageSettings.model_validate(raw or {})
     except ValidationError as exc:
         raise ConfigError(
-            "invalid configuration:\n  " + "\n  ".join(f"{path}: {_describe(e)}" for e in exc.errors())
+            "invalid configuration:\n  "
+            + "\n  ".join(f"{path}: {_describe(e)}" for e in exc.errors())
         ) from exc
     if settings.problems():
-        raise ConfigError("invalid configuration:\n  " + "\n  ".join(f"{path}: {p}" for p in settings.problems()))
+        raise ConfigError(
+            "invalid configuration:\n  " + "\n  ".join(f"{path}: {p}" for p in settings.problems())
+        )
     return settings
 
 

@@ -49,7 +49,9 @@ def _in_county(source: str, frame: pl.DataFrame, county: str) -> pl.Expr:
     if not checks:
         return pl.lit(True)
     # A row that names no county at all is kept: it may well be local, and the linker decides.
-    unknown = pl.all_horizontal(pl.col(c).is_null() for c in ("county", "address") if c in frame.columns)
+    unknown = pl.all_horizontal(
+        pl.col(c).is_null() for c in ("county", "address") if c in frame.columns
+    )
     return pl.any_horizontal(checks).fill_null(False) | unknown
 
 

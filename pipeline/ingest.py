@@ -62,7 +62,9 @@ class SourceFrame:
 
 def _masked(text: str) -> str:
     """Hide long digit runs: a "header" row that is really data may hold an ID or phone."""
-    return _LONG_DIGITS.sub(lambda m: m.group()[:2] + "*" * (len(m.group()) - 4) + m.group()[-2:], text)
+    return _LONG_DIGITS.sub(
+        lambda m: m.group()[:2] + "*" * (len(m.group()) - 4) + m.group()[-2:], text
+    )
 
 
 def _shown(cells: Iterable[str]) -> str:

@@ -17,11 +17,22 @@ from pipeline.score import score_leads
 
 # Evidence that only reaches a lead through cross-source links.
 _LINKED_COLUMNS = {
-    "household_id": None, "monitor_type": None, "household_type": None, "risk_type": None,
-    "risk_cleared": None, "risk_identified": None, "income_per_capita": None,
-    "any_disabled_or_ill": None, "any_no_labour": None, "members": None, "household_rows": None,
-    "pet_hardship": False, "pet_medical": False, "pet_non_payment": False,
-    "pet_relief_request": False, "pet_other_hardship": False,
+    "household_id": None,
+    "monitor_type": None,
+    "household_type": None,
+    "risk_type": None,
+    "risk_cleared": None,
+    "risk_identified": None,
+    "income_per_capita": None,
+    "any_disabled_or_ill": None,
+    "any_no_labour": None,
+    "members": None,
+    "household_rows": None,
+    "pet_hardship": False,
+    "pet_medical": False,
+    "pet_non_payment": False,
+    "pet_relief_request": False,
+    "pet_other_hardship": False,
 }
 _WORTH_REVIEWING = ("高", "中")
 
@@ -35,16 +46,22 @@ def cases_only(leads: pl.DataFrame) -> pl.DataFrame:
     return out
 
 
-def lead_source_summary(leads: pl.DataFrame, candidates: pl.DataFrame, scoring: ScoringSettings) -> dict[str, Any]:
+def lead_source_summary(
+    leads: pl.DataFrame, candidates: pl.DataFrame, scoring: ScoringSettings
+) -> dict[str, Any]:
     """Counts only (no personal data): safe for manifests, logs and Prefect artifacts."""
     if candidates.is_empty():
         return {"leads": 0}
     alone, _ = score_leads(cases_only(leads), scoring)
-    tier_alone = dict(zip(alone["candidate_id"], alone["tier"], strict=True)) if alone.height else {}
+    tier_alone = (
+        dict(zip(alone["candidate_id"], alone["tier"], strict=True)) if alone.height else {}
+    )
     tiers = candidates.select("candidate_id", "tier", "sources").to_dicts()
     raised = [
-        row for row in tiers
-        if row["tier"] in _WORTH_REVIEWING and tier_alone.get(row["candidate_id"]) not in _WORTH_REVIEWING
+        row
+        for row in tiers
+        if row["tier"] in _WORTH_REVIEWING
+        and tier_alone.get(row["candidate_id"]) not in _WORTH_REVIEWING
     ]
     worth = [row for row in tiers if row["tier"] in _WORTH_REVIEWING]
     return {

@@ -18,20 +18,28 @@ _INJURY_RANK = {"死亡": 4, "重伤": 3, "轻伤": 2, "轻微伤": 1}
 _COMPENSATION_RANK = {"full": 4, "partial": 3, "unable": 2, "none": 1}
 _CASE_NO = r"[\[〔【(（]\d{4}[\]〕】)）]"
 _PETITION_FLAGS = (
-    "pet_hardship", "pet_medical", "pet_non_payment", "pet_relief_request", "pet_other_hardship",
+    "pet_hardship",
+    "pet_medical",
+    "pet_non_payment",
+    "pet_relief_request",
+    "pet_other_hardship",
 )
 
 
 def _role_class(roles: dict[str, tuple[str, ...]]) -> pl.Expr:
     expr: pl.Expr = pl.lit(None, dtype=pl.Utf8)
     for cls, words in roles.items():
-        expr = pl.when(pl.col("role").str.strip_chars().is_in(words)).then(pl.lit(cls)).otherwise(expr)
+        expr = (
+            pl.when(pl.col("role").str.strip_chars().is_in(words)).then(pl.lit(cls)).otherwise(expr)
+        )
     return expr.alias("role_class")
 
 
 def household_status(poverty: pl.DataFrame) -> pl.DataFrame:
     """One row per household of the monitoring export: category, risk, income, members."""
-    income = pl.col("income_per_capita").str.replace_all(r"[,，\s元]", "").cast(pl.Float64, strict=False)
+    income = (
+        pl.col("income_per_capita").str.replace_all(r"[,，\s元]", "").cast(pl.Float64, strict=False)
+    )
     return (
         poverty.drop_nulls("household_id")
         .with_columns(income.alias("_income"), parse_date("risk_identified").alias("_risk_date"))
@@ -43,7 +51,11 @@ def household_status(poverty: pl.DataFrame) -> pl.DataFrame:
             pl.col("risk_cleared").drop_nulls().first().alias("risk_cleared"),
             pl.col("_risk_date").drop_nulls().min().alias("risk_identified"),
             pl.col("_income").drop_nulls().min().alias("income_per_capita"),
-            pl.col("health").drop_nulls().str.contains("残疾|大病").any().alias("any_disabled_or_ill"),
+            pl.col("health")
+            .drop_nulls()
+            .str.contains("残疾|大病")
+            .any()
+            .alias("any_disabled_or_ill"),
             pl.col("labour").drop_nulls().str.contains("丧失|无劳动").any().alias("any_no_labour"),
             pl.col("record_key").alias("household_rows"),
             pl.struct("person_id", "name_norm", "relation", "birth").alias("members"),
@@ -69,11 +81,15 @@ def person_attributes(prepared: dict[str, pl.DataFrame]) -> pl.DataFrame:
         if frame is not None and "person_id" in frame.columns
     ]
     rows = pl.concat(parts)
-    return rows.sort("id_trusted", descending=True, nulls_last=True).group_by("person_id").agg(
-        pl.col("name_norm").drop_nulls().first().alias("person_name"),
-        pl.col("birth").drop_nulls().first().alias("person_birth"),
-        pl.col("sex_norm").drop_nulls().first().alias("person_sex"),
-        pl.col("id_norm").drop_nulls().first().alias("person_id_number"),
+    return (
+        rows.sort("id_trusted", descending=True, nulls_last=True)
+        .group_by("person_id")
+        .agg(
+            pl.col("name_norm").drop_nulls().first().alias("person_name"),
+            pl.col("birth").drop_nulls().first().alias("person_birth"),
+            pl.col("sex_norm").drop_nulls().first().alias("person_sex"),
+            pl.col("id_norm").drop_nulls().first().alias("person_id_number"),
+        )
     )
 
 
@@ -81,10 +97,18 @@ def build_leads(prepared: dict[str, pl.DataFrame], scoring: ScoringSettings) -> 
     """Return one row per (victim person_id, case_id) with the evidence to score it."""
     cases = prepared["cases"].with_columns(_role_class(scoring.roles))
     victims = cases.filter(pl.col("role_class") == "victim")
-    injury_rank = pl.col("fact_injury").replace_strict(_INJURY_RANK, default=0, return_dtype=pl.Int8)
-    comp_rank = pl.col("fact_compensation").replace_strict(_COMPENSATION_RANK, default=0, return_dtype=pl.Int8)
+    injury_rank = pl.col("fact_injury").replace_strict(
+        _INJURY_RANK, default=0, return_dtype=pl.Int8
+    )
+    comp_rank = pl.col("fact_compensation").replace_strict(
+        _COMPENSATION_RANK, default=0, return_dtype=pl.Int8
+    )
     leads = (
-        victims.with_columns(injury_rank.alias("_inj"), comp_rank.alias("_comp"), parse_date("accepted").alias("_accepted"))
+        victims.with_columns(
+            injury_rank.alias("_inj"),
+            comp_rank.alias("_comp"),
+            parse_date("accepted").alias("_accepted"),
+        )
         .sort("_inj", descending=True)
         .group_by("person_id", "case_id", maintain_order=True)
         .agg(
@@ -95,19 +119,29 @@ def build_leads(prepared: dict[str, pl.DataFrame], scoring: ScoringSettings) -> 
             pl.col("fact_injury").drop_nulls().first().alias("injury"),
             pl.col("fact_death").any().alias("death"),
             pl.col("fact_loss").max().alias("loss"),
-            pl.col("fact_compensation").sort_by("_comp", descending=True).drop_nulls().first().alias("compensation"),
+            pl.col("fact_compensation")
+            .sort_by("_comp", descending=True)
+            .drop_nulls()
+            .first()
+            .alias("compensation"),
             pl.col("fact_forgiveness").drop_nulls().first().alias("forgiveness"),
             pl.col("fact_settlement_paid").drop_nulls().any().alias("settlement_paid"),
-            (pl.col("fact_hit_and_run") | pl.col("fact_offender_unknown")).any().alias("offender_unknown"),
+            (pl.col("fact_hit_and_run") | pl.col("fact_offender_unknown"))
+            .any()
+            .alias("offender_unknown"),
             pl.col("fact_victim_fault").any().alias("victim_fault"),
             pl.col("fact_compensation_waived").any().alias("compensation_waived"),
             pl.col("fact_case_hardship").any().alias("case_hardship"),
             pl.col("fact_evidence").drop_nulls().unique().str.join("；").alias("case_evidence"),
         )
     )
-    accused = cases.filter(pl.col("role_class") == "accused").select("person_id", "case_id").unique()
+    accused = (
+        cases.filter(pl.col("role_class") == "accused").select("person_id", "case_id").unique()
+    )
     leads = leads.join(
-        accused.with_columns(pl.lit(True).alias("accused_in_case")), on=["person_id", "case_id"], how="left"
+        accused.with_columns(pl.lit(True).alias("accused_in_case")),
+        on=["person_id", "case_id"],
+        how="left",
     ).with_columns(pl.col("accused_in_case").fill_null(False))
 
     claimants = (
@@ -119,7 +153,9 @@ def build_leads(prepared: dict[str, pl.DataFrame], scoring: ScoringSettings) -> 
 
     poverty = prepared.get("poverty")
     if poverty is not None and poverty.height:
-        leads = leads.join(person_households(poverty).drop("record_key"), on="person_id", how="left")
+        leads = leads.join(
+            person_households(poverty).drop("record_key"), on="person_id", how="left"
+        )
         leads = leads.join(household_status(poverty), on="household_id", how="left")
     leads = leads.join(person_attributes(prepared), on="person_id", how="left")
     leads = _attach_petitions(leads, prepared.get("petitions"), poverty)
@@ -127,7 +163,9 @@ def build_leads(prepared: dict[str, pl.DataFrame], scoring: ScoringSettings) -> 
     return leads
 
 
-def _attach_petitions(leads: pl.DataFrame, petitions: pl.DataFrame | None, poverty: pl.DataFrame | None) -> pl.DataFrame:
+def _attach_petitions(
+    leads: pl.DataFrame, petitions: pl.DataFrame | None, poverty: pl.DataFrame | None
+) -> pl.DataFrame:
     """Petitions by the victim, a household member or a claimant in the case, about this case or none named."""
     empty = leads.with_columns(
         pl.lit([], dtype=pl.List(pl.Utf8)).alias("petition_rows"),
@@ -136,25 +174,46 @@ def _attach_petitions(leads: pl.DataFrame, petitions: pl.DataFrame | None, pover
     )
     if petitions is None or petitions.is_empty():
         return empty
-    related = pl.col("fact_case_related") if "fact_case_related" in petitions.columns else pl.lit(True)
-    pets = petitions.select(
-        pl.col("person_id").alias("petitioner"), "record_key", "case_ref", related.alias("case_related"),
-        "fact_hardship", "fact_medical_costs", "fact_non_payment", "fact_relief_request", "fact_evidence",
+    related = (
+        pl.col("fact_case_related") if "fact_case_related" in petitions.columns else pl.lit(True)
     )
-    households = person_households(poverty).select("person_id", "household_id") if poverty is not None else None
+    pets = petitions.select(
+        pl.col("person_id").alias("petitioner"),
+        "record_key",
+        "case_ref",
+        related.alias("case_related"),
+        "fact_hardship",
+        "fact_medical_costs",
+        "fact_non_payment",
+        "fact_relief_request",
+        "fact_evidence",
+    )
+    households = (
+        person_households(poverty).select("person_id", "household_id")
+        if poverty is not None
+        else None
+    )
     links = [leads.select("person_id", "case_id", pl.col("person_id").alias("petitioner"))]
     if households is not None and "household_id" in leads.columns:
         links.append(
-            leads.drop_nulls("household_id").select("person_id", "case_id", "household_id")
+            leads.drop_nulls("household_id")
+            .select("person_id", "case_id", "household_id")
             .join(households.rename({"person_id": "petitioner"}), on="household_id")
             .select("person_id", "case_id", "petitioner")
         )
     links.append(
-        leads.select("person_id", "case_id", "claimants").explode("claimants").drop_nulls("claimants")
-        .select("person_id", "case_id", pl.col("claimants").struct.field("person_id").alias("petitioner"))
+        leads.select("person_id", "case_id", "claimants")
+        .explode("claimants")
+        .drop_nulls("claimants")
+        .select(
+            "person_id",
+            "case_id",
+            pl.col("claimants").struct.field("person_id").alias("petitioner"),
+        )
     )
     matched = (
-        pl.concat(links).unique()
+        pl.concat(links)
+        .unique()
         .join(pets, on="petitioner")
         .join(leads.select("person_id", "case_id", "case_name"), on=["person_id", "case_id"])
     )
@@ -162,8 +221,13 @@ def _attach_petitions(leads: pl.DataFrame, petitions: pl.DataFrame | None, pover
     names_other_case = ref.is_not_null() & ref.str.contains(_CASE_NO) & (ref != pl.col("case_id"))
     names_this_case = ref.is_not_null() & (
         (ref == pl.col("case_id"))
-        | (pl.col("case_name").is_not_null() & (ref.str.contains(pl.col("case_name"), literal=True)
-           | pl.col("case_name").str.contains(ref, literal=True)))
+        | (
+            pl.col("case_name").is_not_null()
+            & (
+                ref.str.contains(pl.col("case_name"), literal=True)
+                | pl.col("case_name").str.contains(ref, literal=True)
+            )
+        )
     )
     matched = matched.filter(~names_other_case).with_columns(
         # about this case: it names the case, or it is about a case and names none
@@ -199,12 +263,18 @@ def resolve_case_refs(frame: pl.DataFrame, leads: pl.DataFrame) -> pl.DataFrame:
     )
     names = cases.drop_nulls("case_name").filter(pl.len().over("case_name") == 1)
     by_name = by_id.join(
-        names.select(pl.col("case_name").alias("_ref"), pl.col("case_id").alias("_named")), on="_ref", how="left"
+        names.select(pl.col("case_name").alias("_ref"), pl.col("case_id").alias("_named")),
+        on="_ref",
+        how="left",
     )
-    return by_name.with_columns(pl.coalesce("case_id", "_named").alias("case_id")).drop("_ref", "_named")
+    return by_name.with_columns(pl.coalesce("case_id", "_named").alias("case_id")).drop(
+        "_ref", "_named"
+    )
 
 
-def _attach_relief(leads: pl.DataFrame, relief: pl.DataFrame | None, poverty: pl.DataFrame | None) -> pl.DataFrame:
+def _attach_relief(
+    leads: pl.DataFrame, relief: pl.DataFrame | None, poverty: pl.DataFrame | None
+) -> pl.DataFrame:
     """Relief already granted for this case to the victim or a household member or claimant."""
     if relief is None or relief.is_empty():
         return leads.with_columns(pl.lit([], dtype=pl.List(pl.Utf8)).alias("relief_rows"))
@@ -215,20 +285,31 @@ def _attach_relief(leads: pl.DataFrame, relief: pl.DataFrame | None, poverty: pl
     if poverty is not None and "household_id" in leads.columns:
         households = person_households(poverty).select("person_id", "household_id")
         recipients.append(
-            leads.drop_nulls("household_id").select("person_id", "case_id", "household_id")
+            leads.drop_nulls("household_id")
+            .select("person_id", "case_id", "household_id")
             .join(households.rename({"person_id": "recipient"}), on="household_id")
             .select("person_id", "case_id", "recipient")
         )
     recipients.append(
-        leads.select("person_id", "case_id", "claimants").explode("claimants").drop_nulls("claimants")
-        .select("person_id", "case_id", pl.col("claimants").struct.field("person_id").alias("recipient"))
+        leads.select("person_id", "case_id", "claimants")
+        .explode("claimants")
+        .drop_nulls("claimants")
+        .select(
+            "person_id", "case_id", pl.col("claimants").struct.field("person_id").alias("recipient")
+        )
     )
     matched = pl.concat(recipients).unique().join(granted, on=["recipient", "case_id"])
-    direct = matched.group_by("person_id", "case_id").agg(pl.col("record_key").unique().sort().alias("relief_rows"))
+    direct = matched.group_by("person_id", "case_id").agg(
+        pl.col("record_key").unique().sort().alias("relief_rows")
+    )
     # Relief to someone we cannot place (a relative outside the household) still settles a
     # case with one victim; with several victims it is shown for checking, not excluded.
-    victims_per_case = leads.group_by("case_id").agg(pl.col("person_id").n_unique().alias("_victims"))
-    for_case = granted.group_by("case_id").agg(pl.col("record_key").unique().sort().alias("case_relief_rows"))
+    victims_per_case = leads.group_by("case_id").agg(
+        pl.col("person_id").n_unique().alias("_victims")
+    )
+    for_case = granted.group_by("case_id").agg(
+        pl.col("record_key").unique().sort().alias("case_relief_rows")
+    )
     out = (
         leads.join(direct, on=["person_id", "case_id"], how="left")
         .join(victims_per_case, on="case_id", how="left")

@@ -32,7 +32,10 @@ def code_version() -> str:
     try:
         rev = subprocess.run(
             ["git", "-C", str(PROJECT_ROOT), "rev-parse", "--short", "HEAD"],
-            capture_output=True, text=True, timeout=5, check=True,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
         ).stdout.strip()
         return f"{base}+{rev}" if rev else base
     except (OSError, subprocess.SubprocessError):
@@ -43,7 +46,9 @@ def _file_entries(files: list[Any]) -> list[dict[str, Any]]:
     return [vars(r) | {"headers_found": len(r.headers_found)} for r in files]
 
 
-def build_manifest(state: RunState, run_id: str, config_digest: str, timings: dict[str, float]) -> dict[str, Any]:
+def build_manifest(
+    state: RunState, run_id: str, config_digest: str, timings: dict[str, float]
+) -> dict[str, Any]:
     """The manifest of a finished run; checks read = accepted + quarantined for every file."""
     candidates, excluded = state.candidates, state.excluded
     tiers = candidates.group_by("tier").len() if candidates.height else pl.DataFrame()
@@ -64,12 +69,14 @@ def build_manifest(state: RunState, run_id: str, config_digest: str, timings: di
             "linkage": state.linked.summary(),
             "leads": candidates.height,
             "leads_by_tier": dict(zip(tiers["tier"].to_list(), tiers["len"].to_list(), strict=True))
-            if tiers.height else {},
+            if tiers.height
+            else {},
             "leads_new": int(candidates["is_new"].sum()) if candidates.height else 0,
             "leads_excluded": excluded.height,
             "exclusions": (
                 excluded["exclusion_rules"].str.split(",").explode().value_counts().to_dicts()
-                if excluded.height else []
+                if excluded.height
+                else []
             ),
             "referrals": state.referrals.height,
             "leads_cross_source": int(candidates["cross_source"].sum()) if candidates.height else 0,
@@ -116,5 +123,8 @@ def run_summary_markdown(manifest: dict[str, Any]) -> str:
         lead_source_markdown(counts["lead_sources"]),
     ]
     if manifest.get("filters"):
-        lines += [f"Filters: {manifest['filters']}; rows outside them: {counts['rows_filtered_out']}.", ""]
+        lines += [
+            f"Filters: {manifest['filters']}; rows outside them: {counts['rows_filtered_out']}.",
+            "",
+        ]
     return "\n".join(lines) + "\n"

@@ -20,10 +20,29 @@ if TYPE_CHECKING:
     from pipeline.run import RunState
 
 CANDIDATE_COLUMNS = (
-    "rank", "candidate_id", "score", "tier", "person_id", "case_id", "reasons",
-    "is_new", "status", "harm", "compensation", "monitor_type", "sources", "cross_source",
-    "has_hardship_evidence", "hardship_caused_by_case", "is_minor", "age_at_case", "evidence", "applicants",
-    "indicative_range", "score_breakdown", "evidence_hash",
+    "rank",
+    "candidate_id",
+    "score",
+    "tier",
+    "person_id",
+    "case_id",
+    "reasons",
+    "is_new",
+    "status",
+    "harm",
+    "compensation",
+    "monitor_type",
+    "sources",
+    "cross_source",
+    "has_hardship_evidence",
+    "hardship_caused_by_case",
+    "is_minor",
+    "age_at_case",
+    "evidence",
+    "applicants",
+    "indicative_range",
+    "score_breakdown",
+    "evidence_hash",
 )
 # Reviewer file: Chinese headers, in the order a reviewer reads a row.
 REVIEWER_COLUMNS = {
@@ -63,10 +82,22 @@ def reviewer_frame(candidates: pl.DataFrame) -> pl.DataFrame:
         return pl.DataFrame(schema=dict.fromkeys(REVIEWER_COLUMNS.values(), pl.Utf8))
     frame = candidates.with_columns(
         mask_id("id_number").alias("id_masked"),
-        pl.when(pl.col("is_minor")).then(mask_name("victim_name")).otherwise(pl.col("victim_name")).alias("victim_display"),
-        pl.col("sex").cast(pl.Utf8).replace_strict({"M": "男", "F": "女"}, default=None).alias("sex_text"),
-        pl.col("is_new").replace_strict({True: "是", False: "否"}, default="是", return_dtype=pl.Utf8).alias("is_new_text"),
-        pl.col("sources").str.split("+").list.eval(pl.element().replace(_SOURCE_NAMES)).list.join("+").alias("sources_text"),
+        pl.when(pl.col("is_minor"))
+        .then(mask_name("victim_name"))
+        .otherwise(pl.col("victim_name"))
+        .alias("victim_display"),
+        pl.col("sex")
+        .cast(pl.Utf8)
+        .replace_strict({"M": "男", "F": "女"}, default=None)
+        .alias("sex_text"),
+        pl.col("is_new")
+        .replace_strict({True: "是", False: "否"}, default="是", return_dtype=pl.Utf8)
+        .alias("is_new_text"),
+        pl.col("sources")
+        .str.split("+")
+        .list.eval(pl.element().replace(_SOURCE_NAMES))
+        .list.join("+")
+        .alias("sources_text"),
     )
     for column in ("decision", "note"):
         if column not in frame.columns:
@@ -103,7 +134,9 @@ class RunFolder:
         return target
 
     def write_json(self, name: str, data: dict[str, Any]) -> Path:
-        return self.write_text(name, json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+        return self.write_text(
+            name, json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+        )
 
     def commit(self) -> Path:
         """Move the folder into place, then point `latest` at it (atomic replace of a symlink)."""
@@ -130,7 +163,9 @@ def linked_rows(prepared: dict[str, pl.DataFrame], links: pl.DataFrame) -> pl.Da
     )
 
 
-def review_pairs(pairs: pl.DataFrame, links: pl.DataFrame, band: tuple[float, float]) -> pl.DataFrame:
+def review_pairs(
+    pairs: pl.DataFrame, links: pl.DataFrame, band: tuple[float, float]
+) -> pl.DataFrame:
     """link_review.csv: pairs near the link threshold, by record reference, with each level and weight."""
     keys = links.select("idx", "record_key")
     return (
@@ -138,8 +173,12 @@ def review_pairs(pairs: pl.DataFrame, links: pl.DataFrame, band: tuple[float, fl
         .join(keys.rename({"idx": "idx_l", "record_key": "record_l"}), on="idx_l")
         .join(keys.rename({"idx": "idx_r", "record_key": "record_r"}), on="idx_r")
         .select(
-            "record_l", "record_r", pl.col("match_probability").round(4), "match_weight",
-            pl.selectors.starts_with("gamma_"), pl.selectors.starts_with("w_").round(3),
+            "record_l",
+            "record_r",
+            pl.col("match_probability").round(4),
+            "match_weight",
+            pl.selectors.starts_with("gamma_"),
+            pl.selectors.starts_with("w_").round(3),
         )
         .sort("match_probability", descending=True)
     )
@@ -149,15 +188,23 @@ def write_tables(folder: RunFolder, state: RunState, review_band: tuple[float, f
     """Every CSV of the run folder."""
     candidates = state.candidates
     present = [c for c in CANDIDATE_COLUMNS if c in candidates.columns]
-    folder.write_frame("candidates.csv", candidates.select(present) if candidates.height else candidates)
+    folder.write_frame(
+        "candidates.csv", candidates.select(present) if candidates.height else candidates
+    )
     folder.write_frame("线索清单.csv", reviewer_frame(candidates), bom=True)
     folder.write_frame("person_links.csv", linked_rows(state.prepared, state.linked.links))
     quarantined = [v.quarantined for v in state.validated.values()]
     folder.write_frame("quarantine.csv", pl.concat(quarantined) if quarantined else pl.DataFrame())
-    folder.write_frame("referrals.csv", state.referrals, bom=True)  # handed to people: opens in Excel
+    folder.write_frame(
+        "referrals.csv", state.referrals, bom=True
+    )  # handed to people: opens in Excel
     if state.excluded.height:
         folder.write_frame(
             "excluded_leads.csv",
-            state.excluded.select("candidate_id", "person_id", "case_id", "score", "exclusions", "evidence"),
+            state.excluded.select(
+                "candidate_id", "person_id", "case_id", "score", "exclusions", "evidence"
+            ),
         )
-    folder.write_frame("link_review.csv", review_pairs(state.linked.pairs, state.linked.links, review_band))
+    folder.write_frame(
+        "link_review.csv", review_pairs(state.linked.pairs, state.linked.links, review_band)
+    )

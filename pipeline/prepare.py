@@ -37,10 +37,10 @@ def prepare_source(source: str, frame: pl.DataFrame) -> pl.DataFrame:
     stated_sex = pl.col("sex").str.strip_chars().replace_strict(_SEX_WORDS, default=None)
     return df.with_columns(
         id_trusted=trusted,
-        birth=pl.when(trusted).then(pl.col("id_birth")).otherwise(
-            pl.coalesce(stated_birth, pl.col("id_birth"))
-        ),
-        sex_norm=pl.when(trusted).then(pl.col("id_sex")).otherwise(
-            pl.coalesce(stated_sex, pl.col("id_sex"))
-        ),
+        birth=pl.when(trusted)
+        .then(pl.col("id_birth"))
+        .otherwise(pl.coalesce(stated_birth, pl.col("id_birth"))),
+        sex_norm=pl.when(trusted)
+        .then(pl.col("id_sex"))
+        .otherwise(pl.coalesce(stated_sex, pl.col("id_sex"))),
     )

@@ -144,7 +144,15 @@ class _Timer:
         self.seconds[name] = round(time.perf_counter() - began, 3)
         log.info("stage %s: done in %.2fs", name, self.seconds[name])
         self._emit(
-            StageEvent(name, index, len(STAGES), True, self.seconds[name], time.perf_counter() - self.start, rows())
+            StageEvent(
+                name,
+                index,
+                len(STAGES),
+                True,
+                self.seconds[name],
+                time.perf_counter() - self.start,
+                rows(),
+            )
         )
 
     def _emit(self, event: StageEvent) -> None:
@@ -169,7 +177,9 @@ def run(
     timer = _Timer(progress)
     preload_great_expectations()
     with timer.stage("ingest", rows=lambda: sum(s.frame.height for s in state.sources.values())):
-        state.sources = {name: read_source(name, path, config) for name, path in inputs.by_source().items()}
+        state.sources = {
+            name: read_source(name, path, config) for name, path in inputs.by_source().items()
+        }
     folder = RunFolder(Path(out), new_run_id(state.started))
     try:
         with timer.stage("validate", rows=lambda: sum(f.height for f in state.prepared.values())):
@@ -204,7 +214,11 @@ def _validate(state: RunState, config: Config, folder: RunFolder, timer: _Timer)
         count_per_file(source.files, state.validated[name])
         if name in suites:
             # Layout rows (blank, total, repeated header) are quarantined; GX sees the records.
-            records = frame.filter(pl.col(JUNK_COLUMN).is_null()) if JUNK_COLUMN in frame.columns else frame
+            records = (
+                frame.filter(pl.col(JUNK_COLUMN).is_null())
+                if JUNK_COLUMN in frame.columns
+                else frame
+            )
             view = expectation_view(records, config.source(name), suites[name])
             cap = config.pipeline.expectations_max_rows
             if view.height > cap:
@@ -213,7 +227,9 @@ def _validate(state: RunState, config: Config, folder: RunFolder, timer: _Timer)
             views[name] = view
     reports = {name: s.files for name, s in state.sources.items()}
     with timer.stage("expectations"):
-        expectations = run_expectation_suites(views, config.sources, suites, folder.path / "validation" / "data_docs")
+        expectations = run_expectation_suites(
+            views, config.sources, suites, folder.path / "validation" / "data_docs"
+        )
     breaches = quarantine_limit_breaches(config, reports, state.validated)
     summary = steward_summary(reports, state.validated, expectations, breaches)
     for name, sampled in state.expectations_sampled.items():

@@ -40,7 +40,9 @@ class _Scorecard:
 
 def candidate_id(person_id: str, case_id: str) -> str:
     """Stable lead id: the same person and case give the same id in every run."""
-    return "L" + hashlib.sha256(f"{CANDIDATE_ID_SALT}|{person_id}|{case_id}".encode()).hexdigest()[:12]
+    return (
+        "L" + hashlib.sha256(f"{CANDIDATE_ID_SALT}|{person_id}|{case_id}".encode()).hexdigest()[:12]
+    )
 
 
 def _age(birth: date | None, on: date | None) -> int | None:
@@ -149,7 +151,8 @@ def _exclusions(lead: dict[str, Any]) -> list[str]:
     if lead.get("compensation") == "full":
         out.append("full_compensation")
     settled = lead.get("settlement_paid") and (
-        lead.get("compensation") not in ("none", "unable", "partial") or lead.get("forgiveness") == "forgiven"
+        lead.get("compensation") not in ("none", "unable", "partial")
+        or lead.get("forgiveness") == "forgiven"
     )
     if settled:
         out.append("settled_paid")
@@ -176,7 +179,11 @@ def _applicants(lead: dict[str, Any], age: int | None, today: date) -> str:
         if member_age is not None and member_age < _ADULT_AGE:
             continue
         relation = member.get("relation") or "家庭成员"
-        if minor and not death and relation not in ("户主", "配偶", "之子", "之女", "之儿媳", "之女婿"):
+        if (
+            minor
+            and not death
+            and relation not in ("户主", "配偶", "之子", "之女", "之儿媳", "之女婿")
+        ):
             continue
         people.append(f"{member['name_norm']}（{relation}）")
     named = {m.get("person_id") for m in lead.get("members") or []}
@@ -189,7 +196,9 @@ def _applicants(lead: dict[str, Any], age: int | None, today: date) -> str:
     return f"{role}：{'、'.join(unique)}" if unique else f"{role}：待核实"
 
 
-def score_leads(leads: pl.DataFrame, s: ScoringSettings, today: date | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+def score_leads(
+    leads: pl.DataFrame, s: ScoringSettings, today: date | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Return (candidates ranked best first, excluded leads with their exclusion reasons)."""
     today = today or date.today()
     ranked, excluded = [], []
@@ -224,13 +233,19 @@ def score_leads(leads: pl.DataFrame, s: ScoringSettings, today: date | None = No
             card.reasons.append("未见因案致困的直接证据，需核实家庭困难与案件的关系")
             card.cap("no_caused_hardship", s.score_caps["no_caused_hardship"])
         if lead.get("other_relief_rows"):
-            card.reasons.append(f"本案已有人获司法救助，需核实是否为同一被害人（{_keys(lead['other_relief_rows'])}）")
+            card.reasons.append(
+                f"本案已有人获司法救助，需核实是否为同一被害人（{_keys(lead['other_relief_rows'])}）"
+            )
         sources = ["cases"]
         if lead.get("household_id"):
             sources.append("poverty")
         if lead.get("petition_rows"):
             sources.append("petitions")
-        evidence = [*(lead.get("case_rows") or []), *(lead.get("household_rows") or [])[:6], *(lead.get("petition_rows") or [])]
+        evidence = [
+            *(lead.get("case_rows") or []),
+            *(lead.get("household_rows") or [])[:6],
+            *(lead.get("petition_rows") or []),
+        ]
         row = {
             "candidate_id": candidate_id(lead["person_id"], lead["case_id"]),
             "score": round(card.points, 1),
@@ -269,14 +284,19 @@ def score_leads(leads: pl.DataFrame, s: ScoringSettings, today: date | None = No
             ranked.append(row)
     candidates = pl.DataFrame(ranked, schema=_row_schema(ranked)) if ranked else pl.DataFrame()
     if candidates.height:
-        candidates = candidates.sort(["score", "candidate_id"], descending=[True, False]).with_row_index("rank", offset=1)
+        candidates = candidates.sort(
+            ["score", "candidate_id"], descending=[True, False]
+        ).with_row_index("rank", offset=1)
         candidates = candidates.with_columns(pl.col("rank").cast(pl.Int64))
     return candidates, pl.DataFrame(excluded, schema=_row_schema(excluded))
 
 
 _TYPED = {
-    "score": pl.Float64, "age_at_case": pl.Int64, "is_minor": pl.Boolean,
-    "has_hardship_evidence": pl.Boolean, "hardship_caused_by_case": pl.Boolean,
+    "score": pl.Float64,
+    "age_at_case": pl.Int64,
+    "is_minor": pl.Boolean,
+    "has_hardship_evidence": pl.Boolean,
+    "hardship_caused_by_case": pl.Boolean,
     "cross_source": pl.Boolean,
 }
 

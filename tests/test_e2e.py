@@ -39,8 +39,16 @@ def links(result: RunResult) -> pl.DataFrame:
 
 
 def test_run_folder_has_every_output_and_latest_points_at_it(result: RunResult) -> None:
-    for name in ("candidates.csv", "线索清单.csv", "person_links.csv", "referrals.csv",
-                 "quarantine.csv", "manifest.json", "validation/summary.md", "link_review.csv"):
+    for name in (
+        "candidates.csv",
+        "线索清单.csv",
+        "person_links.csv",
+        "referrals.csv",
+        "quarantine.csv",
+        "manifest.json",
+        "validation/summary.md",
+        "link_review.csv",
+    ):
         assert (result.folder / name).is_file(), name
     latest = result.folder.parent / "latest"
     assert latest.resolve() == result.folder.resolve()
@@ -49,7 +57,15 @@ def test_run_folder_has_every_output_and_latest_points_at_it(result: RunResult) 
 
 def test_candidates_columns_and_order(result: RunResult) -> None:
     frame = pl.read_csv(result.folder / "candidates.csv", infer_schema=False)
-    assert frame.columns[:7] == ["rank", "candidate_id", "score", "tier", "person_id", "case_id", "reasons"]
+    assert frame.columns[:7] == [
+        "rank",
+        "candidate_id",
+        "score",
+        "tier",
+        "person_id",
+        "case_id",
+        "reasons",
+    ]
     ranks = frame["rank"].cast(pl.Int64).to_list()
     assert ranks == list(range(1, len(ranks) + 1))
     scores = frame["score"].cast(pl.Float64).to_list()

@@ -35,12 +35,18 @@ def test_filters_keep_the_rows_inside(filters: RunFilters | None, kept: int) -> 
 
 
 def test_monitoring_rows_are_filtered_by_county_only() -> None:
-    poverty = pl.DataFrame({"county": ["商南县", "山阳县"], "risk_identified": ["202001", "202501"]})
+    poverty = pl.DataFrame(
+        {"county": ["商南县", "山阳县"], "risk_identified": ["202001", "202501"]}
+    )
     assert apply_filters("poverty", poverty, RunFilters(since=date(2025, 1, 1))).height == 2
-    assert apply_filters("poverty", poverty, RunFilters(county="山阳县"))["county"].to_list() == ["山阳县"]
+    assert apply_filters("poverty", poverty, RunFilters(county="山阳县"))["county"].to_list() == [
+        "山阳县"
+    ]
 
 
 def test_describe_is_plain_data() -> None:
     assert RunFilters(county="商南县", since=date(2025, 1, 1)).describe() == {
-        "county": "商南县", "since": "2025-01-01", "until": None,
+        "county": "商南县",
+        "since": "2025-01-01",
+        "until": None,
     }

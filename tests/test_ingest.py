@@ -371,7 +371,10 @@ def test_header_without_data_rows_fails_instead_of_an_empty_lead_list(
 
 def test_error_messages_never_show_a_full_id_or_phone(tmp_path: Path, config: Config) -> None:
     # a file with no header row: its first row is a person, and the error quotes it
-    rows = [["张三", "61102319900101123X", "13912345678"], ["李四", "611023199001011248", "13800000000"]]
+    rows = [
+        ["张三", "61102319900101123X", "13912345678"],
+        ["李四", "611023199001011248", "13800000000"],
+    ]
     path = write_csv(tmp_path / "noheader.csv", rows)
     with pytest.raises(InputError) as error:
         read_source("petitions", path, config)

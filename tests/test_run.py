@@ -16,8 +16,11 @@ def test_progress_events_expectation_sampling_and_filters(tmp_path: Path, config
     )
     events: list[StageEvent] = []
     result = run(
-        RunInputs.sample(), out=tmp_path, config=small_cap,
-        filters=RunFilters(since=date(2025, 1, 1)), progress=events.append,
+        RunInputs.sample(),
+        out=tmp_path,
+        config=small_cap,
+        filters=RunFilters(since=date(2025, 1, 1)),
+        progress=events.append,
     )
     done = [e.stage for e in events if e.done and e.index]
     assert done == list(STAGES)
@@ -25,7 +28,9 @@ def test_progress_events_expectation_sampling_and_filters(tmp_path: Path, config
 
     counts = result.manifest["counts"]
     assert counts["expectations_sampled"]["poverty"]["sampled"] == 2000
-    assert "fixed sample of 2,000" in (result.folder / "validation" / "summary.md").read_text(encoding="utf-8")
+    assert "fixed sample of 2,000" in (result.folder / "validation" / "summary.md").read_text(
+        encoding="utf-8"
+    )
     assert result.manifest["filters"] == {"county": None, "since": "2025-01-01", "until": None}
     assert counts["rows_filtered_out"]["cases"] > 0
     assert counts["rows_filtered_out"]["poverty"] == 0
