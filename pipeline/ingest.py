@@ -182,12 +182,18 @@ def row_junk(
 
     Looks at every cell, mapped or not: a total row often says 合计 in an unmapped 序号 column.
     """
-    cells = [pl.col(c).str.replace_all(r"\s+", "") for c in grid_columns]
+    # Literal operations only: this runs on every cell of every row (tens of millions at
+    # provincial scale), where a regex per cell cost seconds.
+    cells = [
+        pl.col(c)
+        .str.strip_chars()
+        .str.replace_all(" ", "", literal=True)
+        .str.replace_all("\u3000", "", literal=True)
+        for c in grid_columns
+    ]
     is_blank = pl.all_horizontal(c.fill_null("") == "" for c in cells)
-    markers = "|".join(TOTAL_ROW_MARKERS)
-    has_marker = pl.any_horizontal(
-        c.str.contains(f"^(?:{markers})[:：]?$").fill_null(False) for c in cells
-    )
+    variants = [m + suffix for m in TOTAL_ROW_MARKERS for suffix in ("", ":", "：")]
+    has_marker = pl.any_horizontal(c.is_in(variants).fill_null(False) for c in cells)
     # A person's row is never a total, even if a free-text cell happens to read 合计.
     names = [cells[i] for i, f in mapping.items() if f == "name"]
     is_total = (
@@ -215,13 +221,35 @@ def row_junk(
     )
 
 
+def _junk_column(data: pl.DataFrame, header: tuple[object, ...], mapping: dict[int, str]) -> pl.Series:
+    """row_junk for every data row, computed only where a row can be junk.
+
+    Blank rows and total rows have no name, and a repeated header has the header's text
+    in the name column: any other row is a record. Checking every cell of every row
+    cost seconds per million rows, so only the candidates are examined.
+    """
+    name_cols = [data.columns[i] for i, f in mapping.items() if f == "name"]
+    if not name_cols:
+        return data.select(row_junk(data.columns, header, mapping).alias(JUNK_COLUMN)).to_series()
+    header_names = {"".join(str(header[i]).split()) for i, f in mapping.items() if f == "name"}
+    name = pl.coalesce(pl.col(c).str.strip_chars().replace("", None) for c in name_cols)
+    candidate = name.is_null() | name.str.replace_all(" ", "", literal=True).is_in(list(header_names))
+    indexed = data.with_row_index("_row")
+    subset = indexed.filter(candidate)
+    junk = pl.Series(JUNK_COLUMN, [None] * data.height, dtype=pl.Utf8)
+    if subset.height:
+        marks = subset.select("_row", row_junk(data.columns, header, mapping).alias(JUNK_COLUMN))
+        junk = junk.scatter(marks["_row"], marks[JUNK_COLUMN])
+    return junk
+
+
 def _canonical_frame(
     grid: pl.DataFrame, header_row: int, mapping: dict[int, str], spec: SourceSpec
 ) -> pl.DataFrame:
     """Cut the data rows below the header and coalesce aliases in their priority order."""
     data = grid.slice(header_row + 1)
     columns = data.columns
-    exprs = [row_junk(columns, grid.row(header_row), mapping).alias(JUNK_COLUMN)]
+    exprs = [_junk_column(data, grid.row(header_row), mapping)]
     for field_name, aliases in spec.fields.items():
         priority = {normalise_header(a): i for i, a in enumerate((field_name, *aliases))}
         cols = sorted(
