@@ -219,12 +219,11 @@ def _validate(state: RunState, config: Config, folder: RunFolder, timer: _Timer)
                 if JUNK_COLUMN in frame.columns
                 else frame
             )
-            view = expectation_view(records, config.source(name), suites[name])
             cap = config.pipeline.expectations_max_rows
-            if view.height > cap:
-                state.expectations_sampled[name] = {"rows": view.height, "sampled": cap}
-                view = view.sample(n=cap, seed=0)
-            views[name] = view
+            if records.height > cap:
+                state.expectations_sampled[name] = {"rows": records.height, "sampled": cap}
+                records = records.sample(n=cap, seed=0)
+            views[name] = expectation_view(records, config.source(name), suites[name])
     reports = {name: s.files for name, s in state.sources.items()}
     with timer.stage("expectations"):
         expectations = run_expectation_suites(
