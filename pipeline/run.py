@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from pipeline.config import Config, load_config
+from pipeline.config import Config, LinkageSettings, load_config
 from pipeline.errors import QuarantineLimitError
 from pipeline.expectations import (
     expectation_view,
@@ -126,6 +126,9 @@ class StageEvent:
 
 
 ProgressCallback = Callable[[StageEvent], None]
+# The linker: link_people in one process, or a partitioned linker (pipeline/link/partition.py)
+# whose partitions a Dask cluster runs (flows/distributed.py). Both return what run() reads.
+LinkFn = Callable[[pl.DataFrame, LinkageSettings], Any]
 
 
 class _Timer:
@@ -170,6 +173,7 @@ def run(
     config: Config | None = None,
     filters: RunFilters | None = None,
     progress: ProgressCallback | None = None,
+    link: LinkFn = link_people,
 ) -> RunResult:
     """Run every stage on the inputs and write `<out>/<run_id>/`; return what was written."""
     config = config or load_config()
@@ -187,7 +191,7 @@ def run(
         with timer.stage("signals"):
             _read_free_text(state)
         with timer.stage("link", rows=lambda: state.linked.blocking.candidate_pairs):
-            _link(state, config)
+            _link(state, config, link)
         with timer.stage("score", rows=lambda: state.candidates.height):
             _score(state, config, inputs, folder.out)
         with timer.stage("write"):
@@ -266,8 +270,8 @@ def _read_free_text(state: RunState) -> None:
         state.prepared["petitions"] = petition_facts_frame(state.prepared["petitions"])
 
 
-def _link(state: RunState, config: Config) -> None:
-    state.linked = link_people(linkage_records(state.prepared), config.linkage)
+def _link(state: RunState, config: Config, link: LinkFn) -> None:
+    state.linked = link(linkage_records(state.prepared), config.linkage)
     person_of = state.linked.links.select("record_key", "person_id", "link_confidence")
     for name in list(state.prepared):
         state.prepared[name] = state.prepared[name].join(person_of, on="record_key", how="left")

@@ -13,7 +13,7 @@ from flows.schedule import PROJECT_ROOT
 
 @pytest.mark.parametrize(
     "modules",
-    ["pipeline", "pipeline.run", "pipeline.cli"],
+    ["pipeline", "pipeline.run", "pipeline.cli", "pipeline.link.partition"],
 )
 def test_pipeline_does_not_import_prefect(modules: str) -> None:
     code = (

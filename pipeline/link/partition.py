@@ -1,0 +1,359 @@
+"""Partitioned linkage: link each region on its own, then join the regions by trusted ID.
+
+A province is linked county by county so that the heavy work (blocking, comparisons, EM,
+clustering) can run on several machines. Each partition is linked by `link_people`,
+unchanged, with its own model; the partitions are then joined where records of different
+partitions hold the same trusted ID, and person ids are derived again for the joined
+clusters. `map_fn` runs the partitions: the built-in `map` in one process, a Dask
+client's map (see flows/distributed.py) on a cluster. The same function runs on the same
+frames either way, so the person ids are identical.
+
+Partition key of a record, the first that applies:
+
+1. its `county` column;
+2. the county its ID's region code (`id_norm[:6]`) belongs to, when that code is
+   dominant in one county among records that have both;
+3. the partition most records sharing its `case_key` or `phone_norm` (in that order)
+   were put in by 1-2: a county-less petition or case party links to the monitoring
+   row it shares a phone or a case with, so it is sent where that row is;
+4. the shared partition `unknown`.
+
+Rows of `unknown` are not replicated into every partition: a replicated row could link to
+a different person in each, and settling that needs the cross-partition comparisons the
+partitioning avoids. What is lost is measured in docs/distributed.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from pipeline.config import LinkageSettings
+from pipeline.link.blocking import BlockingReport
+from pipeline.link.cluster import PERSON_ID_SALT
+from pipeline.link.model import FittedModel
+from pipeline.link.people import link_people
+
+MapFn = Callable[[Callable[..., Any], Sequence[Any]], Iterable[Any]]
+
+
+@dataclass(frozen=True)
+class PartitionSettings:
+    """How records are split into partitions (defaults fit the Chinese exports)."""
+
+    region_column: str = "county"
+    id_column: str = "id_norm"
+    id_region_chars: int = 6
+    # a region code stands for a county when at least this share of the records that
+    # have both carry that county (a birthplace elsewhere spreads over many counties)
+    region_code_min_share: float = 0.8
+    # whether an ID's region code comes before the records a row shares keys with
+    id_region_first: bool = True
+    # follow the blocking rules (True) to send a row without a region where its candidates are
+    follow_blocking_keys: bool = True
+    unknown: str = "unknown"
+
+
+@dataclass(frozen=True)
+class PartitionLinks:
+    """What one partition's linkage returns: per record and per candidate pair, by record_key."""
+
+    name: str
+    links: pl.DataFrame
+    pairs: pl.DataFrame
+    model: FittedModel
+    blocking: BlockingReport
+
+
+@dataclass(frozen=True)
+class PartitionModels:
+    """The model fitted in each partition, described together for the manifest."""
+
+    by_partition: dict[str, FittedModel]
+
+    @property
+    def iterations(self) -> int:
+        return sum(m.iterations for m in self.by_partition.values())
+
+    @property
+    def priors(self) -> dict[str, float]:
+        return {f"{p}:{g}": v for p, m in self.by_partition.items() for g, v in m.priors.items()}
+
+    def describe(self) -> dict[str, Any]:
+        return {name: model.describe() for name, model in self.by_partition.items()}
+
+
+@dataclass(frozen=True)
+class PartitionedLinkResult:
+    """LinkResult's shape (links, pairs, model, blocking, summary()) for the joined partitions."""
+
+    links: pl.DataFrame
+    pairs: pl.DataFrame
+    model: PartitionModels
+    blocking: BlockingReport
+    partition_sizes: dict[str, int] = field(default_factory=dict)
+    joined_clusters: int = 0
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "records": self.links.height,
+            "persons": self.links["person_id"].n_unique(),
+            "candidate_pairs": self.blocking.candidate_pairs,
+            "pairs_by_rule": self.blocking.pairs_by_rule,
+            "oversized_blocks": self.blocking.oversized_blocks,
+            "em_iterations": self.model.iterations,
+            "partitions": self.partition_sizes,
+            "clusters_joined_across_partitions": self.joined_clusters,
+        }
+
+
+# --- split --------------------------------------------------------------------------------
+
+
+def partition_keys(
+    records: pl.DataFrame, settings: PartitionSettings, follow: Sequence[Sequence[str]] = ()
+) -> pl.Series:
+    """The partition of each record (rule order in the module docstring).
+
+    `follow` lists the column sets a record without a region is sent along (the blocking
+    rules): to the partition most of the records that share its values are in.
+    """
+    region = pl.col(settings.region_column)
+    code = pl.col(settings.id_column).str.slice(0, settings.id_region_chars)
+    columns = list(dict.fromkeys(c for rule in follow for c in rule))
+    keyed = records.select("idx", region.alias("_region"), code.alias("_code"), *columns)
+    counts = keyed.drop_nulls(["_region", "_code"]).group_by("_code", "_region").len()
+    dominant = (
+        counts.with_columns((pl.col("len") / pl.col("len").sum().over("_code")).alias("_share"))
+        .filter(pl.col("_share") >= settings.region_code_min_share)
+        .select("_code", pl.col("_region").alias("_from_code"))
+    )
+    keyed = keyed.join(dominant, on="_code", how="left", maintain_order="left")
+    steps = ["_region", "_from_code"] if settings.id_region_first else ["_region"]
+    keyed = keyed.with_columns(pl.coalesce(*steps).alias("_key"))
+    for rule in follow:
+        keyed = keyed.with_columns(pl.coalesce("_key", _modal_key_sharing(keyed, list(rule))))
+    if not settings.id_region_first:
+        keyed = keyed.with_columns(pl.coalesce("_key", "_from_code"))
+    return keyed["_key"].fill_null(settings.unknown).alias("partition")
+
+
+def _modal_key_sharing(keyed: pl.DataFrame, columns: list[str]) -> pl.Series:
+    """Per record without a key, the most frequent key among the keyed records sharing `columns`."""
+    pending = keyed.filter(pl.col("_key").is_null()).select(columns).drop_nulls().unique()
+    modal = (
+        keyed.drop_nulls([*columns, "_key"])
+        .join(pending, on=columns, how="semi")
+        .group_by(*columns, "_key")
+        .len()
+        .sort([*columns, "len", "_key"], descending=[False] * len(columns) + [True, False])
+        .unique(columns, keep="first", maintain_order=True)
+        .select(*columns, pl.col("_key").alias("_followed"))
+    )
+    return keyed.join(modal, on=columns, how="left", maintain_order="left")["_followed"]
+
+
+def split_records(
+    records: pl.DataFrame, settings: PartitionSettings, follow: Sequence[Sequence[str]] = ()
+) -> list[tuple[str, pl.DataFrame]]:
+    """(name, records) per partition, by name; rows keep their order and get a new `idx`.
+
+    The global `idx` is kept as `idx_global` so the partition's result maps back.
+    """
+    keyed = records.with_columns(partition_keys(records, settings, follow))
+    parts = []
+    for (name,), frame in sorted(keyed.group_by("partition", maintain_order=True)):
+        part = (
+            frame.sort("idx")
+            .rename({"idx": "idx_global"})
+            .drop("partition")
+            .with_row_index("idx")
+            .with_columns(pl.col("idx").cast(records.schema["idx"]))
+        )
+        parts.append((str(name), part))
+    return parts
+
+
+# --- link one partition -------------------------------------------------------------------
+
+
+def link_partition(name: str, records: pl.DataFrame, settings: LinkageSettings) -> PartitionLinks:
+    """`link_people` on one partition; idx are mapped back to the global ones."""
+    result = link_people(records.drop("idx_global"), settings)
+    to_global = records["idx_global"]
+    links = result.links.with_columns(pl.Series("idx", to_global.gather(result.links["idx"])))
+    pairs = result.pairs.with_columns(
+        pl.Series("idx_l", to_global.gather(result.pairs["idx_l"])),
+        pl.Series("idx_r", to_global.gather(result.pairs["idx_r"])),
+    )
+    return PartitionLinks(name, links, pairs, result.model, result.blocking)
+
+
+def _link_named(item: tuple[str, pl.DataFrame], settings: LinkageSettings) -> PartitionLinks:
+    return link_partition(item[0], item[1], settings)
+
+
+# --- join ---------------------------------------------------------------------------------
+
+
+def join_partitions(
+    records: pl.DataFrame, parts: Sequence[PartitionLinks], settings: LinkageSettings
+) -> PartitionedLinkResult:
+    """Join clusters of different partitions that hold the same trusted ID; new person ids.
+
+    A cluster holds at most one trusted ID, so the clusters of one ID are joined as long as
+    no `distinct` column (the monitoring 人编号) would get two values; a cluster that would
+    is left apart, in a fixed order (partition name, first record key).
+    """
+    clustering = settings.clustering
+    distinct = list(clustering.distinct)
+    rep = clustering.representative
+    links = pl.concat(
+        [p.links.with_columns(pl.lit(p.name).alias("_partition")) for p in parts]
+    ).with_columns(pl.concat_str("_partition", "person_id", separator="|").alias("_local"))
+    renamed = pl.DataFrame(schema={"_local": pl.Utf8, "_person_id": pl.Utf8})
+    joined = 0
+    if rep is not None:
+        attrs = records.select("idx", *dict.fromkeys([rep, *distinct]))
+        held = links.select("idx", "record_key", "_partition", "_local").join(attrs, on="idx")
+        # Only clusters of an ID held in several partitions can change; the others keep the
+        # person id their partition gave them, which the rule below would give again.
+        spanning = (
+            held.drop_nulls(rep)
+            .group_by(rep)
+            .agg(pl.col("_partition").n_unique().alias("_n"))
+            .filter(pl.col("_n") > 1)
+        )
+        touched = held.filter(
+            pl.col("_local").is_in(held.join(spanning, on=rep, how="semi")["_local"].implode())
+        )
+        clusters = (
+            touched.group_by("_local")
+            .agg(
+                pl.col("_partition").first(),
+                pl.col("record_key").min().alias("_first_key"),
+                *(pl.col(c).drop_nulls().unique().sort().alias(f"_d_{c}") for c in distinct),
+                pl.col(rep).drop_nulls().min().alias("_rep_id"),
+            )
+            .sort("_partition", "_local")
+        )
+        clusters = clusters.with_columns(
+            pl.Series("_group", _join_by_representative(clusters, distinct))
+        )
+        joined = int(clusters.group_by("_group").len().filter(pl.col("len") > 1).height)
+        renamed = _person_ids(clusters)
+    out = (
+        links.join(renamed, on="_local", how="left")
+        .with_columns(pl.coalesce("_person_id", "person_id").alias("person_id"))
+        .with_columns(pl.len().over("person_id").cast(pl.UInt32).alias("cluster_size"))
+        .sort("idx")
+        .select("idx", "record_key", "person_id", "cluster_size", "link_confidence")
+    )
+    pairs = pl.concat([p.pairs for p in parts], how="diagonal_relaxed")
+    return PartitionedLinkResult(
+        links=out,
+        pairs=pairs,
+        model=PartitionModels({p.name: p.model for p in parts}),
+        blocking=_sum_blocking([p.blocking for p in parts]),
+        partition_sizes={p.name: p.links.height for p in parts},
+        joined_clusters=joined,
+    )
+
+
+def _join_by_representative(clusters: pl.DataFrame, distinct: list[str]) -> np.ndarray:
+    """Group number per cluster: clusters of one trusted ID in different partitions together.
+
+    Two clusters of one partition stay apart: that partition's linker kept them apart on
+    its evidence (a vetoed name, a conflicting 人编号). A cluster whose `distinct` values
+    would conflict with the group's is left apart too.
+    """
+    group = np.arange(clusters.height)
+    held: dict[int, tuple[set[str], list[set[str]]]] = {}
+    open_groups: dict[str, list[int]] = {}
+    rows = clusters.select("_partition", "_rep_id", *(f"_d_{c}" for c in distinct)).iter_rows()
+    for i, (partition, rep_id, *values) in enumerate(rows):
+        if rep_id is None:
+            continue
+        mine = [set(v) for v in values]
+        for g in open_groups.setdefault(rep_id, []):
+            partitions, sets = held[g]
+            if partition not in partitions and all(
+                len(a | b) <= 1 for a, b in zip(sets, mine, strict=True)
+            ):
+                group[i] = g
+                partitions.add(partition)
+                for a, b in zip(sets, mine, strict=True):
+                    a |= b
+                break
+        else:
+            open_groups[rep_id].append(i)
+            held[i] = ({partition}, mine)
+    return group
+
+
+def _person_ids(clusters: pl.DataFrame) -> pl.DataFrame:
+    """New person_id per local cluster (`_local`, `_person_id`), by cluster.py's rule.
+
+    The rule: the hash of the group's trusted ID, or of its first record key when it has
+    none; of both when two groups hold one ID (a conflict left apart), so they differ.
+    """
+    groups = clusters.group_by("_group").agg(
+        pl.col("_rep_id").min(), pl.col("_first_key").min().alias("_rep_key")
+    )
+    shared = pl.col("_rep_id").is_not_null() & (pl.len().over("_rep_id") > 1)
+    groups = groups.with_columns(
+        pl.when(shared)
+        .then(pl.col("_rep_id") + "|" + pl.col("_rep_key"))
+        .otherwise(pl.coalesce("_rep_id", "_rep_key"))
+        .map_elements(person_id_of, return_dtype=pl.Utf8)
+        .alias("_person_id")
+    )
+    return clusters.join(groups, on="_group").select("_local", "_person_id")
+
+
+def person_id_of(representative: str) -> str:
+    """cluster.py's person id: the same trusted ID (or first record) gives the same id."""
+    return "P" + hashlib.sha256(f"{PERSON_ID_SALT}|{representative}".encode()).hexdigest()[:12]
+
+
+def _sum_blocking(reports: Sequence[BlockingReport]) -> BlockingReport:
+    pairs: dict[str, int] = {}
+    oversized: dict[str, int] = {}
+    for report in reports:
+        for rule, n in report.pairs_by_rule.items():
+            pairs[rule] = pairs.get(rule, 0) + n
+        for rule, n in report.oversized_blocks.items():
+            oversized[rule] = oversized.get(rule, 0) + n
+    return BlockingReport(pairs, oversized, sum(r.candidate_pairs for r in reports))
+
+
+# --- compose ------------------------------------------------------------------------------
+
+
+def link_people_partitioned(
+    records: pl.DataFrame,
+    settings: LinkageSettings,
+    map_fn: MapFn = map,
+    partitioning: PartitionSettings | None = None,
+) -> PartitionedLinkResult:
+    """Split by region, link each partition with `map_fn`, join by trusted ID.
+
+    Args:
+        map_fn: runs `fn` over the partitions and returns the results in order, like the
+            built-in `map` (the default, one process) or a Dask client's map and gather.
+    """
+    partitioning = partitioning or PartitionSettings()
+    follow = [
+        rule
+        for rule in settings.blocking.rules.values()
+        if partitioning.follow_blocking_keys and set(rule) <= set(records.columns)
+    ]
+    parts = split_records(records, partitioning, follow)
+    linked = list(map_fn(partial(_link_named, settings=settings), parts))
+    return join_partitions(records, linked, settings)
