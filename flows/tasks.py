@@ -195,18 +195,23 @@ def run_pipeline(
                 "this installed version has none, so the run was not started"
             )
         kwargs["filters"] = RunFilters(county=county, since=since, until=until)
+    # The masked error is raised after the `except` block: raised inside it, Python would
+    # attach the original exception as __context__ (even with `from None`), and Prefect
+    # pickles that chain, unmasked, into its result storage.
+    masked: Exception | None = None
     try:
         result = run(inputs, out=Path(out), **kwargs)
     except ReliefLeadsError as exc:
         # Same type (so callers and the retry condition still see bad input), masked text.
-        raise type(exc)(mask_error(str(exc))) from None
+        masked = type(exc)(mask_error(str(exc)))
     except OSError:
         raise  # paths only; retried
     except Exception as exc:
         # A bug: its text may quote a cell value (polars errors do). Keep the type name only
-        # plus the masked text; `from None` keeps the original out of the logged traceback.
-        where = _innermost_frame(exc)
-        raise PipelineFailure(f"{type(exc).__name__} at {where}: {mask_error(str(exc))}") from None
+        # plus the masked text.
+        masked = PipelineFailure(f"{type(exc).__name__} at {_innermost_frame(exc)}: {mask_error(str(exc))}")
+    if masked is not None:
+        raise masked
     manifest = result.manifest
     return RunSummary(
         run_id=result.run_id,

@@ -67,6 +67,15 @@ def _masked(text: str) -> str:
     )
 
 
+def _unmapped_first_row(cells: list[str]) -> str:
+    """With no header row, the first row is as likely a person as a header: never quote it."""
+    filled = [c for c in cells if c and c != "None"]
+    return (
+        f"headers found: none that map (the first row has {len(filled)} filled cells, "
+        "not shown: it may be a person's data)"
+    )
+
+
 def _shown(cells: Iterable[str]) -> str:
     """Headers for an error message: masked, and each cut short (free text is not a header)."""
     shown = [_masked(c if len(c) <= 20 else c[:20] + "…") for c in cells]
@@ -295,7 +304,11 @@ def read_source(source: str, path: Path, config: Config) -> SourceFrame:
                 raise InputError(
                     f"{source}: {file_path.name}{f' [{sheet}]' if sheet else ''}: {what}"
                     f"{f' (expected one of {aliases})' if aliases else ''}; "
-                    f"headers found: {_shown(h for h in found if h and h != 'None')}"
+                    + (
+                        f"headers found: {_shown(h for h in found if h and h != 'None')}"
+                        if header_row >= 0
+                        else _unmapped_first_row(found)
+                    )
                 )
             mapped_any = True
             frame = _canonical_frame(grid, header_row, mapping, spec)
@@ -332,7 +345,7 @@ def read_source(source: str, path: Path, config: Config) -> SourceFrame:
         if not mapped_any:
             raise InputError(
                 f"{source}: {file_path.name}: no sheet has a header row that maps; "
-                f"headers found: {_shown(headers_seen)}"
+                + _unmapped_first_row(headers_seen)
             )
     frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame()
     if frame.height == 0 and source in _MUST_HAVE_ROWS:
