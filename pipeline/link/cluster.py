@@ -191,63 +191,99 @@ def cluster_records(
     settings: ClusteringSettings,
     levels: dict[str, tuple[str, ...]] | None = None,
 ) -> pl.DataFrame:
-    """Assign each record a person_id; returns idx, record_key, person_id, cluster_size, link_confidence."""
+    """Assign each record a person_id; returns idx, record_key, person_id, cluster_size, link_confidence.
+
+    `idx` is the record's row number in `records` (as `linkage_records` numbers them).
+    """
     edges = linked_edges(scored, settings, levels or {})
     if settings.method == "one_to_one":
         label = _one_to_one(edges, records.height)
     else:
         label = _component_labels(edges, records, settings.distinct)
+    label = np.asarray(label, dtype=np.int64)
+    size = np.bincount(label)[label] if len(label) else np.zeros(0, dtype=np.int64)
+    p_in, p_out = _edge_confidence(scored, label)
+    confidence = np.where(np.isnan(p_in), 1.0 - np.nan_to_num(p_out, nan=0.0), p_in)
     rep_column = settings.representative
-    rep = pl.col(rep_column) if rep_column else pl.lit(None, dtype=pl.Utf8)
-    out = records.select("idx", "record_key", rep.alias("_rep")).with_columns(
-        pl.Series("label", label)
+    rep = pl.col(rep_column).cast(pl.Utf8) if rep_column else pl.lit(None, dtype=pl.Utf8)
+    out = records.select(
+        "idx",
+        "record_key",
+        rep.alias("_rep"),
+        pl.Series("label", label),
+        pl.Series("cluster_size", size, dtype=pl.UInt32),
+        pl.Series("link_confidence", confidence, dtype=pl.Float64).round(4),
     )
-    out = out.join(_edge_confidence(scored, label), on="idx", how="left")
-    out = out.with_columns(
-        pl.len().over("label").alias("cluster_size"),
-        pl.coalesce(pl.col("p_in"), 1.0 - pl.col("p_out").fill_null(0.0)).alias("link_confidence"),
+    person = _cluster_person_ids(out)
+    out = out.select(
+        "idx",
+        "record_key",
+        pl.Series("person_id", person.gather(out["label"])),
+        "cluster_size",
+        "link_confidence",
     )
-    reps = out.group_by("label").agg(
-        pl.col("_rep").min().alias("_rep_id"),
-        pl.col("record_key").min().alias("_rep_key"),
+    return out if out["idx"].is_sorted() else out.sort("idx")
+
+
+def _cluster_person_ids(out: pl.DataFrame) -> pl.Series:
+    """person_id of each label (indexed by label): the hash of its representative.
+
+    The representative is the cluster's smallest `_rep` value, or its smallest record_key
+    when it has none. Two clusters can hold the same representative value (a head's number
+    copied into a member's row): then the value alone would give both the same person_id,
+    so the first row's key is added. A single record is its own cluster (most records at
+    provincial scale), so only clusters of several records are grouped.
+    """
+    single = out.filter(pl.col("cluster_size") == 1).select(
+        "label", pl.col("_rep").alias("_rep_id"), pl.col("record_key").alias("_rep_key")
     )
-    # Two clusters can hold the same representative value (a head's number copied into a
-    # member's row): then the value alone would give both the same person_id, so add the first row.
-    shared = pl.col("_rep_id").is_not_null() & (pl.len().over("_rep_id") > 1)
-    reps = reps.with_columns(
+    several = (
+        out.filter(pl.col("cluster_size") > 1)
+        .group_by("label")
+        .agg(
+            pl.col("_rep").min().alias("_rep_id"),
+            pl.col("record_key").min().alias("_rep_key"),
+        )
+    )
+    reps = pl.concat([single, several])
+    shared = pl.col("_rep_id").is_not_null() & pl.col("_rep_id").is_duplicated()
+    representative = reps.select(
+        "label",
         pl.when(shared)
         .then(pl.col("_rep_id") + "|" + pl.col("_rep_key"))
         .otherwise(pl.coalesce("_rep_id", "_rep_key"))
-        .map_elements(_person_id, return_dtype=pl.Utf8)
-        .alias("person_id")
+        .alias("_representative"),
     )
-    return (
-        out.join(reps.select("label", "person_id"), on="label")
-        .sort("idx")
-        .select(
-            "idx", "record_key", "person_id", "cluster_size", pl.col("link_confidence").round(4)
-        )
-    )
+    # one sha256 per cluster in a plain loop over bytes (hashlib is C; map_elements and
+    # str.encode would add a Python call per cluster); prefix and cut in polars
+    salted = representative.select(
+        (pl.lit(f"{PERSON_ID_SALT}|") + pl.col("_representative")).cast(pl.Binary)
+    ).to_series()
+    sha = hashlib.sha256
+    digests = pl.Series([sha(value).hexdigest() for value in salted.to_list()], dtype=pl.Utf8)
+    ids = "P" + digests.str.slice(0, 12)
+    labels = representative["label"].to_numpy()
+    position = np.zeros(int(labels.max()) + 1 if len(labels) else 0, dtype=np.int64)
+    position[labels] = np.arange(len(labels))
+    return ids.alias("person_id").gather(position)
 
 
-def _edge_confidence(scored: pl.DataFrame, label: np.ndarray) -> pl.DataFrame:
-    """Per record: best probability of a pair inside its cluster (p_in) and leaving it (p_out)."""
+def _edge_confidence(scored: pl.DataFrame, label: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per record: best probability of a pair inside its cluster (p_in) and leaving it (p_out); NaN when none."""
+    n = len(label)
     left = scored["idx_l"].to_numpy().astype(np.int64)
     right = scored["idx_r"].to_numpy().astype(np.int64)
-    same = label[left] == label[right] if len(left) else np.zeros(0, dtype=bool)
-    prob = scored["match_probability"].to_numpy()
-    both = pl.DataFrame(
-        {
-            "idx": np.concatenate([left, right]).astype(np.uint32),
-            "p": np.concatenate([prob, prob]),
-            "same": np.concatenate([same, same]),
-        },
-        schema={"idx": pl.UInt32, "p": pl.Float64, "same": pl.Boolean},
-    )
-    return both.group_by("idx").agg(
-        pl.col("p").filter(pl.col("same")).max().alias("p_in"),
-        pl.col("p").filter(~pl.col("same")).max().alias("p_out"),
-    )
+    prob = scored["match_probability"].to_numpy().astype(np.float64)
+    p_in = np.full(n, -np.inf)
+    p_out = np.full(n, -np.inf)
+    if len(left):
+        same = label[left] == label[right]
+        for side in (left, right):
+            np.maximum.at(p_in, side[same], prob[same])
+            np.maximum.at(p_out, side[~same], prob[~same])
+    p_in[np.isneginf(p_in)] = np.nan
+    p_out[np.isneginf(p_out)] = np.nan
+    return p_in, p_out
 
 
 def _person_id(representative: str) -> str:

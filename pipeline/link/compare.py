@@ -34,12 +34,30 @@ def comparison_columns(comparisons: dict[str, ComparisonSpec]) -> list[str]:
     return sorted(found)
 
 
+def _is_row_index(idx: pl.Series) -> bool:
+    """True when idx is 0, 1, 2 … (the row number, as `linkage_records` numbers records)."""
+    values = idx.to_numpy()
+    return bool(
+        len(values) == 0
+        or (values[0] == 0 and values[-1] == len(values) - 1 and (np.diff(values) == 1).all())
+    )
+
+
 def pair_frame(pairs: pl.DataFrame, records: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
-    """Join the compared columns of both records onto each pair, suffixed _l / _r."""
-    cols = records.select("idx", *columns)
-    left = cols.rename({c: f"{c}_l" for c in columns}).rename({"idx": "idx_l"})
-    right = cols.rename({c: f"{c}_r" for c in columns}).rename({"idx": "idx_r"})
-    return pairs.join(left, on="idx_l", how="left").join(right, on="idx_r", how="left")
+    """Join the compared columns of both records onto each pair, suffixed _l / _r.
+
+    When idx is the row number, the columns are gathered by position (one contiguous
+    chunk each: a gather from many chunks is several times slower) instead of joined.
+    """
+    if not _is_row_index(records["idx"]):
+        cols = records.select("idx", *columns)
+        left = cols.rename({c: f"{c}_l" for c in columns}).rename({"idx": "idx_l"})
+        right = cols.rename({c: f"{c}_r" for c in columns}).rename({"idx": "idx_r"})
+        return pairs.join(left, on="idx_l", how="left").join(right, on="idx_r", how="left")
+    cols = records.select(columns).rechunk()
+    left = cols.gather(pairs["idx_l"]).rename({c: f"{c}_l" for c in columns})
+    right = cols.gather(pairs["idx_r"]).rename({c: f"{c}_r" for c in columns})
+    return pl.concat([pairs, left, right], how="horizontal")
 
 
 def _pairwise(
@@ -49,24 +67,33 @@ def _pairwise(
     dtype: type,
     same: float,
     missing: float,
+    limit: int | None = None,
+    needed: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Score aligned pairs; only pairs with two different values reach rapidfuzz."""
-    text = df.select(
-        pl.col(f"{column}_l").cast(pl.Utf8).alias("l"),
-        pl.col(f"{column}_r").cast(pl.Utf8).alias("r"),
+    """Score aligned pairs; only pairs with two different values reach rapidfuzz.
+
+    With `limit` (edit distances only), the caller only asks whether a distance is at most
+    `limit`: rapidfuzz stops counting past it and gives `limit + 1`. With `needed`, only those pairs are scored: elsewhere the value is never read (it is
+    `same`, or `limit + 1` for a pair that differs).
+    """
+    left, right = pl.col(f"{column}_l"), pl.col(f"{column}_r")
+    flags = df.select(
+        (left.is_null() | right.is_null()).alias("missing"),
+        (left != right).fill_null(False).alias("differ"),
     )
-    out = np.where(
-        text.select(pl.col("l").is_null() | pl.col("r").is_null()).to_series().to_numpy(),
-        missing,
-        same,
+    out = np.where(flags["missing"].to_numpy(), missing, same)
+    differ = flags["differ"].to_numpy()
+    rows = np.flatnonzero(differ if needed is None else differ & needed)
+    if limit is not None:
+        out = np.where(differ, limit + 1, out)
+    if not len(rows):
+        return out.astype(dtype)
+    text = df.select(left.alias("l"), right.alias("r"))[rows].select(
+        pl.col("l").cast(pl.Utf8), pl.col("r").cast(pl.Utf8)
     )
-    differ = text.select((pl.col("l") != pl.col("r")).fill_null(False)).to_series().to_numpy()
-    rows = np.flatnonzero(differ)
-    if len(rows):
-        subset = text.filter(pl.Series(differ))
-        out[rows] = process.cpdist(
-            subset["l"].to_list(), subset["r"].to_list(), scorer=scorer, workers=-1
-        )
+    out[rows] = process.cpdist(
+        text["l"].to_list(), text["r"].to_list(), scorer=scorer, workers=-1, score_cutoff=limit
+    )
     return out.astype(dtype)
 
 
@@ -95,21 +122,30 @@ def _one_lookalike_char(left: str | None, right: str | None, table: set[tuple[st
     return len(diffs) == 1 and diffs[0] in table
 
 
-def _lookalike_flags(df: pl.DataFrame, column: str, table: set[tuple[str, str]]) -> np.ndarray:
-    """Only pairs one edit apart are checked in Python; the rest are False."""
+def _lookalike_flags(
+    df: pl.DataFrame, column: str, groups: tuple[str, ...], needed: np.ndarray | None = None
+) -> np.ndarray:
+    """Only pairs one edit apart are checked in Python; the rest are False.
+
+    When no character is in two groups, a pair one look-alike character apart has one
+    shape key (`shape_key`), so only pairs of equal shape are checked.
+    """
+    table = lookalike_table(groups)
     l_col, r_col = f"{column}_l", f"{column}_r"
     close = (
-        df.select(
-            pl.col(l_col).is_not_null()
-            & pl.col(r_col).is_not_null()
-            & (pl.col(l_col).str.len_chars() == pl.col(r_col).str.len_chars())
-            & (pl.col(l_col) != pl.col(r_col))
-        )
-        .to_series()
-        .to_numpy()
+        pl.col(l_col).is_not_null()
+        & pl.col(r_col).is_not_null()
+        & (pl.col(l_col).str.len_chars() == pl.col(r_col).str.len_chars())
+        & (pl.col(l_col) != pl.col(r_col))
     )
+    characters = "".join(groups)
+    if table and len(set(characters)) == len(characters):
+        close = close & (shape_key(l_col, groups) == shape_key(r_col, groups))
+    elif not table:
+        return np.zeros(df.height, dtype=bool)
     flags = np.zeros(df.height, dtype=bool)
-    rows = np.flatnonzero(close)
+    close_rows = df.select(close.fill_null(False)).to_series().to_numpy()
+    rows = np.flatnonzero(close_rows if needed is None else close_rows & needed)
     if len(rows):
         lefts = df[l_col].gather(rows).to_list()
         rights = df[r_col].gather(rows).to_list()
@@ -122,19 +158,49 @@ def _lookalike_flags(df: pl.DataFrame, column: str, table: set[tuple[str, str]])
 
 
 class _Distances:
-    """Per-column distance arrays, each computed at most once per pair frame."""
+    """Per-column distance arrays, each computed at most once per pair frame.
 
-    def __init__(self, df: pl.DataFrame, lookalike_groups: tuple[str, ...]) -> None:
+    `limits` gives, per column, the largest edit distance any level asks about: a pair
+    farther apart than that is only known to be farther (see `_pairwise`).
+    """
+
+    def __init__(
+        self,
+        df: pl.DataFrame,
+        lookalike_groups: tuple[str, ...],
+        limits: dict[str, int] | None = None,
+        gates: dict[tuple[str, str], list[Gate]] | None = None,
+    ) -> None:
         self.df = df
-        self.table = lookalike_table(lookalike_groups)
+        self.groups = lookalike_groups
+        self.limits = limits or {}
+        self.gates = gates or {}
         self.cache: dict[tuple[str, str], pl.Series] = {}
+
+    def _needed(self, key: tuple[str, str]) -> np.ndarray | None:
+        if key not in self.gates:
+            return None
+        needed = np.zeros(self.df.height, dtype=bool)
+        for gate in self.gates[key]:
+            needed[_gate_rows(self.df, gate)] = True
+        return needed
 
     def get(self, kind: str, column: str) -> pl.Expr:
         key = (kind, column)
         if key not in self.cache:
             name = f"_{kind}_{column}"
+            needed = self._needed(key)
             if kind == "osa":
-                values = _pairwise(self.df, column, OSA.distance, np.int32, same=0, missing=99)
+                values = _pairwise(
+                    self.df,
+                    column,
+                    OSA.distance,
+                    np.int32,
+                    same=0,
+                    missing=99,
+                    limit=self.limits.get(column),
+                    needed=needed,
+                )
             elif kind == "jw":
                 values = _pairwise(
                     self.df,
@@ -143,11 +209,22 @@ class _Distances:
                     np.float64,
                     same=1.0,
                     missing=0.0,
+                    needed=needed,
                 )
             else:
-                values = _lookalike_flags(self.df, column, self.table)
+                values = _lookalike_flags(self.df, column, self.groups, needed)
             self.cache[key] = pl.Series(name, values)
         return pl.col(f"_{kind}_{column}")
+
+
+def edit_limits(comparisons: dict[str, ComparisonSpec]) -> dict[str, int]:
+    """Per column, the largest `within_edits` distance of any level."""
+    limits: dict[str, int] = {}
+    for spec in comparisons.values():
+        for level in spec.levels:
+            for column, k in level.within_edits.items():
+                limits[column] = max(limits.get(column, 0), int(k))
+    return limits
 
 
 def _both(col: str) -> pl.Expr:
@@ -169,8 +246,68 @@ def _numeric_gap(col: str) -> pl.Expr:
     return (_as_number(f"{col}_l") - _as_number(f"{col}_r")).abs().fill_null(2**62)
 
 
-def level_condition(level: LevelSpec, dist: _Distances) -> pl.Expr:
-    """The conjunction of a level's conditions as one boolean expression."""
+def _distance_keys(level: LevelSpec) -> list[tuple[str, str]]:
+    """The (kind, column) distance arrays a level reads."""
+    return (
+        [("osa", c) for c in level.within_edits]
+        + [("jw", c) for c in level.jaro_winkler]
+        + [("lookalike", c) for c in level.lookalike]
+    )
+
+
+Gate = tuple[pl.Expr, tuple[pl.Expr, ...]]
+
+
+def distance_gates(comparisons: dict[str, ComparisonSpec]) -> dict[tuple[str, str], list[Gate]]:
+    """Per distance array, the pairs where it can decide a level; elsewhere it is not computed.
+
+    A level reading a distance can only hold where its other conditions hold, and is only
+    reached where no earlier level without distances holds (an ID present on both sides
+    ends the identity comparison before a birth date is read).
+    """
+    gates: dict[tuple[str, str], list[Gate]] = {}
+    for spec in comparisons.values():
+        caught: list[pl.Expr] = []
+        for level in spec.levels:
+            keys = _distance_keys(level)
+            condition = level_condition(level, None).fill_null(False)
+            if not keys:
+                caught.append(condition)
+                continue
+            for key in keys:
+                gates.setdefault(key, []).append((condition, tuple(caught)))
+    return gates
+
+
+def _gate_rows(df: pl.DataFrame, gate: Gate) -> np.ndarray:
+    """Rows where the level's own conditions hold and no earlier level has caught the pair.
+
+    Each earlier level is evaluated only on the rows still open (the last, broadest
+    levels first), on the columns it reads.
+    """
+    condition, caught = gate
+    rows = np.flatnonzero(_mask(df, condition))
+    for earlier in reversed(caught):
+        if not len(rows):
+            break
+        columns = list(dict.fromkeys(earlier.meta.root_names()))
+        rows = rows[~_mask(df.select(columns)[rows], earlier)]
+    return rows
+
+
+def _mask(df: pl.DataFrame, condition: pl.Expr) -> np.ndarray:
+    """A boolean condition per row (a condition on no column is a literal: broadcast it)."""
+    values = df.select(condition).to_series().to_numpy()
+    if len(values) != df.height:
+        return np.full(df.height, bool(values[0]) if len(values) else False)
+    return values
+
+
+def level_condition(level: LevelSpec, dist: _Distances | None) -> pl.Expr:
+    """The conjunction of a level's conditions as one boolean expression.
+
+    Without `dist`, the conditions on distances are left out (see `distance_gates`).
+    """
     terms: list[pl.Expr] = [pl.lit(True)]
     terms += [_same(c) for c in level.exact]
     terms += [_both(c) for c in level.present]
@@ -179,8 +316,9 @@ def level_condition(level: LevelSpec, dist: _Distances) -> pl.Expr:
     terms += [~_both(c) for c in level.not_both]
     terms += [~_both(c) | _same(c) for c in level.compatible]
     terms += [_both(c) & ~_same(c) for c in level.differ]
-    terms += [_both(c) & (dist.get("osa", c) <= k) for c, k in level.within_edits.items()]
-    terms += [_both(c) & (dist.get("jw", c) >= t) for c, t in level.jaro_winkler.items()]
+    if dist is not None:
+        terms += [_both(c) & (dist.get("osa", c) <= k) for c, k in level.within_edits.items()]
+        terms += [_both(c) & (dist.get("jw", c) >= t) for c, t in level.jaro_winkler.items()]
     terms += [
         _both(c)
         & (
@@ -190,7 +328,8 @@ def level_condition(level: LevelSpec, dist: _Distances) -> pl.Expr:
         for c, n in level.prefix.items()
     ]
     terms += [_both(c) & (_numeric_gap(c) <= d) for c, d in level.numeric_within.items()]
-    terms += [dist.get("lookalike", c) for c in level.lookalike]
+    if dist is not None:
+        terms += [dist.get("lookalike", c) for c in level.lookalike]
     terms += [
         pl.max_horizontal(pl.col(f"{c}_l").str.len_chars(), pl.col(f"{c}_r").str.len_chars()) >= n
         for c, n in level.longer_at_least.items()
@@ -228,7 +367,7 @@ def compare_pairs(
     `keep` names record columns to carry along as `<column>_l` (term-frequency lookups).
     """
     df = pair_frame(pairs, records, comparison_columns(comparisons))
-    dist = _Distances(df, lookalike_groups)
+    dist = _Distances(df, lookalike_groups, edit_limits(comparisons), distance_gates(comparisons))
     gammas = {
         name: gamma_expression(spec, dist).alias(f"gamma_{name}")
         for name, spec in comparisons.items()

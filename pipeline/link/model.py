@@ -99,6 +99,24 @@ def estimate_u(records: pl.DataFrame, settings: LinkageSettings) -> dict[str, np
     }
 
 
+def _patterns(
+    levels: dict[str, np.ndarray], names: tuple[str, ...]
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The distinct combinations of levels of `names` among the pairs, and how many pairs hold each.
+
+    EM's likelihood depends on a pair only through these levels, so it runs on a few
+    hundred patterns, each weighted by its count, instead of millions of pairs.
+    """
+    n = len(next(iter(levels.values()))) if levels else 0
+    code = np.zeros(n, dtype=np.int64)
+    for name in names:
+        lv = levels[name].astype(np.int64) + 1  # -1 (not compared) -> 0
+        code = code * (int(lv.max(initial=0)) + 1) + lv
+    unique, first, counts = np.unique(code, return_index=True, return_counts=True)
+    del unique
+    return {name: levels[name][first] for name in names}, counts.astype(float)
+
+
 def _em_session(
     levels: dict[str, np.ndarray],
     estimate: tuple[str, ...],
@@ -108,15 +126,18 @@ def _em_session(
 ) -> tuple[dict[str, np.ndarray], int]:
     """EM on one session's pairs: the likelihood uses only the estimated comparisons."""
     m = {k: m[k].copy() for k in estimate}
+    patterns, counts = _patterns(levels, estimate)
+    total = counts.sum()
     share = settings.prior_match_share
     iterations = 0
     for iterations in range(1, settings.em_max_iterations + 1):  # noqa: B007
-        log_ratio = _log2_bayes_factors({k: levels[k] for k in estimate}, m, u).sum(axis=0)
+        log_ratio = _log2_bayes_factors(patterns, m, u).sum(axis=0)
         prior = np.log2(share / (1 - share))
         posterior = 1.0 / (1.0 + np.exp2(-np.clip(prior + log_ratio, -60, 60)))
-        new_share = float(np.clip(posterior.mean(), 1e-6, 1 - 1e-6))
+        weighted = posterior * counts
+        new_share = float(np.clip(weighted.sum() / total, 1e-6, 1 - 1e-6))
         new_m = {
-            k: _level_frequencies(levels[k], len(m[k]), settings.min_m_probability, posterior)
+            k: _level_frequencies(patterns[k], len(m[k]), settings.min_m_probability, weighted)
             for k in estimate
         }
         delta = max(abs(new_share - share), *(np.abs(new_m[k] - m[k]).max() for k in estimate))
@@ -219,23 +240,22 @@ def term_frequency_adjustment(
     on a rare value (欧阳明轩 = 欧阳明轩). Returns the adjustment per comparison and in all.
     """
     out: dict[str, np.ndarray] = {}
+    left = gammas["idx_l"].to_numpy()
     for name, spec in settings.comparisons.items():
         for tf in spec.term_frequency:
             index = spec.level_names.index(tf.level)
-            counts = records.drop_nulls(tf.column).group_by(tf.column).len()
-            total = max(int(counts["len"].sum()), 1)
-            share = (
-                gammas.select(f"{tf.column}_l")
-                .join(
-                    counts.with_columns((pl.col("len") / total).alias("_share")).rename(
-                        {tf.column: f"{tf.column}_l"}
-                    ),
-                    on=f"{tf.column}_l",
-                    how="left",
-                )["_share"]
+            # each record's share of records holding its value (NaN without one), read at
+            # the pair's left record: one window over the records, no join over the pairs
+            per_record = (
+                records.select(
+                    pl.when(pl.col(tf.column).is_not_null())
+                    .then(pl.len().over(tf.column) / pl.col(tf.column).count())
+                    .cast(pl.Float64)
+                )
+                .to_series()
                 .to_numpy()
-                .astype(float)
             )
+            share = per_record[left] if len(left) else np.zeros(0)
             u_level = float(u[name][index])
             share = np.where(np.isnan(share), u_level, share)
             at_level = gammas[f"gamma_{name}"].to_numpy() == index

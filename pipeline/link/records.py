@@ -218,13 +218,20 @@ def _household_copies(frame: pl.DataFrame) -> pl.DataFrame:
         return frame
     head = (pl.col("relation").cast(pl.Utf8).str.strip_chars() == "户主").fill_null(False)
     group = ["household_id", "id_norm"]
-    shared = (
-        pl.col("household_id").is_not_null()
-        & pl.col("id_norm").is_not_null()
-        & (pl.col("record_key").n_unique().over(group) > 1)
+    # the flags once as columns: each window over (household, ID) is costly at provincial
+    # size, and an expression reused in several columns is evaluated once per column
+    frame = frame.with_columns(head.alias("_head")).with_columns(
+        (
+            pl.col("household_id").is_not_null()
+            & pl.col("id_norm").is_not_null()
+            & (pl.col("record_key").n_unique().over(group) > 1)
+        ).alias("_shared"),
+        pl.col("_head").any().over(group).alias("_has_head"),
     )
-    has_head = head.any().over(group)
-    copy = shared & has_head & ~head
+    frame = frame.with_columns(
+        (pl.col("_shared") & pl.col("_has_head") & ~pl.col("_head")).alias("_copy")
+    )
+    copy = pl.col("_copy")
     # the birth date and sex read from the copied number are the head's too
     return frame.with_columns(
         *(
@@ -232,8 +239,10 @@ def _household_copies(frame: pl.DataFrame) -> pl.DataFrame:
             for c in ("id_norm", "id_birth", "id_sex", "birth", "sex_norm")
         ),
         pl.when(copy).then(pl.lit("foreign")).otherwise(pl.col("id_status")).alias("id_status"),
-        (pl.col("id_trusted").fill_null(False) & ~(shared & ~head)).alias("id_trusted"),
-    )
+        (pl.col("id_trusted").fill_null(False) & ~(pl.col("_shared") & ~pl.col("_head"))).alias(
+            "id_trusted"
+        ),
+    ).drop("_head", "_shared", "_has_head", "_copy")
 
 
 def linkage_records(prepared: dict[str, pl.DataFrame]) -> pl.DataFrame:
