@@ -209,7 +209,9 @@ def run_pipeline(
     except Exception as exc:
         # A bug: its text may quote a cell value (polars errors do). Keep the type name only
         # plus the masked text.
-        masked = PipelineFailure(f"{type(exc).__name__} at {_innermost_frame(exc)}: {mask_error(str(exc))}")
+        masked = PipelineFailure(
+            f"{type(exc).__name__} at {_innermost_frame(exc)}: {mask_error(str(exc))}"
+        )
     if masked is not None:
         raise masked
     manifest = result.manifest

@@ -230,7 +230,9 @@ def row_junk(
     )
 
 
-def _junk_column(data: pl.DataFrame, header: tuple[object, ...], mapping: dict[int, str]) -> pl.Series:
+def _junk_column(
+    data: pl.DataFrame, header: tuple[object, ...], mapping: dict[int, str]
+) -> pl.Series:
     """row_junk for every data row, computed only where a row can be junk.
 
     Blank rows and total rows have no name, and a repeated header has the header's text
@@ -242,7 +244,9 @@ def _junk_column(data: pl.DataFrame, header: tuple[object, ...], mapping: dict[i
         return data.select(row_junk(data.columns, header, mapping).alias(JUNK_COLUMN)).to_series()
     header_names = {"".join(str(header[i]).split()) for i, f in mapping.items() if f == "name"}
     name = pl.coalesce(pl.col(c).str.strip_chars().replace("", None) for c in name_cols)
-    candidate = name.is_null() | name.str.replace_all(" ", "", literal=True).is_in(list(header_names))
+    candidate = name.is_null() | name.str.replace_all(" ", "", literal=True).is_in(
+        list(header_names)
+    )
     indexed = data.with_row_index("_row")
     subset = indexed.filter(candidate)
     junk = pl.Series(JUNK_COLUMN, [None] * data.height, dtype=pl.Utf8)
@@ -258,7 +262,7 @@ def _canonical_frame(
     """Cut the data rows below the header and coalesce aliases in their priority order."""
     data = grid.slice(header_row + 1)
     columns = data.columns
-    exprs = [_junk_column(data, grid.row(header_row), mapping)]
+    exprs: list[pl.Expr | pl.Series] = [_junk_column(data, grid.row(header_row), mapping)]
     for field_name, aliases in spec.fields.items():
         priority = {normalise_header(a): i for i, a in enumerate((field_name, *aliases))}
         cols = sorted(

@@ -369,7 +369,9 @@ def test_header_without_data_rows_fails_instead_of_an_empty_lead_list(
         read_source("cases", path, config)
 
 
-def test_error_messages_never_quote_a_row_that_may_be_a_person(tmp_path: Path, config: Config) -> None:
+def test_error_messages_never_quote_a_row_that_may_be_a_person(
+    tmp_path: Path, config: Config
+) -> None:
     # a file with no header row: its first row is a person, and the error quotes it
     rows = [
         ["张三", "61102319900101123X", "13912345678"],
