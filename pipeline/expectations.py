@@ -299,6 +299,7 @@ def run_expectation_suites(
         views: `expectation_view` of each source (sources without a suite are skipped).
         docs_dir: inside the run folder; nothing is written anywhere else.
     """
+    docs_dir = Path(docs_dir).resolve()  # GX's file store refuses relative paths
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     # GX logs its plumbing at INFO; our log carries stages and counts only.
     logging.getLogger("great_expectations").setLevel(logging.WARNING)

@@ -231,7 +231,7 @@ def _validate(state: RunState, config: Config, folder: RunFolder, timer: _Timer)
     reports = {name: s.files for name, s in state.sources.items()}
     with timer.stage("expectations"):
         expectations = run_expectation_suites(
-            views, config.sources, suites, folder.path / "validation" / "data_docs"
+            views, config.sources, suites, (folder.path / "validation" / "data_docs").resolve()
         )
     breaches = quarantine_limit_breaches(config, reports, state.validated)
     summary = steward_summary(reports, state.validated, expectations, breaches)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from pipeline.config import Config
 from pipeline.filters import RunFilters
 from pipeline.run import STAGES, RunInputs, StageEvent, run
@@ -34,3 +36,11 @@ def test_progress_events_expectation_sampling_and_filters(tmp_path: Path, config
     assert result.manifest["filters"] == {"county": None, "since": "2025-01-01", "until": None}
     assert counts["rows_filtered_out"]["cases"] > 0
     assert counts["rows_filtered_out"]["poverty"] == 0
+
+
+def test_a_relative_output_folder_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `make run` writes to runs/ relative to the checkout; tests elsewhere use absolute paths
+    monkeypatch.chdir(tmp_path)
+    result = run(RunInputs.sample(), out=Path("runs"))
+    assert (tmp_path / "runs" / "latest" / "candidates.csv").is_file()
+    assert any((result.folder / "validation" / "data_docs").rglob("*.html"))
