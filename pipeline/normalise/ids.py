@@ -161,6 +161,16 @@ def _norm_from_parts(digits: pl.Expr, first17: pl.Expr, check: pl.Expr) -> pl.Ex
     )
 
 
+def _float_representable(text: pl.Expr) -> pl.Expr:
+    """An 18-digit number a float holds exactly: what a number cell read back from Excel gives.
+
+    A wrong check digit on such a number is Excel damage far more often than a typo (a
+    genuine number has this shape once in 128), so stewards are told the likelier cause.
+    """
+    number = text.cast(pl.UInt64, strict=False)
+    return (number.cast(pl.Float64).cast(pl.UInt64, strict=False) == number).fill_null(False)
+
+
 def _status_from_parts(text: pl.Expr, excel: pl.Expr, digits: pl.Expr, check: pl.Expr) -> pl.Expr:
     is_18 = text.str.contains(_SHAPE18)
     return (
@@ -170,7 +180,7 @@ def _status_from_parts(text: pl.Expr, excel: pl.Expr, digits: pl.Expr, check: pl
         .then(pl.lit("excel_damaged"))
         .when(is_18 & (digits.str.slice(17, 1) == check))
         .then(pl.lit("valid"))
-        .when(is_18 & text.str.ends_with("00"))
+        .when(is_18 & (text.str.ends_with("00") | _float_representable(text)))
         .then(pl.lit("excel_damaged"))
         .when(is_18)
         .then(pl.lit("bad_check"))

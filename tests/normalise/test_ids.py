@@ -233,8 +233,9 @@ def test_every_single_digit_error_fails_the_check(valid: str) -> None:
             assert status == "valid"
         elif "X" in raw[:17]:
             assert status == "bad_shape", raw  # an X swapped away from the end
-        elif raw.endswith("00"):
-            # Indistinguishable from Excel's zeroed tail; flagged as that instead.
+        elif raw.endswith("00") or (raw.isdigit() and float(int(raw)) == int(raw)):
+            # Indistinguishable from Excel's zeroed tail or a float read back from a number
+            # cell; flagged as that instead (both are untrusted, so linking is the same).
             assert status == "excel_damaged", raw
         else:
             assert status == "bad_check", raw
@@ -283,3 +284,10 @@ def test_valid_ids_decode_to_their_parts(valids: list[str]) -> None:
         assert row["id_region"] == valid[:6]
         assert row["id_birth"] == date(int(valid[6:10]), int(valid[10:12]), int(valid[12:14]))
         assert row["id_sex"] == ("M" if int(valid[16]) % 2 else "F")
+
+
+def test_a_number_cell_read_back_from_excel_is_called_excel_damage() -> None:
+    damaged = str(int(float(611023199503157777)))  # the float holds 611023199503157760
+    assert not damaged.endswith("00")
+    status = pl.DataFrame({"raw": [damaged]}).with_columns(id_status("raw"))["id_status"]
+    assert status[0] == "excel_damaged"
