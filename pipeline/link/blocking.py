@@ -22,7 +22,8 @@ class BlockingReport:
 
 
 def _block_keys(records: pl.DataFrame, columns: tuple[str, ...], link_only: bool) -> pl.DataFrame:
-    """Rows with all `columns` non-null, as (idx, key), sorted by key and idx.
+    """Rows with all `columns` non-null, as (idx, key), sorted by key and idx; rows whose
+    key no other row can share are left out (they make no pair).
 
     The key is a 64-bit hash of the columns' values: two different values share one with
     odds of about 1 in 10^7 at provincial size, and then only add a candidate pair that the
@@ -30,13 +31,17 @@ def _block_keys(records: pl.DataFrame, columns: tuple[str, ...], link_only: bool
     """
     key = pl.struct(columns).hash() if len(columns) > 1 else pl.col(columns[0]).hash()
     extra = [pl.col("source").hash().alias("_source")] if link_only else []
-    return (
+    keyed = (
         records.lazy()
         .filter(pl.all_horizontal(*(pl.col(c).is_not_null() for c in columns)))
         .select("idx", key.alias("_key"), *extra)
-        .sort("_key", "idx")
         .collect()
     )
+    # a key held by one row makes no pair (most rows): drop the rows alone in their bucket
+    # of the key's top 24 bits before sorting, cheaper than sorting them or `is_duplicated`
+    bucket = (keyed["_key"].to_numpy() >> np.uint64(40)).astype(np.int64)
+    shared = np.bincount(bucket, minlength=1 << 24)[bucket] > 1
+    return keyed.filter(pl.Series(shared)).sort("_key", "idx")
 
 
 def _block_pairs_of_sorted(keys: np.ndarray, max_block: int) -> tuple[np.ndarray, np.ndarray, int]:
