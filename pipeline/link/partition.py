@@ -38,7 +38,7 @@ from pipeline.config import LinkageSettings
 from pipeline.link.blocking import BlockingReport
 from pipeline.link.cluster import PERSON_ID_SALT
 from pipeline.link.model import FittedModel
-from pipeline.link.people import link_people
+from pipeline.link.people import link_people, linkage_counts
 
 MapFn = Callable[[Callable[..., Any], Sequence[Any]], Iterable[Any]]
 
@@ -101,13 +101,7 @@ class PartitionedLinkResult:
     joined_clusters: int = 0
 
     def summary(self) -> dict[str, Any]:
-        return {
-            "records": self.links.height,
-            "persons": self.links["person_id"].n_unique(),
-            "candidate_pairs": self.blocking.candidate_pairs,
-            "pairs_by_rule": self.blocking.pairs_by_rule,
-            "oversized_blocks": self.blocking.oversized_blocks,
-            "em_iterations": self.model.iterations,
+        return linkage_counts(self.links, self.blocking, self.model.iterations) | {
             "partitions": self.partition_sizes,
             "clusters_joined_across_partitions": self.joined_clusters,
         }

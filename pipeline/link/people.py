@@ -31,15 +31,23 @@ class LinkResult:
     blocking: BlockingReport
 
     def summary(self) -> dict[str, Any]:
-        return {
-            "records": self.links.height,
-            "persons": self.links["person_id"].n_unique(),
-            "candidate_pairs": self.blocking.candidate_pairs,
-            "pairs_by_rule": self.blocking.pairs_by_rule,
-            "oversized_blocks": self.blocking.oversized_blocks,
-            "em_iterations": self.model.iterations,
+        return linkage_counts(self.links, self.blocking, self.model.iterations) | {
             "prior_by_pair_group": {k: float(f"{v:.4g}") for k, v in self.model.priors.items()},
         }
+
+
+def linkage_counts(
+    links: pl.DataFrame, blocking: BlockingReport, iterations: int
+) -> dict[str, Any]:
+    """The counts every linkage result reports in the manifest (no personal data)."""
+    return {
+        "records": links.height,
+        "persons": links["person_id"].n_unique(),
+        "candidate_pairs": blocking.candidate_pairs,
+        "pairs_by_rule": blocking.pairs_by_rule,
+        "oversized_blocks": blocking.oversized_blocks,
+        "em_iterations": iterations,
+    }
 
 
 def pair_groups(
