@@ -152,19 +152,47 @@ def build_leads(prepared: dict[str, pl.DataFrame], scoring: ScoringSettings) -> 
     leads = leads.join(claimants, on="case_id", how="left")
 
     poverty = prepared.get("poverty")
+    households = None
     if poverty is not None and poverty.height:
-        leads = leads.join(
-            person_households(poverty).drop("record_key"), on="person_id", how="left"
-        )
+        households = person_households(poverty)
+        leads = leads.join(households.drop("record_key"), on="person_id", how="left")
         leads = leads.join(household_status(poverty), on="household_id", how="left")
     leads = leads.join(person_attributes(prepared), on="person_id", how="left")
-    leads = _attach_petitions(leads, prepared.get("petitions"), poverty)
-    leads = _attach_relief(leads, prepared.get("relief_history"), poverty)
+    connected = _connected_people(leads, households)
+    leads = _attach_petitions(leads, prepared.get("petitions"), connected)
+    leads = _attach_relief(leads, prepared.get("relief_history"), connected)
     return leads
 
 
+def _connected_people(leads: pl.DataFrame, households: pl.DataFrame | None) -> pl.DataFrame:
+    """(person_id, case_id, other): the victim, the household members and the case's claimants.
+
+    Who may petition about a lead, or may have received relief for it.
+    """
+    parts = [leads.select("person_id", "case_id", pl.col("person_id").alias("other"))]
+    if households is not None and "household_id" in leads.columns:
+        parts.append(
+            leads.drop_nulls("household_id")
+            .select("person_id", "case_id", "household_id")
+            .join(
+                households.select(pl.col("person_id").alias("other"), "household_id"),
+                on="household_id",
+            )
+            .select("person_id", "case_id", "other")
+        )
+    parts.append(
+        leads.select("person_id", "case_id", "claimants")
+        .explode("claimants")
+        .drop_nulls("claimants")
+        .select(
+            "person_id", "case_id", pl.col("claimants").struct.field("person_id").alias("other")
+        )
+    )
+    return pl.concat(parts).unique()
+
+
 def _attach_petitions(
-    leads: pl.DataFrame, petitions: pl.DataFrame | None, poverty: pl.DataFrame | None
+    leads: pl.DataFrame, petitions: pl.DataFrame | None, connected: pl.DataFrame
 ) -> pl.DataFrame:
     """Petitions by the victim, a household member or a claimant in the case, about this case or none named."""
     empty = leads.with_columns(
@@ -188,32 +216,8 @@ def _attach_petitions(
         "fact_relief_request",
         "fact_evidence",
     )
-    households = (
-        person_households(poverty).select("person_id", "household_id")
-        if poverty is not None
-        else None
-    )
-    links = [leads.select("person_id", "case_id", pl.col("person_id").alias("petitioner"))]
-    if households is not None and "household_id" in leads.columns:
-        links.append(
-            leads.drop_nulls("household_id")
-            .select("person_id", "case_id", "household_id")
-            .join(households.rename({"person_id": "petitioner"}), on="household_id")
-            .select("person_id", "case_id", "petitioner")
-        )
-    links.append(
-        leads.select("person_id", "case_id", "claimants")
-        .explode("claimants")
-        .drop_nulls("claimants")
-        .select(
-            "person_id",
-            "case_id",
-            pl.col("claimants").struct.field("person_id").alias("petitioner"),
-        )
-    )
     matched = (
-        pl.concat(links)
-        .unique()
+        connected.rename({"other": "petitioner"})
         .join(pets, on="petitioner")
         .join(leads.select("person_id", "case_id", "case_name"), on=["person_id", "case_id"])
     )
@@ -273,7 +277,7 @@ def resolve_case_refs(frame: pl.DataFrame, leads: pl.DataFrame) -> pl.DataFrame:
 
 
 def _attach_relief(
-    leads: pl.DataFrame, relief: pl.DataFrame | None, poverty: pl.DataFrame | None
+    leads: pl.DataFrame, relief: pl.DataFrame | None, connected: pl.DataFrame
 ) -> pl.DataFrame:
     """Relief already granted for this case to the victim or a household member or claimant."""
     if relief is None or relief.is_empty():
@@ -281,24 +285,7 @@ def _attach_relief(
     granted = resolve_case_refs(
         relief.select(pl.col("person_id").alias("recipient"), "case_ref", "record_key"), leads
     ).drop_nulls("case_id")
-    recipients = [leads.select("person_id", "case_id", pl.col("person_id").alias("recipient"))]
-    if poverty is not None and "household_id" in leads.columns:
-        households = person_households(poverty).select("person_id", "household_id")
-        recipients.append(
-            leads.drop_nulls("household_id")
-            .select("person_id", "case_id", "household_id")
-            .join(households.rename({"person_id": "recipient"}), on="household_id")
-            .select("person_id", "case_id", "recipient")
-        )
-    recipients.append(
-        leads.select("person_id", "case_id", "claimants")
-        .explode("claimants")
-        .drop_nulls("claimants")
-        .select(
-            "person_id", "case_id", pl.col("claimants").struct.field("person_id").alias("recipient")
-        )
-    )
-    matched = pl.concat(recipients).unique().join(granted, on=["recipient", "case_id"])
+    matched = connected.rename({"other": "recipient"}).join(granted, on=["recipient", "case_id"])
     direct = matched.group_by("person_id", "case_id").agg(
         pl.col("record_key").unique().sort().alias("relief_rows")
     )
