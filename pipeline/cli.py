@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -153,6 +154,10 @@ def main(argv: list[str] | None = None) -> int:
     except ReliefLeadsError as exc:
         print(f"relief-leads: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # output piped into `head` and closed early: the run itself finished; no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     parser.error(f"unknown command {args.command}")
     return EXIT_BAD_INPUT
 
