@@ -28,16 +28,17 @@ from pipeline.bench_scale import MB, StageEvent, StageMemory, linkage_input
 from pipeline.config import load_config
 from pipeline.evaluate import linkage_scores, read_truth_records
 from pipeline.link.compare import shape_key
+from pipeline.normalise.names import pinyin_sound
 
 # Our blocking rules (schemas/linkage.yaml), as Splink rules; Splink has no block-size cap.
 BLOCKING = [
     ("id_norm",),
     ("id_head", "name_pinyin"),
     ("id_tail",),
-    ("birth", "name_pinyin"),
-    ("phone_norm", "name_pinyin"),
+    ("birth", "name_sound"),
+    ("phone_norm", "name_sound"),
     ("phone_norm", "surname_pinyin"),
-    ("name_pinyin", "village"),
+    ("name_sound", "village"),
     ("name_shape", "village"),
     ("case_key", "surname_pinyin"),
 ]
@@ -60,7 +61,6 @@ def _eq(column: str) -> str:
 
 def comparisons() -> list[cl.CustomComparison]:
     """Our five comparisons, level for level where SQL can say it (see schemas/linkage.yaml)."""
-    no_ids = f"NOT ({_both('id_norm')})"
     identity = cl.CustomComparison(
         output_column_name="identity",
         comparison_levels=[
@@ -89,6 +89,7 @@ def comparisons() -> list[cl.CustomComparison]:
             cll.NullLevel("name_norm"),
             cll.ExactMatchLevel("name_norm", term_frequency_adjustments=True),
             cll.ExactMatchLevel("name_pinyin"),
+            cll.ExactMatchLevel("name_sound"),
             cll.ExactMatchLevel("name_shape").configure(label_for_charts="one_char_lookalike"),
             cll.CustomLevel(
                 'levenshtein("name_norm_l", "name_norm_r") <= 1 AND '
@@ -139,7 +140,10 @@ def comparisons() -> list[cl.CustomComparison]:
             cll.CustomLevel(f"NOT ({_both('sex_norm')}) OR {_both('id_norm')}").configure(
                 is_null_level=True
             ),
-            cll.CustomLevel(f"{_eq('sex_norm')} AND {no_ids}", "sex_same"),
+            # only a difference counts (schemas/linkage.yaml): agreement weighs nothing
+            cll.CustomLevel(_eq("sex_norm"), "sex_same").configure(
+                m_probability=0.5, u_probability=0.5, fix_m_probability=True, fix_u_probability=True
+            ),
             cll.ElseLevel(),
         ],
     )
@@ -149,10 +153,13 @@ def comparisons() -> list[cl.CustomComparison]:
 def splink_table(records: pl.DataFrame) -> pl.DataFrame:
     """The columns Splink compares, with the two derived ones ours computes inside compare."""
     settings = load_config().linkage
+    assert settings.sound_alike is not None
+    sound = settings.sound_alike
     return records.select(
         pl.col("idx").cast(pl.Int64).alias("unique_id"),
         "record_key", "name_norm", "name_pinyin", "surname_pinyin",
         shape_key("name_norm", settings.lookalike_groups).alias("name_shape"),
+        pinyin_sound("name_pinyin", sound.initials, sound.finals).alias("name_sound"),
         "id_norm", "id_trusted", "id_damaged", "id_head", "id_tail", "birth",
         pl.col("birth").dt.strftime("%Y%m%d").alias("birth_text"),
         "sex_norm", "phone_norm", "county", "town", "village", "hamlet", "case_key",
@@ -178,9 +185,9 @@ def link_with_splink(table: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=SEED)
     # The EM sessions of our model.training, by the fields each one blocks on.
     for rule in (
-        block_on("name_pinyin", "village"),
+        block_on("name_sound", "village"),
         block_on("id_norm"),
-        block_on("birth", "name_pinyin"),
+        block_on("birth", "name_sound"),
     ):
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
     predictions = linker.inference.predict()

@@ -40,10 +40,9 @@ from pipeline.link.blocking import BlockingReport
 from pipeline.link.model import FittedModel
 from pipeline.link.partition import (
     PartitionLinks,
-    PartitionSettings,
     join_partitions,
     link_partition,
-    split_records,
+    linkage_partitions,
 )
 
 ADDRESS_ENV = "RELIEF_LEADS_DASK_ADDRESS"
@@ -111,11 +110,10 @@ def split_linkage_table(records: Path, work: Path, config_dir: Path | None) -> l
     with _masked_errors():
         settings = load_config(config_dir).linkage
         table = pl.read_parquet(records)
-        follow = [r for r in settings.blocking.rules.values() if set(r) <= set(table.columns)]
         folder = Path(work) / PARTITIONS_DIR
         folder.mkdir(parents=True, exist_ok=True)
         files = []
-        for i, (name, frame) in enumerate(split_records(table, PartitionSettings(), follow)):
+        for i, (name, frame) in enumerate(linkage_partitions(table, settings)):
             path = folder / f"part-{i:03d}.parquet"
             frame.write_parquet(path)
             files.append(PartitionFile(name, str(path), frame.height))

@@ -200,6 +200,18 @@ class ClusteringSettings(_Frozen):
     # a record whose candidates hold different `distinct` values can be at most one of
     # them: spread its probability over them (pipeline/link/cluster.py, share_among_rivals)
     share_among_rivals: bool = False
+    # a cluster never holds two records whose own pair probability (before sharing among
+    # rivals) is below this: the pair's evidence says they are different people, and a
+    # third record linked to both is not allowed to join them (0 switches it off)
+    cannot_link_below: float = Field(default=0.0, ge=0, lt=1)
+
+
+class SoundAlike(_Frozen):
+    """Pinyin spellings folded together in the `name_sound` key (模糊音): syllable starts
+    (`initials`, zh -> z) and syllable ends (`finals`, ing -> in)."""
+
+    initials: dict[str, str] = Field(default_factory=dict)
+    finals: dict[str, str] = Field(default_factory=dict)
 
 
 class LinkageSettings(_Frozen):
@@ -211,6 +223,7 @@ class LinkageSettings(_Frozen):
     model: ModelSettings
     clustering: ClusteringSettings
     lookalike_groups: tuple[str, ...] = ()
+    sound_alike: SoundAlike | None = None
 
     def level_names(self) -> dict[str, tuple[str, ...]]:
         return {name: spec.level_names for name, spec in self.comparisons.items()}

@@ -3,7 +3,9 @@
 Constraints (schemas/linkage.yaml, clustering): a person holds at most one non-null value
 of each `distinct` column — in the Chinese config one trusted ID number and one person
 number (人编号) of the monitoring export (household members share address, phone and
-surname, so their evidence agrees without them being one person). Pairs at a vetoed
+surname, so their evidence agrees without them being one person). Two records whose own
+pair scored below `cannot_link_below` are never in one cluster (a row without an ID
+linked to two namesakes whose IDs differ joins one of them, not both). Pairs at a vetoed
 level are never linked, whatever their weight. `one_to_one` clustering (two-file
 linkage) links each record to at most one record of the other file.
 """
@@ -23,26 +25,39 @@ PERSON_ID_SALT = "relief-leads/person/v1"
 
 
 class _Cluster:
-    __slots__ = ("members", "values")
+    __slots__ = ("apart", "members", "values")
 
-    def __init__(self, idx: int, values: tuple[str | None, ...]) -> None:
+    def __init__(self, idx: int, values: tuple[str | None, ...], apart: set[int]) -> None:
         self.members = [idx]
         self.values = [{v} if v is not None else set() for v in values]
+        self.apart = apart  # records that may not join this cluster
 
     def compatible(self, other: _Cluster) -> bool:
+        if self.apart and not self.apart.isdisjoint(other.members):
+            return False
         return all(len(a | b) <= 1 for a, b in zip(self.values, other.values, strict=True))
 
     def absorb(self, other: _Cluster) -> None:
         self.members.extend(other.members)
+        self.apart |= other.apart
         for mine, theirs in zip(self.values, other.values, strict=True):
             mine |= theirs
 
 
 def _constrained_groups(
-    edges: pl.DataFrame, attrs: dict[int, tuple[str | None, ...]]
+    edges: pl.DataFrame,
+    attrs: dict[int, tuple[str | None, ...]],
+    apart: dict[int, set[int]] | None = None,
 ) -> list[list[int]]:
-    """Greedy merge in order of decreasing probability, refusing merges that break a constraint."""
-    owner: dict[int, _Cluster] = {i: _Cluster(i, v) for i, v in attrs.items()}
+    """Greedy merge in order of decreasing probability, refusing merges that break a constraint.
+
+    `attrs`: each record's `distinct` values; `apart`: the records each may not share a
+    cluster with.
+    """
+    apart = apart or {}
+    owner: dict[int, _Cluster] = {
+        i: _Cluster(i, v, set(apart.get(i, ()))) for i, v in attrs.items()
+    }
     for left, right in (
         edges.sort("match_probability", descending=True).select("idx_l", "idx_r").iter_rows()
     ):
@@ -153,36 +168,58 @@ def _one_to_one(edges: pl.DataFrame, n: int) -> np.ndarray:
 
 
 def _component_labels(
-    edges: pl.DataFrame, records: pl.DataFrame, distinct: tuple[str, ...]
+    edges: pl.DataFrame,
+    records: pl.DataFrame,
+    distinct: tuple[str, ...],
+    apart_pairs: pl.DataFrame | None = None,
 ) -> np.ndarray:
-    """Connected components of the links, split greedily where a `distinct` column conflicts."""
+    """Connected components of the links, split greedily where a constraint breaks.
+
+    A component breaks a constraint when it holds two values of a `distinct` column, or
+    both records of a pair in `apart_pairs` (idx_l, idx_r).
+    """
     n = records.height
     left = edges["idx_l"].to_numpy().astype(np.int64)
     right = edges["idx_r"].to_numpy().astype(np.int64)
     graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
     label = labels.copy()
-    if not distinct:
-        return label
-    keyed = records.select("idx", *distinct).with_columns(pl.Series("label", labels))
-    conflicted = (
-        keyed.group_by("label")
-        .agg(
-            pl.max_horizontal(*(pl.col(c).drop_nulls().n_unique() for c in distinct)).alias("_most")
+    conflicted: set[int] = set()
+    if distinct:
+        keyed = records.select("idx", *distinct).with_columns(pl.Series("label", labels))
+        most = pl.max_horizontal(*(pl.col(c).drop_nulls().n_unique() for c in distinct))
+        conflicted |= set(
+            keyed.group_by("label").agg(most.alias("_most")).filter(pl.col("_most") > 1)["label"]
         )
-        .filter(pl.col("_most") > 1)["label"]
-        .to_list()
-    )
+    apart: dict[int, set[int]] = {}
+    if apart_pairs is not None and apart_pairs.height:
+        a = apart_pairs["idx_l"].to_numpy().astype(np.int64)
+        b = apart_pairs["idx_r"].to_numpy().astype(np.int64)
+        inside = labels[a] == labels[b]
+        conflicted |= set(labels[a[inside]].tolist())
+        for x, y in zip(a[inside].tolist(), b[inside].tolist(), strict=True):
+            apart.setdefault(x, set()).add(y)
+            apart.setdefault(y, set()).add(x)
     if conflicted:
         next_label = int(labels.max()) + 1 if n else 0
-        bad = keyed.filter(pl.col("label").is_in(conflicted))
-        attrs = {int(row[0]): tuple(row[1:]) for row in bad.select("idx", *distinct).iter_rows()}
+        bad = records.select("idx", *distinct).filter(
+            pl.Series(np.isin(labels, np.fromiter(conflicted, dtype=labels.dtype)))
+        )
+        attrs = {int(row[0]): tuple(row[1:]) for row in bad.iter_rows()}
         members = list(attrs)
         bad_edges = edges.filter(pl.col("idx_l").is_in(members) & pl.col("idx_r").is_in(members))
-        for group in _constrained_groups(bad_edges, attrs):
+        for group in _constrained_groups(bad_edges, attrs, apart):
             label[group] = next_label
             next_label += 1
     return label
+
+
+def apart_pairs(scored: pl.DataFrame, settings: ClusteringSettings) -> pl.DataFrame | None:
+    """Pairs whose own probability is below `cannot_link_below` (None when switched off)."""
+    if not settings.cannot_link_below:
+        return None
+    own = "pair_probability" if "pair_probability" in scored.columns else "match_probability"
+    return scored.filter(pl.col(own) < settings.cannot_link_below).select("idx_l", "idx_r")
 
 
 def cluster_records(
@@ -199,7 +236,7 @@ def cluster_records(
     if settings.method == "one_to_one":
         label = _one_to_one(edges, records.height)
     else:
-        label = _component_labels(edges, records, settings.distinct)
+        label = _component_labels(edges, records, settings.distinct, apart_pairs(scored, settings))
     label = np.asarray(label, dtype=np.int64)
     size = np.bincount(label)[label] if len(label) else np.zeros(0, dtype=np.int64)
     p_in, p_out = _edge_confidence(scored, label)

@@ -38,7 +38,7 @@ from pipeline.config import LinkageSettings
 from pipeline.link.blocking import BlockingReport
 from pipeline.link.cluster import PERSON_ID_SALT
 from pipeline.link.model import FittedModel
-from pipeline.link.people import link_people, linkage_counts
+from pipeline.link.people import link_people, linkage_counts, with_name_keys
 
 MapFn = Callable[[Callable[..., Any], Sequence[Any]], Iterable[Any]]
 
@@ -330,6 +330,21 @@ def _sum_blocking(reports: Sequence[BlockingReport]) -> BlockingReport:
 # --- compose ------------------------------------------------------------------------------
 
 
+def linkage_partitions(
+    records: pl.DataFrame, settings: LinkageSettings, partitioning: PartitionSettings | None = None
+) -> list[tuple[str, pl.DataFrame]]:
+    """The partitions `link_people_partitioned` links: split by region, following the
+    blocking keys of `settings` (the name keys it declares included)."""
+    partitioning = partitioning or PartitionSettings()
+    records = with_name_keys(records, settings)
+    follow = [
+        rule
+        for rule in settings.blocking.rules.values()
+        if partitioning.follow_blocking_keys and set(rule) <= set(records.columns)
+    ]
+    return split_records(records, partitioning, follow)
+
+
 def link_people_partitioned(
     records: pl.DataFrame,
     settings: LinkageSettings,
@@ -342,12 +357,6 @@ def link_people_partitioned(
         map_fn: runs `fn` over the partitions and returns the results in order, like the
             built-in `map` (the default, one process) or a Dask client's map and gather.
     """
-    partitioning = partitioning or PartitionSettings()
-    follow = [
-        rule
-        for rule in settings.blocking.rules.values()
-        if partitioning.follow_blocking_keys and set(rule) <= set(records.columns)
-    ]
-    parts = split_records(records, partitioning, follow)
+    parts = linkage_partitions(records, settings, partitioning)
     linked = list(map_fn(partial(_link_named, settings=settings), parts))
     return join_partitions(records, linked, settings)

@@ -19,6 +19,7 @@ from pipeline.link.model import (
     score_pairs,
     term_frequency_adjustment,
 )
+from pipeline.normalise.names import pinyin_sound
 
 
 @dataclass(frozen=True)
@@ -85,13 +86,25 @@ def pair_groups(
     return group, totals
 
 
-def link_people(records: pl.DataFrame, settings: LinkageSettings) -> LinkResult:
-    """Link the records of all sources into persons."""
-    link_only = settings.link_type == "link_only"
+def with_name_keys(records: pl.DataFrame, settings: LinkageSettings) -> pl.DataFrame:
+    """Add the name keys the config declares: `name_shape` (look-alike characters folded,
+    from `lookalike_groups`) and `name_sound` (confusable pinyin folded, `sound_alike`)."""
     if settings.lookalike_groups and "name_norm" in records.columns:
         records = records.with_columns(
             shape_key("name_norm", settings.lookalike_groups).alias("name_shape")
         )
+    if settings.sound_alike and "name_pinyin" in records.columns:
+        sound = settings.sound_alike
+        records = records.with_columns(
+            pinyin_sound("name_pinyin", sound.initials, sound.finals).alias("name_sound")
+        )
+    return records
+
+
+def link_people(records: pl.DataFrame, settings: LinkageSettings) -> LinkResult:
+    """Link the records of all sources into persons."""
+    link_only = settings.link_type == "link_only"
+    records = with_name_keys(records, settings)
     pairs, blocking = block_pairs(records, settings.blocking, link_only)
     tf_columns = tuple(
         sorted({tf.column for s in settings.comparisons.values() for tf in s.term_frequency})

@@ -17,7 +17,9 @@ linking only:
   characters, when it is valid but of the other sex than the stated 性别, or when members
   of one household in the monitoring export hold it (it stays on the 户主's row). A birth
   date one or two characters apart is an entry error in one of them: the ID stays,
-  untrusted.
+  untrusted. A petition's, case's or relief row's ID is another's too when a household of
+  the monitoring export holds it under another name and has a member of the row's name
+  (the household's number written into a member's case file).
 """
 
 from __future__ import annotations
@@ -245,6 +247,59 @@ def _household_copies(frame: pl.DataFrame) -> pl.DataFrame:
     ).drop("_head", "_shared", "_has_head", "_copy")
 
 
+def _household_numbers_elsewhere(records: pl.DataFrame) -> pl.DataFrame:
+    """Drop from rows outside the monitoring export an ID that is a member's household's.
+
+    The monitoring export holds the ID under another name (pinyin differs), in a household
+    that has a member whose name sounds like the row's: the row is that member, and the
+    number is the household's (the head's) written into the member's case file.
+    """
+    monitoring = records.filter(
+        (pl.col("source") == "poverty")
+        & pl.col("household_id").is_not_null()
+        & pl.col("name_pinyin").is_not_null()
+    )
+    holders = monitoring.filter(pl.col("id_norm").is_not_null()).select(
+        "id_norm", "household_id", pl.col("name_pinyin").alias("_holder")
+    )
+    members = monitoring.select("household_id", "name_pinyin").unique()
+    others = records.filter(
+        (pl.col("source") != "poverty")
+        & pl.col("id_norm").is_not_null()
+        & pl.col("name_pinyin").is_not_null()
+    ).select("record_key", "id_norm", "name_pinyin")
+    foreign = (
+        others.join(holders, on="id_norm")
+        .filter(pl.col("_holder") != pl.col("name_pinyin"))
+        .join(members, on=["household_id", "name_pinyin"], how="semi")
+        .select("record_key")
+        .unique()
+    )
+    if foreign.is_empty():
+        return records
+    is_foreign = pl.col("record_key").is_in(foreign["record_key"].implode())
+    # a birth date read from the number is the holder's; a stated one that differs stays
+    # (a sex that differed from the number's would have dropped it already)
+    id_birth = pl.col("id_norm").str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
+    return records.with_columns(
+        pl.when(is_foreign & (pl.col("birth") == id_birth).fill_null(False))
+        .then(None)
+        .otherwise(pl.col("birth"))
+        .alias("birth"),
+    ).with_columns(
+        *(
+            pl.when(is_foreign).then(None).otherwise(pl.col(c)).alias(c)
+            for c in ("id_norm", "trusted_id", "id_head", "id_tail", "id_body")
+        ),
+        pl.when(is_foreign)
+        .then(pl.lit("foreign"))
+        .otherwise(pl.col("id_status"))
+        .alias("id_status"),
+        (pl.col("id_trusted") & ~is_foreign).alias("id_trusted"),
+        (pl.col("id_damaged") & ~is_foreign).alias("id_damaged"),
+    )
+
+
 def linkage_records(prepared: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """Stack the prepared sources into the linkage table (schema RECORD_SCHEMA)."""
     parts = []
@@ -302,5 +357,5 @@ def linkage_records(prepared: dict[str, pl.DataFrame]) -> pl.DataFrame:
             )
         )
     records = pl.concat(parts, how="vertical") if parts else pl.DataFrame(schema=RECORD_SCHEMA)
-    records = records.with_row_index("idx")
+    records = _household_numbers_elsewhere(records).with_row_index("idx")
     return records.select(pl.col(c).cast(t) for c, t in RECORD_SCHEMA.items())

@@ -231,3 +231,19 @@ def with_name_columns(df: pl.DataFrame, col: str = "name") -> pl.DataFrame:
         )
         .drop(keys)
     )
+
+
+def pinyin_sound(col: NameColumn, initials: dict[str, str], finals: dict[str, str]) -> pl.Expr:
+    """The pinyin key with sounds people confuse folded together (模糊音).
+
+    `initials` map the start of a syllable (zh -> z), `finals` its end (ing -> in), so
+    names heard one way and typed another share the key: 赵琳 "zhao lin" and 赵玲
+    "zhao ling" both give "zao lin". Input is a `name_pinyin` key (toneless syllables
+    joined by single spaces); null stays null.
+    """
+    expr = _to_expr(col).cast(pl.String)
+    for sound, folded in initials.items():
+        expr = expr.str.replace_all(rf"\b{re.escape(sound)}", folded)
+    for sound, folded in finals.items():
+        expr = expr.str.replace_all(rf"{re.escape(sound)}\b", folded)
+    return expr.alias("name_sound")

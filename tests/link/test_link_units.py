@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.config import ClusteringSettings, Config
+from pipeline.config import ClusteringSettings, Config, load_config
 from pipeline.link.blocking import block_pairs
 from pipeline.link.cluster import cluster_records
-from pipeline.link.compare import compare_pairs, shape_key
+from pipeline.link.compare import compare_pairs
+from pipeline.link.people import with_name_keys
 from pipeline.link.records import RECORD_SCHEMA
 
-LOOKALIKE_GROUPS = ("王玉主", "李季")
 CLUSTERING = ClusteringSettings(
     link_threshold=0.9,
     review_band=(0.5, 0.98),
@@ -43,9 +43,8 @@ def records(rows: list[dict[str, Any]]) -> pl.DataFrame:
         if base["source"] == "poverty" and base["monitoring_person"] is None:
             base["monitoring_person"] = base["person_no"] or base["record_key"]
         full.append(base)
-    # link_people adds the look-alike shape of the name (config lookalike_groups)
-    frame = pl.DataFrame(full, schema=RECORD_SCHEMA)
-    return frame.with_columns(shape_key("name_norm", LOOKALIKE_GROUPS).alias("name_shape"))
+    # link_people adds the name keys of the config (look-alike shape, sound-alike pinyin)
+    return with_name_keys(pl.DataFrame(full, schema=RECORD_SCHEMA), load_config().linkage)
 
 
 def level(frame: pl.DataFrame, comparison: str, config: Config) -> str | None:
@@ -311,3 +310,40 @@ def test_clusters_kept_apart_by_a_constraint_get_different_person_ids() -> None:
     )
     links = cluster_records(table, scored([(0, 1, 0.999)]), CLUSTERING)
     assert links["person_id"].n_unique() == 2
+
+
+def test_records_whose_own_pair_is_unlikely_are_never_joined_through_a_third() -> None:
+    # two namesakes of one village, IDs different but not both trusted (no `distinct`
+    # conflict); a petition without an ID links to both: it joins the likelier one only
+    apart = CLUSTERING.model_copy(update={"cannot_link_below": 0.05})
+    table = records([{"id_norm": ID_A, "id_trusted": True}, {}, {"id_norm": "B" * 18}])
+    edges = scored([(0, 1, 0.93), (1, 2, 0.91), (0, 2, 0.001)])
+    pid = cluster_records(table, edges, apart)["person_id"].to_list()
+    assert pid[0] == pid[1] != pid[2]
+    # switched off, the chain joins all three
+    assert cluster_records(table, edges, CLUSTERING)["person_id"].n_unique() == 1
+
+
+def test_cannot_link_reads_the_pairs_own_probability_not_the_shared_one() -> None:
+    apart = CLUSTERING.model_copy(update={"cannot_link_below": 0.05})
+    table = records([{}, {}, {}])
+    edges = scored([(0, 1, 0.95), (1, 2, 0.95), (0, 2, 0.01)]).with_columns(
+        pl.Series("pair_probability", [0.95, 0.95, 0.6])  # 0.01 only after sharing
+    )
+    assert cluster_records(table, edges, apart)["person_id"].n_unique() == 1
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "expected"),
+    [
+        ({"sex_norm": "M"}, {"sex_norm": "F"}, "sex_diff"),
+        ({"sex_norm": "M"}, {"sex_norm": "M"}, None),  # agreement is no evidence past the name
+        ({"sex_norm": "M"}, {}, None),
+        # with both IDs the sex is part of the ID comparison
+        ({"sex_norm": "M", "id_norm": ID_A}, {"sex_norm": "F", "id_norm": ID_A}, None),
+    ],
+)
+def test_only_a_sex_difference_counts(
+    config: Config, left: dict[str, Any], right: dict[str, Any], expected: str | None
+) -> None:
+    assert level(compare(config, [left, right]), "sex", config) == expected

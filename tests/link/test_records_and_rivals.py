@@ -171,3 +171,45 @@ def test_a_row_fitting_two_people_of_different_ids_shares_its_probability() -> N
     # a pair with no rival keeps its probability; the model's is kept alongside
     assert np.isclose(p[3], 0.99)
     assert shared["pair_probability"].to_list() == scored["match_probability"].to_list()
+
+
+def test_a_household_number_in_a_members_case_row_is_not_the_rows() -> None:
+    head_id = "611023195212192414"
+    poverty = _frame(
+        "poverty",
+        [
+            {
+                "household_id": "H1",
+                "relation": "户主",
+                "name_norm": "周军顺",
+                "name_pinyin": "zhou jun shun",
+                "id_norm": head_id,
+            },
+            {
+                "household_id": "H1",
+                "relation": "之子",
+                "name_norm": "周立红",
+                "name_pinyin": "zhou li hong",
+                "id_norm": "611023198404265116",
+            },
+        ],
+    ).with_columns(pl.lit("valid").alias("id_status"), pl.lit(True).alias("id_trusted"))
+    case_row = {
+        "case_id": CASE, "id_norm": head_id, "id_status": "valid", "id_trusted": True,
+        "id_birth": date(1952, 12, 19), "birth": date(1952, 12, 19), "id_sex": "M", "sex": "男",
+    }  # fmt: skip
+    cases = _frame(
+        "cases",
+        [
+            case_row | {"name_norm": "周立红", "name_pinyin": "zhou li hong"},  # the son
+            case_row | {"name_norm": "周君顺", "name_pinyin": "zhou jun shun"},  # the head
+            case_row | {"name_norm": "李四", "name_pinyin": "li si"},  # not of the household
+        ],
+    )
+    records = linkage_records({"poverty": poverty, "cases": cases}).filter(
+        pl.col("source") == "cases"
+    )
+    assert records["id_norm"].to_list() == [None, head_id, head_id]
+    assert records["id_status"].to_list() == ["foreign", "valid", "valid"]
+    assert records["trusted_id"].to_list() == [None, head_id, head_id]
+    assert records["birth"].to_list() == [None, date(1952, 12, 19), date(1952, 12, 19)]

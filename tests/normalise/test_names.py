@@ -14,6 +14,7 @@ from pipeline.normalise.names import (
     name_pinyin,
     normalise_name_text,
     pinyin_of_name,
+    pinyin_sound,
     to_simplified,
     with_name_columns,
 )
@@ -73,6 +74,47 @@ def test_homophones_share_pinyin(left: str, right: str) -> None:
     assert keys[0] == keys[1]
 
 
+INITIALS = {"zh": "z", "ch": "c", "sh": "s"}
+FINALS = {"ang": "an", "eng": "en", "ing": "in"}
+
+
+def sound_of(names: list[str | None]) -> list[str | None]:
+    frame = names_frame(names).select(name_pinyin("name"))
+    return frame.select(pinyin_sound("name_pinyin", INITIALS, FINALS)).to_series().to_list()
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("赵琳", "赵玲"),  # lin / ling: front and back nasal
+        ("陈晨", "陈程"),  # chen / cheng
+        ("张山", "张尚"),  # shan / shang
+        ("周志", "周自"),  # zhou zhi / zhou zi
+        ("史红", "司红"),  # shi / si
+        ("李强", "李钱"),  # qiang / qian
+        ("黄光", "黄关"),  # guang / guan
+    ],
+)
+def test_confusable_sounds_share_the_sound_key(left: str, right: str) -> None:
+    a, b = sound_of([left, right])
+    assert a == b
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [("李明", "李梅"), ("王红", "王宏伟"), ("刘洋", "刘勇"), ("张龙", "张伦"), ("陈东", "陈登")],
+)
+def test_other_sounds_keep_apart(left: str, right: str) -> None:
+    a, b = sound_of([left, right])
+    assert a != b
+
+
+def test_sound_key_folds_only_at_syllable_edges() -> None:
+    # "zhang" folds at both ends; "eng" inside "heng" folds only at the end of the syllable
+    assert sound_of(["张恒", None]) == ["zan hen", None]
+    assert sound_of(["宋"]) == ["song"]  # ong has no front-nasal partner
+
+
 def test_single_expressions_agree_with_frame_helper() -> None:
     df = names_frame(["李 明", "張三", None, "", "阿卜杜.热合曼", "李 明"])
     singles = df.select(name_norm("name"), name_pinyin(pl.col("name")))
@@ -129,3 +171,16 @@ def test_normalise_name_text_is_idempotent(raw: str | None) -> None:
     once = normalise_name_text(raw)
     if once is not None:
         assert normalise_name_text(once) == once
+
+
+@PROPERTY
+@given(st.lists(st.one_of(st.none(), name_like), max_size=20))
+def test_sound_key_is_total_and_idempotent(raws: list[str | None]) -> None:
+    once = sound_of(raws)
+    twice = (
+        pl.DataFrame({"k": once}, schema={"k": pl.String})
+        .select(pinyin_sound("k", INITIALS, FINALS))
+        .to_series()
+        .to_list()
+    )
+    assert twice == once
