@@ -204,6 +204,8 @@ class ClusteringSettings(_Frozen):
     # rivals) is below this: the pair's evidence says they are different people, and a
     # third record linked to both is not allowed to join them (0 switches it off)
     cannot_link_below: float = Field(default=0.0, ge=0, lt=1)
+    # ... and only pairs at one of these levels (comparison -> levels); empty: any pair
+    cannot_link_levels: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
 
 class SoundAlike(_Frozen):
@@ -242,6 +244,13 @@ class LinkageSettings(_Frozen):
         unestimated = set(levels) - {c for s in self.model.training for c in s.estimate}
         if unestimated:
             found.append(f"model.training: no session estimates {sorted(unestimated)}")
+        for name, listed in self.clustering.cannot_link_levels.items():
+            if name not in levels:
+                found.append(f"clustering.cannot_link_levels: unknown comparison {name!r}")
+            elif set(listed) - set(levels[name]):
+                found.append(
+                    f"clustering.cannot_link_levels.{name}: unknown levels {sorted(set(listed) - set(levels[name]))}"
+                )
         for name, vetoed in self.clustering.vetoes.items():
             if name not in levels:
                 found.append(f"clustering.vetoes: unknown comparison {name!r}")

@@ -254,26 +254,41 @@ def _attach_petitions(
     )
 
 
-def resolve_case_refs(frame: pl.DataFrame, leads: pl.DataFrame) -> pl.DataFrame:
+def resolve_case_refs(
+    frame: pl.DataFrame, leads: pl.DataFrame, every_case_named: bool = False
+) -> pl.DataFrame:
     """Add `case_id` to rows whose `case_ref` names a case by number or by its name.
 
     Relief registers and petitions often write the case's name (马某等故意伤害案) instead of
-    its number; a name that fits more than one case is left unresolved.
+    its number; a name that fits more than one case is left unresolved, or, with
+    `every_case_named`, gives one row per case of that name with `case_named_by_several`
+    set (for a caller that can tell them apart by who the row is about).
     """
     cases = leads.select("case_id", "case_name").unique()
     ref = pl.col("case_ref").str.strip_chars()
     by_id = frame.with_columns(ref.alias("_ref")).join(
         cases.select(pl.col("case_id").alias("_ref"), pl.col("case_id")), on="_ref", how="left"
     )
-    names = cases.drop_nulls("case_name").filter(pl.len().over("case_name") == 1)
+    named = cases.drop_nulls("case_name").with_columns(
+        (pl.len().over("case_name") > 1).alias("case_named_by_several")
+    )
+    if not every_case_named:
+        named = named.filter(~pl.col("case_named_by_several"))
     by_name = by_id.join(
-        names.select(pl.col("case_name").alias("_ref"), pl.col("case_id").alias("_named")),
+        named.select(
+            pl.col("case_name").alias("_ref"), pl.col("case_id").alias("_named"),
+            "case_named_by_several",
+        ),
         on="_ref",
         how="left",
-    )
-    return by_name.with_columns(pl.coalesce("case_id", "_named").alias("case_id")).drop(
-        "_ref", "_named"
-    )
+    )  # fmt: skip
+    resolved = by_name.with_columns(
+        pl.coalesce("case_id", "_named").alias("case_id"),
+        (pl.col("case_id").is_null() & pl.col("case_named_by_several").fill_null(False)).alias(
+            "case_named_by_several"
+        ),
+    ).drop("_ref", "_named")
+    return resolved if every_case_named else resolved.drop("case_named_by_several")
 
 
 def _attach_relief(
@@ -282,10 +297,17 @@ def _attach_relief(
     """Relief already granted for this case to the victim or a household member or claimant."""
     if relief is None or relief.is_empty():
         return leads.with_columns(pl.lit([], dtype=pl.List(pl.Utf8)).alias("relief_rows"))
+    # a case name two cases share is told apart by the recipient: the victim of one of
+    # them, or of their household or claimants
     granted = resolve_case_refs(
-        relief.select(pl.col("person_id").alias("recipient"), "case_ref", "record_key"), leads
+        relief.select(pl.col("person_id").alias("recipient"), "case_ref", "record_key"),
+        leads,
+        every_case_named=True,
     ).drop_nulls("case_id")
-    matched = connected.rename({"other": "recipient"}).join(granted, on=["recipient", "case_id"])
+    matched = connected.rename({"other": "recipient"}).join(
+        granted.drop("case_named_by_several"), on=["recipient", "case_id"]
+    )
+    granted = granted.filter(~pl.col("case_named_by_several")).drop("case_named_by_several")
     direct = matched.group_by("person_id", "case_id").agg(
         pl.col("record_key").unique().sort().alias("relief_rows")
     )

@@ -214,12 +214,22 @@ def _component_labels(
     return label
 
 
-def apart_pairs(scored: pl.DataFrame, settings: ClusteringSettings) -> pl.DataFrame | None:
-    """Pairs whose own probability is below `cannot_link_below` (None when switched off)."""
+def apart_pairs(
+    scored: pl.DataFrame, settings: ClusteringSettings, levels: dict[str, tuple[str, ...]]
+) -> pl.DataFrame | None:
+    """Pairs whose own probability is below `cannot_link_below` and that are at one of the
+    `cannot_link_levels` (when given); None when switched off."""
     if not settings.cannot_link_below:
         return None
     own = "pair_probability" if "pair_probability" in scored.columns else "match_probability"
-    return scored.filter(pl.col(own) < settings.cannot_link_below).select("idx_l", "idx_r")
+    condition = pl.col(own) < settings.cannot_link_below
+    if settings.cannot_link_levels:
+        at_level = pl.lit(False)
+        for comparison, listed in settings.cannot_link_levels.items():
+            codes = [levels[comparison].index(level) for level in listed]
+            at_level = at_level | pl.col(f"gamma_{comparison}").is_in(codes)
+        condition = condition & at_level
+    return scored.filter(condition).select("idx_l", "idx_r")
 
 
 def cluster_records(
@@ -236,7 +246,9 @@ def cluster_records(
     if settings.method == "one_to_one":
         label = _one_to_one(edges, records.height)
     else:
-        label = _component_labels(edges, records, settings.distinct, apart_pairs(scored, settings))
+        label = _component_labels(
+            edges, records, settings.distinct, apart_pairs(scored, settings, levels or {})
+        )
     label = np.asarray(label, dtype=np.int64)
     size = np.bincount(label)[label] if len(label) else np.zeros(0, dtype=np.int64)
     p_in, p_out = _edge_confidence(scored, label)

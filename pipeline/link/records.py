@@ -5,8 +5,9 @@ linking only:
 
 - `case_key`: the case a row is about, as the 部门受案号 of the cases export. Cases rows
   carry it; a relief row's 原案号 and a petition's 涉及案件 are resolved to it when they
-  give the case number or a case name that names one case (a masked name, 无 or a
-  court's civil case number resolve to nothing).
+  give the case number, a case name that names one case, or a case name several cases
+  share together with the name of a party of one of them (a masked name, 无 or a court's
+  civil case number resolve to nothing).
 - `id_body`: the region code and birth date of an 18-digit ID, the digits Excel and a
   float both keep, so that a damaged number can be compared with one that has a typo.
 - `hamlet`: the 组 (natural village) from the monitoring export's column or from the
@@ -148,15 +149,49 @@ def case_lookup(cases: pl.DataFrame | None) -> pl.DataFrame:
     return pl.concat([by_id, by_name]).cast(pl.Schema(schema))
 
 
-def _with_case_key(frame: pl.DataFrame, source: str, lookup: pl.DataFrame) -> pl.DataFrame:
+def party_case_lookup(cases: pl.DataFrame | None) -> pl.DataFrame:
+    """(case name held by several cases, party name) -> case_key, where the pair names one case.
+
+    Two cases can share a name (李某交通肇事案); a relief or petition row that names one of
+    them is about the case in which a party has the row's name.
+    """
+    schema = {"_case_text": pl.Utf8, "name_norm": pl.Utf8, "_party_case": pl.Utf8}
+    needed = {"case_id", "case_name", "name_norm"}
+    if cases is None or not needed <= set(cases.columns):
+        return pl.DataFrame(schema=schema)
+    parties = (
+        cases.select(
+            _normalise_case_text("case_name").alias("_case_text"),
+            "name_norm",
+            _normalise_case_text("case_id").alias("_party_case"),
+        )
+        .drop_nulls()
+        .unique()
+    )
+    shared = parties.group_by("_case_text").agg(pl.col("_party_case").n_unique().alias("_n"))
+    return (
+        parties.join(shared.filter(pl.col("_n") > 1), on="_case_text", how="semi")
+        .filter(pl.len().over("_case_text", "name_norm") == 1)
+        .cast(pl.Schema(schema))
+    )
+
+
+def _with_case_key(
+    frame: pl.DataFrame, source: str, lookup: pl.DataFrame, by_party: pl.DataFrame
+) -> pl.DataFrame:
     if source == "cases" and "case_id" in frame.columns:
         return frame.with_columns(_normalise_case_text("case_id").alias("case_key"))
     if "case_ref" not in frame.columns or lookup.is_empty():
         return frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("case_key"))
+    keyed = frame.with_columns(_normalise_case_text("case_ref").alias("_case_text")).join(
+        lookup, on="_case_text", how="left"
+    )
+    if by_party.is_empty() or "name_norm" not in keyed.columns:
+        return keyed.drop("_case_text")
     return (
-        frame.with_columns(_normalise_case_text("case_ref").alias("_case_text"))
-        .join(lookup, on="_case_text", how="left")
-        .drop("_case_text")
+        keyed.join(by_party, on=["_case_text", "name_norm"], how="left")
+        .with_columns(pl.coalesce("case_key", "_party_case").alias("case_key"))
+        .drop("_case_text", "_party_case")
     )
 
 
@@ -304,6 +339,7 @@ def linkage_records(prepared: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """Stack the prepared sources into the linkage table (schema RECORD_SCHEMA)."""
     parts = []
     lookup = case_lookup(prepared.get("cases"))
+    by_party = party_case_lookup(prepared.get("cases"))
     for source in LINKED_SOURCES:
         frame = prepared.get(source)
         if frame is None or frame.is_empty():
@@ -311,7 +347,7 @@ def linkage_records(prepared: dict[str, pl.DataFrame]) -> pl.DataFrame:
         for column in ("household_id", "person_no", "county", "town", "village", "address"):
             if column not in frame.columns:
                 frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(column))
-        frame = _own_id_columns(_household_copies(_with_case_key(frame, source, lookup)))
+        frame = _own_id_columns(_household_copies(_with_case_key(frame, source, lookup, by_party)))
         hamlet = hamlet_number(pl.col("hamlet")) if "hamlet" in frame.columns else pl.lit(None)
         float_like = id_float_like("id_norm")
         id_digits_intact = (

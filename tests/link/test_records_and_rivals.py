@@ -213,3 +213,27 @@ def test_a_household_number_in_a_members_case_row_is_not_the_rows() -> None:
     assert records["id_status"].to_list() == ["foreign", "valid", "valid"]
     assert records["trusted_id"].to_list() == [None, head_id, head_id]
     assert records["birth"].to_list() == [None, date(1952, 12, 19), date(1952, 12, 19)]
+
+
+def test_a_case_name_two_cases_share_resolves_by_the_party_named() -> None:
+    cases = _frame(
+        "cases",
+        [
+            {"case_id": "X1", "case_name": "李中交通肇事案", "name_norm": "吴立茂"},
+            {"case_id": "X1", "case_name": "李中交通肇事案", "name_norm": "李中"},
+            {"case_id": "X2", "case_name": "李中交通肇事案", "name_norm": "马强"},
+            {"case_id": "X2", "case_name": "李中交通肇事案", "name_norm": "李中"},
+        ],
+    )
+    relief = _frame(
+        "relief_history",
+        [
+            {"case_ref": "李中交通肇事案", "name_norm": "吴立茂"},  # a party of X1 only
+            {"case_ref": "李中交通肇事案", "name_norm": "马强"},  # of X2 only
+            {"case_ref": "李中交通肇事案", "name_norm": "李中"},  # of both: no key
+            {"case_ref": "李中交通肇事案", "name_norm": "王五"},  # of neither
+        ],
+    )
+    records = linkage_records({"cases": cases, "relief_history": relief})
+    keys = records.filter(pl.col("source") == "relief_history")["case_key"].to_list()
+    assert keys == ["X1", "X2", None, None]
