@@ -20,7 +20,9 @@ linking only:
   date one or two characters apart is an entry error in one of them: the ID stays,
   untrusted. A petition's, case's or relief row's ID is another's too when a household of
   the monitoring export holds it under another name and has a member of the row's name
-  (the household's number written into a member's case file).
+  (the household's number written into a member's case file). A monitoring row's ID whose
+  birth date contradicts the row's relation to the head is another's
+  (pipeline/link/relations.py).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import polars as pl
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from pipeline.link.relations import drop_ids_contradicting_relation
 from pipeline.normalise.dates import parse_date
 
 LINKED_SOURCES = ("poverty", "petitions", "cases", "relief_history")
@@ -347,7 +350,8 @@ def linkage_records(prepared: dict[str, pl.DataFrame]) -> pl.DataFrame:
         for column in ("household_id", "person_no", "county", "town", "village", "address"):
             if column not in frame.columns:
                 frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(column))
-        frame = _own_id_columns(_household_copies(_with_case_key(frame, source, lookup, by_party)))
+        frame = _household_copies(_with_case_key(frame, source, lookup, by_party))
+        frame = _own_id_columns(drop_ids_contradicting_relation(frame))
         hamlet = hamlet_number(pl.col("hamlet")) if "hamlet" in frame.columns else pl.lit(None)
         float_like = id_float_like("id_norm")
         id_digits_intact = (

@@ -1,0 +1,102 @@
+"""ID numbers a monitoring row cannot hold: the birth date contradicts the relation to the head.
+
+The monitoring export lists each member with 与户主关系. A child of the head born before
+the head, or a grandchild older than the head's spouse, does not hold the ID written in
+the row: it is another member's (most often the head's, copied when the head's own row is
+missing or the number was mistyped). Such an ID is dropped from the row, which then links
+on its name, place and phone; its birth date and sex, read from the number, go with it.
+
+A member `g` generations below the head (之子 1, 之孙女 2) must be born at least
+`MIN_YEARS_PER_GENERATION * g` years after the head (or, without a head row, the head's
+spouse); one above (之父 -1) as much before. Relations of no fixed generation (兄弟姐妹,
+其他) are not checked.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+MIN_YEARS_PER_GENERATION = 12
+
+# generations below (+) or above (-) the head, by the relation words of the exports
+GENERATION = {
+    "户主": 0,
+    "配偶": 0,
+    "之子": 1,
+    "之女": 1,
+    "之儿媳": 1,
+    "之女婿": 1,
+    "之孙子": 2,
+    "之孙女": 2,
+    "之外孙子": 2,
+    "之外孙女": 2,
+    "之孙媳妇": 2,
+    "之孙女婿": 2,
+    "之曾孙子": 3,
+    "之曾孙女": 3,
+    "之父": -1,
+    "之母": -1,
+    "之岳父": -1,
+    "之岳母": -1,
+    "之公公": -1,
+    "之婆婆": -1,
+    "之祖父": -2,
+    "之祖母": -2,
+}
+_DROPPED = ("id_norm", "id_birth", "id_sex", "birth", "sex_norm")
+
+
+def _reference_birth(frame: pl.DataFrame, relation: str) -> pl.DataFrame:
+    """Per household, the ID birth date of its one row of `relation` with a trusted ID."""
+    rows = frame.filter(
+        (pl.col("_relation") == relation)
+        & pl.col("id_trusted").fill_null(False)
+        & pl.col("id_birth").is_not_null()
+    )
+    return (
+        rows.group_by("household_id")
+        .agg(pl.col("id_birth").first().alias(f"_{relation}"), pl.len().alias("_n"))
+        .filter(pl.col("_n") == 1)
+        .drop("_n")
+    )
+
+
+def drop_ids_contradicting_relation(frame: pl.DataFrame) -> pl.DataFrame:
+    """Drop the ID of monitoring rows whose ID birth date contradicts their relation."""
+    needed = {"relation", "household_id", "id_birth", "id_trusted", "record_key"}
+    if not needed <= set(frame.columns) or frame.is_empty():
+        return frame
+    work = frame.with_columns(
+        pl.col("relation").cast(pl.Utf8).str.strip_chars().alias("_relation"),
+        pl.col("id_birth").cast(pl.Date, strict=False),
+    )
+    head = _reference_birth(work, "户主")
+    spouse = _reference_birth(work, "配偶")
+    generation = pl.col("_relation").replace_strict(GENERATION, default=None, return_dtype=pl.Int32)
+    reference = pl.coalesce("_户主", "_配偶")
+    years = (pl.col("id_birth").dt.year() - reference.dt.year()).cast(pl.Int32)
+    gap = pl.col("_generation") * MIN_YEARS_PER_GENERATION
+    contradicts = (
+        pl.when(pl.col("_generation") > 0)
+        .then(years < gap)
+        .when(pl.col("_generation") < 0)
+        .then(years > gap)
+        .otherwise(False)
+        .fill_null(False)
+    )
+    flagged = (
+        work.select("record_key", "household_id", "id_birth", generation.alias("_generation"))
+        .filter(pl.col("_generation") != 0)
+        .join(head, on="household_id", how="left")
+        .join(spouse, on="household_id", how="left")
+        .filter(contradicts)
+        .select("record_key")
+    )
+    if flagged.is_empty():
+        return frame
+    foreign = pl.col("record_key").is_in(flagged["record_key"].implode())
+    return frame.with_columns(
+        *(pl.when(foreign).then(None).otherwise(pl.col(c)).alias(c) for c in _DROPPED),
+        pl.when(foreign).then(pl.lit("foreign")).otherwise(pl.col("id_status")).alias("id_status"),
+        (pl.col("id_trusted").fill_null(False) & ~foreign).alias("id_trusted"),
+    )
