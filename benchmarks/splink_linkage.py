@@ -91,11 +91,6 @@ def comparisons() -> list[cl.CustomComparison]:
             cll.ExactMatchLevel("name_pinyin"),
             cll.ExactMatchLevel("name_sound"),
             cll.ExactMatchLevel("name_shape").configure(label_for_charts="one_char_lookalike"),
-            cll.CustomLevel(
-                'levenshtein("name_norm_l", "name_norm_r") <= 1 AND '
-                'least(length("name_norm_l"), length("name_norm_r")) >= 3',
-                "one_char_other",
-            ),
             cll.ElseLevel(),
         ],
     )

@@ -41,7 +41,7 @@ def test_twins_with_ids_compare_as_different_trusted_ids(config: Config) -> None
     }
     got = levels(config, left, right)
     assert got["identity"] == "id_diff_trusted"  # the shared birth date is not counted again
-    assert got["name"] == "one_char_other"
+    assert got["name"] == "name_diff"  # one other character: a sibling's name, not a typo
     assert got["sex"] is None  # sex is part of the ID number
 
 

@@ -129,7 +129,8 @@ def test_birth_is_not_counted_again_when_both_ids_compare(config: Config) -> Non
         ("王己", "王已", "one_char_lookalike"),
         ("王小明", "玉小明", "one_char_lookalike"),
         ("张小明", "张晓红", "name_diff"),
-        ("张小明", "张大明", "one_char_other"),
+        ("张小明", "张大明", "name_diff"),  # siblings: 小/大 is no entry error
+        ("赵琳", "赵玲", "pinyin_sound"),
         ("张三", None, None),
     ],
 )
@@ -145,6 +146,8 @@ def test_name_levels(config: Config, left: str, right: str | None, expected: str
         "张晓红": "zhang xiao hong",
         "张大明": "zhang da ming",
         "张三": "zhang san",
+        "赵琳": "zhao lin",
+        "赵玲": "zhao ling",
     }
     rows = [{"name_norm": n, "name_pinyin": pinyin.get(n) if n else None} for n in (left, right)]
     assert level(compare(config, rows), "name", config) == expected
