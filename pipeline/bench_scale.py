@@ -35,8 +35,9 @@ from typing import Any
 import polars as pl
 import psutil
 
-from pipeline.config import Config, load_config
+from pipeline.config import Config, LinkageSettings, load_config
 from pipeline.evaluate import linkage_scores, read_truth_records
+from pipeline.link.people import LinkResult, link_people
 from pipeline.run import PROJECT_ROOT, RunInputs, StageEvent, run
 
 __all__ = ["MB", "StageEvent", "StageMemory", "linkage_input", "main"]
@@ -163,12 +164,28 @@ class StageMemory:
 
 
 def measure_run(folder: Path, config: Config) -> dict[str, Any]:
-    """Run the whole pipeline on one province into a temp folder; figures per stage."""
+    """Run the whole pipeline on one province into a temp folder; figures per stage.
+
+    The link stage builds the linkage table and then links it; the linking alone (the
+    part Splink does on the same table) is timed as well, as `linking_seconds`.
+    """
     memory = StageMemory()
+    linking: list[float] = []
+
+    def timed_link(records: pl.DataFrame, settings: LinkageSettings) -> LinkResult:
+        began = time.perf_counter()
+        result = link_people(records, settings)
+        linking.append(time.perf_counter() - began)
+        return result
+
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as out:
         result = run(
-            province_inputs(folder), out=Path(out), config=config, progress=memory.on_event
+            province_inputs(folder),
+            out=Path(out),
+            config=config,
+            progress=memory.on_event,
+            link=timed_link,
         )
         total = time.perf_counter() - started
         memory.stop()
@@ -193,6 +210,7 @@ def measure_run(folder: Path, config: Config) -> dict[str, Any]:
         "total_seconds": round(total, 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "candidate_pairs": result.links.blocking.candidate_pairs,
+        "linking_seconds": round(sum(linking), 2),
         "all": linkage_scores(links, truth).as_dict(),
         "cross_source": linkage_scores(links, truth, cross_source=True).as_dict(),
     }
@@ -244,18 +262,22 @@ def report_lines(size: int, figures: dict[str, Any]) -> list[str]:
     splink = figures.get("splink")
     if splink:
         ours = figures["stages"]["link"]
+        linking = figures.get("linking_seconds") or ours["seconds"]
+        table = ours["seconds"] - linking
         lines += [
             "",
             "| linker | link seconds | peak RSS MB | RSS added MB | pairs | P | R | F1 |",
             "|---|---:|---:|---:|---:|---:|---:|---:|",
-            f"| ours (link stage) | {ours['seconds']:.2f} | {ours['peak_rss_mb']:,} "
+            f"| ours (linking the table) | {linking:.2f} | {ours['peak_rss_mb']:,} "
             f"| {ours['peak_rss_mb'] - ours['start_rss_mb']:,} | {figures['candidate_pairs']:,} "
             f"| {every['precision']:.4f} | {every['recall']:.4f} | {every['f1']:.4f} |",
-            f"| Splink 5 / DuckDB | {splink['seconds']:.2f} | {splink['peak_rss_mb']:,} "
+            f"| Splink 5 / DuckDB (same table) | {splink['seconds']:.2f} | {splink['peak_rss_mb']:,} "
             f"| {splink['peak_rss_mb'] - splink['start_rss_mb']:,} | {splink['predicted_pairs']:,} "
             f"| {splink['all']['precision']:.4f} | {splink['all']['recall']:.4f} "
             f"| {splink['all']['f1']:.4f} |",
-            f"Splink / ours: time {splink['seconds'] / ours['seconds']:.2f}×, RSS added "
+            f"Splink / ours: time {splink['seconds'] / linking:.2f}× on the same table "
+            f"({splink['seconds'] / ours['seconds']:.2f}× counting our whole link stage, "
+            f"{table:.2f} s of it building the table Splink is given), RSS added "
             f"{(splink['peak_rss_mb'] - splink['start_rss_mb']) / max(1, ours['peak_rss_mb'] - ours['start_rss_mb']):.2f}×, "
             f"F1 ours − Splink {every['f1'] - splink['all']['f1']:+.4f}",
         ]

@@ -117,18 +117,20 @@ def block_pairs(
         bits = np.concatenate(
             [np.full(p.height, 1 << bit, dtype=np.uint32) for bit, p in enumerate(found)]
         )
-        union = (
-            pl.DataFrame({"_pair": key, "rules": bits})
-            .group_by("_pair")
-            .agg(pl.col("rules").sum())
-            .sort("_pair")
-        )
+        # one sort, then each run of equal pairs summed (the bits are distinct in a run:
+        # a rule proposes a pair once, so the sum is exact, in any order)
+        union = pl.DataFrame({"_pair": key, "rules": bits}).sort("_pair")
         pair = union["_pair"].to_numpy()
+        first = np.ones(len(pair), dtype=bool)
+        first[1:] = pair[1:] != pair[:-1]
+        starts = np.flatnonzero(first)
+        rules = np.add.reduceat(union["rules"].to_numpy(), starts)
+        pair = pair[starts]
         pairs = pl.DataFrame(
             {
                 "idx_l": (pair >> np.uint64(32)).astype(np.uint32),
                 "idx_r": (pair & np.uint64(0xFFFFFFFF)).astype(np.uint32),
-                "rules": union["rules"],
+                "rules": pl.Series(rules, dtype=pl.UInt32),
             }
         )
     else:

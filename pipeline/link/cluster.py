@@ -106,53 +106,72 @@ def share_among_rivals(
     (prior odds 1 : odds_v, odds_v the best pair odds of a candidate holding v), the
     probability that x is the holder of v is odds_v / (1 + Σ odds). Each pair gets this
     from both of its records' side (the smaller); the model's own probability is kept as
-    `pair_probability`. Pairs below `floor` or at a vetoed level do not compete.
+    `pair_probability`. Pairs below `floor` or at a vetoed level do not compete. Σ odds of
+    the other values is summed in a fixed order (`_sum_of_others`): bit-reproducible.
     """
     prob = scored["match_probability"].to_numpy()
     out = scored.with_columns(pl.col("match_probability").alias("pair_probability"))
     if not settings.distinct or scored.is_empty():
         return out
     odds = prob / np.clip(1.0 - prob, 1e-12, None)
-    keep = scored.select(
-        (pl.col("match_probability") >= floor) & _allowed(settings, levels)
-    ).to_series()
-    base = pl.DataFrame(
-        {
-            "row": np.arange(scored.height, dtype=np.int64),
-            "idx_l": scored["idx_l"],
-            "idx_r": scored["idx_r"],
-            "odds": odds,
-        }
-    ).filter(keep)
-    directed = pl.concat(
-        [
-            base.select("row", pl.col("idx_l").alias("x"), pl.col("idx_r").alias("y"), "odds"),
-            base.select("row", pl.col("idx_r").alias("x"), pl.col("idx_l").alias("y"), "odds"),
-        ]
-    )
+    keep = scored.select((pl.col("match_probability") >= floor) & _allowed(settings, levels))
+    kept = np.flatnonzero(keep.to_series().to_numpy())
+    left = scored["idx_l"].to_numpy()[kept].astype(np.int64)
+    right = scored["idx_r"].to_numpy()[kept].astype(np.int64)
+    # each pair from both of its records' side: record x, candidate y
+    row = np.concatenate([kept, kept])
+    x = np.concatenate([left, right])
+    y = np.concatenate([right, left])
+    pair_odds = np.concatenate([odds[kept], odds[kept]])
+    size = max(records.height, int(max(x.max(initial=0), y.max(initial=0))) + 1)
     rivals = np.zeros(scored.height)
     for column in settings.distinct:
-        value = records.select(pl.col("idx").alias("_i"), pl.col(column).alias("_v"))
-        rows = (
-            directed.join(value.rename({"_i": "x", "_v": "_vx"}), on="x", how="left")
-            .join(value.rename({"_i": "y"}), on="y", how="left")
-            .filter(pl.col("_vx").is_null() & pl.col("_v").is_not_null())
-        )
-        if rows.is_empty():
+        value = _by_idx(records, column, size)
+        missing = value.is_null().to_numpy()
+        competing = np.flatnonzero(missing[x] & ~missing[y])  # x has no value, y has one
+        if not len(competing):
             continue
-        best = rows.group_by("x", "_v").agg(pl.col("odds").max().alias("_best"))
-        total = best.group_by("x").agg(pl.col("_best").sum().alias("_total"))
-        other = (
-            rows.join(best, on=["x", "_v"])
-            .join(total, on="x")
-            .select("row", (pl.col("_total") - pl.col("_best")).alias("_other"))
-            .group_by("row")
-            .agg(pl.col("_other").max())
+        rows = pl.DataFrame(
+            {
+                "row": row[competing],
+                "x": x[competing],
+                "_v": value.gather(y[competing]),
+                "odds": pair_odds[competing],
+            }
         )
+        # the best odds of each value among x's candidates; rivals only where x has several
+        best = (
+            rows.group_by("x", "_v")
+            .agg(pl.col("odds").max().alias("_best"))
+            .filter(pl.col("x").is_duplicated())
+            .sort("x", "_v")
+            .with_columns(_sum_of_others(pl.col("_best")).over("x").alias("_other"))
+        )
+        other = rows.join(best, on=["x", "_v"]).group_by("row").agg(pl.col("_other").max())
         index = other["row"].to_numpy()
         rivals[index] = np.maximum(rivals[index], other["_other"].to_numpy())
     shared = np.where(rivals > 0, odds / (1.0 + odds + rivals), prob)
     return out.with_columns(pl.Series("match_probability", shared))
+
+
+def _sum_of_others(values: pl.Expr) -> pl.Expr:
+    """Per row, the sum of the other rows' values: the sum before it plus the sum after it,
+    each in row order, so it is bit-reproducible (total minus own value would cancel)."""
+    before = values.cum_sum().shift(1, fill_value=0.0)
+    after = values.cum_sum(reverse=True).shift(-1, fill_value=0.0)
+    return before + after
+
+
+def _by_idx(records: pl.DataFrame, column: str, size: int) -> pl.Series:
+    """`column` of the records at position idx, null where no record has that idx: the
+    column itself when idx is the row number (as `linkage_records` numbers records)."""
+    idx = records["idx"].to_numpy()
+    if len(idx) == size and bool((idx == np.arange(size)).all()):
+        return records[column]
+    dtype = records.schema[column]
+    inside = idx < size
+    placed = pl.repeat(None, size, dtype=dtype, eager=True)
+    return placed.scatter(idx[inside], records[column].filter(pl.Series(inside)))
 
 
 def _one_to_one(edges: pl.DataFrame, n: int) -> np.ndarray:
@@ -186,7 +205,13 @@ def _component_labels(
     label = labels.copy()
     conflicted: set[int] = set()
     if distinct:
-        keyed = records.select("idx", *distinct).with_columns(pl.Series("label", labels))
+        # a component of one record (most of them) cannot hold two values: leave them out
+        several = np.bincount(labels)[labels] > 1
+        keyed = (
+            records.select(*distinct)
+            .with_columns(pl.Series("label", labels))
+            .filter(pl.Series(several))
+        )
         most = pl.max_horizontal(*(pl.col(c).drop_nulls().n_unique() for c in distinct))
         conflicted |= set(
             keyed.group_by("label").agg(most.alias("_most")).filter(pl.col("_most") > 1)["label"]
@@ -295,23 +320,24 @@ def _cluster_person_ids(out: pl.DataFrame) -> pl.Series:
         )
     )
     reps = pl.concat([single, several])
-    shared = pl.col("_rep_id").is_not_null() & pl.col("_rep_id").is_duplicated()
-    representative = reps.select(
-        "label",
-        pl.when(shared)
-        .then(pl.col("_rep_id") + "|" + pl.col("_rep_key"))
-        .otherwise(pl.coalesce("_rep_id", "_rep_key"))
-        .alias("_representative"),
-    )
+    rep_id, rep_key = reps["_rep_id"], reps["_rep_key"]
+    # values held by two clusters: rows whose 64-bit hash repeats first (cheaper than
+    # comparing strings), then the exact test on those; equal values have equal hashes
+    present = np.flatnonzero(rep_id.is_not_null().to_numpy())
+    candidates = present[rep_id.gather(present).hash().is_duplicated().to_numpy()]
+    shared = candidates[rep_id.gather(candidates).is_duplicated().to_numpy()]
+    representative = reps.select(pl.coalesce("_rep_id", "_rep_key")).to_series()
+    if len(shared):
+        representative = representative.scatter(
+            shared, rep_id.gather(shared) + "|" + rep_key.gather(shared)
+        )
     # one sha256 per cluster in a plain loop over bytes (hashlib is C; map_elements and
-    # str.encode would add a Python call per cluster); prefix and cut in polars
-    salted = representative.select(
-        (pl.lit(f"{PERSON_ID_SALT}|") + pl.col("_representative")).cast(pl.Binary)
-    ).to_series()
+    # str.encode would add a Python call per cluster); raw digests, hex and cut in polars
+    salted = (f"{PERSON_ID_SALT}|" + representative).cast(pl.Binary)
     sha = hashlib.sha256
-    digests = pl.Series([sha(value).hexdigest() for value in salted.to_list()], dtype=pl.Utf8)
-    ids = "P" + digests.str.slice(0, 12)
-    labels = representative["label"].to_numpy()
+    digests = pl.Series([sha(value).digest() for value in salted.to_list()], dtype=pl.Binary)
+    ids = "P" + digests.bin.encode("hex").str.slice(0, 12)
+    labels = reps["label"].to_numpy()
     position = np.zeros(int(labels.max()) + 1 if len(labels) else 0, dtype=np.int64)
     position[labels] = np.arange(len(labels))
     return ids.alias("person_id").gather(position)

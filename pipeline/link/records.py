@@ -200,17 +200,18 @@ def _with_case_key(
 
 def _birth_edits(frame: pl.DataFrame) -> pl.Series:
     """Characters of YYYYMMDD between the stated birth date and the ID's (0 when either is missing)."""
-    dates = frame.select(
-        pl.col("_stated_birth").dt.strftime("%Y%m%d").alias("l"),
-        pl.col("id_birth").dt.strftime("%Y%m%d").alias("r"),
-    )
     out = np.zeros(frame.height, dtype=np.int32)
-    differ = dates.select((pl.col("l") != pl.col("r")).fill_null(False)).to_series().to_numpy()
-    rows = np.flatnonzero(differ)
+    differ = frame.select(
+        (pl.col("_stated_birth") != pl.col("id_birth")).fill_null(False)
+    ).to_series()
+    rows = np.flatnonzero(differ.to_numpy())
     if len(rows):
-        subset = dates.filter(pl.Series(differ))
+        dates = frame.filter(differ).select(
+            pl.col("_stated_birth").dt.strftime("%Y%m%d").alias("l"),
+            pl.col("id_birth").dt.strftime("%Y%m%d").alias("r"),
+        )
         out[rows] = process.cpdist(
-            subset["l"].to_list(), subset["r"].to_list(), scorer=Levenshtein.distance, workers=-1
+            dates["l"].to_list(), dates["r"].to_list(), scorer=Levenshtein.distance, workers=-1
         )
     return pl.Series("_birth_edits", out)
 
@@ -220,22 +221,31 @@ def _own_id_columns(frame: pl.DataFrame) -> pl.DataFrame:
     for column in ("birth_date", "sex", "id_birth", "id_sex"):
         if column not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(column))
+    # the flags once as columns (an expression used in several columns is evaluated once
+    # per column), and no date parsing where no birth date is stated (monitoring rows)
+    stated = frame["birth_date"].null_count() < frame.height
     frame = frame.with_columns(
-        parse_date("birth_date").alias("_stated_birth"),
+        (parse_date("birth_date") if stated else pl.lit(None, dtype=pl.Date)).alias(
+            "_stated_birth"
+        ),
         pl.col("id_birth").cast(pl.Date, strict=False),
+        pl.col("sex")
+        .cast(pl.Utf8)
+        .str.strip_chars()
+        .replace_strict(_SEX_WORDS, default=None)
+        .alias("_stated_sex"),
     )
-    edits = _birth_edits(frame)
-    frame = frame.with_columns(edits)
-    stated_sex = (
-        pl.col("sex").cast(pl.Utf8).str.strip_chars().replace_strict(_SEX_WORDS, default=None)
-    )
+    frame = frame.with_columns(_birth_edits(frame))
     # A valid ID differs from any other in two characters at least (the check digit catches
     # one), so a valid ID of the other sex is another person's, not a typo.
     sex_contradicts = pl.col("id_trusted").fill_null(False) & (
-        stated_sex != pl.col("id_sex").cast(pl.Utf8)
+        pl.col("_stated_sex") != pl.col("id_sex").cast(pl.Utf8)
     ).fill_null(False)
-    foreign = (pl.col("_birth_edits") >= FOREIGN_ID_BIRTH_EDITS) | sex_contradicts
-    disagrees = pl.col("_birth_edits") > 0
+    frame = frame.with_columns(
+        ((pl.col("_birth_edits") >= FOREIGN_ID_BIRTH_EDITS) | sex_contradicts).alias("_foreign"),
+        (pl.col("_birth_edits") > 0).alias("_disagrees"),
+    )
+    foreign, disagrees = pl.col("_foreign"), pl.col("_disagrees")
     return frame.with_columns(
         pl.when(foreign).then(None).otherwise(pl.col("id_norm")).alias("id_norm"),
         pl.when(foreign).then(pl.lit("foreign")).otherwise(pl.col("id_status")).alias("id_status"),
@@ -244,8 +254,11 @@ def _own_id_columns(frame: pl.DataFrame) -> pl.DataFrame:
         .then(pl.col("_stated_birth"))
         .otherwise(pl.col("birth"))
         .alias("birth"),
-        pl.when(foreign).then(stated_sex).otherwise(pl.col("sex_norm")).alias("sex_norm"),
-    ).drop("_stated_birth", "_birth_edits")
+        pl.when(foreign)
+        .then(pl.col("_stated_sex"))
+        .otherwise(pl.col("sex_norm"))
+        .alias("sex_norm"),
+    ).drop("_stated_birth", "_stated_sex", "_birth_edits", "_foreign", "_disagrees")
 
 
 def _household_copies(frame: pl.DataFrame) -> pl.DataFrame:
@@ -260,13 +273,15 @@ def _household_copies(frame: pl.DataFrame) -> pl.DataFrame:
     group = ["household_id", "id_norm"]
     # the flags once as columns: each window over (household, ID) is costly at provincial
     # size, and an expression reused in several columns is evaluated once per column
+    # record_key is unique per row, so the rows of a group are its keys; sum, not any(),
+    # over a column without nulls: the same answer, and polars' faster window
     frame = frame.with_columns(head.alias("_head")).with_columns(
         (
             pl.col("household_id").is_not_null()
             & pl.col("id_norm").is_not_null()
-            & (pl.col("record_key").n_unique().over(group) > 1)
+            & (pl.len().over(group) > 1)
         ).alias("_shared"),
-        pl.col("_head").any().over(group).alias("_has_head"),
+        (pl.col("_head").sum().over(group) > 0).alias("_has_head"),
     )
     frame = frame.with_columns(
         (pl.col("_shared") & pl.col("_has_head") & ~pl.col("_head")).alias("_copy")
@@ -292,49 +307,61 @@ def _household_numbers_elsewhere(records: pl.DataFrame) -> pl.DataFrame:
     that has a member whose name sounds like the row's: the row is that member, and the
     number is the household's (the head's) written into the member's case file.
     """
-    monitoring = records.filter(
-        (pl.col("source") == "poverty")
-        & pl.col("household_id").is_not_null()
-        & pl.col("name_pinyin").is_not_null()
-    )
-    holders = monitoring.filter(pl.col("id_norm").is_not_null()).select(
-        "id_norm", "household_id", pl.col("name_pinyin").alias("_holder")
-    )
-    members = monitoring.select("household_id", "name_pinyin").unique()
     others = records.filter(
         (pl.col("source") != "poverty")
         & pl.col("id_norm").is_not_null()
         & pl.col("name_pinyin").is_not_null()
     ).select("record_key", "id_norm", "name_pinyin")
-    foreign = (
-        others.join(holders, on="id_norm")
-        .filter(pl.col("_holder") != pl.col("name_pinyin"))
-        .join(members, on=["household_id", "name_pinyin"], how="semi")
-        .select("record_key")
+    # the few monitoring rows holding one of those numbers, and their households only
+    holders = records.filter(
+        (pl.col("source") == "poverty")
+        & pl.col("household_id").is_not_null()
+        & pl.col("name_pinyin").is_not_null()
+        & pl.col("id_norm").is_in(others["id_norm"].unique().implode())
+    ).select("id_norm", "household_id", pl.col("name_pinyin").alias("_holder"))
+    candidates = others.join(holders, on="id_norm").filter(
+        pl.col("_holder") != pl.col("name_pinyin")
+    )
+    if candidates.is_empty():
+        return records
+    members = (
+        records.filter(
+            (pl.col("source") == "poverty")
+            & pl.col("household_id").is_in(candidates["household_id"].unique().implode())
+        )
+        .select("household_id", "name_pinyin")
         .unique()
     )
+    foreign = candidates.join(members, on=["household_id", "name_pinyin"], how="semi")
     if foreign.is_empty():
         return records
-    is_foreign = pl.col("record_key").is_in(foreign["record_key"].implode())
     # a birth date read from the number is the holder's; a stated one that differs stays
     # (a sex that differed from the number's would have dropped it already)
     id_birth = pl.col("id_norm").str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
-    return records.with_columns(
-        pl.when(is_foreign & (pl.col("birth") == id_birth).fill_null(False))
-        .then(None)
-        .otherwise(pl.col("birth"))
-        .alias("birth"),
-    ).with_columns(
-        *(
-            pl.when(is_foreign).then(None).otherwise(pl.col(c)).alias(c)
-            for c in ("id_norm", "trusted_id", "id_head", "id_tail", "id_body")
-        ),
-        pl.when(is_foreign)
-        .then(pl.lit("foreign"))
-        .otherwise(pl.col("id_status"))
-        .alias("id_status"),
-        (pl.col("id_trusted") & ~is_foreign).alias("id_trusted"),
-        (pl.col("id_damaged") & ~is_foreign).alias("id_damaged"),
+    records = records.with_columns(
+        pl.col("record_key").is_in(foreign["record_key"].unique().implode()).alias("_foreign")
+    )
+    is_foreign = pl.col("_foreign")
+    return (
+        records.with_columns(
+            pl.when(is_foreign & (pl.col("birth") == id_birth).fill_null(False))
+            .then(None)
+            .otherwise(pl.col("birth"))
+            .alias("birth"),
+        )
+        .with_columns(
+            *(
+                pl.when(is_foreign).then(None).otherwise(pl.col(c)).alias(c)
+                for c in ("id_norm", "trusted_id", "id_head", "id_tail", "id_body")
+            ),
+            pl.when(is_foreign)
+            .then(pl.lit("foreign"))
+            .otherwise(pl.col("id_status"))
+            .alias("id_status"),
+            (pl.col("id_trusted") & ~is_foreign).alias("id_trusted"),
+            (pl.col("id_damaged") & ~is_foreign).alias("id_damaged"),
+        )
+        .drop("_foreign")
     )
 
 

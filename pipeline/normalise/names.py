@@ -240,10 +240,15 @@ def pinyin_sound(col: NameColumn, initials: dict[str, str], finals: dict[str, st
     names heard one way and typed another share the key: 赵琳 "zhao lin" and 赵玲
     "zhao ling" both give "zao lin". Input is a `name_pinyin` key (toneless syllables
     joined by single spaces); null stays null.
+
+    One literal multi-pattern pass instead of a regex per rule: with the key padded and
+    its spaces doubled, every syllable reads " syllable " on its own, so " zh" is a
+    syllable start and "ing " a syllable end.
     """
-    expr = _to_expr(col).cast(pl.String)
-    for sound, folded in initials.items():
-        expr = expr.str.replace_all(rf"\b{re.escape(sound)}", folded)
-    for sound, folded in finals.items():
-        expr = expr.str.replace_all(rf"{re.escape(sound)}\b", folded)
-    return expr.alias("name_sound")
+    text = _to_expr(col).cast(pl.String)
+    padded = pl.concat_str(pl.lit(" "), text.str.replace_all(" ", "  ", literal=True), pl.lit(" "))
+    patterns = [f" {sound}" for sound in initials] + [f"{sound} " for sound in finals]
+    folded = [f" {to}" for to in initials.values()] + [f"{to} " for to in finals.values()]
+    if patterns:
+        padded = padded.str.replace_many(patterns, folded)
+    return padded.str.replace_all("  ", " ", literal=True).str.strip_chars(" ").alias("name_sound")
