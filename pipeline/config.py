@@ -216,6 +216,19 @@ class SoundAlike(_Frozen):
     finals: dict[str, str] = Field(default_factory=dict)
 
 
+def _unknown_levels(
+    where: str, listed: dict[str, tuple[str, ...]], levels: dict[str, tuple[str, ...]]
+) -> list[str]:
+    """Problems of a {comparison: levels} setting naming comparisons or levels that do not exist."""
+    found = []
+    for name, names in listed.items():
+        if name not in levels:
+            found.append(f"{where}: unknown comparison {name!r}")
+        elif set(names) - set(levels[name]):
+            found.append(f"{where}.{name}: unknown levels {sorted(set(names) - set(levels[name]))}")
+    return found
+
+
 class LinkageSettings(_Frozen):
     """Person linkage settings (schemas/linkage.yaml, schemas/linkage_febrl.yaml)."""
 
@@ -244,20 +257,8 @@ class LinkageSettings(_Frozen):
         unestimated = set(levels) - {c for s in self.model.training for c in s.estimate}
         if unestimated:
             found.append(f"model.training: no session estimates {sorted(unestimated)}")
-        for name, listed in self.clustering.cannot_link_levels.items():
-            if name not in levels:
-                found.append(f"clustering.cannot_link_levels: unknown comparison {name!r}")
-            elif set(listed) - set(levels[name]):
-                found.append(
-                    f"clustering.cannot_link_levels.{name}: unknown levels {sorted(set(listed) - set(levels[name]))}"
-                )
-        for name, vetoed in self.clustering.vetoes.items():
-            if name not in levels:
-                found.append(f"clustering.vetoes: unknown comparison {name!r}")
-            elif set(vetoed) - set(levels[name]):
-                found.append(
-                    f"clustering.vetoes.{name}: unknown levels {sorted(set(vetoed) - set(levels[name]))}"
-                )
+        for key in ("cannot_link_levels", "vetoes"):
+            found += _unknown_levels(f"clustering.{key}", getattr(self.clustering, key), levels)
         for name, spec in self.comparisons.items():
             if len(set(spec.level_names)) != len(spec.level_names):
                 found.append(f"comparisons.{name}: level names repeat")

@@ -350,3 +350,16 @@ def test_only_a_sex_difference_counts(
     config: Config, left: dict[str, Any], right: dict[str, Any], expected: str | None
 ) -> None:
     assert level(compare(config, [left, right]), "sex", config) == expected
+
+
+def test_config_names_only_comparisons_and_levels_that_exist(config: Config) -> None:
+    clustering = config.linkage.clustering.model_copy(
+        update={
+            "vetoes": {"name": ("name_diff", "no_such_level")},
+            "cannot_link_levels": {"no_such_comparison": ("x",), "identity": ("id_diff",)},
+        }
+    )
+    problems = config.linkage.model_copy(update={"clustering": clustering}).problems()
+    assert "clustering.vetoes.name: unknown levels ['no_such_level']" in problems
+    assert "clustering.cannot_link_levels: unknown comparison 'no_such_comparison'" in problems
+    assert config.linkage.problems() == []
