@@ -206,6 +206,9 @@ class ClusteringSettings(_Frozen):
     cannot_link_below: float = Field(default=0.0, ge=0, lt=1)
     # ... and only pairs at one of these levels (comparison -> levels); empty: any pair
     cannot_link_levels: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    # rows of these sources left alone after clustering join the one person of their name
+    # in the households of their case's parties (pipeline/link/relatives.py)
+    relatives_through_case: tuple[str, ...] = ()
 
 
 class SoundAlike(_Frozen):

@@ -159,8 +159,9 @@ def linked_rows(prepared: dict[str, pl.DataFrame], links: pl.DataFrame) -> pl.Da
         [f.select("source", "file", "sheet", "row_number", "record_key") for f in prepared.values()]
     )
     return refs.join(links.drop("idx"), on="record_key", how="left").select(
-        "source", "file", "sheet", "row_number", "person_id", "link_confidence", "cluster_size"
-    )
+        "source", "file", "sheet", "row_number", "person_id", "link_confidence", "cluster_size",
+        *(["linked_by"] if "linked_by" in links.columns else []),
+    )  # fmt: skip
 
 
 def review_pairs(

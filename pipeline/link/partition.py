@@ -247,7 +247,7 @@ def join_partitions(
         .with_columns(pl.coalesce("_person_id", "person_id").alias("person_id"))
         .with_columns(pl.len().over("person_id").cast(pl.UInt32).alias("cluster_size"))
         .sort("idx")
-        .select("idx", "record_key", "person_id", "cluster_size", "link_confidence")
+        .select("idx", "record_key", "person_id", "cluster_size", "link_confidence", "linked_by")
     )
     pairs = pl.concat([p.pairs for p in parts], how="diagonal_relaxed")
     return PartitionedLinkResult(

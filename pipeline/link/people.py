@@ -19,6 +19,7 @@ from pipeline.link.model import (
     score_pairs,
     term_frequency_adjustment,
 )
+from pipeline.link.relatives import join_relatives_through_case
 from pipeline.normalise.names import pinyin_sound
 
 
@@ -122,4 +123,5 @@ def link_people(records: pl.DataFrame, settings: LinkageSettings) -> LinkResult:
     if settings.clustering.share_among_rivals:
         scored = share_among_rivals(scored, records, settings.clustering, settings.level_names())
     links = cluster_records(records, scored, settings.clustering, settings.level_names())
+    links = join_relatives_through_case(records, links, settings.clustering.relatives_through_case)
     return LinkResult(links=links, pairs=scored, model=model, blocking=blocking)

@@ -1,0 +1,88 @@
+"""Rows about a relative of a case's party, joined to that relative in the party's household.
+
+Relief is often granted to a victim's spouse, parent or child (与被害人关系 妻子, 父亲 …),
+and the relief register then holds the recipient's name and the case, seldom more: no
+address, no phone, often no ID. Pairs cannot link such a row to the monitoring export,
+but the case can: its parties are linked to their monitoring rows, whose households list
+the relatives by name. A row of the configured sources that is still alone after
+clustering, names a case, and whose name (pinyin) is held by exactly one person in the
+households of that case's parties, joins that person. Two different trusted ID numbers
+never join.
+
+Rows joined so get `linked_by = "case_household"` and no `link_confidence` (no pair
+probability stands behind them); all others are `linked_by = "pairs"`.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+BY_PAIRS = "pairs"
+BY_CASE_HOUSEHOLD = "case_household"
+
+
+def join_relatives_through_case(
+    records: pl.DataFrame, links: pl.DataFrame, sources: tuple[str, ...]
+) -> pl.DataFrame:
+    """`links` (idx, record_key, person_id, cluster_size, link_confidence) with lone rows of
+    `sources` moved into the matching relative's person; adds `linked_by`."""
+    links = links.with_columns(pl.lit(BY_PAIRS).alias("linked_by"))
+    needed = {"case_key", "household_id", "name_pinyin", "trusted_id", "source"}
+    if not sources or not needed <= set(records.columns):
+        return links
+    keyed = records.select("idx", *sorted(needed)).join(
+        links.select("idx", "person_id", "cluster_size"), on="idx"
+    )
+    lone = keyed.filter(
+        pl.col("source").is_in(sources)
+        & (pl.col("cluster_size") == 1)
+        & pl.col("case_key").is_not_null()
+        & pl.col("name_pinyin").is_not_null()
+    ).select("idx", "case_key", "name_pinyin", pl.col("trusted_id").alias("_own_id"))
+    if lone.is_empty():
+        return links
+    monitoring = keyed.filter(
+        (pl.col("source") == "poverty") & pl.col("household_id").is_not_null()
+    )
+    parties = keyed.filter(
+        (pl.col("source") == "cases") & pl.col("case_key").is_in(lone["case_key"].implode())
+    ).select("case_key", "person_id")
+    households = (
+        parties.join(monitoring.select("person_id", "household_id"), on="person_id")
+        .select("case_key", "household_id")
+        .unique()
+    )
+    members = monitoring.select(
+        "household_id", "name_pinyin", pl.col("person_id").alias("_member"), "trusted_id"
+    )
+    found = (
+        lone.join(households, on="case_key")
+        .join(members, on=["household_id", "name_pinyin"])
+        .filter(
+            pl.col("_own_id").is_null()
+            | pl.col("trusted_id").is_null()
+            | (pl.col("_own_id") == pl.col("trusted_id"))
+        )
+        .group_by("idx")
+        .agg(pl.col("_member").unique())
+        .filter(pl.col("_member").list.len() == 1)
+        .select("idx", pl.col("_member").list.first())
+    )
+    if found.is_empty():
+        return links
+    joined = links.join(found, on="idx", how="left")
+    moved = pl.col("_member").is_not_null()
+    return (
+        joined.with_columns(
+            pl.coalesce("_member", "person_id").alias("person_id"),
+            pl.when(moved).then(None).otherwise(pl.col("link_confidence")).alias("link_confidence"),
+            pl.when(moved)
+            .then(pl.lit(BY_CASE_HOUSEHOLD))
+            .otherwise(pl.col("linked_by"))
+            .alias("linked_by"),
+        )
+        .with_columns(
+            pl.len().over("person_id").cast(links.schema["cluster_size"]).alias("cluster_size")
+        )
+        .drop("_member")
+    )

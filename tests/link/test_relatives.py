@@ -1,0 +1,74 @@
+"""Relief rows of a victim's relative, joined through the households of the case's parties."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from pipeline.link.relatives import BY_CASE_HOUSEHOLD, BY_PAIRS, join_relatives_through_case
+
+CASE = "商南检刑诉受[2024]611023000555号"
+
+
+def table(rows: list[dict[str, Any]]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(records, links) from rows with source, person_id and the columns the join reads."""
+    base = {"case_key": None, "household_id": None, "trusted_id": None, "name_pinyin": None}
+    full = [base | {"idx": i, "record_key": f"r{i}"} | row for i, row in enumerate(rows)]
+    frame = pl.DataFrame(full, infer_schema_length=None).with_columns(
+        pl.col("idx").cast(pl.UInt32),
+        *(pl.col(c).cast(pl.Utf8) for c in ("case_key", "household_id", "trusted_id")),
+    )
+    links = frame.select(
+        "idx",
+        "record_key",
+        "person_id",
+        pl.len().over("person_id").cast(pl.UInt32).alias("cluster_size"),
+        pl.lit(0.99).alias("link_confidence"),
+    )
+    return frame.drop("person_id"), links
+
+
+HOUSEHOLD = [
+    # the victim: a cases row and a monitoring row, one person
+    {"source": "cases", "case_key": CASE, "name_pinyin": "wang qiang", "person_id": "PV"},
+    {"source": "poverty", "household_id": "H1", "name_pinyin": "wang qiang", "person_id": "PV"},
+    # his wife, in the monitoring export only, without an ID
+    {"source": "poverty", "household_id": "H1", "name_pinyin": "li yin hua", "person_id": "PW"},
+]
+
+
+def test_a_relief_row_of_the_victims_wife_joins_her() -> None:
+    relief = {"source": "relief_history", "case_key": CASE, "name_pinyin": "li yin hua"}
+    records, links = table([*HOUSEHOLD, relief | {"person_id": "PR"}])
+    out = join_relatives_through_case(records, links, ("relief_history",))
+    row = out.row(3, named=True)
+    assert row["person_id"] == "PW" and row["linked_by"] == BY_CASE_HOUSEHOLD
+    assert row["link_confidence"] is None
+    assert out["cluster_size"].to_list() == [2, 2, 2, 2]
+    assert out["linked_by"].to_list()[:3] == [BY_PAIRS] * 3
+
+
+def test_no_join_without_a_unique_namesake_or_against_a_trusted_id() -> None:
+    relief = {"source": "relief_history", "case_key": CASE, "name_pinyin": "li yin hua"}
+    twice = [*HOUSEHOLD, HOUSEHOLD[2] | {"person_id": "PX"}]  # two of that name: no guess
+    other_case = relief | {"case_key": "X"}
+    other_id = relief | {"trusted_id": "611023198001310648"}
+    wife_id = [*HOUSEHOLD[:2], HOUSEHOLD[2] | {"trusted_id": "611023198001310656"}]
+    for rows in (
+        [*twice, relief | {"person_id": "PR"}],
+        [*HOUSEHOLD, other_case | {"person_id": "PR"}],
+        [*wife_id, other_id | {"person_id": "PR"}],
+    ):
+        records, links = table(rows)
+        out = join_relatives_through_case(records, links, ("relief_history",))
+        assert out["person_id"][-1] == "PR"
+        assert out["linked_by"][-1] == BY_PAIRS
+
+
+def test_rows_already_linked_and_other_sources_stay() -> None:
+    petition = {"source": "petitions", "case_key": CASE, "name_pinyin": "li yin hua"}
+    records, links = table([*HOUSEHOLD, petition | {"person_id": "PR"}])
+    out = join_relatives_through_case(records, links, ("relief_history",))
+    assert out["person_id"].to_list() == ["PV", "PV", "PW", "PR"]
+    assert join_relatives_through_case(records, links, ())["person_id"].equals(links["person_id"])
