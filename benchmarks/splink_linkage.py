@@ -142,7 +142,18 @@ def comparisons() -> list[cl.CustomComparison]:
             cll.ElseLevel(),
         ],
     )
-    return [identity, name, contact, case, sex]
+    # a petition and a child under 16 (ours vetoes the level; Splink weighs it)
+    age = cl.CustomComparison(
+        output_column_name="age",
+        comparison_levels=[
+            cll.CustomLevel(f"NOT ({_both('age_class')}) OR {_eq('age_class')}").configure(
+                is_null_level=True
+            ),
+            cll.CustomLevel(f"NOT {_eq('age_class')}", "child_petitioner"),
+            cll.ElseLevel(),
+        ],
+    )
+    return [identity, name, contact, case, sex, age]
 
 
 def splink_table(records: pl.DataFrame) -> pl.DataFrame:
@@ -158,6 +169,7 @@ def splink_table(records: pl.DataFrame) -> pl.DataFrame:
         "id_norm", "id_trusted", "id_damaged", "id_head", "id_tail", "birth",
         pl.col("birth").dt.strftime("%Y%m%d").alias("birth_text"),
         "sex_norm", "phone_norm", "county", "town", "village", "hamlet", "case_key",
+        "age_class",
     )  # fmt: skip
 
 

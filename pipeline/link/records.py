@@ -36,6 +36,8 @@ from pipeline.link.relations import drop_ids_contradicting_relation
 from pipeline.normalise.dates import parse_date
 
 LINKED_SOURCES = ("poverty", "petitions", "cases", "relief_history")
+# younger than this on the latest petition date, a person's rows do not link to petitions
+MIN_PETITIONER_AGE = 16
 
 RECORD_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
     "idx": pl.UInt32,
@@ -64,6 +66,7 @@ RECORD_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
     "household_id": pl.Utf8,
     "person_no": pl.Utf8,
     "monitoring_person": pl.Utf8,
+    "age_class": pl.Utf8,
 }
 
 # Excel keeps 15 significant digits of an 18-digit ID and a float about 16, but rounding can
@@ -365,6 +368,27 @@ def _household_numbers_elsewhere(records: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _age_class(petitions: pl.DataFrame | None) -> pl.Expr:
+    """ "petitioner" on petition rows, "child" on rows of someone under `MIN_PETITIONER_AGE`
+    on the latest petition date of the export (a comparison level keeps the two apart: a
+    young child does not petition; its parent of the same name does)."""
+    if petitions is None or "received" not in petitions.columns or petitions.is_empty():
+        latest = None
+    else:
+        latest = petitions.select(parse_date("received").max()).item()
+    petitioner = pl.col("source") == "petitions"
+    if latest is None:
+        return pl.when(petitioner).then(pl.lit("petitioner")).alias("age_class")
+    youngest_adult = latest.replace(year=latest.year - MIN_PETITIONER_AGE, day=min(latest.day, 28))
+    return (
+        pl.when(petitioner)
+        .then(pl.lit("petitioner"))
+        .when(pl.col("birth") > youngest_adult)
+        .then(pl.lit("child"))
+        .alias("age_class")
+    )
+
+
 def linkage_records(prepared: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """Stack the prepared sources into the linkage table (schema RECORD_SCHEMA)."""
     parts = []
@@ -424,5 +448,8 @@ def linkage_records(prepared: dict[str, pl.DataFrame]) -> pl.DataFrame:
             )
         )
     records = pl.concat(parts, how="vertical") if parts else pl.DataFrame(schema=RECORD_SCHEMA)
-    records = _household_numbers_elsewhere(records).with_row_index("idx")
+    records = _household_numbers_elsewhere(records).with_columns(
+        _age_class(prepared.get("petitions"))
+    )
+    records = records.with_row_index("idx")
     return records.select(pl.col(c).cast(t) for c, t in RECORD_SCHEMA.items())

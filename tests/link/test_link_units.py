@@ -363,3 +363,20 @@ def test_config_names_only_comparisons_and_levels_that_exist(config: Config) -> 
     assert "clustering.vetoes.name: unknown levels ['no_such_level']" in problems
     assert "clustering.cannot_link_levels: unknown comparison 'no_such_comparison'" in problems
     assert config.linkage.problems() == []
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "expected"),
+    [
+        ("petitioner", "child", "child_petitioner"),
+        ("petitioner", "petitioner", None),
+        ("petitioner", None, None),
+        ("child", "child", None),
+    ],
+)
+def test_a_petition_and_a_child_are_kept_apart(
+    config: Config, left: str | None, right: str | None, expected: str | None
+) -> None:
+    rows = [{"age_class": left}, {"age_class": right}]
+    assert level(compare(config, rows), "age", config) == expected
+    assert "child_petitioner" in config.linkage.clustering.vetoes["age"]

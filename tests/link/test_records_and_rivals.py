@@ -237,3 +237,26 @@ def test_a_case_name_two_cases_share_resolves_by_the_party_named() -> None:
     records = linkage_records({"cases": cases, "relief_history": relief})
     keys = records.filter(pl.col("source") == "relief_history")["case_key"].to_list()
     assert keys == ["X1", "X2", None, None]
+
+
+def test_children_and_petitioners_are_told_apart_by_age() -> None:
+    petitions = _frame("petitions", [{"received": "2026-03-01"}, {"received": "2024-05-01"}])
+    poverty = _frame(
+        "poverty",
+        [
+            {"birth": date(2021, 7, 8)},  # four on the latest petition date
+            {"birth": date(2010, 3, 1)},  # sixteen that day
+            {"birth": date(2010, 3, 2)},  # sixteen the day after
+            {"birth": date(1986, 9, 8)},
+            {"birth": None},
+        ],
+    )
+    records = linkage_records({"petitions": petitions, "poverty": poverty})
+    assert (
+        records["age_class"].to_list() == ["child", None, "child", None, None] + ["petitioner"] * 2
+    )
+
+
+def test_without_petition_dates_no_row_is_called_a_child() -> None:
+    poverty = _frame("poverty", [{"birth": date(2021, 7, 8)}])
+    assert linkage_records({"poverty": poverty})["age_class"].to_list() == [None]
