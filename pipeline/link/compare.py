@@ -374,16 +374,12 @@ def compare_pairs(
     }
     df = df.with_columns(dist.cache.values()) if dist.cache else df
     carried = [f"{c}_l" for c in keep]
-    # lazily, so that polars evaluates a condition several levels share (the same village,
-    # both phones present …) once: eager selects do not eliminate common subexpressions
-    return (
-        df.lazy()
-        .select(
-            "idx_l",
-            "idx_r",
-            *(["rules"] if "rules" in df.columns else []),
-            *carried,
-            *gammas.values(),
-        )
-        .collect()
+    # eager: a lazy select would evaluate shared conditions once, but measured no faster
+    # at 2.2 M pairs and held ~100 MB more at its peak
+    return df.select(
+        "idx_l",
+        "idx_r",
+        *(["rules"] if "rules" in df.columns else []),
+        *carried,
+        *gammas.values(),
     )

@@ -30,9 +30,12 @@ def join_relatives_through_case(
     needed = {"case_key", "household_id", "name_pinyin", "trusted_id", "source"}
     if not sources or not needed <= set(records.columns):
         return links
-    keyed = records.select("idx", *sorted(needed)).join(
-        links.select("idx", "person_id", "cluster_size"), on="idx"
-    )
+    columns = records.select("idx", *sorted(needed))
+    linked = links.select("idx", "person_id", "cluster_size")
+    if columns["idx"].equals(linked["idx"]):  # both in record order (cluster_records sorts)
+        keyed = pl.concat([columns, linked.drop("idx")], how="horizontal")
+    else:
+        keyed = columns.join(linked, on="idx")
     lone = keyed.filter(
         pl.col("source").is_in(sources)
         & (pl.col("cluster_size") == 1)
@@ -41,20 +44,22 @@ def join_relatives_through_case(
     ).select("idx", "case_key", "name_pinyin", pl.col("trusted_id").alias("_own_id"))
     if lone.is_empty():
         return links
-    monitoring = keyed.filter(
-        (pl.col("source") == "poverty") & pl.col("household_id").is_not_null()
-    )
+    # small frames first: the parties of those cases, their monitoring households, the
+    # members of those households (not the whole monitoring export)
     parties = keyed.filter(
         (pl.col("source") == "cases") & pl.col("case_key").is_in(lone["case_key"].implode())
     ).select("case_key", "person_id")
+    monitoring = (pl.col("source") == "poverty") & pl.col("household_id").is_not_null()
     households = (
-        parties.join(monitoring.select("person_id", "household_id"), on="person_id")
+        keyed.filter(monitoring & pl.col("person_id").is_in(parties["person_id"].implode()))
+        .select("person_id", "household_id")
+        .join(parties, on="person_id")
         .select("case_key", "household_id")
         .unique()
     )
-    members = monitoring.select(
-        "household_id", "name_pinyin", pl.col("person_id").alias("_member"), "trusted_id"
-    )
+    members = keyed.filter(
+        monitoring & pl.col("household_id").is_in(households["household_id"].implode())
+    ).select("household_id", "name_pinyin", pl.col("person_id").alias("_member"), "trusted_id")
     found = (
         lone.join(households, on="case_key")
         .join(members, on=["household_id", "name_pinyin"])
