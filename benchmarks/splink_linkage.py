@@ -37,7 +37,6 @@ BLOCKING = [
     ("id_tail",),
     ("birth", "name_sound"),
     ("phone_norm", "name_sound"),
-    ("phone_norm", "surname_pinyin"),
     ("name_sound", "village"),
     ("name_shape", "village"),
     ("case_key", "surname_pinyin"),
