@@ -404,7 +404,9 @@ def linkage_records(prepared: dict[str, pl.DataFrame]) -> pl.DataFrame:
         frame = _household_copies(_with_case_key(frame, source, lookup, by_party))
         frame = _own_id_columns(drop_ids_contradicting_relation(frame))
         hamlet = hamlet_number(pl.col("hamlet")) if "hamlet" in frame.columns else pl.lit(None)
-        float_like = id_float_like("id_norm")
+        # a flag several columns read is a column first (else evaluated once per column)
+        frame = frame.with_columns(id_float_like("id_norm").alias("_float_like"))
+        float_like = pl.col("_float_like")
         id_digits_intact = (
             pl.col("id_status").is_in(("valid", "legacy15", "bad_check")) & ~float_like
         )
@@ -414,7 +416,10 @@ def linkage_records(prepared: dict[str, pl.DataFrame]) -> pl.DataFrame:
                 "source",
                 "name_norm",
                 "name_pinyin",
-                pl.col("name_pinyin").str.split(" ").list.first().alias("surname_pinyin"),
+                pl.col("name_pinyin")
+                .str.splitn(" ", 2)
+                .struct.field("field_0")
+                .alias("surname_pinyin"),
                 "id_norm",
                 "id_status",
                 (pl.col("id_trusted") & ~float_like).alias("id_trusted"),
