@@ -380,3 +380,17 @@ def test_a_petition_and_a_child_are_kept_apart(
     rows = [{"age_class": left}, {"age_class": right}]
     assert level(compare(config, rows), "age", config) == expected
     assert "child_petitioner" in config.linkage.clustering.vetoes["age"]
+
+
+def test_a_different_stated_sex_vetoes_the_link(config: Config) -> None:
+    assert "sex_diff" in config.linkage.clustering.vetoes["sex"]
+    table = records([{"sex_norm": "F"}, {"sex_norm": "M"}])
+    pairs = pl.DataFrame(
+        {"idx_l": [0], "idx_r": [1]}, schema={"idx_l": pl.UInt32, "idx_r": pl.UInt32}
+    )
+    gammas = compare_pairs(
+        pairs, table, config.linkage.comparisons, config.linkage.lookalike_groups
+    )
+    edges = gammas.with_columns(pl.lit(0.99).alias("match_probability"))
+    links = cluster_records(table, edges, config.linkage.clustering, config.linkage.level_names())
+    assert links["person_id"].n_unique() == 2
