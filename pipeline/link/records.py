@@ -303,22 +303,21 @@ def _household_copies(frame: pl.DataFrame) -> pl.DataFrame:
     ).drop("_head", "_shared", "_has_head", "_copy")
 
 
-def _household_numbers_elsewhere(records: pl.DataFrame) -> pl.DataFrame:
-    """Drop from rows outside the monitoring export an ID that is a member's household's.
+def _household_numbers_elsewhere(monitoring: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
+    """Drop from `rows` (outside the monitoring export) an ID that is a member's household's.
 
     The monitoring export holds the ID under another name (pinyin differs), in a household
     that has a member whose name sounds like the row's: the row is that member, and the
-    number is the household's (the head's) written into the member's case file.
+    number is the household's (the head's) written into the member's case file. Returns
+    `rows`; only they change, so the monitoring rows are read, never rewritten.
     """
-    others = records.filter(
-        (pl.col("source") != "poverty")
-        & pl.col("id_norm").is_not_null()
-        & pl.col("name_pinyin").is_not_null()
+    records = rows
+    others = rows.filter(
+        pl.col("id_norm").is_not_null() & pl.col("name_pinyin").is_not_null()
     ).select("record_key", "id_norm", "name_pinyin")
     # the few monitoring rows holding one of those numbers, and their households only
-    holders = records.filter(
-        (pl.col("source") == "poverty")
-        & pl.col("household_id").is_not_null()
+    holders = monitoring.filter(
+        pl.col("household_id").is_not_null()
         & pl.col("name_pinyin").is_not_null()
         & pl.col("id_norm").is_in(others["id_norm"].unique().implode())
     ).select("id_norm", "household_id", pl.col("name_pinyin").alias("_holder"))
@@ -328,9 +327,8 @@ def _household_numbers_elsewhere(records: pl.DataFrame) -> pl.DataFrame:
     if candidates.is_empty():
         return records
     members = (
-        records.filter(
-            (pl.col("source") == "poverty")
-            & pl.col("household_id").is_in(candidates["household_id"].unique().implode())
+        monitoring.filter(
+            pl.col("household_id").is_in(candidates["household_id"].unique().implode())
         )
         .select("household_id", "name_pinyin")
         .unique()
@@ -452,8 +450,13 @@ def linkage_records(prepared: dict[str, pl.DataFrame]) -> pl.DataFrame:
                 .alias("monitoring_person"),
             )
         )
-    records = pl.concat(parts, how="vertical") if parts else pl.DataFrame(schema=RECORD_SCHEMA)
-    records = _household_numbers_elsewhere(records).with_columns(
+    if not parts:
+        return pl.DataFrame(schema=RECORD_SCHEMA)
+    monitoring = [p for p in parts if p["source"][0] == "poverty"]
+    rows = [p for p in parts if p["source"][0] != "poverty"]
+    if monitoring and rows:
+        rows = [_household_numbers_elsewhere(monitoring[0], pl.concat(rows, how="vertical"))]
+    records = pl.concat([*monitoring, *rows], how="vertical").with_columns(
         _age_class(prepared.get("petitions"))
     )
     records = records.with_row_index("idx")
