@@ -49,6 +49,11 @@ def linkage_counts(
         "pairs_by_rule": blocking.pairs_by_rule,
         "oversized_blocks": blocking.oversized_blocks,
         "em_iterations": iterations,
+        "rows_linked_by": (
+            dict(links["linked_by"].value_counts().sort("linked_by").iter_rows())
+            if "linked_by" in links.columns
+            else {}
+        ),
     }
 
 
