@@ -149,6 +149,7 @@ def comparisons() -> list[cl.CustomComparison]:
                 is_null_level=True
             ),
             cll.CustomLevel(f"NOT {_eq('age_class')}", "child_petitioner"),
+            # no pair reaches it: Splink wants two levels besides the null one
             cll.ElseLevel(),
         ],
     )

@@ -83,12 +83,17 @@ def linked_edges(
     )
 
 
+def _at_levels(listed: dict[str, tuple[str, ...]], levels: dict[str, tuple[str, ...]]) -> pl.Expr:
+    """Pairs at any of the `listed` levels ({comparison: level names})."""
+    at = pl.lit(False)
+    for comparison, names in listed.items():
+        codes = [levels[comparison].index(level) for level in names]
+        at = at | pl.col(f"gamma_{comparison}").is_in(codes)
+    return at
+
+
 def _allowed(settings: ClusteringSettings, levels: dict[str, tuple[str, ...]]) -> pl.Expr:
-    allowed = pl.lit(True)
-    for comparison, vetoed in settings.vetoes.items():
-        codes = [levels[comparison].index(level) for level in vetoed]
-        allowed = allowed & ~pl.col(f"gamma_{comparison}").is_in(codes)
-    return allowed
+    return ~_at_levels(settings.vetoes, levels)
 
 
 def share_among_rivals(
@@ -249,11 +254,7 @@ def apart_pairs(
     own = "pair_probability" if "pair_probability" in scored.columns else "match_probability"
     condition = pl.col(own) < settings.cannot_link_below
     if settings.cannot_link_levels:
-        at_level = pl.lit(False)
-        for comparison, listed in settings.cannot_link_levels.items():
-            codes = [levels[comparison].index(level) for level in listed]
-            at_level = at_level | pl.col(f"gamma_{comparison}").is_in(codes)
-        condition = condition & at_level
+        condition = condition & _at_levels(settings.cannot_link_levels, levels)
     return scored.filter(condition).select("idx_l", "idx_r")
 
 

@@ -32,7 +32,7 @@ import polars as pl
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.link.relations import drop_ids_contradicting_relation
+from pipeline.link.relations import drop_ids_contradicting_relation, drop_ids_where
 from pipeline.normalise.dates import parse_date
 
 LINKED_SOURCES = ("poverty", "petitions", "cases", "relief_history")
@@ -289,18 +289,14 @@ def _household_copies(frame: pl.DataFrame) -> pl.DataFrame:
     frame = frame.with_columns(
         (pl.col("_shared") & pl.col("_has_head") & ~pl.col("_head")).alias("_copy")
     )
-    copy = pl.col("_copy")
-    # the birth date and sex read from the copied number are the head's too
-    return frame.with_columns(
-        *(
-            pl.when(copy).then(None).otherwise(pl.col(c)).alias(c)
-            for c in ("id_norm", "id_birth", "id_sex", "birth", "sex_norm")
-        ),
-        pl.when(copy).then(pl.lit("foreign")).otherwise(pl.col("id_status")).alias("id_status"),
+    # the birth date and sex read from the copied number are the head's too; without a
+    # head row the number stays on all of them, untrusted
+    frame = frame.with_columns(
         (pl.col("id_trusted").fill_null(False) & ~(pl.col("_shared") & ~pl.col("_head"))).alias(
             "id_trusted"
-        ),
-    ).drop("_head", "_shared", "_has_head", "_copy")
+        )
+    )
+    return drop_ids_where(frame, pl.col("_copy")).drop("_head", "_shared", "_has_head", "_copy")
 
 
 def _household_numbers_elsewhere(monitoring: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
@@ -311,7 +307,6 @@ def _household_numbers_elsewhere(monitoring: pl.DataFrame, rows: pl.DataFrame) -
     number is the household's (the head's) written into the member's case file. Returns
     `rows`; only they change, so the monitoring rows are read, never rewritten.
     """
-    records = rows
     others = rows.filter(
         pl.col("id_norm").is_not_null() & pl.col("name_pinyin").is_not_null()
     ).select("record_key", "id_norm", "name_pinyin")
@@ -325,7 +320,7 @@ def _household_numbers_elsewhere(monitoring: pl.DataFrame, rows: pl.DataFrame) -
         pl.col("_holder") != pl.col("name_pinyin")
     )
     if candidates.is_empty():
-        return records
+        return rows
     members = (
         monitoring.filter(
             pl.col("household_id").is_in(candidates["household_id"].unique().implode())
@@ -335,35 +330,23 @@ def _household_numbers_elsewhere(monitoring: pl.DataFrame, rows: pl.DataFrame) -
     )
     foreign = candidates.join(members, on=["household_id", "name_pinyin"], how="semi")
     if foreign.is_empty():
-        return records
+        return rows
     # a birth date read from the number is the holder's; a stated one that differs stays
     # (a sex that differed from the number's would have dropped it already)
     id_birth = pl.col("id_norm").str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
-    records = records.with_columns(
+    rows = rows.with_columns(
         pl.col("record_key").is_in(foreign["record_key"].unique().implode()).alias("_foreign")
     )
     is_foreign = pl.col("_foreign")
-    return (
-        records.with_columns(
-            pl.when(is_foreign & (pl.col("birth") == id_birth).fill_null(False))
-            .then(None)
-            .otherwise(pl.col("birth"))
-            .alias("birth"),
-        )
-        .with_columns(
-            *(
-                pl.when(is_foreign).then(None).otherwise(pl.col(c)).alias(c)
-                for c in ("id_norm", "trusted_id", "id_head", "id_tail", "id_body")
-            ),
-            pl.when(is_foreign)
-            .then(pl.lit("foreign"))
-            .otherwise(pl.col("id_status"))
-            .alias("id_status"),
-            (pl.col("id_trusted") & ~is_foreign).alias("id_trusted"),
-            (pl.col("id_damaged") & ~is_foreign).alias("id_damaged"),
-        )
-        .drop("_foreign")
+    rows = rows.with_columns(
+        pl.when(is_foreign & (pl.col("birth") == id_birth).fill_null(False))
+        .then(None)
+        .otherwise(pl.col("birth"))
+        .alias("birth"),
+        (pl.col("id_damaged") & ~is_foreign).alias("id_damaged"),
     )
+    keys = ("id_norm", "trusted_id", "id_head", "id_tail", "id_body")
+    return drop_ids_where(rows, is_foreign, keys).drop("_foreign")
 
 
 def _age_class(petitions: pl.DataFrame | None) -> pl.Expr:

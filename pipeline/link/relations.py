@@ -43,7 +43,22 @@ GENERATION = {
     "之祖父": -2,
     "之祖母": -2,
 }
-_DROPPED = ("id_norm", "id_birth", "id_sex", "birth", "sex_norm")
+# what a row loses with an ID that is another's: the number and what was read from it
+ID_AND_READINGS = ("id_norm", "id_birth", "id_sex", "birth", "sex_norm")
+
+
+def drop_ids_where(
+    frame: pl.DataFrame, foreign: pl.Expr, columns: tuple[str, ...] = ID_AND_READINGS
+) -> pl.DataFrame:
+    """Rows where `foreign` holds lose their ID: `columns` set null, `id_status` "foreign",
+    untrusted. (pipeline/link/records.py drops IDs the same way for its other reasons.)"""
+    frame = frame.with_columns(foreign.fill_null(False).alias("_drop_id"))
+    drop = pl.col("_drop_id")
+    return frame.with_columns(
+        *(pl.when(drop).then(None).otherwise(pl.col(c)).alias(c) for c in columns),
+        pl.when(drop).then(pl.lit("foreign")).otherwise(pl.col("id_status")).alias("id_status"),
+        (pl.col("id_trusted").fill_null(False) & ~drop).alias("id_trusted"),
+    ).drop("_drop_id")
 
 
 def _reference_birth(frame: pl.DataFrame, relation: str) -> pl.DataFrame:
@@ -94,9 +109,4 @@ def drop_ids_contradicting_relation(frame: pl.DataFrame) -> pl.DataFrame:
     )
     if flagged.is_empty():
         return frame
-    foreign = pl.col("record_key").is_in(flagged["record_key"].implode())
-    return frame.with_columns(
-        *(pl.when(foreign).then(None).otherwise(pl.col(c)).alias(c) for c in _DROPPED),
-        pl.when(foreign).then(pl.lit("foreign")).otherwise(pl.col("id_status")).alias("id_status"),
-        (pl.col("id_trusted").fill_null(False) & ~foreign).alias("id_trusted"),
-    )
+    return drop_ids_where(frame, pl.col("record_key").is_in(flagged["record_key"].implode()))
