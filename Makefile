@@ -22,17 +22,18 @@ $(STAMP): pyproject.toml constraints.txt
 run: $(STAMP)
 	$(BIN)/relief-leads run
 
-test: $(STAMP)
+# Lint, format and type checks first: CI (.ci/run) runs this target, so it enforces them.
+test: lint
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline flows tests sample_data
-	$(BIN)/ruff format --check pipeline flows tests sample_data
-	$(BIN)/mypy pipeline flows
+	$(BIN)/ruff check pipeline flows benchmarks tests sample_data
+	$(BIN)/ruff format --check pipeline flows benchmarks tests sample_data
+	$(BIN)/mypy pipeline flows benchmarks
 
 format: $(STAMP)
-	$(BIN)/ruff format pipeline flows tests sample_data
-	$(BIN)/ruff check --fix pipeline flows tests sample_data
+	$(BIN)/ruff format pipeline flows benchmarks tests sample_data
+	$(BIN)/ruff check --fix pipeline flows benchmarks tests sample_data
 
 sample: $(STAMP)
 	$(BIN)/python -m sample_data.generator --size $(SIZE) --seed $(SEED) --out bench_data/county-$(SIZE)
@@ -43,11 +44,11 @@ bench: $(STAMP)
 	$(BIN)/relief-leads bench febrl4
 
 # Whole pipeline at three sizes (generated once into bench_data/), per stage; with Splink 5
-# on DuckDB beside our linker (the `bench` extra, installed here; `make test` never needs it).
+# on DuckDB beside our linker (the `splink` extra, installed here; `make test` never needs it).
 SIZES ?= 200000,600000,2000000
 bench-scale: $(STAMP)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[bench]"
-	$(BIN)/python -m pipeline.bench_scale --sizes $(SIZES) --splink --json bench_data/bench-scale.json
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[splink]"
+	$(BIN)/python -m benchmarks.scale --sizes $(SIZES) --splink --json bench_data/bench-scale.json
 
 # A local Prefect server on 127.0.0.1:4200 (started in the background unless one answers
 # already) and the `nightly` (cron from schemas/schedule.yaml) and `adhoc` deployments.

@@ -1,7 +1,7 @@
 """Top functions of a py-spy raw profile (`py-spy record --format raw`), in seconds.
 
     .venv/bin/py-spy record --rate 50 --format raw -o bench_data/profile-2m.txt -- \
-        .venv/bin/python -m pipeline.bench_scale --one 2000000 --result /tmp/run.json
+        .venv/bin/python -m benchmarks.scale --one 2000000 --result /tmp/run.json
     .venv/bin/python benchmarks/profile_top.py bench_data/profile-2m.txt --rate 50
 
 Inclusive seconds count a function once per sample however deep it recurs; `--under`

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/splink_linkage.py --data bench_data/province-200000-s20261129
 
-Input: `pipeline.bench_scale.linkage_input` (ingest -> prepare -> validate -> linkage_records),
+Input: `benchmarks.scale.linkage_input` (ingest -> prepare -> validate -> linkage_records),
 built before the clock starts. Timed: registering the table, u by random sampling, the
 probability two random records match, EM sessions mirroring schemas/linkage.yaml's training,
 predict on our nine blocking rules, connected components at our link threshold.
@@ -24,9 +24,9 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-from pipeline.bench_scale import MB, StageEvent, StageMemory, linkage_input
+from benchmarks.evaluate import linkage_scores, read_truth_records
+from benchmarks.scale import MB, StageEvent, StageMemory, linkage_input
 from pipeline.config import load_config
-from pipeline.evaluate import linkage_scores, read_truth_records
 from pipeline.link.compare import shape_key
 from pipeline.normalise.names import pinyin_sound
 

@@ -14,8 +14,7 @@ from prefect import flow, get_run_logger
 
 from flows.artifacts import publish_run_artifacts
 from flows.tasks import RunSummary, run_pipeline
-from pipeline.errors import ReliefLeadsError
-from pipeline.run import RunInputs
+from pipeline.state import RunInputs
 
 
 @flow(name="adhoc", log_prints=False)
@@ -41,7 +40,7 @@ def adhoc(
         county: keep only this county's rows (as written in the exports, e.g. 商南县).
         since, until: keep only cases and petitions dated in this window (inclusive).
     """
-    inputs = resolve_inputs(poverty, petitions, cases, relief_history, reviews)
+    inputs = RunInputs.resolve(poverty, petitions, cases, relief_history, reviews)
     summary = run_pipeline(inputs, out, county=county, since=since, until=until)
     publish_run_artifacts(summary, "adhoc")
     get_run_logger().info(
@@ -51,31 +50,6 @@ def adhoc(
         summary.folder,
     )
     return summary
-
-
-def resolve_inputs(
-    poverty: Path | None,
-    petitions: Path | None,
-    cases: Path | None,
-    relief_history: Path | None,
-    reviews: Path | None,
-) -> RunInputs:
-    """The command line's rule: all three main exports, or none for sample_data/."""
-    given = (poverty, petitions, cases)
-    if not any(given):
-        sample = RunInputs.sample()
-        return RunInputs(
-            poverty=sample.poverty,
-            petitions=sample.petitions,
-            cases=sample.cases,
-            relief_history=relief_history or sample.relief_history,
-            reviews=reviews,
-        )
-    if not all(given):
-        raise ReliefLeadsError(
-            "poverty, petitions and cases go together (or give none to use sample_data/)"
-        )
-    return RunInputs(poverty, petitions, cases, relief_history, reviews)  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

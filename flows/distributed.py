@@ -31,7 +31,7 @@ import polars as pl
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
-from prefect_dask import DaskTaskRunner
+from prefect_dask import DaskTaskRunner  # type: ignore[attr-defined]
 
 from flows.tasks import PipelineFailure, mask_error
 from pipeline.config import load_config

@@ -18,7 +18,7 @@ from flows.tasks import (
     prune_old_runs,
     run_pipeline,
 )
-from pipeline.run import RunInputs
+from pipeline.state import RunInputs
 
 
 @flow(name="nightly", log_prints=False)

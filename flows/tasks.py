@@ -33,6 +33,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
 
 from pipeline.errors import ReliefLeadsError
+from pipeline.ingest.read import READABLE_SUFFIXES
 from pipeline.run import RunInputs, run
 
 try:  # filters arrive with issue 6 in pipeline/; refuse them (never ignore them) before that
@@ -40,7 +41,7 @@ try:  # filters arrive with issue 6 in pipeline/; refuse them (never ignore them
 except ImportError:  # pragma: no cover - depends on the pipeline version installed
     RunFilters = None  # type: ignore[assignment,misc]
 
-READABLE_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".csv"})
+
 RUN_FOLDER = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{6}$")
 FAILED_RUN_FOLDER = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{6}-FAILED$")
 # Digit runs long enough to be an ID number (15/18, with X), a phone or a bank account.

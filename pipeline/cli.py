@@ -11,18 +11,23 @@ import json
 import logging
 import os
 import sys
-from datetime import date
+import traceback
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.bench import add_bench_parser, run_bench
-from pipeline.bench_scale import add_scale_parser, run_bench_scale
-from pipeline.errors import ReliefLeadsError
+from pipeline.errors import ReconciliationError, ReliefLeadsError
 
 if TYPE_CHECKING:
-    from pipeline.run import StageEvent
+    from pipeline.state import StageEvent
 
 EXIT_BAD_INPUT = 2
+EXIT_BUG = 3
+BENCH_MISSING = (
+    "the benchmarks are not installed: pip install -e '.[bench]' "
+    "(or `make bench`, which installs them)"
+)
 
 
 def _add_run_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -83,43 +88,19 @@ def _log_progress(event: StageEvent) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from pipeline.config import load_config
-    from pipeline.filters import RunFilters
-    from pipeline.run import RunInputs, run
+    from pipeline.run import run
+    from pipeline.state import RunInputs
+    from pipeline.validate.filters import RunFilters
 
-    sample = RunInputs.sample()
-    given = (args.poverty, args.petitions, args.cases)
-    if any(given) and not all(given):
-        raise ReliefLeadsError(
-            "--poverty, --petitions and --cases go together (or give none to use sample_data/)"
-        )
-    inputs = RunInputs(
-        poverty=args.poverty or sample.poverty,
-        petitions=args.petitions or sample.petitions,
-        cases=args.cases or sample.cases,
-        relief_history=args.relief_history
-        if any(given)
-        else (args.relief_history or sample.relief_history),
-        reviews=args.reviews,
+    inputs = RunInputs.resolve(
+        args.poverty, args.petitions, args.cases, args.relief_history, args.reviews
     )
     filters = RunFilters(county=args.county, since=args.since, until=args.until)
-    # A terminal gets a line per stage; a pipe or a scheduler stays quiet unless -v asks for
-    # structured lines (one JSON object per finished stage).
-    if args.quiet:
-        progress = None
-    elif sys.stderr.isatty():
-        progress = _show_progress
-    else:
-        progress = _log_progress if args.verbose else None
-    result = run(
-        inputs,
-        out=args.out,
-        config=load_config(args.config_dir),
-        filters=filters,
-        progress=progress,
-    )
+    config = load_config(args.config_dir)
+    result = run(inputs, out=args.out, config=config, filters=filters, progress=_progress(args))
     counts = result.manifest["counts"]
     by_tier = counts["leads_by_tier"]
-    tiers = ", ".join(f"{k} {by_tier[k]}" for k in ("高", "中", "低") if k in by_tier)
+    tiers = ", ".join(f"{k} {by_tier[k]}" for k in config.scoring.tiers if k in by_tier)
     print(
         f"run {result.run_id}: {counts['leads']} leads ({tiers}); "
         f"{counts['leads_new']} new; {counts['leads_excluded']} excluded; "
@@ -130,6 +111,50 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress(args: argparse.Namespace) -> Callable[[StageEvent], None] | None:
+    """A terminal gets a line per stage; a pipe or a scheduler stays quiet unless -v asks
+    for structured lines (one JSON object per finished stage)."""
+    if args.quiet:
+        return None
+    if sys.stderr.isatty():
+        return _show_progress
+    return _log_progress if args.verbose else None
+
+
+def _add_bench_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> bool:
+    """The `bench` commands, when the benchmarks (an extra) are installed."""
+    try:
+        from benchmarks.bench import add_bench_parser
+        from benchmarks.scale import add_scale_parser
+    except ImportError:
+        for name in ("bench", "bench-scale"):
+            commands.add_parser(name, help="benchmarks (not installed)", add_help=False)
+        return False
+    add_bench_parser(commands)
+    add_scale_parser(commands)
+    return True
+
+
+def _run_bench(args: argparse.Namespace) -> int:
+    from benchmarks.bench import run_bench
+    from benchmarks.scale import run_bench_scale
+
+    code: int = run_bench(args) if args.command == "bench" else run_bench_scale(args)
+    return code
+
+
+def _report_bug(exc: Exception, out: Path) -> int:
+    """A bug (counts that do not reconcile): one line on the console, the trace in a file."""
+    out.mkdir(parents=True, exist_ok=True)
+    trace = out / f"crash-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.txt"
+    trace.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+    print(
+        f"relief-leads: internal error (a bug, please report it): {exc}; trace in {trace}",
+        file=sys.stderr,
+    )
+    return EXIT_BUG
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="relief-leads", description="司法救助线索模型 — judicial relief leads"
@@ -137,9 +162,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="log each stage to stderr")
     commands = parser.add_subparsers(dest="command", required=True)
     _add_run_parser(commands)
-    add_bench_parser(commands)
-    add_scale_parser(commands)
-    args = parser.parse_args(argv)
+    bench_installed = _add_bench_parsers(commands)
+    args, rest = parser.parse_known_args(argv)
+    if args.command in ("bench", "bench-scale") and not bench_installed:
+        print(f"relief-leads: {BENCH_MISSING}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -147,10 +176,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _run(args)
-        if args.command == "bench":
-            return run_bench(args)
-        if args.command == "bench-scale":
-            return run_bench_scale(args)
+        return _run_bench(args)
+    except ReconciliationError as exc:
+        return _report_bug(exc, getattr(args, "out", Path("runs")))
     except ReliefLeadsError as exc:
         print(f"relief-leads: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -158,8 +186,6 @@ def main(argv: list[str] | None = None) -> int:
         # output piped into `head` and closed early: the run itself finished; no traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    parser.error(f"unknown command {args.command}")
-    return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":

@@ -19,5 +19,8 @@ class QuarantineLimitError(ReliefLeadsError):
     """A source quarantined more than its allowed share of rows: the export is probably broken."""
 
 
-class ReconciliationError(ReliefLeadsError):
-    """Row counts do not reconcile (read != accepted + quarantined): a bug, never expected."""
+class ReconciliationError(RuntimeError):
+    """Row counts do not reconcile (read != accepted + quarantined): a bug, never expected.
+
+    Not a ReliefLeadsError: no input can cause it, so the command line exits 3 and writes
+    the traceback to a file for whoever fixes it (bad input exits 2 with one line)."""

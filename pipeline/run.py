@@ -1,6 +1,6 @@
-"""run(inputs, out) -> RunResult: compose the stages. The command line and the flows call this.
+"""run(inputs, out) -> RunResult: the table of contents. The command line and the flows call this.
 
-Each stage is a function that reads and extends a RunState; `run` is the table of contents.
+Each stage is a function from the previous stage's frozen result (pipeline/state.py) to its own.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,113 +18,60 @@ import polars as pl
 
 from pipeline.config import Config, LinkageSettings, load_config
 from pipeline.errors import QuarantineLimitError
-from pipeline.expectations import (
+from pipeline.ingest.read import JUNK_COLUMN, read_source
+from pipeline.leads.build import build_leads
+from pipeline.leads.referrals import build_referrals
+from pipeline.leads.reviews import carry_over_reviews, mark_new, previous_candidates
+from pipeline.leads.score import score_leads
+from pipeline.leads.sources import lead_source_summary
+from pipeline.link.people import link_people
+from pipeline.link.records import linkage_records
+from pipeline.normalise.prepare import prepare_source
+from pipeline.outputs.manifest import build_manifest, run_summary_markdown
+from pipeline.outputs.tables import RunFolder, write_tables
+from pipeline.signals.case_text import case_facts_frame
+from pipeline.signals.petition_text import petition_facts_frame
+from pipeline.state import (
+    PROJECT_ROOT,
+    SAMPLE_DIR,
+    STAGES,
+    CompletedRun,
+    Ingested,
+    Linked,
+    ProgressCallback,
+    RunInputs,
+    RunResult,
+    Scored,
+    StageEvent,
+    Validated,
+    WithFacts,
+)
+from pipeline.validate.expectations import (
     expectation_view,
-    load_suites,
     preload_great_expectations,
     run_expectation_suites,
 )
-from pipeline.filters import RunFilters, apply_filters
-from pipeline.ingest import JUNK_COLUMN, SourceFrame, read_source
-from pipeline.lead_sources import lead_source_summary
-from pipeline.leads import build_leads
-from pipeline.link.people import LinkResult, link_people
-from pipeline.link.records import linkage_records
-from pipeline.manifest import build_manifest, run_summary_markdown
-from pipeline.outputs import RunFolder, write_tables
-from pipeline.prepare import prepare_source
-from pipeline.referrals import build_referrals
-from pipeline.reviews import carry_over_reviews, mark_new, previous_candidates
-from pipeline.score import score_leads
-from pipeline.signals.case_text import case_facts_frame
-from pipeline.signals.petition_text import petition_facts_frame
-from pipeline.validate import (
+from pipeline.validate.filters import RunFilters, apply_filters
+from pipeline.validate.report import steward_summary
+from pipeline.validate.rows import (
     ValidatedSource,
     count_per_file,
     quarantine_limit_breaches,
     validate_rows,
 )
-from pipeline.validation_report import steward_summary
+
+__all__ = [
+    "PROJECT_ROOT",
+    "SAMPLE_DIR",
+    "STAGES",
+    "RunFilters",
+    "RunInputs",
+    "RunResult",
+    "StageEvent",
+    "run",
+]
 
 log = logging.getLogger("relief_leads")
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_DIR = PROJECT_ROOT / "sample_data"
-STAGES = ("ingest", "validate", "signals", "link", "score", "write")
-
-
-@dataclass(frozen=True)
-class RunInputs:
-    """Paths of one run's inputs; each a file or a folder of files."""
-
-    poverty: Path
-    petitions: Path
-    cases: Path
-    relief_history: Path | None = None
-    reviews: Path | None = None
-
-    @classmethod
-    def sample(cls, root: Path = SAMPLE_DIR) -> RunInputs:
-        relief = root / "relief_history.csv"
-        return cls(
-            poverty=root / "poverty.xlsx",
-            petitions=root / "petitions.csv",
-            cases=root / "cases.csv",
-            relief_history=relief if relief.exists() else None,
-        )
-
-    def by_source(self) -> dict[str, Path]:
-        paths = {
-            "poverty": self.poverty,
-            "petitions": self.petitions,
-            "cases": self.cases,
-            "relief_history": self.relief_history,
-        }
-        return {k: Path(v) for k, v in paths.items() if v is not None}
-
-
-@dataclass
-class RunState:
-    """What the stages have produced so far; frames stay in memory, never in logs."""
-
-    started: datetime
-    filters: RunFilters | None
-    sources: dict[str, SourceFrame] = field(default_factory=dict)
-    validated: dict[str, ValidatedSource] = field(default_factory=dict)
-    prepared: dict[str, pl.DataFrame] = field(default_factory=dict)
-    filtered_out: dict[str, int] = field(default_factory=dict)
-    linked: LinkResult = field(init=False)
-    leads: pl.DataFrame = field(init=False)
-    candidates: pl.DataFrame = field(init=False)
-    excluded: pl.DataFrame = field(init=False)
-    referrals: pl.DataFrame = field(init=False)
-    reviews: SourceFrame | None = None
-    lead_sources: dict[str, Any] = field(default_factory=dict)
-    expectations_sampled: dict[str, dict[str, int]] = field(default_factory=dict)
-
-
-@dataclass
-class RunResult:
-    run_id: str
-    folder: Path
-    manifest: dict[str, Any]
-    candidates: pl.DataFrame = field(repr=False)
-    links: LinkResult = field(repr=False)
-
-
-@dataclass(frozen=True)
-class StageEvent:
-    """Progress of a run, for a terminal display or structured logs: counts and seconds only."""
-
-    stage: str
-    index: int
-    total: int
-    done: bool
-    seconds: float
-    elapsed: float
-    rows: int | None = None
-
-
-ProgressCallback = Callable[[StageEvent], None]
 # The linker: link_people in one process, or a partitioned linker (pipeline/link/partition.py)
 # whose partitions a Dask cluster runs (flows/distributed.py). Both return what run() reads.
 LinkFn = Callable[[pl.DataFrame, LinkageSettings], Any]
@@ -177,75 +123,91 @@ def run(
 ) -> RunResult:
     """Run every stage on the inputs and write `<out>/<run_id>/`; return what was written."""
     config = config or load_config()
-    state = RunState(started=datetime.now(UTC), filters=filters)
     timer = _Timer(progress)
     preload_great_expectations()
-    with timer.stage("ingest", rows=lambda: sum(s.frame.height for s in state.sources.values())):
-        state.sources = {
-            name: read_source(name, path, config) for name, path in inputs.by_source().items()
-        }
-    folder = RunFolder(Path(out), new_run_id(state.started))
+    with timer.stage("ingest", rows=lambda: _rows(ingested.sources)):
+        ingested = ingest_sources(inputs, config)
+    folder = RunFolder(Path(out), new_run_id(ingested.started))
     try:
-        with timer.stage("validate", rows=lambda: sum(f.height for f in state.prepared.values())):
-            _validate(state, config, folder, timer)
+        with timer.stage("validate", rows=lambda: _rows(validated.accepted)):
+            validated = validate_sources(ingested, config, folder, filters, timer)
         with timer.stage("signals"):
-            _read_free_text(state)
-        with timer.stage("link", rows=lambda: state.linked.blocking.candidate_pairs):
-            _link(state, config, link)
-        with timer.stage("score", rows=lambda: state.candidates.height):
-            _score(state, config, inputs, folder.out)
+            with_facts = read_free_text(validated, config)
+        with timer.stage("link", rows=lambda: linked.result.blocking.candidate_pairs):
+            linked = link_sources(with_facts, config, link)
+        with timer.stage("score", rows=lambda: scored.candidates.height):
+            scored = score_sources(linked, config, inputs, folder.out)
         with timer.stage("write"):
-            write_tables(folder, state, config.linkage.clustering.review_band)
-            manifest = build_manifest(state, folder.run_id, config.digest, timer.seconds)
-            folder.write_json("manifest.json", manifest)
-            folder.write_text("summary.md", run_summary_markdown(manifest))
+            completed = CompletedRun(folder.run_id, ingested, validated, linked, scored)
+            manifest = write_run_folder(folder, completed, config, timer.seconds)
             final = folder.commit()
     except BaseException:
         folder.discard()
         raise
-    log.info("run %s written: %d leads", folder.run_id, state.candidates.height)
-    return RunResult(folder.run_id, final, manifest, state.candidates, state.linked)
+    log.info("run %s written: %d leads", folder.run_id, scored.candidates.height)
+    return RunResult(folder.run_id, final, manifest, scored.candidates, linked.result)
 
 
-def _validate(state: RunState, config: Config, folder: RunFolder, timer: _Timer) -> None:
+def _rows(frames: dict[str, Any]) -> int:
+    return sum(getattr(f, "frame", f).height for f in frames.values())
+
+
+def ingest_sources(inputs: RunInputs, config: Config) -> Ingested:
+    """Read every input file of every source as text."""
+    started = datetime.now(UTC)
+    sources = {name: read_source(name, path, config) for name, path in inputs.by_source().items()}
+    return Ingested(started, sources)
+
+
+def validate_sources(
+    ingested: Ingested,
+    config: Config,
+    folder: RunFolder,
+    filters: RunFilters | None,
+    timer: _Timer,
+) -> Validated:
     """Normalise, apply row rules and expectation suites, stop on a broken export, filter."""
-    suites = load_suites(config.sources)
+    suites = config.suites
+    checked: dict[str, ValidatedSource] = {}
     views: dict[str, pl.DataFrame] = {}
-    for name, source in state.sources.items():
+    sampled: dict[str, dict[str, int]] = {}
+    for name, source in ingested.sources.items():
         frame = prepare_source(name, source.frame)
-        state.validated[name] = validate_rows(name, frame, config.source(name), suites.get(name))
-        state.prepared[name] = state.validated[name].accepted
-        count_per_file(source.files, state.validated[name])
+        checked[name] = validate_rows(name, frame, config.source(name), suites.get(name))
+        count_per_file(source.files, checked[name])
         if name in suites:
-            # Layout rows (blank, total, repeated header) are quarantined; GX sees the records.
-            records = (
-                frame.filter(pl.col(JUNK_COLUMN).is_null())
-                if JUNK_COLUMN in frame.columns
-                else frame
-            )
-            cap = config.pipeline.expectations_max_rows
-            if records.height > cap:
-                state.expectations_sampled[name] = {"rows": records.height, "sampled": cap}
-                records = records.sample(n=cap, seed=0)
-            views[name] = expectation_view(records, config.source(name), suites[name])
-    reports = {name: s.files for name, s in state.sources.items()}
+            views[name] = _expectation_records(frame, config, name, sampled)
+            views[name] = expectation_view(views[name], config.source(name), suites[name])
+    reports = {name: s.files for name, s in ingested.sources.items()}
     with timer.stage("expectations"):
         expectations = run_expectation_suites(
             views, config.sources, suites, (folder.path / "validation" / "data_docs").resolve()
         )
-    breaches = quarantine_limit_breaches(config, reports, state.validated)
-    summary = steward_summary(reports, state.validated, expectations, breaches)
-    for name, sampled in state.expectations_sampled.items():
+    breaches = quarantine_limit_breaches(config, reports, checked)
+    summary = steward_summary(reports, checked, expectations, breaches)
+    for name, counts in sampled.items():
         summary += (
-            f"\nNote: expectations for {name} ran on a fixed sample of {sampled['sampled']:,} of "
-            f"{sampled['rows']:,} rows; the row rules above checked every row.\n"
+            f"\nNote: expectations for {name} ran on a fixed sample of {counts['sampled']:,} of "
+            f"{counts['rows']:,} rows; the row rules above checked every row.\n"
         )
     folder.write_text("validation/summary.md", summary)
     _check_quarantine_limits(breaches, folder)
-    for name in list(state.prepared):
-        before = state.prepared[name].height
-        state.prepared[name] = apply_filters(name, state.prepared[name], state.filters)
-        state.filtered_out[name] = before - state.prepared[name].height
+    accepted = {name: apply_filters(name, v.accepted, filters) for name, v in checked.items()}
+    filtered_out = {name: checked[name].accepted.height - f.height for name, f in accepted.items()}
+    return Validated(checked, accepted, filters, filtered_out, sampled)
+
+
+def _expectation_records(
+    frame: pl.DataFrame, config: Config, name: str, sampled: dict[str, dict[str, int]]
+) -> pl.DataFrame:
+    """The records GX checks: layout rows (blank, total, repeated header) are quarantined
+    anyway; above the cap a fixed sample (the row rules still check every row)."""
+    records = frame.filter(pl.col(JUNK_COLUMN).is_null()) if JUNK_COLUMN in frame.columns else frame
+    cap = config.pipeline.expectations_max_rows
+    if records.height > cap:
+        sampled[name] = {"rows": records.height, "sampled": cap}
+        records = records.sample(n=cap, seed=0)
+    return records
 
 
 def _check_quarantine_limits(breaches: list[str], folder: RunFolder) -> None:
@@ -264,26 +226,51 @@ def _check_quarantine_limits(breaches: list[str], folder: RunFolder) -> None:
         )
 
 
-def _read_free_text(state: RunState) -> None:
-    state.prepared["cases"] = case_facts_frame(state.prepared["cases"])
-    if "petitions" in state.prepared:
-        state.prepared["petitions"] = petition_facts_frame(state.prepared["petitions"])
+def read_free_text(validated: Validated, config: Config) -> WithFacts:
+    """Facts from case summaries (per victim) and petition texts."""
+    frames = dict(validated.accepted)
+    frames["cases"] = case_facts_frame(frames["cases"], config.text_patterns)
+    if "petitions" in frames:
+        frames["petitions"] = petition_facts_frame(frames["petitions"], config.text_patterns)
+    return WithFacts(frames)
 
 
-def _link(state: RunState, config: Config, link: LinkFn) -> None:
-    state.linked = link(linkage_records(state.prepared), config.linkage)
-    person_of = state.linked.links.select("record_key", "person_id", "link_confidence")
-    for name in list(state.prepared):
-        state.prepared[name] = state.prepared[name].join(person_of, on="record_key", how="left")
+def link_sources(with_facts: WithFacts, config: Config, link: LinkFn) -> Linked:
+    """One person_id for every accepted row."""
+    result = link(linkage_records(with_facts.frames, config.vocabulary), config.linkage)
+    person_of = result.links.select("record_key", "person_id", "link_confidence")
+    frames = {
+        name: frame.join(person_of, on="record_key", how="left")
+        for name, frame in with_facts.frames.items()
+    }
+    return Linked(frames, result)
 
 
-def _score(state: RunState, config: Config, inputs: RunInputs, out: Path) -> None:
-    state.leads = build_leads(state.prepared, config.scoring)
-    candidates, state.excluded = score_leads(state.leads, config.scoring)
+def score_sources(linked: Linked, config: Config, inputs: RunInputs, out: Path) -> Scored:
+    """Leads scored against the legal test, marked new or not, reviews carried over."""
+    leads = build_leads(linked.frames, config.scoring, config.vocabulary)
+    candidates, excluded = score_leads(leads, config.scoring, config.vocabulary)
     candidates = mark_new(candidates, previous_candidates(out))
+    reviews = None
     if inputs.reviews is not None:
-        state.reviews = read_source("reviews", Path(inputs.reviews), config)
-        candidates = carry_over_reviews(candidates, state.reviews.frame)
-    state.candidates = candidates
-    state.referrals = build_referrals(candidates, state.excluded)
-    state.lead_sources = lead_source_summary(state.leads, candidates, config.scoring)
+        reviews = read_source("reviews", Path(inputs.reviews), config)
+        candidates = carry_over_reviews(candidates, reviews.frame)
+    return Scored(
+        leads=leads,
+        candidates=candidates,
+        excluded=excluded,
+        referrals=build_referrals(candidates, excluded),
+        lead_sources=lead_source_summary(leads, candidates, config.scoring, config.vocabulary),
+        reviews=reviews,
+    )
+
+
+def write_run_folder(
+    folder: RunFolder, completed: CompletedRun, config: Config, timings: dict[str, float]
+) -> dict[str, Any]:
+    """Every table, the manifest and the summary into the (still hidden) run folder."""
+    write_tables(folder, completed, config.linkage.clustering.review_band)
+    manifest = build_manifest(completed, config, timings)
+    folder.write_json("manifest.json", manifest)
+    folder.write_text("summary.md", run_summary_markdown(manifest))
+    return manifest

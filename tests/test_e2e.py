@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.evaluate import linkage_scores, ranking_scores, read_truth_records
+from benchmarks.evaluate import linkage_scores, ranking_scores, read_truth_records
 from pipeline.run import SAMPLE_DIR, RunInputs, RunResult, run
 
 TRUTH = SAMPLE_DIR / "truth"

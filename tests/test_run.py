@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import Config
-from pipeline.filters import RunFilters
 from pipeline.run import STAGES, RunInputs, StageEvent, run
+from pipeline.validate.filters import RunFilters
 
 
 def test_progress_events_expectation_sampling_and_filters(tmp_path: Path, config: Config) -> None:

@@ -207,7 +207,7 @@ def _component_labels(
     right = edges["idx_r"].to_numpy().astype(np.int64)
     graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
-    label = labels.copy()
+    label: np.ndarray = labels.copy()
     conflicted: set[int] = set()
     if distinct:
         # a component of one record (most of them) cannot hold two values: leave them out

@@ -350,9 +350,10 @@ def gamma_expression(spec: ComparisonSpec, dist: _Distances) -> pl.Expr:
     expr: Any = None  # a polars when/then chain while it is being built
     for index, level in enumerate(spec.levels):
         condition = level_condition(level, dist)
-        expr = pl.when(condition).then(index) if expr is None else expr.when(condition).then(index)  # type: ignore[union-attr]
+        expr = pl.when(condition).then(index) if expr is None else expr.when(condition).then(index)
     assert expr is not None
-    return expr.otherwise(-1).cast(pl.Int8)  # type: ignore[union-attr]
+    gamma: pl.Expr = expr.otherwise(-1).cast(pl.Int8)
+    return gamma
 
 
 def compare_pairs(

@@ -67,7 +67,8 @@ def _level_frequencies(
     total = counts.sum()
     probs = counts / total if total > 0 else np.full(n_levels, 1.0 / n_levels)
     probs = np.clip(probs, floor, None)
-    return probs / probs.sum()
+    normalised: np.ndarray = probs / probs.sum()
+    return normalised
 
 
 def random_pairs(records: pl.DataFrame, size: int, seed: int, link_only: bool) -> pl.DataFrame:
@@ -218,7 +219,8 @@ def fit_model(
 def _initial_m(n_levels: int) -> np.ndarray:
     """Start with agreement levels likely among matches (level 0 strongest)."""
     start = np.array([0.5**i for i in range(n_levels)], dtype=float)
-    return start / start.sum()
+    normalised: np.ndarray = start / start.sum()
+    return normalised
 
 
 def _log2_bayes_factors(

@@ -32,6 +32,7 @@ import polars as pl
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from pipeline.config import Vocabulary
 from pipeline.link.relations import drop_ids_contradicting_relation, drop_ids_where
 from pipeline.normalise.dates import parse_date
 
@@ -264,7 +265,7 @@ def _own_id_columns(frame: pl.DataFrame) -> pl.DataFrame:
     ).drop("_stated_birth", "_stated_sex", "_birth_edits", "_foreign", "_disagrees")
 
 
-def _household_copies(frame: pl.DataFrame) -> pl.DataFrame:
+def _household_copies(frame: pl.DataFrame, head_relation: str) -> pl.DataFrame:
     """An ID held by several members of one household is the head's, copied into the others.
 
     It stays on the row whose relation is 户主 and is dropped from the other rows; when no
@@ -272,7 +273,7 @@ def _household_copies(frame: pl.DataFrame) -> pl.DataFrame:
     """
     if "relation" not in frame.columns:
         return frame
-    head = (pl.col("relation").cast(pl.Utf8).str.strip_chars() == "户主").fill_null(False)
+    head = (pl.col("relation").cast(pl.Utf8).str.strip_chars() == head_relation).fill_null(False)
     group = ["household_id", "id_norm"]
     # the flags once as columns: each window over (household, ID) is costly at provincial
     # size, and an expression reused in several columns is evaluated once per column
@@ -370,7 +371,7 @@ def _age_class(petitions: pl.DataFrame | None) -> pl.Expr:
     )
 
 
-def linkage_records(prepared: dict[str, pl.DataFrame]) -> pl.DataFrame:
+def linkage_records(prepared: dict[str, pl.DataFrame], vocabulary: Vocabulary) -> pl.DataFrame:
     """Stack the prepared sources into the linkage table (schema RECORD_SCHEMA)."""
     parts = []
     lookup = case_lookup(prepared.get("cases"))
@@ -382,8 +383,9 @@ def linkage_records(prepared: dict[str, pl.DataFrame]) -> pl.DataFrame:
         for column in ("household_id", "person_no", "county", "town", "village", "address"):
             if column not in frame.columns:
                 frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(column))
-        frame = _household_copies(_with_case_key(frame, source, lookup, by_party))
-        frame = _own_id_columns(drop_ids_contradicting_relation(frame))
+        frame = _with_case_key(frame, source, lookup, by_party)
+        frame = _household_copies(frame, vocabulary.household_head)
+        frame = _own_id_columns(drop_ids_contradicting_relation(frame, vocabulary))
         hamlet = hamlet_number(pl.col("hamlet")) if "hamlet" in frame.columns else pl.lit(None)
         # a flag several columns read is a column first (else evaluated once per column)
         frame = frame.with_columns(id_float_like("id_norm").alias("_float_like"))

@@ -7,7 +7,7 @@ missing or the number was mistyped). Such an ID is dropped from the row, which t
 on its name, place and phone; its birth date and sex, read from the number, go with it.
 
 A member `g` generations below the head (之子 1, 之孙女 2) must be born at least
-`MIN_YEARS_PER_GENERATION * g` years after the head (or, without a head row, the head's
+`min_years_per_generation * g` years (schemas/vocabulary.yaml) after the head (or, without a head row, the head's
 spouse); one above (之父 -1) as much before. Relations of no fixed generation (兄弟姐妹,
 其他) are not checked.
 """
@@ -16,33 +16,8 @@ from __future__ import annotations
 
 import polars as pl
 
-MIN_YEARS_PER_GENERATION = 12
+from pipeline.config import Vocabulary
 
-# generations below (+) or above (-) the head, by the relation words of the exports
-GENERATION = {
-    "户主": 0,
-    "配偶": 0,
-    "之子": 1,
-    "之女": 1,
-    "之儿媳": 1,
-    "之女婿": 1,
-    "之孙子": 2,
-    "之孙女": 2,
-    "之外孙子": 2,
-    "之外孙女": 2,
-    "之孙媳妇": 2,
-    "之孙女婿": 2,
-    "之曾孙子": 3,
-    "之曾孙女": 3,
-    "之父": -1,
-    "之母": -1,
-    "之岳父": -1,
-    "之岳母": -1,
-    "之公公": -1,
-    "之婆婆": -1,
-    "之祖父": -2,
-    "之祖母": -2,
-}
 # what a row loses with an ID that is another's: the number and what was read from it
 ID_AND_READINGS = ("id_norm", "id_birth", "id_sex", "birth", "sex_norm")
 
@@ -61,7 +36,7 @@ def drop_ids_where(
     ).drop("_drop_id")
 
 
-def _reference_birth(frame: pl.DataFrame, relation: str) -> pl.DataFrame:
+def _reference_birth(frame: pl.DataFrame, relation: str, alias: str) -> pl.DataFrame:
     """Per household, the ID birth date of its one row of `relation` with a trusted ID."""
     rows = frame.filter(
         (pl.col("_relation") == relation)
@@ -70,13 +45,13 @@ def _reference_birth(frame: pl.DataFrame, relation: str) -> pl.DataFrame:
     )
     return (
         rows.group_by("household_id")
-        .agg(pl.col("id_birth").first().alias(f"_{relation}"), pl.len().alias("_n"))
+        .agg(pl.col("id_birth").first().alias(alias), pl.len().alias("_n"))
         .filter(pl.col("_n") == 1)
         .drop("_n")
     )
 
 
-def drop_ids_contradicting_relation(frame: pl.DataFrame) -> pl.DataFrame:
+def drop_ids_contradicting_relation(frame: pl.DataFrame, vocabulary: Vocabulary) -> pl.DataFrame:
     """Drop the ID of monitoring rows whose ID birth date contradicts their relation."""
     needed = {"relation", "household_id", "id_birth", "id_trusted", "record_key"}
     if not needed <= set(frame.columns) or frame.is_empty():
@@ -85,12 +60,14 @@ def drop_ids_contradicting_relation(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("relation").cast(pl.Utf8).str.strip_chars().alias("_relation"),
         pl.col("id_birth").cast(pl.Date, strict=False),
     )
-    head = _reference_birth(work, "户主")
-    spouse = _reference_birth(work, "配偶")
-    generation = pl.col("_relation").replace_strict(GENERATION, default=None, return_dtype=pl.Int32)
-    reference = pl.coalesce("_户主", "_配偶")
+    head = _reference_birth(work, vocabulary.household_head, "_head")
+    spouse = _reference_birth(work, vocabulary.spouse, "_spouse")
+    generation = pl.col("_relation").replace_strict(
+        vocabulary.relation_generations, default=None, return_dtype=pl.Int32
+    )
+    reference = pl.coalesce("_head", "_spouse")
     years = (pl.col("id_birth").dt.year() - reference.dt.year()).cast(pl.Int32)
-    gap = pl.col("_generation") * MIN_YEARS_PER_GENERATION
+    gap = pl.col("_generation") * vocabulary.min_years_per_generation
     contradicts = (
         pl.when(pl.col("_generation") > 0)
         .then(years < gap)

@@ -322,19 +322,31 @@ class TextPatterns:
 
 @lru_cache(maxsize=4)
 def load_text_patterns(path: Path = TEXT_PATTERNS_PATH) -> TextPatterns:
-    """Load and compile the text patterns; raise ConfigError listing every problem."""
+    """Load and compile one text-patterns file; raise ConfigError listing every problem.
+
+    A run reads its patterns through `pipeline.config.load_config` (its config folder); this
+    reads one file for tests and tools that work on texts alone.
+    """
     try:
         raw_bytes = path.read_bytes()
         raw = yaml.safe_load(raw_bytes.decode("utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: cannot read text patterns ({exc})") from exc
+    patterns, problems = compile_text_patterns(raw, path, raw_bytes)
+    if problems or patterns is None:
+        raise ConfigError(f"invalid text patterns in {path}:\n  " + "\n  ".join(problems))
+    return patterns
+
+
+def compile_text_patterns(
+    raw: Any, path: Path, raw_bytes: bytes
+) -> tuple[TextPatterns | None, list[str]]:
+    """Compile parsed YAML into TextPatterns; the problems found (with the file's path)."""
     loader = _Loader(path, raw if isinstance(raw, dict) else {})
     if not isinstance(raw, dict):
         loader.problems.append("expected a mapping at the top level")
     patterns = loader.build(hashlib.sha256(raw_bytes).hexdigest()[:16])
-    if loader.problems or patterns is None:
-        raise ConfigError(f"invalid text patterns in {path}:\n  " + "\n  ".join(loader.problems))
-    return patterns
+    return patterns, [f"{path}: {p}" for p in loader.problems]
 
 
 _Rules = TypeVar("_Rules", CaseTextRules, PetitionTextRules)

@@ -40,11 +40,11 @@ SIZE = 4000
 def province_table(tmp_path_factory: pytest.TempPathFactory, config: Config) -> Path:
     """A generated province of two counties, as a linkage-table parquet."""
     import sample_data.generator.world as world
-    from pipeline.ingest import read_source
+    from pipeline.ingest.read import read_source
     from pipeline.link.records import linkage_records
-    from pipeline.prepare import prepare_source
+    from pipeline.normalise.prepare import prepare_source
     from pipeline.run import RunInputs
-    from pipeline.validate import validate_rows
+    from pipeline.validate.rows import validate_rows
 
     folder = tmp_path_factory.mktemp("province")
     with pytest.MonkeyPatch.context() as patch:
@@ -61,7 +61,7 @@ def province_table(tmp_path_factory: pytest.TempPathFactory, config: Config) -> 
         frame = prepare_source(name, read_source(name, path, config).frame)
         prepared[name] = validate_rows(name, frame, config.source(name)).accepted
     path = folder / "records.parquet"
-    linkage_records(prepared).write_parquet(path)
+    linkage_records(prepared, config.vocabulary).write_parquet(path)
     return path
 
 

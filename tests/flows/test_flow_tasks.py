@@ -13,7 +13,7 @@ import pytest
 import yaml
 from prefect.states import Failed
 
-from flows.adhoc import adhoc, resolve_inputs
+from flows.adhoc import adhoc
 from flows.artifacts import PERSONAL_NUMBER, count_rows, summary_markdown
 from flows.schedule import PROJECT_ROOT, SCHEDULE_FILE, load_nightly_settings
 from flows.tasks import (
@@ -234,15 +234,15 @@ def test_summary_markdown_holds_no_personal_numbers() -> None:
 
 def test_resolve_inputs_defaults_to_sample_data() -> None:
     sample = RunInputs.sample()
-    assert resolve_inputs(None, None, None, None, None) == sample
+    assert RunInputs.resolve(None, None, None, None, None) == sample
     reviews = Path("runs/latest/线索清单.csv")
-    assert resolve_inputs(None, None, None, None, reviews).reviews == reviews
+    assert RunInputs.resolve(None, None, None, None, reviews).reviews == reviews
 
 
 def test_resolve_inputs_wants_all_three_exports_or_none() -> None:
     with pytest.raises(ReliefLeadsError, match="go together"):
-        resolve_inputs(Path("p.xlsx"), None, Path("c.csv"), None, None)
-    given = resolve_inputs(Path("p.xlsx"), Path("q.csv"), Path("c.csv"), None, None)
+        RunInputs.resolve(Path("p.xlsx"), None, Path("c.csv"), None, None)
+    given = RunInputs.resolve(Path("p.xlsx"), Path("q.csv"), Path("c.csv"), None, None)
     assert given == RunInputs(Path("p.xlsx"), Path("q.csv"), Path("c.csv"))
 
 

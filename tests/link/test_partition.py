@@ -14,9 +14,9 @@ from typing import Any
 import polars as pl
 import pytest
 
+from benchmarks.evaluate import linkage_scores, read_truth_records
 from pipeline.config import Config, LinkageSettings
-from pipeline.evaluate import linkage_scores, read_truth_records
-from pipeline.ingest import read_source
+from pipeline.ingest.read import read_source
 from pipeline.link.partition import (
     PartitionSettings,
     link_people_partitioned,
@@ -26,9 +26,9 @@ from pipeline.link.partition import (
 )
 from pipeline.link.people import link_people
 from pipeline.link.records import linkage_records
-from pipeline.prepare import prepare_source
+from pipeline.normalise.prepare import prepare_source
 from pipeline.run import RunInputs
-from pipeline.validate import validate_rows
+from pipeline.validate.rows import validate_rows
 
 COUNTIES = 3
 SIZE = 6000
@@ -63,7 +63,7 @@ def province_records(folder: Path, config: Config) -> tuple[pl.DataFrame, pl.Dat
         frame = prepare_source(name, read_source(name, path, config).frame)
         prepared[name] = validate_rows(name, frame, config.source(name)).accepted
     refs = pl.concat([f.select(*_REF, "record_key") for f in prepared.values()])
-    return linkage_records(prepared), refs
+    return linkage_records(prepared, config.vocabulary), refs
 
 
 def fast_settings(settings: LinkageSettings, u_pairs: int = 20_000) -> LinkageSettings:

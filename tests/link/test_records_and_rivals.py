@@ -8,12 +8,13 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from pipeline.config import ClusteringSettings, Config
+from pipeline.config import ClusteringSettings, Config, load_config
 from pipeline.link.cluster import share_among_rivals
 from pipeline.link.compare import shape_key
 from pipeline.link.records import address_hamlet, case_lookup, hamlet_number, linkage_records
 
 CASE = "商南检刑诉受[2023]611023000002号"
+VOCABULARY = load_config().vocabulary
 
 
 def _frame(source: str, rows: list[dict[str, Any]]) -> pl.DataFrame:
@@ -57,7 +58,7 @@ def test_case_refs_resolve_to_the_case_number() -> None:
             {"case_ref": "邓某交通肇事案"},
         ],
     )
-    records = linkage_records({"cases": cases, "petitions": petitions})
+    records = linkage_records({"cases": cases, "petitions": petitions}, VOCABULARY)
     keys = records.filter(pl.col("source") == "petitions")["case_key"].to_list()
     assert keys == [CASE, CASE, None, None, None]
     assert lookup.height == 4  # three numbers and one unique name
@@ -110,7 +111,7 @@ def test_an_id_contradicting_the_stated_birth_date_or_sex_is_not_the_rows() -> N
             },
         ],
     )
-    records = linkage_records({"cases": cases})
+    records = linkage_records({"cases": cases}, VOCABULARY)
     assert records["id_norm"].to_list() == [None, own, None]
     assert records["id_trusted"].to_list() == [False, False, False]
     assert records["birth"].to_list() == [date(1990, 1, 1), date(1990, 1, 7), None]
@@ -131,7 +132,7 @@ def test_an_id_held_by_several_household_members_stays_with_the_head() -> None:
         pl.lit(True).alias("id_trusted"),
         pl.lit(date(1962, 5, 1)).alias("birth"),
     )
-    records = linkage_records({"poverty": poverty})
+    records = linkage_records({"poverty": poverty}, VOCABULARY)
     assert records["id_norm"].to_list() == [head_id, None]
     assert records["trusted_id"].to_list() == [head_id, None]
     assert records["birth"].to_list() == [date(1962, 5, 1), None]
@@ -206,7 +207,7 @@ def test_a_household_number_in_a_members_case_row_is_not_the_rows() -> None:
             case_row | {"name_norm": "李四", "name_pinyin": "li si"},  # not of the household
         ],
     )
-    records = linkage_records({"poverty": poverty, "cases": cases}).filter(
+    records = linkage_records({"poverty": poverty, "cases": cases}, VOCABULARY).filter(
         pl.col("source") == "cases"
     )
     assert records["id_norm"].to_list() == [None, head_id, head_id]
@@ -234,7 +235,7 @@ def test_a_case_name_two_cases_share_resolves_by_the_party_named() -> None:
             {"case_ref": "李中交通肇事案", "name_norm": "王五"},  # of neither
         ],
     )
-    records = linkage_records({"cases": cases, "relief_history": relief})
+    records = linkage_records({"cases": cases, "relief_history": relief}, VOCABULARY)
     keys = records.filter(pl.col("source") == "relief_history")["case_key"].to_list()
     assert keys == ["X1", "X2", None, None]
 
@@ -251,7 +252,7 @@ def test_children_and_petitioners_are_told_apart_by_age() -> None:
             {"birth": None},
         ],
     )
-    records = linkage_records({"petitions": petitions, "poverty": poverty})
+    records = linkage_records({"petitions": petitions, "poverty": poverty}, VOCABULARY)
     assert (
         records["age_class"].to_list() == ["child", None, "child", None, None] + ["petitioner"] * 2
     )
@@ -259,4 +260,4 @@ def test_children_and_petitioners_are_told_apart_by_age() -> None:
 
 def test_without_petition_dates_no_row_is_called_a_child() -> None:
     poverty = _frame("poverty", [{"birth": date(2021, 7, 8)}])
-    assert linkage_records({"poverty": poverty})["age_class"].to_list() == [None]
+    assert linkage_records({"poverty": poverty}, VOCABULARY)["age_class"].to_list() == [None]

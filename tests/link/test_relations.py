@@ -7,7 +7,10 @@ from datetime import date
 import polars as pl
 import pytest
 
+from pipeline.config import load_config
 from pipeline.link.relations import drop_ids_contradicting_relation
+
+VOCABULARY = load_config().vocabulary
 
 
 def household(members: list[tuple[str, date | None]]) -> pl.DataFrame:
@@ -30,7 +33,7 @@ def household(members: list[tuple[str, date | None]]) -> pl.DataFrame:
 
 
 def kept(frame: pl.DataFrame) -> list[bool]:
-    return drop_ids_contradicting_relation(frame)["id_norm"].is_not_null().to_list()
+    return drop_ids_contradicting_relation(frame, VOCABULARY)["id_norm"].is_not_null().to_list()
 
 
 @pytest.mark.parametrize(
@@ -59,7 +62,7 @@ def test_relation_table(members: list[tuple[str, date | None]], expected: list[b
 
 def test_a_dropped_id_takes_its_birth_date_sex_and_trust_along() -> None:
     out = drop_ids_contradicting_relation(
-        household([("户主", date(1960, 1, 1)), ("之子", date(1958, 5, 1))])
+        household([("户主", date(1960, 1, 1)), ("之子", date(1958, 5, 1))]), VOCABULARY
     ).row(1, named=True)
     assert out["id_norm"] is None and out["birth"] is None and out["sex_norm"] is None
     assert out["id_status"] == "foreign" and out["id_trusted"] is False
@@ -74,4 +77,4 @@ def test_an_untrusted_head_id_is_no_reference() -> None:
 
 def test_frames_without_relations_pass_unchanged() -> None:
     frame = household([("户主", date(1960, 1, 1))]).drop("relation")
-    assert drop_ids_contradicting_relation(frame).equals(frame)
+    assert drop_ids_contradicting_relation(frame, VOCABULARY).equals(frame)

@@ -1,0 +1,43 @@
+"""Sources (schemas/sources.yaml) and run-level settings (schemas/pipeline.yaml)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from pydantic import Field
+
+from pipeline.config.base import Frozen
+
+SOURCES = ("poverty", "petitions", "cases", "relief_history", "reviews")
+REQUIRED_SOURCES = ("poverty", "petitions", "cases")
+
+
+class SourceSpec(Frozen):
+    """Canonical fields of one source and the export headers that map to them."""
+
+    description: str = ""
+    required: tuple[str, ...]
+    fields: dict[str, tuple[str, ...]]
+
+    def header_index(self) -> dict[str, str]:
+        """Map each normalised alias to its canonical field (first listed field wins)."""
+        index: dict[str, str] = {}
+        for field, aliases in self.fields.items():
+            for alias in (field, *aliases):
+                index.setdefault(normalise_header(alias), field)
+        return index
+
+
+class PipelineSettings(Frozen):
+    """Run-level settings (schemas/pipeline.yaml)."""
+
+    max_quarantine_share: dict[str, float] = Field(default_factory=dict)
+    default_max_quarantine_share: float = 0.2
+    header_scan_rows: int = 20
+    expectations_max_rows: int = Field(default=200_000, gt=1000)
+
+
+def normalise_header(text: str) -> str:
+    """Fold a header to the form aliases are compared in: NFKC, no whitespace."""
+    folded = unicodedata.normalize("NFKC", str(text))
+    return "".join(folded.split())

@@ -1,0 +1,354 @@
+"""Read export files into canonical text frames, every row with its record reference.
+
+IO edge of the pipeline. Every cell is read as text (IDs and phones never pass
+through a float here); headers are mapped by alias (schemas/sources.yaml), never
+by position; unknown columns are ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+from charset_normalizer import from_bytes
+
+from pipeline.config import Config, SourceSpec, normalise_header
+from pipeline.errors import InputError
+from pipeline.outputs.masking import mask_digit_runs
+
+_MUST_HAVE_ROWS = ("poverty", "petitions", "cases")
+REFERENCE_COLUMNS = ("source", "file", "sheet", "row_number", "record_key")
+# Rows that are part of the sheet's layout, not records: named here, quarantined by
+# validate.py with a reason (never dropped silently, so row counts still reconcile).
+JUNK_COLUMN = "row_junk"
+# A cell that is exactly one of these (spaces ignored, optional colon) marks a total row.
+TOTAL_ROW_MARKERS = ("合计", "总计", "小计", "共计", "总数")
+READABLE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt")
+# Tried in order; GBK before GB18030 so the manifest names the narrower one when both decode.
+_STRICT_ENCODINGS = ("utf-8", "gbk", "gb18030")
+
+
+@dataclass
+class FileReport:
+    """What was read from one file (or one sheet of a workbook)."""
+
+    source: str
+    path: str
+    file: str
+    sheet: str | None
+    sha256: str
+    encoding: str
+    rows_read: int
+    headers_found: list[str] = field(default_factory=list)
+    fields_mapped: dict[str, str] = field(default_factory=dict)
+    rows_accepted: int = 0
+    rows_quarantined: int = 0
+
+
+@dataclass
+class SourceFrame:
+    """One source: its canonical frame and a report per file or sheet."""
+
+    source: str
+    frame: pl.DataFrame
+    files: list[FileReport]
+
+
+def _unmapped_first_row(cells: list[str]) -> str:
+    """With no header row, the first row is as likely a person as a header: never quote it."""
+    filled = [c for c in cells if c and c != "None"]
+    return (
+        f"headers found: none that map (the first row has {len(filled)} filled cells, "
+        "not shown: it may be a person's data)"
+    )
+
+
+def _shown(cells: Iterable[str]) -> str:
+    """Headers for an error message: masked, and each cut short (free text is not a header)."""
+    shown = [mask_digit_runs(c if len(c) <= 20 else c[:20] + "…") for c in cells]
+    return ", ".join(shown) or "(none)"
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def list_input_files(path: Path, source: str) -> list[Path]:
+    """A file, or every readable file in a folder (recursively, sorted for determinism)."""
+    if not path.exists():
+        raise InputError(f"{source}: {path}: no such file or folder")
+    if path.is_file():
+        return [path]
+    files = sorted(
+        p
+        for p in path.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in READABLE_SUFFIXES
+        and not p.name.startswith(("~$", "."))
+    )
+    if not files:
+        raise InputError(f"{source}: {path}: folder holds no .xlsx or .csv file")
+    return files
+
+
+def decode_csv_bytes(data: bytes, where: str) -> tuple[str, str]:
+    """Decode CSV bytes, returning (text, encoding used). Never guesses silently."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    for encoding in _STRICT_ENCODINGS:
+        try:
+            return data.decode(encoding, errors="strict"), encoding
+        except UnicodeDecodeError:
+            continue
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise InputError(f"{where}: cannot decode as UTF-8, GBK, GB18030 or any known encoding")
+    return str(best), best.encoding
+
+
+def _raw_grids(path: Path, source: str) -> list[tuple[str | None, pl.DataFrame, str]]:
+    """Return (sheet, grid of text cells without header, encoding) for each sheet or file."""
+    where = f"{source}: {path.name}"
+    if path.stat().st_size == 0:
+        raise InputError(f"{where}: file is empty (0 bytes)")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        try:
+            reader = fastexcel.read_excel(path)
+            grids: list[tuple[str | None, pl.DataFrame, str]] = []
+            for sheet in reader.sheet_names:
+                grid = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
+                grids.append((sheet, grid, "xlsx"))
+        except Exception as exc:  # the reader's errors are many types; all mean "unreadable"
+            raise InputError(f"{where}: cannot read workbook ({_one_line(exc)})") from exc
+        return grids
+    text, encoding = decode_csv_bytes(path.read_bytes(), where)
+    try:
+        grid = pl.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            separator=_separator(text),
+            has_header=False,
+            infer_schema=False,
+            truncate_ragged_lines=True,
+        )
+    except Exception as exc:
+        raise InputError(f"{where}: cannot parse as CSV ({_one_line(exc)})") from exc
+    return [(None, grid, encoding)]
+
+
+def _one_line(exc: Exception) -> str:
+    """The reader's message on one line, cut short: the command line prints one line."""
+    text = mask_digit_runs(" ".join(f"{type(exc).__name__}: {exc}".split()))
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _separator(text: str) -> str:
+    """Tab for Excel's "Unicode text" (tab-separated) exports, else comma; judged on the start."""
+    head = text[:20_000]
+    return "\t" if head.count("\t") > head.count(",") else ","
+
+
+def _find_header_row(
+    grid: pl.DataFrame, index: dict[str, str], scan: int
+) -> tuple[int, dict[int, str]]:
+    """Pick the row among the first `scan` that maps the most distinct fields."""
+    best_row: int = -1
+    best_map: dict[int, str] = {}
+    for row_idx, row in enumerate(grid.head(scan).iter_rows()):
+        mapping: dict[int, str] = {}
+        for col_idx, cell in enumerate(row):
+            if cell is None:
+                continue
+            field_name = index.get(normalise_header(cell))
+            if field_name is not None:
+                mapping[col_idx] = field_name
+        if len(set(mapping.values())) > len(set(best_map.values())):
+            best_row, best_map = row_idx, mapping
+    return best_row, best_map
+
+
+def row_junk(
+    grid_columns: list[str], header: tuple[object, ...], mapping: dict[int, str]
+) -> pl.Expr:
+    """blank_row / total_row / repeated_header for a data row of the raw grid, else null.
+
+    Looks at every cell, mapped or not: a total row often says 合计 in an unmapped 序号 column.
+    """
+    # Literal operations only: this runs on every cell of every row (tens of millions at
+    # provincial scale), where a regex per cell cost seconds.
+    cells = [
+        pl.col(c)
+        .str.strip_chars()
+        .str.replace_all(" ", "", literal=True)
+        .str.replace_all("\u3000", "", literal=True)
+        for c in grid_columns
+    ]
+    is_blank = pl.all_horizontal(c.fill_null("") == "" for c in cells)
+    variants = [m + suffix for m in TOTAL_ROW_MARKERS for suffix in ("", ":", "：")]
+    has_marker = pl.any_horizontal(c.is_in(variants).fill_null(False) for c in cells)
+    # A person's row is never a total, even if a free-text cell happens to read 合计.
+    names = [cells[i] for i, f in mapping.items() if f == "name"]
+    is_total = (
+        has_marker & pl.all_horizontal(c.fill_null("") == "" for c in names)
+        if names
+        else has_marker
+    )
+    # A header row repeated inside the data (sheets pasted together, paged exports).
+    echoes = [
+        cells[i]
+        .is_in(["".join(str(header[i]).split()), normalise_header(str(header[i]))])
+        .fill_null(False)
+        .cast(pl.Int32)
+        for i in mapping
+    ]
+    is_header = pl.sum_horizontal(echoes) * 2 >= max(len(mapping), 2) if echoes else pl.lit(False)
+    return (
+        pl.when(is_blank)
+        .then(pl.lit("blank_row"))
+        .when(is_header)
+        .then(pl.lit("repeated_header"))
+        .when(is_total)
+        .then(pl.lit("total_row"))
+        .otherwise(pl.lit(None, dtype=pl.Utf8))
+    )
+
+
+def _junk_column(
+    data: pl.DataFrame, header: tuple[object, ...], mapping: dict[int, str]
+) -> pl.Series:
+    """row_junk for every data row, computed only where a row can be junk.
+
+    Blank rows and total rows have no name, and a repeated header has the header's text
+    in the name column: any other row is a record. Checking every cell of every row
+    cost seconds per million rows, so only the candidates are examined.
+    """
+    name_cols = [data.columns[i] for i, f in mapping.items() if f == "name"]
+    if not name_cols:
+        return data.select(row_junk(data.columns, header, mapping).alias(JUNK_COLUMN)).to_series()
+    header_names = {"".join(str(header[i]).split()) for i, f in mapping.items() if f == "name"}
+    name = pl.coalesce(pl.col(c).str.strip_chars().replace("", None) for c in name_cols)
+    candidate = name.is_null() | name.str.replace_all(" ", "", literal=True).is_in(
+        list(header_names)
+    )
+    indexed = data.with_row_index("_row")
+    subset = indexed.filter(candidate)
+    junk = pl.Series(JUNK_COLUMN, [None] * data.height, dtype=pl.Utf8)
+    if subset.height:
+        marks = subset.select("_row", row_junk(data.columns, header, mapping).alias(JUNK_COLUMN))
+        junk = junk.scatter(marks["_row"], marks[JUNK_COLUMN])
+    return junk
+
+
+def _canonical_frame(
+    grid: pl.DataFrame, header_row: int, mapping: dict[int, str], spec: SourceSpec
+) -> pl.DataFrame:
+    """Cut the data rows below the header and coalesce aliases in their priority order."""
+    data = grid.slice(header_row + 1)
+    columns = data.columns
+    exprs: list[pl.Expr | pl.Series] = [_junk_column(data, grid.row(header_row), mapping)]
+    for field_name, aliases in spec.fields.items():
+        priority = {normalise_header(a): i for i, a in enumerate((field_name, *aliases))}
+        cols = sorted(
+            (c for c, f in mapping.items() if f == field_name),
+            key=lambda c: priority.get(
+                normalise_header(str(grid.row(header_row)[c])), len(priority)
+            ),
+        )
+        values = [pl.col(columns[c]).str.strip_chars().replace("", None) for c in cols]
+        expr = pl.coalesce(values) if values else pl.lit(None, dtype=pl.Utf8)
+        exprs.append(expr.cast(pl.Utf8).alias(field_name))
+    return data.select(exprs)
+
+
+def read_source(source: str, path: Path, config: Config) -> SourceFrame:
+    """Read a file or folder of one source into its canonical frame."""
+    spec = config.source(source)
+    index = spec.header_index()
+    frames: list[pl.DataFrame] = []
+    reports: list[FileReport] = []
+    root = path if path.is_dir() else path.parent
+    for file_path in list_input_files(path, source):
+        file_name = str(file_path.relative_to(root)) if path.is_dir() else file_path.name
+        digest = sha256_of(file_path)
+        grids = _raw_grids(file_path, source)
+        mapped_any = False
+        headers_seen: list[str] = []
+        for sheet, grid, encoding in grids:
+            header_row, mapping = _find_header_row(grid, index, config.pipeline.header_scan_rows)
+            headers = [str(c) for c in grid.row(header_row)] if header_row >= 0 else []
+            if header_row < 0 and grid.height:
+                headers_seen.extend(str(c) for c in grid.row(0) if c is not None)
+            missing = [f for f in spec.required if f not in set(mapping.values())]
+            if header_row < 0 or missing:
+                if len(grids) > 1 and header_row < 0:
+                    continue  # another sheet of the workbook: skip it, it is not this source
+                found = headers or headers_seen
+                if header_row < 0:
+                    what, missing = "no header row maps", list(spec.required)
+                else:
+                    what = f"required field(s) {missing} not found"
+                aliases = "; ".join(f"{m}: {'/'.join(spec.fields[m])}" for m in missing)
+                raise InputError(
+                    f"{source}: {file_path.name}{f' [{sheet}]' if sheet else ''}: {what}"
+                    f"{f' (expected one of {aliases})' if aliases else ''}; "
+                    + (
+                        f"headers found: {_shown(h for h in found if h and h != 'None')}"
+                        if header_row >= 0
+                        else _unmapped_first_row(found)
+                    )
+                )
+            mapped_any = True
+            frame = _canonical_frame(grid, header_row, mapping, spec)
+            sheet_name = sheet  # None for csv; always named for workbooks
+            key_prefix = f"{source}:{file_name}" + (f":{sheet_name}" if sheet_name else "")
+            frame = (
+                frame.with_row_index("row_number", offset=1)
+                .with_columns(
+                    pl.col("row_number").cast(pl.Int64),
+                    pl.lit(source).alias("source"),
+                    pl.lit(file_name).alias("file"),
+                    pl.lit(sheet_name, dtype=pl.Utf8).alias("sheet"),
+                )
+                .with_columns(
+                    (pl.lit(key_prefix + ":") + pl.col("row_number").cast(pl.Utf8)).alias(
+                        "record_key"
+                    )
+                )
+            )
+            frames.append(frame.select(*REFERENCE_COLUMNS, *spec.fields, JUNK_COLUMN))
+            reports.append(
+                FileReport(
+                    source=source,
+                    path=str(file_path),
+                    file=file_name,
+                    sheet=sheet_name,
+                    sha256=digest,
+                    encoding=encoding,
+                    rows_read=frame.height,
+                    headers_found=[h for h in headers if h and h != "None"],
+                    fields_mapped={headers[c]: f for c, f in sorted(mapping.items())},
+                )
+            )
+        if not mapped_any:
+            raise InputError(
+                f"{source}: {file_path.name}: no sheet has a header row that maps; "
+                + _unmapped_first_row(headers_seen)
+            )
+    frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame()
+    if frame.height == 0 and source in _MUST_HAVE_ROWS:
+        # A header with nothing below it would quietly yield an empty lead list. Relief
+        # history and reviews may legitimately be empty (nothing granted or decided yet).
+        header_text = ", ".join(reports[0].headers_found) if reports else "(none)"
+        raise InputError(
+            f"{source}: {path.name}: no data rows below the header; headers found: {mask_digit_runs(header_text)}"
+        )
+    return SourceFrame(source=source, frame=frame, files=reports)

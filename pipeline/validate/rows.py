@@ -1,0 +1,238 @@
+"""Row rules: split each prepared source into accepted rows and quarantined rows.
+
+A row that cannot be used goes to quarantine with its rule and a reason; a row with a
+damaged but usable field is kept and flagged (`flags`: comma-separated flag names).
+Vocabularies, date bounds and duplicate keys come from the source's expectation suite
+(schemas/suites/), the same data the Great Expectations run reads. Counts reconcile per
+file: read = accepted + quarantined, checked here and written in the manifest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from pipeline.config import Config, SourceSpec, SuiteSpec
+from pipeline.errors import ReconciliationError
+from pipeline.ingest.read import JUNK_COLUMN, FileReport
+from pipeline.outputs.masking import mask_id
+from pipeline.validate.expectations import date_status, duplicate_key
+
+QUARANTINE_SCHEMA = pl.Schema(
+    {
+        "source": pl.Utf8,
+        "file": pl.Utf8,
+        "sheet": pl.Utf8,
+        "row_number": pl.Int64,
+        "rule": pl.Utf8,
+        "reason": pl.Utf8,
+    }
+)
+# Flags on kept rows: the field is damaged but the row is still usable.
+FLAG_RULES = {
+    "id_bad_check": "证件号码校验位错误，不作为唯一标识使用",
+    "id_excel_damaged": "证件号码疑经Excel转换损坏（末位丢失或科学计数法）",
+    "id_legacy15": "15位旧证件号码，已升位为18位",
+}
+# Flags named after a field: `<prefix><field>`.
+_FIELD_FLAG_RULES = {
+    "date_unparseable_": "日期无法识别",
+    "date_implausible_": "日期超出合理范围",
+    "vocab_": "取值不在词表中（schemas/suites）",
+    "duplicate_": "重复记录（同一键值出现多次）",
+}
+JUNK_REASONS = {
+    "blank_row": "空行：该行所有单元格为空",
+    "repeated_header": "表头行在数据中重复出现（多表拼接或分页导出），非记录",
+    "total_row": "合计/小计行，非个人记录",
+}
+
+
+def describe_flag(flag: str) -> str:
+    """Plain-Chinese meaning of a flag name."""
+    if flag in FLAG_RULES:
+        return FLAG_RULES[flag]
+    for prefix, text in _FIELD_FLAG_RULES.items():
+        if flag.startswith(prefix):
+            return f"{text}：{flag.removeprefix(prefix)}"
+    return flag
+
+
+@dataclass(frozen=True)
+class ValidatedSource:
+    accepted: pl.DataFrame
+    quarantined: pl.DataFrame
+
+
+def _header(spec: SourceSpec, field: str) -> str:
+    return spec.fields[field][0] if spec.fields.get(field) else field
+
+
+def _reason_rules(
+    spec: SourceSpec, suite: SuiteSpec | None, frame: pl.DataFrame
+) -> list[tuple[str, pl.Expr, pl.Expr]]:
+    """(rule, condition that quarantines, reason text) in order of precedence."""
+    canonical = [c for c in spec.fields if c in frame.columns]
+    rules: list[tuple[str, pl.Expr, pl.Expr]] = []
+    if JUNK_COLUMN in frame.columns:
+        rules += [
+            (rule, pl.col(JUNK_COLUMN) == rule, pl.lit(reason))
+            for rule, reason in JUNK_REASONS.items()
+        ]
+    # Without the ingest marker (a frame built elsewhere), a row with every field empty is blank.
+    rules.append(
+        (
+            "blank_row",
+            pl.all_horizontal(pl.col(c).is_null() for c in canonical),
+            pl.lit(JUNK_REASONS["blank_row"]),
+        )
+    )
+    for field in spec.required:
+        if field == "id_number":
+            continue  # an ID may be missing on one row; the row still links by name and birth date
+        column = "name_norm" if field == "name" and "name_norm" in frame.columns else field
+        rules.append(
+            (
+                f"missing_{field}",
+                pl.col(column).is_null(),
+                pl.lit(f"必填字段“{_header(spec, field)}”（{field}）为空"),
+            )
+        )
+    if "id_status" in frame.columns:
+        rules.append(
+            (
+                "id_bad_shape",
+                pl.col("id_status") == "bad_shape",
+                pl.lit("证件号码格式不符（非15/18位）：") + pl.col("id_masked"),
+            )
+        )
+    for field, rule in suite.dates.items() if suite else ():
+        if rule.on_bad == "quarantine" and field in frame.columns:
+            status = date_status(field, rule)
+            rules.append(
+                (
+                    f"bad_date_{field}",
+                    status.is_in(["unparseable", "implausible"]),
+                    pl.lit(f"关键日期“{_header(spec, field)}”无法识别或不合理：") + pl.col(field),
+                )
+            )
+    return rules
+
+
+def _flag_exprs(suite: SuiteSpec | None, frame: pl.DataFrame) -> list[pl.Expr]:
+    """One expression per possible flag: the flag name where it applies, else null."""
+    flags: list[pl.Expr] = []
+    if "id_status" in frame.columns:
+        for id_status in ("bad_check", "excel_damaged", "legacy15"):
+            flags.append(pl.when(pl.col("id_status") == id_status).then(pl.lit(f"id_{id_status}")))
+    if suite is None:
+        return flags
+    for field, rule in suite.dates.items():
+        if rule.on_bad == "flag" and field in frame.columns:
+            status = date_status(field, rule)
+            flags.append(
+                pl.when(status.is_in(["unparseable", "implausible"])).then(
+                    pl.lit("date_") + status + f"_{field}"
+                )
+            )
+    for field, values in suite.vocabularies.items():
+        if field in frame.columns:
+            odd = pl.col(field).is_not_null() & ~pl.col(field).is_in(list(values))
+            flags.append(pl.when(odd).then(pl.lit(f"vocab_{field}")))
+    for name, fields in suite.unique.items():
+        if all(f in frame.columns for f in fields):
+            key = duplicate_key(fields)
+            flags.append(
+                pl.when(key.is_not_null() & key.is_duplicated()).then(pl.lit(f"duplicate_{name}"))
+            )
+    return flags
+
+
+def validate_rows(
+    source: str, frame: pl.DataFrame, spec: SourceSpec, suite: SuiteSpec | None = None
+) -> ValidatedSource:
+    """Apply the row rules; the first rule that fires names the quarantine reason.
+
+    Junk rows (blank, repeated header, total) are quarantined, not dropped, and take no
+    part in the duplicate flags.
+    """
+    df = (
+        frame.with_columns(mask_id("id_number").alias("id_masked"))
+        if "id_number" in frame.columns
+        else frame
+    )
+    rule_expr: pl.Expr = pl.lit(None, dtype=pl.Utf8)
+    reason_expr: pl.Expr = pl.lit(None, dtype=pl.Utf8)
+    for rule, condition, reason in reversed(_reason_rules(spec, suite, df)):
+        rule_expr = pl.when(condition).then(pl.lit(rule)).otherwise(rule_expr)
+        reason_expr = pl.when(condition).then(reason).otherwise(reason_expr)
+    df = df.with_columns(rule_expr.alias("_rule"), reason_expr.alias("_reason"))
+    quarantined = df.filter(pl.col("_rule").is_not_null()).select(
+        "source",
+        "file",
+        "sheet",
+        "row_number",
+        pl.col("_rule").alias("rule"),
+        pl.col("_reason").alias("reason"),
+    )
+    accepted = df.filter(pl.col("_rule").is_null())
+    flags = _flag_exprs(suite, accepted)
+    flag_expr = (
+        pl.concat_str(flags, separator=",", ignore_nulls=True).replace("", None)
+        if flags
+        else pl.lit(None, dtype=pl.Utf8)
+    )
+    accepted = accepted.with_columns(flag_expr.alias("flags")).drop(
+        "_rule", "_reason", "id_masked", JUNK_COLUMN, strict=False
+    )
+    if accepted.height + quarantined.height != frame.height:
+        raise ReconciliationError(
+            f"{source}: read {frame.height} rows but accepted {accepted.height}"
+            f" + quarantined {quarantined.height}"
+        )
+    return ValidatedSource(accepted=accepted, quarantined=quarantined.cast(QUARANTINE_SCHEMA))
+
+
+def count_per_file(reports: list[FileReport], validated: ValidatedSource) -> None:
+    """Write accepted / quarantined counts into each file's report; check they reconcile."""
+    counts = validated.quarantined.group_by("file", "sheet").len()
+    for report in reports:
+        quarantined = counts.filter(
+            (pl.col("file") == report.file) & pl.col("sheet").eq_missing(report.sheet)
+        )["len"].sum()
+        report.rows_quarantined = int(quarantined or 0)
+        report.rows_accepted = validated.accepted.filter(
+            (pl.col("file") == report.file) & pl.col("sheet").eq_missing(report.sheet)
+        ).height
+        if report.rows_read != report.rows_accepted + report.rows_quarantined:
+            raise ReconciliationError(
+                f"{report.source}: {report.file}: read {report.rows_read} rows but accepted "
+                f"{report.rows_accepted} + quarantined {report.rows_quarantined}"
+            )
+
+
+def quarantine_limit_breaches(
+    config: Config, reports: dict[str, list[FileReport]], validated: dict[str, ValidatedSource]
+) -> list[str]:
+    """One line per source whose quarantined share passes its limit (schemas/pipeline.yaml)."""
+    breaches = []
+    for source, files in reports.items():
+        read = sum(f.rows_read for f in files)
+        quarantined = sum(f.rows_quarantined for f in files)
+        limit = config.pipeline.max_quarantine_share.get(
+            source, config.pipeline.default_max_quarantine_share
+        )
+        if read and quarantined / read > limit:
+            top = (
+                validated[source].quarantined["rule"].value_counts(sort=True).head(2)
+                if source in validated
+                else None
+            )
+            rules = ", ".join(f"{r} {n}" for r, n in top.iter_rows()) if top is not None else ""
+            breaches.append(
+                f"{source}: {quarantined} of {read} rows quarantined "
+                f"({quarantined / read:.1%} > limit "
+                f"{limit:.1%}){f', mostly {rules}' if rules else ''}"
+            )
+    return breaches

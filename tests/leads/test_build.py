@@ -1,0 +1,46 @@
+"""Lead building: case references by number or by name; relief and petitions reach the right lead."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipeline.leads.build import _attach_relief, resolve_case_refs
+
+LEADS = pl.DataFrame(
+    {
+        "case_id": ["商南检刑诉受[2024]1号", "商南检刑诉受[2024]2号", "商南检刑诉受[2024]3号"],
+        "case_name": ["马某等故意伤害案", "张某交通肇事案", "张某交通肇事案"],
+    }
+)
+
+
+def test_case_refs_resolve_by_number_or_unique_name() -> None:
+    rows = pl.DataFrame(
+        {"case_ref": ["商南检刑诉受[2024]1号", " 马某等故意伤害案 ", "张某交通肇事案", "无", None]}
+    )
+    out = resolve_case_refs(rows, LEADS)["case_id"].to_list()
+    # a name shared by two cases stays unresolved rather than guessed
+    assert out == ["商南检刑诉受[2024]1号", "商南检刑诉受[2024]1号", None, None, None]
+
+
+def test_every_case_of_a_shared_name_is_offered_and_marked() -> None:
+    rows = pl.DataFrame({"case_ref": ["张某交通肇事案", "马某等故意伤害案"], "k": ["a", "b"]})
+    out = resolve_case_refs(rows, LEADS, every_case_named=True).sort("k", "case_id")
+    assert out["case_id"].to_list() == [
+        "商南检刑诉受[2024]2号",
+        "商南检刑诉受[2024]3号",
+        "商南检刑诉受[2024]1号",
+    ]
+    assert out["case_named_by_several"].to_list() == [True, True, False]
+
+
+def test_relief_naming_a_shared_case_name_reaches_the_recipients_case_only() -> None:
+    leads = LEADS.with_columns(pl.Series("person_id", ["P1", "P2", "P3"]))
+    connected = leads.select("person_id", "case_id", pl.col("person_id").alias("other"))
+    relief = pl.DataFrame(
+        {"person_id": ["P3", "P9"], "case_ref": ["张某交通肇事案"] * 2, "record_key": ["r1", "r2"]}
+    )
+    out = _attach_relief(leads, relief, connected).sort("case_id")
+    # P3 is the victim of case 3: its relief is case 3's; P9 cannot be placed in either
+    assert out["relief_rows"].to_list() == [[], [], ["r1"]]
+    assert out["other_relief_rows"].to_list() == [None, None, None]

@@ -1,0 +1,230 @@
+"""Row rules: junk and unusable rows quarantined with a reason, damaged fields kept and flagged,
+counts reconciled, the quarantine limit stopping the run with the steward summary."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipeline.cli import EXIT_BAD_INPUT, main
+from pipeline.config import Config
+from pipeline.ingest.read import read_source
+from pipeline.normalise.ids import id_check_char
+from pipeline.normalise.prepare import prepare_source
+from pipeline.validate.report import steward_summary
+from pipeline.validate.rows import (
+    QUARANTINE_SCHEMA,
+    count_per_file,
+    describe_flag,
+    quarantine_limit_breaches,
+    validate_rows,
+)
+from tests.conftest import write_csv
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
+FULL_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+FULL_PHONE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
+
+
+def valid_id(first17: str) -> str:
+    return first17 + id_check_char(first17)
+
+
+GOOD = valid_id("61102319800101123")
+BAD_CHECK = GOOD[:-1] + ("0" if GOOD[-1] != "0" else "1")
+CASE_HEADER = [
+    "序号",
+    "部门受案号",
+    "姓名",
+    "诉讼地位",
+    "证件号码",
+    "联系电话",
+    "受理日期",
+    "是否谅解",
+]
+# (row, expected rule when quarantined, expected flags when kept)
+CASE_ROWS: list[tuple[list[str], str | None, str | None]] = [
+    (["1", "A1", "张三", "被害人", GOOD, "13912345678", "2024-03-05", "否"], None, None),
+    (["2", "A1", "李四", "被告人", BAD_CHECK, "", "2024/3/5", "是"], None, "id_bad_check"),
+    (
+        ["3", "A1", "王五", "证人", "611023198001011200", "", "20240305", ""],
+        None,
+        "id_excel_damaged",
+    ),
+    (["4", "A2", "赵六", "被害人", "", "", "2024-02-30", ""], None, "date_unparseable_accepted"),
+    (["5", "A2", "钱七", "被害人", "", "", "2091-01-01", ""], None, "date_implausible_accepted"),
+    (
+        ["6", "A2", "孙八", "受害者", "", "", "2024-01-01", "可能"],
+        None,
+        "vocab_role,vocab_forgiveness",
+    ),
+    (["", "", "", "", "", "", "", ""], "blank_row", None),
+    (CASE_HEADER, "repeated_header", None),
+    (["合计", "", "", "", "", "", "", ""], "total_row", None),
+    (["7", "A3", "", "被害人", GOOD, "", "2024-01-01", ""], "missing_name", None),
+    (["8", "A3", "周九", "", "", "", "2024-01-01", ""], "missing_role", None),
+    (["9", "A3", "吴十", "被害人", "61102319800101", "", "2024-01-01", ""], "id_bad_shape", None),
+]
+
+
+@pytest.fixture
+def cases_csv(tmp_path: Path) -> Path:
+    return write_csv(
+        tmp_path / "cases.csv", [CASE_HEADER, *(row for row, _, _ in CASE_ROWS)], "gbk"
+    )
+
+
+@pytest.fixture
+def validated(cases_csv: Path, config: Config) -> tuple:
+    source = read_source("cases", cases_csv, config)
+    frame = prepare_source("cases", source.frame)
+    result = validate_rows("cases", frame, config.source("cases"), config.suites["cases"])
+    count_per_file(source.files, result)
+    return source, result
+
+
+def test_every_row_is_accepted_or_quarantined_with_its_rule(validated: tuple) -> None:
+    source, result = validated
+    rules = dict(zip(result.quarantined["row_number"], result.quarantined["rule"], strict=True))
+    expected = {i: rule for i, (_, rule, _) in enumerate(CASE_ROWS, 1) if rule}
+    assert rules == expected
+    assert result.quarantined.schema == pl.Schema(QUARANTINE_SCHEMA)
+    assert result.quarantined["reason"].null_count() == 0
+    report = source.files[0]
+    assert (report.rows_read, report.rows_accepted, report.rows_quarantined) == (
+        len(CASE_ROWS),
+        6,
+        6,
+    )
+
+
+def test_damaged_but_usable_fields_are_kept_and_flagged(validated: tuple) -> None:
+    _, result = validated
+    flags = dict(zip(result.accepted["row_number"], result.accepted["flags"], strict=True))
+    expected = {i: flag for i, (_, rule, flag) in enumerate(CASE_ROWS, 1) if rule is None}
+    assert flags == expected
+    assert "row_junk" not in result.accepted.columns
+
+
+def test_bad_shape_reason_shows_only_a_masked_id(validated: tuple) -> None:
+    _, result = validated
+    reason = result.quarantined.filter(pl.col("rule") == "id_bad_shape")["reason"][0]
+    assert "611023******01" in reason and "61102319800101" not in reason
+
+
+def test_duplicates_are_flagged_not_dropped(tmp_path: Path, config: Config) -> None:
+    rows = [["信访件编号", "信访人"], ["XF1", "张三"], ["XF1", "张三"], ["XF2", "李四"]]
+    frame = prepare_source(
+        "petitions", read_source("petitions", write_csv(tmp_path / "p.csv", rows), config).frame
+    )
+    result = validate_rows(
+        "petitions", frame, config.source("petitions"), config.suites["petitions"]
+    )
+    assert result.accepted["flags"].to_list() == [
+        "duplicate_petition_id",
+        "duplicate_petition_id",
+        None,
+    ]
+
+
+def test_a_key_date_can_be_made_a_quarantine_rule(
+    validated: tuple, cases_csv: Path, config: Config
+) -> None:
+    suite = config.suites["cases"]
+    strict = suite.model_copy(
+        update={
+            "dates": {
+                "accepted": suite.dates["accepted"].model_copy(update={"on_bad": "quarantine"})
+            }
+        }
+    )
+    frame = prepare_source("cases", read_source("cases", cases_csv, config).frame)
+    result = validate_rows("cases", frame, config.source("cases"), strict)
+    bad = result.quarantined.filter(pl.col("rule") == "bad_date_accepted")
+    assert bad["row_number"].to_list() == [4, 5]
+
+
+@pytest.mark.parametrize(
+    ("flag", "text"),
+    [
+        ("id_bad_check", "校验位"),
+        ("vocab_role", "role"),
+        ("date_implausible_accepted", "accepted"),
+        ("duplicate_x", "重复"),
+    ],
+)
+def test_every_flag_has_a_meaning(flag: str, text: str) -> None:
+    assert text in describe_flag(flag)
+
+
+def test_steward_summary_has_counts_rules_and_only_masked_values(
+    validated: tuple, config: Config
+) -> None:
+    source, result = validated
+    text = steward_summary({"cases": source.files}, {"cases": result})
+    assert "| cases.csv | gbk | 12 | 6 | 6 | 5 |" in text
+    for rule in (
+        "blank_row",
+        "total_row",
+        "repeated_header",
+        "missing_name",
+        "id_bad_shape",
+        "id_bad_check",
+        "vocab_role",
+    ):
+        assert rule in text
+    assert "受害者" in text  # a category value is shown as the example of its flag
+    assert "611023**********" in text
+    assert not FULL_ID.search(text) and not FULL_PHONE.search(text)
+    assert "张三" not in text
+
+
+def test_quarantine_limit_names_the_source_share_and_main_rule(
+    validated: tuple, config: Config
+) -> None:
+    source, result = validated
+    breaches = quarantine_limit_breaches(config, {"cases": source.files}, {"cases": result})
+    assert len(breaches) == 1
+    assert breaches[0].startswith("cases: 6 of 12 rows quarantined (50.0% > limit 20.0%)")
+
+
+def _sample_with(cases: Path) -> list[str]:
+    return [
+        "--poverty",
+        str(SAMPLE / "poverty.xlsx"),
+        "--petitions",
+        str(SAMPLE / "petitions.csv"),
+        "--cases",
+        str(cases),
+    ]
+
+
+def test_limit_stops_the_run_with_the_summary_and_latest_does_not_move(
+    cases_csv: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    out = tmp_path / "runs"
+    (out / "older").mkdir(parents=True)
+    (out / "latest").symlink_to("older", target_is_directory=True)
+    with caplog.at_level(logging.INFO, logger="relief_leads"):
+        code = main(["run", *_sample_with(cases_csv), "--out", str(out)])
+    err = capsys.readouterr().err.strip()
+    assert code == EXIT_BAD_INPUT
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert "cases: 6 of 12 rows quarantined" in err and "summary.md" in err
+    failed = [p for p in out.iterdir() if p.name.endswith("-FAILED")]
+    assert len(failed) == 1
+    summary = (failed[0] / "validation" / "summary.md").read_text(encoding="utf-8")
+    assert "RUN STOPPED" in summary and "cases: 6 of 12" in summary
+    assert list((failed[0] / "validation" / "data_docs").rglob("*.html"))
+    assert not (failed[0] / "candidates.csv").exists()
+    assert (out / "latest").resolve().name == "older"
+    assert not [p for p in out.iterdir() if p.name.endswith(".partial")]
+    logged = caplog.text + err
+    assert not FULL_ID.search(logged) and not FULL_PHONE.search(logged)
