@@ -109,9 +109,24 @@ def read_labels(path: Path = LABELS) -> list[dict[str, Any]]:
 
 
 def readings(labels: Iterable[dict[str, Any]], texts: dict[str, str]) -> list[Reading]:
+    """Each victim read as its case-party row is: with the case's other victims known (the
+    case-party list names them), as `case_facts_frame` does."""
     patterns = load_config().text_patterns
+    labels = list(labels)
+    victims: dict[str, list[str]] = {}
+    for label in labels:
+        if label["victim"]:
+            victims.setdefault(label["text_id"], []).append(label["victim"])
     return [
-        Reading(label, extract_case_facts(texts[label["text_id"]], patterns, name=label["victim"]))
+        Reading(
+            label,
+            extract_case_facts(
+                texts[label["text_id"]],
+                patterns,
+                name=label["victim"],
+                others=[v for v in victims.get(label["text_id"], []) if v != label["victim"]],
+            ),
+        )
         for label in labels
     ]
 

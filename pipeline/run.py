@@ -229,7 +229,9 @@ def _check_quarantine_limits(breaches: list[str], folder: RunFolder) -> None:
 def read_free_text(validated: Validated, config: Config) -> WithFacts:
     """Facts from case summaries (per victim) and petition texts."""
     frames = dict(validated.accepted)
-    frames["cases"] = case_facts_frame(frames["cases"], config.text_patterns)
+    frames["cases"] = case_facts_frame(
+        frames["cases"], config.text_patterns, config.scoring.roles["victim"]
+    )
     if "petitions" in frames:
         frames["petitions"] = petition_facts_frame(frames["petitions"], config.text_patterns)
     return WithFacts(frames)

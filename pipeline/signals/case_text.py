@@ -18,7 +18,6 @@ is resolved by preferring names written after 被害人 in that clause.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,11 +27,11 @@ import polars as pl
 from pipeline.signals.patterns import (
     Hit,
     TextPatterns,
-    VictimMentionRules,
     amount_of,
     fold_text,
     load_text_patterns,
 )
+from pipeline.signals.victims import OWN, SHARED, VictimView, victim_view
 
 CASE_FACTS_INPUT: dict[str, pl.DataType] = {
     "summary": pl.String(),
@@ -90,9 +89,6 @@ _TEXT_FLAGS = {
 }
 SCOPE_VICTIM = "victim"  # facts read from the clauses about this party
 SCOPE_SUMMARY = "summary"  # facts read from the whole summary
-_SELF = "\x00self"
-_CLAUSE = re.compile(r"[^,;。!?]*[,;。!?]?")
-_LIST_GLUE = "、和及与,;。!?"
 DEATH = "死亡"
 # Facts a structured column can override, and the evidence of the others.
 _OVERRIDABLE = ("injury", "loss", "compensation", "forgiveness")
@@ -122,214 +118,51 @@ class CaseFacts:
 
 
 def extract_case_facts(
-    summary: str | None, patterns: TextPatterns | None = None, *, name: str | None = None
+    summary: str | None,
+    patterns: TextPatterns | None = None,
+    *,
+    name: str | None = None,
+    others: Sequence[str] = (),
 ) -> CaseFacts:
     """Read the facts of one 案情摘要 (None or empty gives empty facts).
 
-    With `name` (the party's name), a summary naming several victims is read only where
-    it speaks of this party (see `victim_text`).
+    With `name` (the party's name) and a summary naming other victims too (`others`, the
+    case's other victims, or names after 被害人 in the text), each fact is this party's
+    only where the summary says so (pipeline/signals/victims.py).
     """
     patterns = patterns or load_text_patterns()
     text = fold_text(summary or "")
-    spans, _ = victim_spans(text, name, patterns.victim_mentions)
-    return _read_summary(text, patterns, folded=True, spans=spans)[0]
+    view = _view(text, name, others, patterns)
+    return _read_summary(text, patterns, folded=True, view=view)[0]
 
 
-# --- which clauses are about which victim ---------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Named:
-    """Victims named after a marker in one folded summary."""
-
-    forms: tuple[str, ...]  # distinct names as written: 赵玮, 王某某 ...
-    masked: frozenset[str]  # the forms that are masked (王某)
-    marker_at: dict[int, int]  # name start -> marker start
-
-
-_NOBODY = _Named((), frozenset(), {})
-
-
-def victim_names(text: str, rules: VictimMentionRules) -> _Named:
-    """The victims a folded summary names after 被害人 (or 受害人, 死者 ...).
-
-    A summary that writes the same two characters after every marker (被害人王某 …
-    被害人王某) names one victim at most, and is not searched further.
-    """
-    markers = list(rules.marker.finditer(text))
-    if len({text[m.end() : m.end() + 2] for m in markers}) < 2:
-        return _NOBODY
-    marker_at: dict[int, int] = {}
-    masked: set[str] = set()
-    full: list[tuple[str, ...]] = []  # per mention, candidate names longest first
-    for marker in markers:
-        at = marker.end()
-        found = rules.masked.match(text, at)
-        if found is not None:
-            masked.add(found.group())
-            marker_at[at] = marker.start()
-            continue
-        found = rules.full.match(text, at)
-        if found is None:
-            continue
-        marker_at[at] = marker.start()
-        name = found.group()
-        shortest = 3 if "·" in name else 2
-        full.append(tuple(name[:n] for n in range(len(name), shortest - 1, -1)))
-    chosen: set[str] = set()
-    for candidates in set(full):
-        # the longest candidate the summary repeats is the name: 胡嘉 in 被害人胡嘉当场死亡
-        repeated = [c for c in candidates if text.count(c) >= 2]
-        chosen.add(repeated[0] if repeated else candidates[-1])
-    # 张富 and 张富经 (被害人张富经济损失 twice) are one person
-    forms = {f for f in chosen if not any(o != f and f.startswith(o) for o in chosen)}
-    return _Named(tuple(sorted(forms | masked)), frozenset(masked), marker_at)
-
-
-def _own_forms(name: str, named: _Named, text: str) -> set[str]:
-    """How the summary names this party as a victim: its full name, else its one masked
-    form; empty when the party is not among the victims (the accused) or ambiguous."""
-    if len(name) < 2:
-        return set()
-    full = {
-        f
-        for f in named.forms
-        if f not in named.masked and (f.startswith(name) or name.startswith(f))
-    }
-    if full:
-        return full | ({name} if name in text else set())
-    masked = {f for f in named.masked if name.startswith(f.rstrip("某"))}
-    return masked if len(masked) == 1 else set()
-
-
-def _mentions(
-    text: str, keys: dict[str, str], named: _Named
-) -> list[tuple[int, int, int, str, bool]]:
-    """(segment start, name start, name end, key, marked) of every mention, in order."""
-    found: list[tuple[int, int, str]] = []
-    for form, key in keys.items():
-        at = text.find(form)
-        while at >= 0:
-            end = at + len(form)
-            if not (form in named.masked and text.startswith("某", end)):
-                found.append((at, end, key))
-            at = text.find(form, at + 1)
-    found.sort(key=lambda m: (m[0], m[0] - m[1]))
-    out: list[tuple[int, int, int, str, bool]] = []
-    taken = -1
-    for start, end, key in found:
-        if start < taken:
-            continue
-        taken = end
-        marker = named.marker_at.get(start)
-        out.append((start if marker is None else marker, start, end, key, marker is not None))
-    return out
-
-
-def victim_text(
-    text: str, name: str | None, rules: VictimMentionRules, named: _Named | None = None
-) -> tuple[str, str]:
-    """The part of a folded summary about the party `name`, and its scope.
-
-    The whole text with scope "summary" unless the summary names several victims and
-    this party unambiguously among them; then the clauses about this party (joined by 。
-    where others' clauses were left out) with scope "victim".
-    """
-    spans, scope = victim_spans(text, name, rules, named)
-    return (text if spans is None else _join_spans(text, spans)), scope
-
-
-def victim_spans(  # noqa: C901  (rewritten with per-victim facts, #12)
-    text: str,
-    name: str | None,
-    rules: VictimMentionRules,
-    named: _Named | None = None,
-    *,
-    name_folded: bool = False,
-) -> tuple[tuple[tuple[int, int], ...] | None, str]:
-    """(start, end) spans of a folded summary about the party `name` (None: all of it)."""
-    if not name or not text:
-        return None, SCOPE_SUMMARY
-    named = named or victim_names(text, rules)
-    if len(named.forms) < 2:
-        return None, SCOPE_SUMMARY
-    name = name if name_folded else fold_text(name)
-    own = _own_forms(name, named, text)
-    if not own:
-        return None, SCOPE_SUMMARY
-    others = [
-        f
-        for f in named.forms
-        if f not in own and not any(f.startswith(o) or o.startswith(f) for o in own)
-    ]
-    if not others:
-        return None, SCOPE_SUMMARY
-    keys = {f: _SELF for f in own} | {f: f for f in others}
-    mentions = _mentions(text, keys, named)
-    spans: list[tuple[int, int]] = []
-    current: set[str] | None = None  # None: before any name, shared by all
-    for clause in _CLAUSE.finditer(text):
-        start, end = clause.span()
-        if start == end:
-            continue
-        here = [m for m in mentions if start <= m[1] < end]
-        if any(m[4] for m in here):
-            here = [m for m in here if m[4]]  # 被害人李某对刘某表示谅解: 李某's clause
-        if not here:
-            if current is None or _SELF in current:
-                spans.append((start, end))
-            continue
-        if here[0][0] > start and _SELF in {m[3] for m in here}:
-            spans.append((start, here[0][0]))  # 持刀殴打 | 被害人A、被害人B
-        listed: set[str] = set()
-        listed_spans: list[tuple[int, int]] = []
-        for i, (seg_start, _, name_end, key, _) in enumerate(here):
-            seg_end = here[i + 1][0] if i + 1 < len(here) else end
-            if i + 1 < len(here) and not text[name_end:seg_end].strip(_LIST_GLUE):
-                listed.add(key)  # 被害人A、被害人B轻伤: A shares what follows B
-                listed_spans.append((seg_start, seg_end))
-                continue
-            current = listed | {key}
-            if _SELF in current:
-                spans += [*listed_spans, (seg_start, seg_end)]
-            listed, listed_spans = set(), []
-    return _merged(spans), SCOPE_VICTIM
-
-
-def _merged(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
-    out: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(end, out[-1][1]))
-        else:
-            out.append((start, end))
-    return tuple(out)
-
-
-def _join_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    parts: list[str] = []
-    last = -1
-    for start, end in sorted(spans):
-        if parts and start != last:
-            parts.append("。")
-        parts.append(text[start:end])
-        last = end
-    return "".join(parts)
+def _view(
+    text: str, name: str | None, others: Sequence[str], patterns: TextPatterns
+) -> VictimView | None:
+    if not name:
+        return None
+    return victim_view(
+        text,
+        fold_text(name),
+        [fold_text(o) for o in others],
+        patterns.victim_mentions,
+        known_victim=bool(others),
+    )
 
 
 # --- reading one text ------------------------------------------------------------------
 
 
 def _paid_against_loss(hits: tuple[Hit, ...], loss: float | None) -> tuple[Hit, ...]:
-    """A payment with an amount is full when it covers the loss, else partial."""
-    if loss is None or loss <= 0:
-        return hits
-    return tuple(
-        h.with_value("full" if h.amount >= loss - 0.5 else "partial")
-        if h.amount is not None and h.value in ("full", "partial")
-        else h
-        for h in hits
-    )
+    """A payment with an amount is full when it covers the loss, else partial; with no
+    loss stated it is full (paid, and nothing said to be outstanding)."""
+    out = []
+    for hit in hits:
+        if hit.value == "paid" or (hit.amount is not None and hit.value in ("full", "partial")):
+            covers = loss is None or loss <= 0 or hit.amount is None or hit.amount >= loss - 0.5
+            hit = hit.with_value("full" if covers else "partial")
+        out.append(hit)
+    return tuple(out)
 
 
 # every case_summary rule, in the order they are read
@@ -337,7 +170,8 @@ _SCANNED = (
     "injury", "loss_amount", "compensation", "forgiveness", "settlement", *_TEXT_FLAGS.values()
 )  # fmt: skip
 Scan = dict[str, tuple[Hit, ...]]
-Spans = tuple[tuple[int, int], ...]
+# facts about the case, not one victim: every victim of the case has them
+_CASE_WIDE = frozenset({"hit_and_run", "offender_unknown", "offender_dead"})
 
 
 def _scan(text: str, patterns: TextPatterns) -> Scan:
@@ -346,11 +180,14 @@ def _scan(text: str, patterns: TextPatterns) -> Scan:
     return {name: getattr(rules, name).find(text) for name in _SCANNED}
 
 
-def _inside(hits: tuple[Hit, ...], spans: Spans | None) -> tuple[Hit, ...]:
-    """The hits that start inside `spans` (all of them when spans is None)."""
-    if spans is None:
+def _own_hits(hits: tuple[Hit, ...], view: VictimView | None, rule: str) -> tuple[Hit, ...]:
+    """The hits about this party: its own, else those about nobody named (case-wide facts
+    such as hit-and-run are every victim's)."""
+    if view is None or rule in _CASE_WIDE or not hits:
         return hits
-    return tuple(h for h in hits if any(a <= h.start < b for a, b in spans))
+    owners = [view.owner(h.start, h.end) for h in hits]
+    own = tuple(h for h, o in zip(hits, owners, strict=True) if o == OWN)
+    return own or tuple(h for h, o in zip(hits, owners, strict=True) if o == SHARED)
 
 
 def _read_summary(
@@ -359,19 +196,19 @@ def _read_summary(
     *,
     folded: bool = False,
     scan: Scan | None = None,
-    spans: Spans | None = None,
+    view: VictimView | None = None,
 ) -> tuple[CaseFacts, dict[str, list[str]]]:
     """Facts plus their evidence grouped by the structured column that can override them.
 
     `scan` (the hits of `_scan`) may be given to reuse one search of the text for several
-    parties; `spans` keeps only the hits starting inside them (one victim's clauses).
+    parties; `view` keeps only the hits about one victim of several.
     """
     rules, tag = patterns.case, patterns.evidence_tags["text"]
     text = (summary or "") if folded else fold_text(summary or "")
     found = scan if scan is not None else _scan(text, patterns)
 
     def hits(name: str) -> tuple[Hit, ...]:
-        return _inside(found[name], spans)
+        return _own_hits(found[name], view, name)
 
     evidence: dict[str, list[str]] = {g: [] for g in (*_OVERRIDABLE, _OTHER_EVIDENCE)}
 
@@ -402,6 +239,10 @@ def _read_summary(
         choices[name] = chosen.value if chosen else None
         if chosen is not None:
             evidence[group].extend(rule.evidence_of_choice(chosen, rule_hits, tag))
+        if name == "settlement" and choices["compensation"] is None and choices[name] == "paid":
+            # an agreement carried out is a payment: the compensation, with its sentence
+            choices["compensation"] = "full"
+            evidence["compensation"].append(rule.evidence(chosen, tag))
 
     flags = {}
     for name, rule_name in _TEXT_FLAGS.items():
@@ -420,13 +261,17 @@ def _read_summary(
         forgiveness=choices["forgiveness"],
         settlement_paid=None if settlement is None else settlement == "paid",
         evidence=tuple(line for lines in evidence.values() for line in lines),
-        text_scope=None if not text else SCOPE_SUMMARY if spans is None else SCOPE_VICTIM,
+        text_scope=None if not text else SCOPE_SUMMARY if view is None else SCOPE_VICTIM,
         **flags,
     )
     return facts, evidence
 
 
-def case_facts_frame(df: pl.DataFrame, patterns: TextPatterns | None = None) -> pl.DataFrame:
+def case_facts_frame(
+    df: pl.DataFrame,
+    patterns: TextPatterns | None = None,
+    victim_roles: Sequence[str] = (),
+) -> pl.DataFrame:
     """Add the `fact_*` columns of CASE_FACTS_OUTPUT to a frame of case-party rows.
 
     Args:
@@ -435,6 +280,9 @@ def case_facts_frame(df: pl.DataFrame, patterns: TextPatterns | None = None) -> 
             victims is read per victim. Other columns pass through untouched, in the
             same row order.
         patterns: compiled text patterns; defaults to schemas/text_patterns.yaml.
+        victim_roles: 诉讼地位 values of victims (scoring.yaml `roles.victim`); with a
+            `role` column, the victims of rows sharing a summary (one case) are each
+            other's "others" when the summary is read per victim.
 
     Returns:
         `df` with the facts; `fact_source_<name>` says whether a fact came from the
@@ -451,6 +299,7 @@ def case_facts_frame(df: pl.DataFrame, patterns: TextPatterns | None = None) -> 
     )
     keyed = df.with_columns(names.alias(f"{_TMP}name_key"))
     pairs = keyed.select("summary", f"{_TMP}name_key").drop_nulls("summary").unique()
+    pairs = pairs.join(_victims_by_summary(keyed, victim_roles), on="summary", how="left")
     text = _summary_facts(pairs, patterns)
     out = keyed.join(
         text,
@@ -462,6 +311,20 @@ def case_facts_frame(df: pl.DataFrame, patterns: TextPatterns | None = None) -> 
     out = out.with_columns(_structured_columns(out, patterns))
     out = out.with_columns(_fact_columns(patterns))
     return out.select(*df.columns, *CASE_FACTS_OUTPUT)
+
+
+def _victims_by_summary(keyed: pl.DataFrame, victim_roles: Sequence[str]) -> pl.DataFrame:
+    """Per summary, the folded names of the victim rows that share it (one case)."""
+    victims = pl.col(f"{_TMP}name_key").filter(pl.col(f"{_TMP}name_key") != "")
+    if "role" in keyed.columns and victim_roles:
+        victims = victims.filter(pl.col("role").str.strip_chars().is_in(list(victim_roles)))
+    else:
+        victims = victims.filter(pl.lit(False))
+    return (
+        keyed.drop_nulls("summary")
+        .group_by("summary")
+        .agg(victims.unique().sort().alias(f"{_TMP}victims"))
+    )
 
 
 def _checked_input(df: pl.DataFrame) -> pl.DataFrame:
@@ -481,68 +344,48 @@ def _checked_input(df: pl.DataFrame) -> pl.DataFrame:
 def _summary_facts(pairs: pl.DataFrame, patterns: TextPatterns) -> pl.DataFrame:
     """One row per distinct (summary, folded name) with its text facts and grouped evidence.
 
-    Each summary is folded and searched for victims' names once; each distinct text read
-    (a whole summary, or one victim's clauses) is read once and its facts built once.
+    `pairs` also holds each summary's victims (`{_TMP}victims`, folded names). Each summary
+    is folded and searched once for every party that shares it.
     """
-    # a summary's parties side by side: its folding, names and hits are kept only while
-    # they are needed, so memory stays flat on large frames
     pairs = pairs.sort("summary")
-    summaries: list[str] = pairs.get_column("summary").to_list()
-    names: list[str] = pairs.get_column(f"{_TMP}name_key").to_list()
     fields = [f for f in _TEXT_FACTS if f != "text_scope"]
     groups = (*_OVERRIDABLE, _OTHER_EVIDENCE)
     columns: dict[str, list[Any]] = {f"{_TMP}{f}": [] for f in fields}
     columns |= {f"{_TMP}ev_{g}": [] for g in groups}
-    reading_of: list[int] = []
     scopes: list[str | None] = []
-    mention_rules = patterns.victim_mentions
     current: str | None = None
-    text, named, scan = "", None, None
-    index: dict[Spans | None, int] = {}  # this summary's spans -> row of its reading
-    readings = 0
-    for summary, name in zip(summaries, names, strict=True):
+    text, scan = "", None
+    for summary, name, victims in pairs.select(
+        "summary", f"{_TMP}name_key", f"{_TMP}victims"
+    ).iter_rows():
         if summary != current:
-            current, index, scan = summary, {}, None
+            current, scan = summary, None
             text = fold_text(summary)
-            named = victim_names(text, mention_rules)
-        spans: Spans | None = None
-        scope = SCOPE_SUMMARY
-        if named is not None and len(named.forms) >= 2 and name:
-            spans, scope = victim_spans(text, name, mention_rules, named, name_folded=True)
-        at = index.get(spans)
-        if at is None:
-            if scan is None:
-                scan = _scan(text, patterns)  # once per summary, for every party
-            facts, evidence = _read_summary(text, patterns, folded=True, scan=scan, spans=spans)
-            for f in fields:
-                columns[f"{_TMP}{f}"].append(getattr(facts, f))
-            for g in groups:
-                columns[f"{_TMP}ev_{g}"].append("; ".join(evidence[g]) or None)
-            at = index[spans] = readings
-            readings += 1
-        reading_of.append(at)
-        scopes.append(scope if text else None)
-    columns[f"{_TMP}reading"] = list(range(readings))
+        victims = victims or ()
+        view = (
+            victim_view(text, name, victims, patterns.victim_mentions, known_victim=name in victims)
+            if name
+            else None
+        )
+        if scan is None:
+            scan = _scan(text, patterns)  # once per summary, for every party
+        facts, evidence = _read_summary(text, patterns, folded=True, scan=scan, view=view)
+        for f in fields:
+            columns[f"{_TMP}{f}"].append(getattr(facts, f))
+        for g in groups:
+            columns[f"{_TMP}ev_{g}"].append("; ".join(evidence[g]) or None)
+        scopes.append(facts.text_scope)
     schema: dict[str, pl.DataType] = {name: pl.String() for name in columns}
     schema |= {f"{_TMP}{field}": dtype for field, dtype in _TEXT_FACTS.items()}
-    schema[f"{_TMP}reading"] = pl.UInt32()
     del schema[f"{_TMP}text_scope"]
     read = pl.DataFrame(columns, schema=schema)
-    keys = pl.DataFrame(
+    return pl.DataFrame(
         {
-            f"{_TMP}summary": summaries,
-            f"{_TMP}name": names,
-            f"{_TMP}reading": reading_of,
-            f"{_TMP}text_scope": scopes,
-        },
-        schema={
-            f"{_TMP}summary": pl.String(),
-            f"{_TMP}name": pl.String(),
-            f"{_TMP}reading": pl.UInt32(),
-            f"{_TMP}text_scope": pl.String(),
-        },
-    )
-    return keys.join(read, on=f"{_TMP}reading", how="left").drop(f"{_TMP}reading")
+            f"{_TMP}summary": pairs["summary"],
+            f"{_TMP}name": pairs[f"{_TMP}name_key"],
+            f"{_TMP}text_scope": pl.Series(scopes, dtype=pl.String()),
+        }
+    ).hstack(read)
 
 
 def _map_distinct(series: pl.Series, fn: Callable[[str], Any], dtype: pl.DataType) -> pl.Series:

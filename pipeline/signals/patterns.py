@@ -31,7 +31,9 @@ FACT_VALUES: Mapping[str, frozenset[str]] = MappingProxyType(
     {
         "injury": frozenset({"死亡", "重伤", "轻伤", "轻微伤"}),
         "loss_amount": frozenset({"amount"}),
-        "compensation": frozenset({"full", "partial", "none", "unable"}),
+        # `paid` (an amount paid) is compared with the loss by case_text.py and leaves
+        # it as full or partial: it never reaches the output
+        "compensation": frozenset({"full", "partial", "none", "unable", "paid"}),
         "forgiveness": frozenset({"forgiven", "not_forgiven"}),
         "settlement": frozenset({"paid", "unpaid"}),
     }
@@ -294,8 +296,9 @@ class VictimMentionRules:
     """How a summary names its victims: a marker (被害人), then a masked or a full name."""
 
     marker: re.Pattern[str]
-    masked: re.Pattern[str]  # matched right after a marker: 王某 / 王某某
+    masked: re.Pattern[str]  # matched right after a marker: 王某 / 王某某 / 王某甲 / 李×1
     full: re.Pattern[str]  # the longest full-name candidate right after a marker
+    not_a_name: re.Pattern[str]  # right after a marker, no name follows: 被害人母亲王某
 
 
 @dataclass(frozen=True)
@@ -480,7 +483,7 @@ class _Loader:
         raw = self._mapping("victim_mentions", self.raw.get("victim_mentions"))
         compiled = {
             key: self._compile(f"victim_mentions.{key}", raw.get(key))
-            for key in ("marker", "masked", "full")
+            for key in ("marker", "masked", "full", "not_a_name")
         }
         if any(p is None for p in compiled.values()):
             return None

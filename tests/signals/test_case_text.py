@@ -58,7 +58,8 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
     ("被告人部分赔偿了被害人的医疗费。", {"compensation": "partial"}),
     ("被告人赔偿了部分医疗费用。", {"compensation": "partial"}),
     ("被告人已赔偿2万元，剩余部分未赔偿。", {"compensation": "partial"}),
-    ("被告人已赔偿被害人2万元。", {"compensation": "partial"}),
+    # a payment with nothing said to be outstanding is full (realtext labelling guide)
+    ("被告人已赔偿被害人2万元。", {"compensation": "full"}),
     ("被告人积极赔偿被害人经济损失3万元。", {"compensation": "full", "loss_amount": 30000.0}),
     (
         "被告人赔偿被害人各项损失共计5万元,已履行完毕。",
@@ -83,8 +84,9 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
     ("被告人未获得谅解。", {"forgiveness": "not_forgiven"}),
     ("被害人拒绝谅解。", {"forgiveness": "not_forgiven"}),
     # settlement, and the mixed forms
-    ("双方达成和解协议并已履行。", {"settlement_paid": True}),
-    ("被告人已履行和解协议。", {"settlement_paid": True}),
+    # an agreement carried out is a payment
+    ("双方达成和解协议并已履行。", {"settlement_paid": True, "compensation": "full"}),
+    ("被告人已履行和解协议。", {"settlement_paid": True, "compensation": "full"}),
     ("双方达成和解协议但未履行。", {"settlement_paid": False}),
     (
         "虽达成调解协议，但被告人至今未履行赔偿义务。",
@@ -287,7 +289,7 @@ VICTIM_CASES: list[tuple[str, str | None, dict[str, Any]]] = [
                           "loss_amount": 249400.0, "compensation": "none",
                           "forgiveness": "not_forgiven", "text_scope": "victim"}),
     (FANG_ZHANG, "张华生", {"injury": "死亡", "injury_detail": "死亡", "death": True,
-                          "loss_amount": 205900.0, "settlement_paid": True,
+                          "loss_amount": 205900.0, "settlement_paid": True, "compensation": "full",
                           "forgiveness": "forgiven", "text_scope": "victim"}),
     (ZHENG_LIU, "郑爱梦", {"injury": "轻伤", "injury_detail": "轻伤一级", "loss_amount": 7200.0,
                           "compensation": "full", "forgiveness": "forgiven",
@@ -297,6 +299,7 @@ VICTIM_CASES: list[tuple[str, str | None, dict[str, Any]]] = [
     (LIU_LI, "刘玉慧", {"loss_amount": 8400.0, "compensation": "full",
                        "forgiveness": "not_forgiven", "text_scope": "victim"}),
     (LIU_LI, "李霞桂", {"loss_amount": 8200.0, "forgiveness": "forgiven", "settlement_paid": True,
+                       "compensation": "full",
                        "text_scope": "victim"}),
     # the names split one clause: 致A重伤、B轻伤
     (SPLIT, "李四", {"injury": "重伤", "injury_detail": "重伤", "compensation": "none",

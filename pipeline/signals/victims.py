@@ -1,0 +1,203 @@
+"""Which victim a fact in a summary is about, when the summary names several.
+
+Real summaries (起诉书 and judgment wording) state each victim's harm, loss, payment and
+forgiveness next to that victim's name: 致王某甲轻伤、王某乙轻微伤; 经鉴定，被害人葛某的损伤
+程度构成轻伤二级，被害人赵某的损伤程度构成轻微伤; 赔偿被害人陈某30000元. A fact is given
+to the victim named nearest before it in its clause (a list 王某甲、王某乙 shares it), else
+the first named after it in the clause, else the last named earlier in its sentence. A fact
+with no victim in its sentence is shared by every victim that has none of its own, unless
+it counts people (致一人死亡、一人轻伤): that is a case total, nobody's own.
+
+The victims are the party's own name, the other victims of the case (the case-party list
+names them), and names written after a marker (被害人, 受害人, 死者 …) in the summary.
+A masked name (王某, 李×1, 张某甲) stands for one person only where no longer masked name
+continues it (王某 is not a mention of 王某甲).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pipeline.signals.patterns import VictimMentionRules
+
+OWN = "own"  # about this party
+OTHER = "other"  # about another victim
+SHARED = "shared"  # about nobody named: every victim's, unless they have their own
+TOTAL = "total"  # a case total (一人死亡、二人轻伤): nobody's own
+
+_CLAUSE_BREAK = re.compile(r"[,;。!?:]")
+_SENTENCE_BREAK = re.compile(r"[。;!?]")
+_COUNT = re.compile(r"(?:[一二两三四五六七八九十\d]+|多|数)(?:人|名)")
+_LIST_GLUE = re.compile(r"(?:[、和及与跟同]|被害人|受害人|死者|伤者)*")
+# a masked name continues when one of these follows: 王某 -> 王某某, 王某甲, 李× -> 李×1
+# (a digit continues it unless it starts an amount: 王某1 is a name, 王某10万元 is not)
+_CONTINUES = frozenset("某甲乙丙丁戊己庚辛壬癸×Xx")
+_NAME_DIGITS = re.compile(r"\d{1,2}(?![\d万千元.,])")
+_MASK_CHARS = frozenset("某×")
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    own: bool
+    group: int  # mentions listed together (王某甲、王某乙) share a group
+
+
+@dataclass(frozen=True)
+class VictimView:
+    """The mentions of the victims in one folded summary, from one party's side."""
+
+    text: str
+    mentions: tuple[Mention, ...]
+    clause_breaks: tuple[int, ...]
+    sentence_breaks: tuple[int, ...]
+
+    def owner(self, start: int, end: int) -> str:
+        """Whose fact the text [start, end) states: OWN, OTHER, SHARED or TOTAL."""
+        inside = [m for m in self.mentions if m.start < end and m.end > start]
+        if inside:
+            return OWN if any(m.own for m in inside) else OTHER
+        clause_start, clause_end = _bounds(self.clause_breaks, start, len(self.text))
+        before = [m for m in self.mentions if clause_start <= m.start and m.end <= start]
+        if before:
+            return self._group_owner(before[-1])
+        after = [m for m in self.mentions if end <= m.start < clause_end]
+        if after:
+            return self._group_owner(after[0])
+        sentence_start, _ = _bounds(self.sentence_breaks, start, len(self.text))
+        earlier = [m for m in self.mentions if sentence_start <= m.start and m.end <= clause_start]
+        if earlier:
+            return self._group_owner(earlier[-1])
+        if _COUNT.search(self.text, clause_start, clause_end):
+            return TOTAL
+        return SHARED
+
+    def _group_owner(self, mention: Mention) -> str:
+        group = [m for m in self.mentions if m.group == mention.group]
+        return OWN if any(m.own for m in group) else OTHER
+
+
+def _bounds(breaks: tuple[int, ...], at: int, length: int) -> tuple[int, int]:
+    """The [start, end) of the piece of text between breaks that holds position `at`."""
+    i = bisect_right(breaks, at - 1)
+    start = breaks[i - 1] + 1 if i > 0 else 0
+    end = breaks[i] if i < len(breaks) else length
+    return start, end
+
+
+def marked_names(text: str, rules: VictimMentionRules) -> set[str]:
+    """Names written right after a victim marker (被害人王某甲, 死者李×1)."""
+    names: set[str] = set()
+    for marker in rules.marker.finditer(text):
+        if rules.not_a_name.match(text, marker.end()):
+            continue
+        masked = rules.masked.match(text, marker.end())
+        if masked is not None:
+            names.add(masked.group())
+            continue
+        full = rules.full.match(text, marker.end())
+        if full is not None:
+            names.add(_full_name(full.group(), text))
+    return names
+
+
+def _full_name(candidate: str, text: str) -> str:
+    """The longest start of `candidate` the text repeats (胡嘉 in 被害人胡嘉当场死亡 … 胡嘉),
+    else its shortest form: a full name after a marker runs on into the next word."""
+    shortest = 3 if "·" in candidate else 2
+    forms = [candidate[:n] for n in range(len(candidate), shortest - 1, -1)]
+    repeated = [f for f in forms if text.count(f) >= 2]
+    return repeated[0] if repeated else forms[-1]
+
+
+def _is_masked(name: str) -> bool:
+    return any(c in _MASK_CHARS for c in name)
+
+
+def _occurrences(text: str, names: Iterable[str]) -> list[tuple[int, int, str]]:
+    """Every occurrence of every name, longest first at a position, overlaps dropped."""
+    found: list[tuple[int, int, str]] = []
+    for name in names:
+        at = text.find(name)
+        while at >= 0:
+            end = at + len(name)
+            continued = end < len(text) and (
+                text[end] in _CONTINUES or _NAME_DIGITS.match(text, end) is not None
+            )
+            if not (_is_masked(name) and continued):
+                found.append((at, end, name))
+            at = text.find(name, at + 1)
+    found.sort(key=lambda m: (m[0], m[0] - m[1]))
+    kept: list[tuple[int, int, str]] = []
+    for start, end, name in found:
+        if kept and start < kept[-1][1]:
+            continue
+        kept.append((start, end, name))
+    return kept
+
+
+def _masked_form(name: str, marked: set[str]) -> set[str]:
+    """The one masked form a full name goes by in the text (方彬贵 -> 方某某), if unambiguous."""
+    if _is_masked(name):
+        return set()
+    forms = {m for m in marked if _is_masked(m) and name.startswith(m.rstrip("某×"))}
+    return forms if len(forms) == 1 else set()
+
+
+def victim_view(
+    text: str,
+    name: str,
+    others: Iterable[str],
+    rules: VictimMentionRules,
+    *,
+    known_victim: bool = False,
+) -> VictimView | None:
+    """How a folded summary names this party and the other victims; None when every fact
+    in it is this party's: it names no other victim, or it does not name this party.
+
+    `known_victim`: the case-party list says this party is a victim. Without it, a party
+    the summary never writes after a marker while it marks others (the accused) reads the
+    whole summary.
+    """
+    if not name or not text:
+        return None
+    marked = marked_names(text, rules)
+    own_forms = ({name} if name in text else set()) | _masked_form(name, marked)
+    if not own_forms or not (known_victim or own_forms & marked):
+        return None
+    listed = {o for o in others if o and o != name}
+    other_forms = (
+        listed | marked | {f for o in listed for f in _masked_form(o, marked)}
+    ) - own_forms
+    # a marked form that is the party's name run on or cut short (被害人张富经济损失) is theirs
+    other_forms = {
+        o
+        for o in other_forms
+        if _is_masked(o) or not any(o.startswith(f) or f.startswith(o) for f in own_forms)
+    }
+    ambiguous = {m for m in marked if _is_masked(m) and m not in own_forms}
+    if (
+        not _is_masked(name)
+        and name not in text
+        and any(name.startswith(m.rstrip("某×")) for m in ambiguous)
+    ):
+        return None  # 王小明 could be 王某 or 王某某
+    occurrences = _occurrences(text, own_forms | other_forms)
+    if not any(n in other_forms for _, _, n in occurrences):
+        return None
+    mentions: list[Mention] = []
+    group = 0
+    for i, (start, end, form) in enumerate(occurrences):
+        if i and not _LIST_GLUE.fullmatch(text, occurrences[i - 1][1], start):
+            group += 1
+        mentions.append(Mention(start, end, form in own_forms, group))
+    return VictimView(
+        text,
+        tuple(mentions),
+        tuple(m.start() for m in _CLAUSE_BREAK.finditer(text)),
+        tuple(m.start() for m in _SENTENCE_BREAK.finditer(text)),
+    )
