@@ -11,7 +11,8 @@ Fields and what counts as correct:
 - compensation: full/partial/none/unable, "unknown" when silent; over victims whose
   compensation is stated, and over all;
 - forgiveness: forgiven/not_forgiven/unknown, over all victims;
-- hit_and_run, victim_fault (main or secondary = at fault): over all victims;
+- hit_and_run, victim_fault (the victim's main fault, what excludes a lead; a secondary
+  share is not read): over all victims;
 - loss: the victim's own loss in yuan; a labelled amount is matched within 1 yuan (or 1 %),
   and a victim without one (a loss shared by several, or none stated) must get none.
 
@@ -66,7 +67,7 @@ class Reading:
     def want(self, field: str) -> Any:
         label = self.label
         if field == "victim_fault":
-            return label["victim_fault"] in ("main", "secondary")
+            return label["victim_fault"] == "main"
         if field == "loss":
             return label["loss_amount"]
         return label[field]

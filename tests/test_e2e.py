@@ -57,20 +57,36 @@ def test_run_folder_has_every_output_and_latest_points_at_it(result: RunResult) 
 
 def test_candidates_columns_and_order(result: RunResult) -> None:
     frame = pl.read_csv(result.folder / "candidates.csv", infer_schema=False)
-    assert frame.columns[:7] == [
+    assert frame.columns[:12] == [
         "rank",
         "candidate_id",
-        "score",
         "tier",
+        "strength",
+        "score",
         "person_id",
         "case_id",
+        "harm_status",
+        "compensation_status",
+        "hardship_status",
+        "legal_test",
         "reasons",
     ]
     ranks = frame["rank"].cast(pl.Int64).to_list()
     assert ranks == list(range(1, len(ranks) + 1))
-    scores = frame["score"].cast(pl.Float64).to_list()
-    assert scores == sorted(scores, reverse=True)
+    # tier first, then the strength of the evidence, then the points
+    order = {"高": 0, "中": 1, "低": 2}
+    keys = [
+        (order[t], -float(g), -float(s))
+        for t, g, s in zip(frame["tier"], frame["strength"], frame["score"], strict=True)
+    ]
+    assert keys == sorted(keys)
     assert set(frame["tier"]) <= {"高", "中", "低"}
+    # 高 only when every element of the legal test is met
+    high = frame.filter(pl.col("tier") == "高")
+    assert (
+        high["harm_status"] + high["compensation_status"] + high["hardship_status"] == "✓✓✓"
+    ).all()
+    assert set(frame["forgiveness"]) <= {"forgiven", "not_forgiven", "unknown"}
     assert frame["candidate_id"].n_unique() == frame.height
     assert frame["reasons"].str.len_chars().min() > 0
 

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field, field_validator
+
 from pipeline.config.base import Frozen
 
 SCORING_RULES = {
-    "harm": ("death", "serious_injury", "major_loss", "minor_injury", "slight_injury"),
+    "harm": (
+        "death",
+        "serious_injury",
+        "major_loss",
+        "sexual_minor",
+        "minor_injury",
+        "slight_injury",
+    ),
     "compensation": ("unable", "none", "unknown", "partial", "offender_unknown", "not_forgiven"),
     "hardship": (
         "risk_after_incident",
@@ -46,13 +55,21 @@ class ScoringSettings(Frozen):
     monitoring_line_yuan: dict[str, Any]
     priority: dict[str, Rule]
     elderly_age: int
-    vulnerable_for_minor_injury: tuple[str, ...]
-    minor_injury_vulnerable_bonus: float
+    # the legal test (pipeline/leads/legal_test.py)
+    property_crimes: tuple[str, ...]
+    sexual_crimes: tuple[str, ...]
+    disabled_health_words: tuple[str, ...]
     exclusions: dict[str, str]
-    score_caps: dict[str, float]
-    tiers: dict[str, float]
+    # highest first: every element met / none missing and at most this many unclear / else
+    tiers: tuple[str, str, str]
+    medium_max_unclear: int = Field(ge=0, le=2)
     indicative_range: dict[str, str]
     indicative_note: str
+
+    @field_validator("indicative_range")
+    @classmethod
+    def _one_range_per_tier(cls, value: dict[str, str]) -> dict[str, str]:
+        return value
 
     def monitoring_line(self, region: str | None, year: int | None) -> float:
         """Income line per head for a province (first 2 digits of a region code) and year."""
@@ -62,9 +79,3 @@ class ScoringSettings(Frozen):
             usable = [y for y in years if y <= year] or years[:1]
             return float(table[usable[-1]])
         return float(self.monitoring_line_yuan["default"])
-
-    def tier_of(self, score: float) -> str:
-        for tier, minimum in sorted(self.tiers.items(), key=lambda kv: -kv[1]):
-            if score >= minimum:
-                return tier
-        return list(self.tiers)[-1]

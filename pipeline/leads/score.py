@@ -1,8 +1,10 @@
-"""Score each lead against the legal test with rules from schemas/scoring.yaml.
+"""Score each lead against the legal test (pipeline/leads/legal_test.py, schemas/scoring.yaml).
 
-The score is additive so that it explains itself: every point comes from a named
-rule, every rule has a plain-Chinese reason and the rows it rests on. Exclusions
-(already relieved, compensated in full, the person is accused in the case, …)
+The tier follows the test: 高 only when harm, no effective compensation and hardship caused
+by the case are all evidenced; 中 when one of them is unclear; 低 otherwise. Within a tier,
+leads are ordered by the strength of that evidence, then by an additive score whose every
+point comes from a named rule with a plain-Chinese reason and the rows it rests on.
+Exclusions (already relieved, compensated in full, the person is accused in the case, …)
 take a lead off the ranked list; they are returned separately and counted.
 """
 
@@ -16,9 +18,27 @@ from typing import Any
 import polars as pl
 
 from pipeline.config import Rule, ScoringSettings, Vocabulary
+from pipeline.leads.legal_test import (
+    Element,
+    compensation_element,
+    hardship_element,
+    harm_element,
+    tier_of,
+)
 
 CANDIDATE_ID_SALT = "relief-leads/lead/v1"
 _ADULT_AGE = 18
+_SOURCE_LABELS = {"cases": "案件", "poverty": "监测", "petitions": "信访", "relief_history": "救助"}
+# the points of the harm element's finding
+_HARM_RULE = {
+    "death": "death",
+    "serious_injury": "serious_injury",
+    "major_loss": "major_loss",
+    "sexual_minor": "sexual_minor",
+    "minor_injury_vulnerable": "minor_injury",
+    "minor_injury": "minor_injury",
+    "slight_injury": "slight_injury",
+}
 
 
 @dataclass
@@ -27,14 +47,11 @@ class _Scorecard:
     reasons: list[str] = field(default_factory=list)
     breakdown: list[str] = field(default_factory=list)
 
-    def cap(self, key: str, ceiling: float) -> None:
-        if self.points > ceiling:
-            self.breakdown.append(f"cap_{key}:{ceiling - self.points:g}")
-            self.points = ceiling
-
     def add(self, key: str, rule: Rule, evidence: str = "") -> None:
         self.points += rule.points
-        self.reasons.append(f"{rule.reason}{f'（{evidence}）' if evidence else ''}")
+        self.reasons.append(
+            f"{rule.reason}{f'（{evidence}）' if evidence else ''}(+{rule.points:g})"
+        )
         self.breakdown.append(f"{key}:{rule.points:g}")
 
 
@@ -52,9 +69,6 @@ def _age(birth: date | None, on: date | None) -> int | None:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-_SOURCE_LABELS = {"cases": "案件", "poverty": "监测", "petitions": "信访", "relief_history": "救助"}
-
-
 def _keys(rows: Any, limit: int = 3) -> str:
     """Short references for reasons (案件#456、信访#262); the evidence column has the full keys."""
     short = []
@@ -65,28 +79,14 @@ def _keys(rows: Any, limit: int = 3) -> str:
     return "、".join(short) + (f"等{more + limit}行" if more > 0 else "")
 
 
-def _harm(lead: dict[str, Any], s: ScoringSettings, card: _Scorecard) -> str | None:
+def _points(
+    lead: dict[str, Any], harm: Element, age: int | None, s: ScoringSettings, v: Vocabulary
+) -> _Scorecard:
+    """The additive points and their reasons: harm, compensation, hardship, priority groups."""
+    card = _Scorecard()
     rows = _keys(lead.get("case_rows"))
-    injury, loss = lead.get("injury"), lead.get("loss")
-    if lead.get("death") or injury == "死亡":
-        key = "death"
-    elif injury == "重伤":
-        key = "serious_injury"
-    elif loss is not None and loss >= s.major_loss_yuan:
-        key = "major_loss"
-    elif injury == "轻伤":
-        key = "minor_injury"
-    elif injury == "轻微伤":
-        key = "slight_injury"
-    else:
-        return None
-    detail = f"损失{loss:,.0f}元；" if key == "major_loss" and loss is not None else ""
-    card.add(key, s.harm[key], f"{detail}{rows}")
-    return key
-
-
-def _compensation(lead: dict[str, Any], s: ScoringSettings, card: _Scorecard) -> None:
-    rows = _keys(lead.get("case_rows"))
+    if harm.key in _HARM_RULE:
+        card.add(harm.key, s.harm[_HARM_RULE[harm.key]], rows)
     status = lead.get("compensation")
     key = {"unable": "unable", "none": "none", "partial": "partial"}.get(status or "", "unknown")
     card.add(key, s.compensation[key], rows)
@@ -94,12 +94,21 @@ def _compensation(lead: dict[str, Any], s: ScoringSettings, card: _Scorecard) ->
         card.add("offender_unknown", s.compensation["offender_unknown"], rows)
     if lead.get("forgiveness") == "not_forgiven":
         card.add("not_forgiven", s.compensation["not_forgiven"], rows)
+    has_hardship = _hardship(lead, s, v, card)
+    priority = {
+        "minor": age is not None and age < _ADULT_AGE,
+        "elderly": age is not None and age >= s.elderly_age,
+        "disabled": bool(lead.get("any_disabled_or_ill")),
+        "woman_hardship": lead.get("person_sex") == "F" and has_hardship,
+    }
+    for group, applies in priority.items():
+        if applies:
+            card.add(group, s.priority[group])
+    return card
 
 
-def _hardship(
-    lead: dict[str, Any], s: ScoringSettings, v: Vocabulary, card: _Scorecard
-) -> tuple[bool, bool]:
-    """Add hardship rules; return (any hardship, hardship caused by the case)."""
+def _hardship(lead: dict[str, Any], s: ScoringSettings, v: Vocabulary, card: _Scorecard) -> bool:
+    """Add the points of every hardship signal; return whether there was any."""
     fired: list[str] = []
 
     def add(key: str, evidence: str = "") -> None:
@@ -143,7 +152,7 @@ def _hardship(
         add("no_labour", hh_rows)
     if lead.get("pet_other_hardship") and not lead.get("pet_hardship"):
         add("other_hardship", pet_rows)
-    return bool(fired), any(k in s.caused_by_case for k in fired)
+    return bool(fired)
 
 
 def _exclusions(lead: dict[str, Any]) -> list[str]:
@@ -194,103 +203,115 @@ def _applicants(lead: dict[str, Any], age: int | None, today: date, v: Vocabular
     return f"{role}：{'、'.join(unique)}" if unique else f"{role}：待核实"
 
 
-def score_leads(  # noqa: C901  (rewritten with the legal-test tiers, #13)
+def _sources(lead: dict[str, Any]) -> list[str]:
+    sources = ["cases"]
+    if lead.get("household_id"):
+        sources.append("poverty")
+    if lead.get("petition_rows"):
+        sources.append("petitions")
+    return sources
+
+
+def score_lead(
+    lead: dict[str, Any], s: ScoringSettings, v: Vocabulary, today: date
+) -> dict[str, Any]:
+    """One lead's row: the legal test's elements and tier, points, reasons and evidence."""
+    age = _age(lead.get("person_birth"), lead.get("case_accepted") or today)
+    harm = harm_element(lead, age, s)
+    elements = (
+        harm,
+        compensation_element(lead),
+        hardship_element(lead, s, v, lead.get("case_accepted")),
+    )
+    card = _points(lead, harm, age, s, v)
+    if lead.get("other_relief_rows"):
+        card.reasons.append(
+            f"本案已有人获司法救助，需核实是否为同一被害人（{_keys(lead['other_relief_rows'])}）"
+        )
+    sources = _sources(lead)
+    evidence = [
+        *(lead.get("case_rows") or []),
+        *(lead.get("household_rows") or [])[:6],
+        *(lead.get("petition_rows") or []),
+    ]
+    return {
+        "candidate_id": candidate_id(lead["person_id"], lead["case_id"]),
+        "score": round(card.points, 1),
+        "strength": sum(e.strength for e in elements),
+        "person_id": lead["person_id"],
+        "case_id": lead["case_id"],
+        "legal_test": "\n".join(e.line() for e in elements),
+        **{f"{name}_status": e.status for name, e in zip(_ELEMENTS, elements, strict=True)},
+        **{f"{name}_evidence": e.evidence for name, e in zip(_ELEMENTS, elements, strict=True)},
+        "reasons": "；".join(card.reasons),
+        "victim_name": lead.get("person_name"),
+        "id_number": lead.get("person_id_number"),
+        "sex": lead.get("person_sex"),
+        "age_at_case": age,
+        "is_minor": age is not None and age < _ADULT_AGE,
+        "case_name": lead.get("case_name"),
+        "charge": lead.get("charge"),
+        "harm": harm.key,
+        "compensation": lead.get("compensation") or "unknown",
+        "forgiveness": lead.get("forgiveness") or "unknown",
+        "household_id": lead.get("household_id"),
+        "monitor_type": lead.get("monitor_type"),
+        "has_hardship_evidence": elements[2].status != "✗",
+        "hardship_caused_by_case": elements[2].status == "✓",
+        "sources": "+".join(sources),
+        "cross_source": len(sources) > 1,
+        "evidence": "；".join(evidence),
+        "case_evidence": lead.get("case_evidence"),
+        "petition_evidence": lead.get("petition_evidence"),
+        "applicants": _applicants(lead, age, today, v),
+        "score_breakdown": " ".join(card.breakdown),
+        "tier": tier_of(elements, s),
+    }
+
+
+_ELEMENTS = ("harm", "compensation", "hardship")
+
+
+def score_leads(
     leads: pl.DataFrame, s: ScoringSettings, v: Vocabulary, today: date | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Return (candidates ranked best first, excluded leads with their exclusion reasons)."""
     today = today or date.today()
     ranked, excluded = [], []
     for lead in leads.iter_rows(named=True):
-        card = _Scorecard()
-        age = _age(lead.get("person_birth"), lead.get("case_accepted") or today)
-        harm = _harm(lead, s, card)
-        _compensation(lead, s, card)
-        has_hardship, caused = _hardship(lead, s, v, card)
-        is_minor = age is not None and age < _ADULT_AGE
-        vulnerable = {
-            "minor": is_minor,
-            "elderly": age is not None and age >= s.elderly_age,
-            "disabled": bool(lead.get("any_disabled_or_ill")),
-            "monitored": lead.get("monitor_type") is not None,
-        }
-        for key in ("minor", "elderly", "disabled"):
-            if vulnerable[key]:
-                card.add(key, s.priority[key])
-        if lead.get("person_sex") == "F" and has_hardship:
-            card.add("woman_hardship", s.priority["woman_hardship"])
-        if harm == "minor_injury" and any(vulnerable[k] for k in s.vulnerable_for_minor_injury):
-            card.points += s.minor_injury_vulnerable_bonus
-            card.breakdown.append(f"minor_injury_vulnerable:{s.minor_injury_vulnerable_bonus:g}")
-        if harm is None:
-            card.reasons.append("未见案件造成人身伤亡或重大财产损失的记载，需核实损害情况")
-            card.cap("no_harm", s.score_caps["no_harm"])
-        elif harm == "slight_injury":
-            card.reasons.append("仅轻微伤，一般不属于司法救助的损害范围")
-            card.cap("no_harm", s.score_caps["no_harm"])
-        if not caused:
-            card.reasons.append("未见因案致困的直接证据，需核实家庭困难与案件的关系")
-            card.cap("no_caused_hardship", s.score_caps["no_caused_hardship"])
-        if lead.get("other_relief_rows"):
-            card.reasons.append(
-                f"本案已有人获司法救助，需核实是否为同一被害人（{_keys(lead['other_relief_rows'])}）"
-            )
-        sources = ["cases"]
-        if lead.get("household_id"):
-            sources.append("poverty")
-        if lead.get("petition_rows"):
-            sources.append("petitions")
-        evidence = [
-            *(lead.get("case_rows") or []),
-            *(lead.get("household_rows") or [])[:6],
-            *(lead.get("petition_rows") or []),
-        ]
-        row = {
-            "candidate_id": candidate_id(lead["person_id"], lead["case_id"]),
-            "score": round(card.points, 1),
-            "person_id": lead["person_id"],
-            "case_id": lead["case_id"],
-            "reasons": "；".join(card.reasons),
-            "victim_name": lead.get("person_name"),
-            "id_number": lead.get("person_id_number"),
-            "sex": lead.get("person_sex"),
-            "age_at_case": age,
-            "is_minor": is_minor,
-            "case_name": lead.get("case_name"),
-            "charge": lead.get("charge"),
-            "harm": harm,
-            "compensation": lead.get("compensation") or "unknown",
-            "household_id": lead.get("household_id"),
-            "monitor_type": lead.get("monitor_type"),
-            "has_hardship_evidence": has_hardship,
-            "hardship_caused_by_case": caused,
-            "sources": "+".join(sources),
-            "cross_source": len(sources) > 1,
-            "evidence": "；".join(evidence),
-            "case_evidence": lead.get("case_evidence"),
-            "petition_evidence": lead.get("petition_evidence"),
-            "applicants": _applicants(lead, age, today, v),
-            "score_breakdown": " ".join(card.breakdown),
-        }
+        row = score_lead(lead, s, v, today)
         exclusions = _exclusions(lead)
         if exclusions:
             row["exclusions"] = "；".join(s.exclusions[e] for e in exclusions)
             row["exclusion_rules"] = ",".join(exclusions)
             excluded.append(row)
         else:
-            row["tier"] = s.tier_of(card.points)
             row["indicative_range"] = f"{s.indicative_range[row['tier']]}（{s.indicative_note}）"
             ranked.append(row)
-    candidates = pl.DataFrame(ranked, schema=_row_schema(ranked)) if ranked else pl.DataFrame()
-    if candidates.height:
-        candidates = candidates.sort(
-            ["score", "candidate_id"], descending=[True, False]
-        ).with_row_index("rank", offset=1)
-        candidates = candidates.with_columns(pl.col("rank").cast(pl.Int64))
-    return candidates, pl.DataFrame(excluded, schema=_row_schema(excluded))
+    return _ranked(ranked, s), pl.DataFrame(excluded, schema=_row_schema(excluded))
+
+
+def _ranked(rows: list[dict[str, Any]], s: ScoringSettings) -> pl.DataFrame:
+    """Tier first (高, 中, 低), then the strength of the evidence, then the points."""
+    if not rows:
+        return pl.DataFrame()
+    order = {tier: i for i, tier in enumerate(s.tiers)}
+    return (
+        pl.DataFrame(rows, schema=_row_schema(rows))
+        .with_columns(pl.col("tier").replace_strict(order, return_dtype=pl.Int8).alias("_tier"))
+        .sort(
+            ["_tier", "strength", "score", "candidate_id"],
+            descending=[False, True, True, False],
+        )
+        .drop("_tier")
+        .with_row_index("rank", offset=1)
+        .with_columns(pl.col("rank").cast(pl.Int64))
+    )
 
 
 _TYPED = {
     "score": pl.Float64,
+    "strength": pl.Float64,
     "age_at_case": pl.Int64,
     "is_minor": pl.Boolean,
     "has_hardship_evidence": pl.Boolean,

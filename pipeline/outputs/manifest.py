@@ -12,6 +12,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from pipeline.config import Config
 from pipeline.errors import ReconciliationError
 from pipeline.leads.sources import lead_source_markdown
@@ -69,6 +71,7 @@ def build_manifest(run: CompletedRun, config: Config, timings: dict[str, float])
             "linkage": run.linked.result.summary(),
             "leads": candidates.height,
             "leads_by_tier": by_tier,
+            "leads_by_element": leads_by_element(candidates),
             "leads_new": int(candidates["is_new"].sum()) if candidates.height else 0,
             "leads_excluded": excluded.height,
             "exclusions": (
@@ -99,6 +102,29 @@ def build_manifest(run: CompletedRun, config: Config, timings: dict[str, float])
     return manifest
 
 
+_ELEMENTS = {"harm": "伤害", "compensation": "赔偿", "hardship": "困难"}
+
+
+def leads_by_element(candidates: pl.DataFrame) -> dict[str, dict[str, int]]:
+    """Per legal element, how many leads have it met (✓), unclear (?) or missing (✗)."""
+    out: dict[str, dict[str, int]] = {}
+    for column, name in _ELEMENTS.items():
+        status = f"{column}_status"
+        counted = (
+            dict(candidates[status].value_counts().iter_rows())
+            if candidates.height and status in candidates.columns
+            else {}
+        )
+        out[name] = {mark: int(counted.get(mark, 0)) for mark in ("✓", "?", "✗")}
+    return out
+
+
+def _element_table(by_element: dict[str, dict[str, int]]) -> list[str]:
+    lines = ["| legal element | met ✓ | unclear ? | missing ✗ |", "|---|---:|---:|---:|"]
+    lines += [f"| {name} | {c['✓']} | {c['?']} | {c['✗']} |" for name, c in by_element.items()]
+    return lines
+
+
 def run_summary_markdown(manifest: dict[str, Any]) -> str:
     """The analyst's one-page summary of a run: counts only, no personal data."""
     counts = manifest["counts"]
@@ -122,6 +148,10 @@ def run_summary_markdown(manifest: dict[str, Any]) -> str:
         "",
         f"Leads: {counts['leads']} ({by_tier}); new {counts['leads_new']}; "
         f"excluded {counts['leads_excluded']}; referrals {counts['referrals']}.",
+        "",
+        "高 = all three elements of the legal test met; 中 = none missing, one unclear; 低 = otherwise.",
+        "",
+        *_element_table(counts.get("leads_by_element", {})),
         "",
         lead_source_markdown(counts["lead_sources"]),
     ]

@@ -20,15 +20,21 @@ from pipeline.state import CompletedRun
 CANDIDATE_COLUMNS = (
     "rank",
     "candidate_id",
-    "score",
     "tier",
+    "strength",
+    "score",
     "person_id",
     "case_id",
+    "harm_status",
+    "compensation_status",
+    "hardship_status",
+    "legal_test",
     "reasons",
     "is_new",
     "status",
     "harm",
     "compensation",
+    "forgiveness",
     "monitor_type",
     "sources",
     "cross_source",
@@ -56,7 +62,11 @@ REVIEWER_COLUMNS = {
     "case_id": "案件编号",
     "case_name": "案件名称",
     "charge": "案由",
-    "reasons": "推荐理由",
+    "harm_line": "伤害要件",
+    "compensation_line": "赔偿要件",
+    "hardship_line": "困难要件",
+    "forgiveness_text": "谅解情况",
+    "reasons": "推荐理由（分值）",
     "applicants": "建议申请人",
     "indicative_range": "参考救助区间",
     "sources_text": "线索来源",
@@ -65,6 +75,7 @@ REVIEWER_COLUMNS = {
     "note": "审核备注",
     "evidence_hash": "证据指纹",
 }
+_FORGIVENESS = {"forgiven": "已谅解", "not_forgiven": "不予谅解", "unknown": "不明"}
 _SOURCE_NAMES = {"cases": "案件当事人", "poverty": "防返贫监测", "petitions": "信访"}
 
 
@@ -82,6 +93,15 @@ def reviewer_frame(candidates: pl.DataFrame) -> pl.DataFrame:
         pl.col("is_new")
         .replace_strict({True: "是", False: "否"}, default="是", return_dtype=pl.Utf8)
         .alias("is_new_text"),
+        *(
+            pl.concat_str(pl.col(f"{e}_status"), pl.lit(" "), pl.col(f"{e}_evidence")).alias(
+                f"{e}_line"
+            )
+            for e in ("harm", "compensation", "hardship")
+        ),
+        pl.col("forgiveness")
+        .replace_strict(_FORGIVENESS, default="不明", return_dtype=pl.Utf8)
+        .alias("forgiveness_text"),
         pl.col("sources")
         .str.split("+")
         .list.eval(pl.element().replace(_SOURCE_NAMES))

@@ -180,6 +180,19 @@ def _scan(text: str, patterns: TextPatterns) -> Scan:
     return {name: getattr(rules, name).find(text) for name in _SCANNED}
 
 
+def _latest_appraisal(hits: tuple[Hit, ...], text: str, patterns: TextPatterns) -> tuple[Hit, ...]:
+    """Grades stated in the last sentence reporting a later appraisal, else every grade."""
+    later = []
+    for hit in hits:
+        start = max(text.rfind(c, 0, hit.start) for c in "。;") + 1
+        if patterns.later_appraisal.search(text, start, hit.start):
+            later.append(hit)
+    if not later:
+        return hits
+    last_sentence = max(text.rfind("。", 0, h.start) for h in later)
+    return tuple(h for h in later if text.rfind("。", 0, h.start) == last_sentence)
+
+
 def _own_hits(hits: tuple[Hit, ...], view: VictimView | None, rule: str) -> tuple[Hit, ...]:
     """The hits about this party: its own, else those about nobody named (case-wide facts
     such as hit-and-run are every victim's)."""
@@ -212,7 +225,7 @@ def _read_summary(
 
     evidence: dict[str, list[str]] = {g: [] for g in (*_OVERRIDABLE, _OTHER_EVIDENCE)}
 
-    injury_hit = rules.injury.choose(hits("injury"))
+    injury_hit = rules.injury.choose(_latest_appraisal(hits("injury"), text, patterns))
     death = injury_hit is not None and injury_hit.value == DEATH
     if injury_hit is not None:
         # A death also counts when a structured 伤情 wins, so its evidence must stay.
@@ -239,9 +252,9 @@ def _read_summary(
         choices[name] = chosen.value if chosen else None
         if chosen is not None:
             evidence[group].extend(rule.evidence_of_choice(chosen, rule_hits, tag))
-        if name == "settlement" and choices["compensation"] is None and choices[name] == "paid":
-            # an agreement carried out is a payment: the compensation, with its sentence
-            choices["compensation"] = "full"
+        if name == "settlement" and choices["compensation"] is None and chosen is not None:
+            # an agreement carried out is a payment, one left unpaid is none: with its sentence
+            choices["compensation"] = "full" if chosen.value == "paid" else "none"
             evidence["compensation"].append(rule.evidence(chosen, tag))
 
     flags = {}

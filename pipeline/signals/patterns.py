@@ -253,7 +253,10 @@ def amount_of(match: re.Match[str], units: Mapping[str, float]) -> float | None:
     groups = match.groupdict()
     if not groups.get("num"):
         return None
-    return float(groups["num"].replace(",", "")) * units.get(groups.get("unit") or "", 1.0)
+    # rounded to the fen: 2.01 * 10000 is 20099.999999999996 in binary floating point
+    return round(
+        float(groups["num"].replace(",", "")) * units.get(groups.get("unit") or "", 1.0), 2
+    )
 
 
 def _snippet(text: str, start: int, end: int, pad: int) -> str:
@@ -318,6 +321,8 @@ class TextPatterns:
     victim_mentions: VictimMentionRules
     petition: PetitionTextRules
     relief_categories: tuple[str, ...]
+    # a sentence of a later appraisal (补充鉴定): its grade replaces the earlier ones
+    later_appraisal: re.Pattern[str]
     units: Mapping[str, float]
     evidence_tags: Mapping[str, str]
     digest: str
@@ -406,9 +411,11 @@ class _Loader:
             categories = []
         if case is None or petition is None or structured is None or self.problems:
             return None
-        if mentions is None:
+        later = self._compile("later_appraisal", self.raw.get("later_appraisal"))
+        if mentions is None or later is None:
             return None
         return TextPatterns(
+            later_appraisal=later,
             case=case,
             case_structured=structured,
             victim_mentions=mentions,

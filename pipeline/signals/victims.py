@@ -30,7 +30,8 @@ TOTAL = "total"  # a case total (一人死亡、二人轻伤): nobody's own
 
 _CLAUSE_BREAK = re.compile(r"[,;。!?:]")
 _SENTENCE_BREAK = re.compile(r"[。;!?]")
-_COUNT = re.compile(r"(?:[一二两三四五六七八九十\d]+|多|数)(?:人|名)")
+# a count of people or a sum over several (致一人死亡, 共计骗取…): a case total
+_COUNT = re.compile(r"(?:[一二两三四五六七八九十\d]+|多|数)(?:人|名)|共计|合计|总计|累计")
 _LIST_GLUE = re.compile(r"(?:[、和及与跟同]|被害人|受害人|死者|伤者)*")
 # a masked name continues when one of these follows: 王某 -> 王某某, 王某甲, 李× -> 李×1
 # (a digit continues it unless it starts an amount: 王某1 is a name, 王某10万元 is not)

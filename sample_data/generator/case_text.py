@@ -2,6 +2,15 @@
 
 For victims whose structured fields are empty, every fact is stated here; otherwise
 each fact is repeated with some probability. Negated forms (未赔偿, 不予谅解) are common.
+
+Half the summaries are written as court and prosecution texts are (公诉机关指控…, the
+wording case officers copy into 案情摘要): masked names with 甲/乙 (王某甲), one appraisal
+sentence per victim after the events (经鉴定，被害人A的损伤程度为轻伤二级，被害人B…), a
+case total (致一人轻伤、一人轻微伤), payments to one named victim or to the relatives
+(一次性赔偿被害人A人民币3万元, 赔偿被害人A亲属经济损失42万元), returns (退赔, 赃款已发还被害人A),
+performed mediation (经调解达成协议并已履行完毕), a later appraisal replacing an earlier
+one (补充鉴定), the defence's claims that are not findings (辩护人提出被害人有过错), and
+fleeing an assault, which is not hit-and-run (殴打后逃离现场).
 """
 
 from __future__ import annotations
@@ -224,7 +233,139 @@ def _fact_stater(rng: np.random.Generator, f: VictimFacts):
 
 
 def write_summary(rng: np.random.Generator, case: Case, pop: Population) -> str:
-    """The whole 案情摘要 of one case."""
+    """The whole 案情摘要 of one case, in the generator's own style or as a court writes."""
+    if rng.random() < 0.5:
+        return _court_summary(rng, case, pop)
+    return _plain_summary(rng, case, pop)
+
+
+_GRADES = {
+    "轻伤一级": "轻伤",
+    "轻伤二级": "轻伤",
+    "轻微伤": "轻微伤",
+    "重伤一级": "重伤",
+    "重伤二级": "重伤",
+}
+_STEM = "甲乙丙丁戊己"
+
+
+def _court_names(case: Case, pop: Population) -> dict[int, str]:
+    """Masked names as judgments write them; namesakes by surname get 甲, 乙 …"""
+    names: dict[int, str] = {}
+    by_surname: dict[str, list[int]] = {}
+    for pid in (*case.suspects, *(f.pid for f in case.victims)):
+        by_surname.setdefault(pop.names[pid][0], []).append(pid)
+    for surname, pids in by_surname.items():
+        for i, pid in enumerate(dict.fromkeys(pids)):
+            names[pid] = f"{surname}某{_STEM[i]}" if len(pids) > 1 else f"{surname}某"
+    return names
+
+
+def _court_harm(rng, f: VictimFacts, v: str) -> str:
+    """One victim's appraisal, sometimes an earlier grade replaced by a later appraisal."""
+    if f.harm == "death":
+        return _pick(
+            rng,
+            (f"被害人{v}经抢救无效死亡", f"经鉴定，被害人{v}系被他人用钝器打击头部致颅脑损伤死亡"),
+        )
+    if not f.injury:
+        return ""
+    said = f"经鉴定，被害人{v}的损伤程度为{f.injury}"
+    if rng.random() < 0.15:
+        earlier = (
+            "轻伤二级"
+            if f.injury.startswith("重伤")
+            else "重伤二级"
+            if f.injury.startswith("轻伤")
+            else "轻伤二级"
+        )
+        said = (
+            f"经鉴定，被害人{v}的损伤程度为{earlier}。后经补充鉴定，被害人{v}的损伤程度为{f.injury}"
+        )
+    return said
+
+
+def _court_payment(rng, f: VictimFacts, v: str, s: str, unknown_offender: bool) -> str:
+    m, paid = _money(rng, f.loss), _money(rng, f.paid)
+    if unknown_offender:
+        return "肇事车辆驾驶人至今未查获"
+    if f.settlement == "paid":
+        return _pick(rng, (
+            f"审理期间，经本院主持调解，{s}与被害人{v}就民事赔偿部分达成调解协议并已履行完毕",
+            f"案发后，{s}亲属赔偿被害人{v}亲属经济损失{paid}，并取得谅解",
+        ))  # fmt: skip
+    return {
+        "full": _pick(rng, (
+            f"案发后，{s}一次性赔偿被害人{v}人民币{paid}",
+            f"案发后，{s}已退赔被害人{v}全部经济损失",
+            f"赃款已追回并发还被害人{v}",
+        )),
+        "partial": _pick(rng, (
+            f"案发后，{s}退还被害人{v}人民币{paid}，其余{m}至今未退还",
+            f"{s}仅赔偿被害人{v}医疗费{paid}，其余损失至今未赔偿",
+        )),
+        "none": _pick(rng, (f"{s}至今未赔偿被害人{v}的经济损失", f"被害人{v}的损失至今未获赔偿")),
+        "unable": _pick(rng, (f"{s}家庭困难，无力赔偿被害人{v}的损失", f"{s}无赔偿能力")),
+        "unknown": "",
+    }[f.compensation]  # fmt: skip
+
+
+def _court_victim(rng, case: Case, f: VictimFacts, v: str, s: str) -> list[str]:
+    """The sentences about one victim: harm, loss, payment, forgiveness, fault, hardship."""
+    stated = _fact_stater(rng, f)
+    out = [_court_harm(rng, f, v) if stated("injury") or f.harm == "death" else ""]
+    if stated("loss"):
+        out.append(
+            _pick(
+                rng,
+                (
+                    f"被害人{v}经济损失人民币{_money(rng, f.loss)}",
+                    f"造成被害人{v}经济损失{_money(rng, f.loss)}",
+                ),
+            )
+        )
+    if stated("compensation"):
+        out.append(_court_payment(rng, f, v, s, case.offender_unknown))
+    if stated("forgiveness") and f.settlement != "paid":
+        out.append(_forgiveness(rng, f, f"被害人{v}", s))
+    if f.victim_fault:
+        out.append(
+            f"经交警部门认定，被害人{v}负事故主要责任"
+            if case.charge == "交通肇事罪"
+            else f"被害人{v}先动手殴打对方，对案件的发生负有重大过错"
+        )
+    elif case.charge in ("故意伤害罪", "寻衅滋事罪") and rng.random() < 0.1:
+        out.append(f"辩护人提出被害人{v}对本案的发生有过错")
+    if "summary" in f.channels:
+        out.append(_hardship(rng, f, f"被害人{v}"))
+    return [x for x in out if x]
+
+
+def _court_summary(rng: np.random.Generator, case: Case, pop: Population) -> str:
+    """A 案情摘要 copied from a 起诉书 or judgment: events, then one victim at a time."""
+    names = _court_names(case, pop)
+    s = "、".join(f"被告人{names[p]}" for p in case.suspects) or "肇事车辆驾驶人"
+    victims = "、".join(f"被害人{names[f.pid]}" for f in case.victims)
+    county = pop.geo.county_names[case.county]
+    events = _incident(rng, case, pop, s, victims)
+    if case.hit_and_run:
+        events += "，肇事后驾车逃逸" if not case.offender_unknown else "，肇事车辆驾驶人驾车逃逸"
+    elif case.charge in ("故意伤害罪", "寻衅滋事罪") and rng.random() < 0.3:
+        events += "，后逃离现场"
+    sentences = [f"{county}人民检察院指控：{events}"]
+    first = case.victims[0]
+    if first.also_suspect:
+        sentences.append(f"双方发生互殴，被害人{names[first.pid]}亦将对方打伤")
+    for f in case.victims:
+        sentences.append("，".join(_court_victim(rng, case, f, names[f.pid], s)))
+    grades = [_GRADES.get(f.injury) for f in case.victims if f.injury in _GRADES]
+    if len(case.victims) > 1 and grades:
+        sentences.append("公诉机关认为，被告人的行为致" + "、".join(f"一人{g}" for g in grades))
+    return "。".join(x for x in sentences if x) + "。"
+
+
+def _plain_summary(rng: np.random.Generator, case: Case, pop: Population) -> str:
+    """The whole 案情摘要 of one case, in the generator's own style."""
     full = rng.random() < 0.5 and case.charge not in SEXUAL
     surnames = [pop.names[f.pid][0] for f in case.victims]
     show = (

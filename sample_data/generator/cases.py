@@ -138,7 +138,7 @@ def _victim(rng, pop: Population, picker: PersonPicker, case: Case) -> latent.Vi
         facts.vulnerable.append("minor")
     if pop.health[pid] == 3:
         facts.vulnerable.append("disabled")
-    if facts.age >= 70:
+    if facts.age >= 60:
         facts.vulnerable.append("elderly")
     if pop.households["monitored_before"][pop.hid[pid]]:
         facts.vulnerable.append("monitored")

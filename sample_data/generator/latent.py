@@ -63,9 +63,12 @@ class VictimFacts:
 
     @property
     def harm_qualifies(self) -> bool:
+        """The legal test's first element: 轻伤 (or a sexual offence without a grade) counts
+        only with a vulnerability beyond household poverty; 轻微伤 never does."""
         if self.harm in ("death", "serious", "property"):
             return True
-        return self.harm == "minor_injury" and bool(self.vulnerable)
+        beyond_poverty = any(v in ("minor", "disabled", "elderly") for v in self.vulnerable)
+        return self.harm == "minor_injury" and self.injury != "轻微伤" and beyond_poverty
 
     @property
     def excluded(self) -> str:

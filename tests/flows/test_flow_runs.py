@@ -83,11 +83,11 @@ def test_adhoc_writes_the_run_folder(first_adhoc: tuple[Path, State]) -> None:
     assert header[:7] == [
         "rank",
         "candidate_id",
-        "score",
         "tier",
+        "strength",
+        "score",
         "person_id",
         "case_id",
-        "reasons",
     ]
     assert (folder / "线索清单.csv").read_bytes().startswith(b"\xef\xbb\xbf")
 

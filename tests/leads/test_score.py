@@ -52,11 +52,11 @@ def score_one(config: Config, **changes: Any) -> tuple[pl.DataFrame, pl.DataFram
     [
         ({"death": True}, "death", "被害人死亡"),
         ({"injury": "重伤"}, "serious_injury", "被害人重伤"),
-        ({"loss": 50000.0}, "major_loss", "重大财产损失"),
+        ({"loss": 50000.0, "charge": "诈骗罪"}, "major_loss", "重大财产损失"),
         ({"injury": "轻伤"}, "minor_injury", "轻伤"),
         ({"compensation": "unable"}, "unable", "无赔偿能力"),
         ({"compensation": "none"}, "none", "未获赔偿"),
-        ({"compensation": None}, "unknown", "视为未获赔偿"),
+        ({"compensation": None}, "unknown", "赔偿情况不明"),
         ({"compensation": "partial"}, "partial", "部分赔偿"),
         ({"offender_unknown": True}, "offender_unknown", "逃逸"),
         (
@@ -161,10 +161,10 @@ def test_a_paid_settlement_with_forgiveness_excludes_even_if_called_partial(conf
     assert candidates.height == 0 and excluded["exclusion_rules"][0] == "settled_paid"
 
 
-def test_slight_injury_alone_is_capped_below_review(config: Config) -> None:
+def test_slight_injury_alone_is_below_review(config: Config) -> None:
     candidates, _ = score_one(config, injury="轻微伤", compensation="unable", case_hardship=True)
     assert candidates["tier"][0] == "低"
-    assert "仅轻微伤" in candidates["reasons"][0]
+    assert "伤害 ✗ 仅轻微伤" in candidates["legal_test"][0]
 
 
 def test_unpaid_settlement_is_not_an_exclusion(config: Config) -> None:
@@ -196,7 +196,7 @@ def test_the_law_ranks_death_unpaid_in_hardship_above_slight_injury(config: Conf
 
 def test_no_hardship_evidence_is_said_plainly(config: Config) -> None:
     candidates, _ = score_one(config, injury="重伤")
-    assert "未见因案致困的直接证据" in candidates["reasons"][0]
+    assert "困难 ✗ 未见家庭困难的记载" in candidates["legal_test"][0]
     assert not candidates["hardship_caused_by_case"][0]
 
 
@@ -216,36 +216,76 @@ def test_candidate_id_is_stable_and_distinct() -> None:
     assert candidate_id("P1", "C1") != candidate_id("P2", "C1")
 
 
-@pytest.mark.parametrize(
-    ("changes", "cap", "tier"),
-    [
-        (
-            {
-                "pet_hardship": True,
-                "case_hardship": True,
-                "compensation": "unable",
-                "petition_rows": ["p:1"],
-            },
-            "cap_no_harm",
-            "低",
-        ),
-        (
-            {
-                "death": True,
-                "compensation": "unable",
-                "monitor_type": "脱贫不稳定户",
-                "risk_cleared": "否",
-                "income_per_capita": 3000.0,
-                "any_no_labour": True,
-            },
-            "cap_no_caused_hardship",
-            "中",
-        ),
-    ],
-)
-def test_a_missing_part_of_the_legal_test_caps_the_tier(
-    config: Config, changes: dict[str, Any], cap: str, tier: str
+# harm x compensation x hardship x vulnerability -> tier (the legal test, #13)
+DEATH = {"death": True}
+SERIOUS = {"injury": "重伤"}
+MINOR_INJURY = {"injury": "轻伤"}
+ELDERLY = {"person_birth": date(1960, 1, 1)}  # 65 at the case
+CHILD = {"person_birth": date(2015, 1, 1)}
+DISABLED = {"health": "残疾"}
+BIG_FRAUD = {"loss": 80000.0, "charge": "诈骗罪"}
+INJURY_LOSS = {"injury": "轻微伤", "loss": 80000.0, "charge": "故意伤害罪"}
+UNPAID = {"compensation": "none"}
+UNABLE = {"compensation": "unable"}
+PARTIAL = {"compensation": "partial"}
+SILENT = {"compensation": None}
+FLED = {"offender_unknown": True}
+CAUSED = {"risk_type": "因意外事故", "risk_identified": date(2025, 6, 1)}
+PETITION = {"pet_hardship": True, "petition_rows": ["petitions:x:1"]}
+POOR = {"monitor_type": "脱贫不稳定户", "risk_cleared": "否"}
+POOR_LOW_INCOME = POOR | {"income_per_capita": 3000.0}
+NO_HARDSHIP: dict[str, Any] = {}
+TIER_TABLE: list[tuple[str, list[dict[str, Any]], str]] = [
+    ("death, unpaid, hardship after the case", [DEATH, UNPAID, CAUSED], "高"),
+    ("重伤, offender unable, petition about the case", [SERIOUS, UNABLE, PETITION], "高"),
+    ("hit-and-run death, silent payment, caused", [DEATH, SILENT, FLED, CAUSED], "高"),
+    ("major fraud loss, unpaid, petition", [BIG_FRAUD, UNPAID, PETITION], "高"),
+    ("轻伤 of an elderly victim, unpaid, caused", [MINOR_INJURY, ELDERLY, UNPAID, CAUSED], "高"),
+    ("轻伤 of a child, partial, caused", [MINOR_INJURY, CHILD, PARTIAL, CAUSED], "高"),
+    ("轻伤 of a disabled victim, unpaid, caused", [MINOR_INJURY, DISABLED, UNPAID, CAUSED], "高"),
+    ("death, silent payment, caused: 中", [DEATH, SILENT, CAUSED], "中"),
+    ("death, unpaid, poverty not tied to the case: 中", [DEATH, UNPAID, POOR], "中"),
+    ("death, unpaid, low income after a death", [DEATH, UNPAID, POOR_LOW_INCOME], "高"),
+    ("重伤 in a poor household with its costs", [SERIOUS | {"loss": 50000.0}, UNPAID, POOR], "高"),
+    ("轻伤, no vulnerability, unpaid, caused: 中", [MINOR_INJURY, UNPAID, CAUSED], "中"),
+    ("轻伤 in a poor household is not a vulnerability: 中", [MINOR_INJURY, UNPAID, POOR | CAUSED], "中"),
+    ("轻伤 of an ordinary adult, silent, poverty: 低", [MINOR_INJURY, SILENT, POOR], "低"),
+    ("death, silent, poverty: two unclear, 低", [DEATH, SILENT, POOR], "低"),
+    ("death, unpaid, no hardship at all: 低", [DEATH, UNPAID, NO_HARDSHIP], "低"),
+    ("轻微伤, unpaid, caused: 低", [{"injury": "轻微伤"}, UNPAID, CAUSED], "低"),
+    ("an injury victim's 经济损失 is not a property loss: 低", [INJURY_LOSS, UNPAID, CAUSED], "低"),
+    ("small theft, unpaid, caused: 低", [{"loss": 3000.0, "charge": "盗窃罪"}, UNPAID, CAUSED], "低"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("what", "parts", "tier"), TIER_TABLE, ids=[t[0] for t in TIER_TABLE])
+def test_the_tier_follows_the_legal_test(
+    config: Config, what: str, parts: list[dict[str, Any]], tier: str
 ) -> None:
-    candidates, _ = score_one(config, **changes)
-    assert cap in candidates["score_breakdown"][0]
-    assert candidates["tier"][0] == tier
+    changes: dict[str, Any] = {}
+    for part in parts:
+        changes |= part
+    candidates, excluded = score_one(config, **changes)
+    assert excluded.height == 0
+    assert candidates["tier"][0] == tier, candidates["legal_test"][0]
+
+
+def test_each_lead_shows_one_line_per_element_before_its_reasons(config: Config) -> None:
+    candidates, _ = score_one(config, **(DEATH | SILENT | CAUSED))
+    lines = candidates["legal_test"][0].split("\n")
+    assert [line.split(" ")[:2] for line in lines] == [["伤害", "✓"], ["赔偿", "?"], ["困难", "✓"]]
+    assert lines[1] == "赔偿 ? 赔偿情况不明，需核实"
+    assert "(+40)" in candidates["reasons"][0]
+
+
+def test_within_a_tier_stronger_evidence_ranks_first(config: Config) -> None:
+    rows = [
+        BASE | {"person_id": "P_minor"} | MINOR_INJURY | ELDERLY | PARTIAL | CAUSED,
+        BASE | {"person_id": "P_death"} | DEATH | UNPAID | CAUSED,
+        BASE | {"person_id": "P_serious"} | SERIOUS | PARTIAL | CAUSED,
+    ]
+    candidates, _ = score_leads(
+        pl.DataFrame(rows, infer_schema_length=None), config.scoring, config.vocabulary
+    )
+    assert candidates["tier"].to_list() == ["高", "高", "高"]
+    assert candidates["person_id"].to_list() == ["P_death", "P_serious", "P_minor"]
