@@ -230,20 +230,6 @@ def test_summary_markdown_holds_no_personal_numbers() -> None:
 # --- parameters and settings ----------------------------------------------------------------
 
 
-def test_resolve_inputs_defaults_to_sample_data() -> None:
-    sample = RunInputs.sample()
-    assert RunInputs.resolve(None, None, None, None, None) == sample
-    reviews = Path("runs/latest/线索清单.csv")
-    assert RunInputs.resolve(None, None, None, None, reviews).reviews == reviews
-
-
-def test_resolve_inputs_wants_all_three_exports_or_none() -> None:
-    with pytest.raises(ReliefLeadsError, match="go together"):
-        RunInputs.resolve(Path("p.xlsx"), None, Path("c.csv"), None, None)
-    given = RunInputs.resolve(Path("p.xlsx"), Path("q.csv"), Path("c.csv"), None, None)
-    assert given == RunInputs(Path("p.xlsx"), Path("q.csv"), Path("c.csv"))
-
-
 def test_adhoc_parameters_from_the_command_line_become_typed() -> None:
     # `prefect deployment run 'adhoc/adhoc' -p since=2025-01-01 -p county=商南县` sends strings
     given = {"since": "2025-01-01", "until": "2025-06-30", "county": "商南县", "out": "runs"}
