@@ -8,7 +8,8 @@ clusters. `map_fn` runs the partitions: the built-in `map` in one process, a Das
 client's map (see flows/distributed.py) on a cluster. The same function runs on the same
 frames either way, so the person ids are identical.
 
-Partition key of a record, the first that applies:
+Partition key of a record, the first that applies (columns, code length and share in
+schemas/partitioning.yaml):
 
 1. its `county` column;
 2. the county its ID's region code (`id_norm[:6]`) belongs to, when that code is
@@ -34,30 +35,13 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from pipeline.config import LinkageSettings
+from pipeline.config import LinkageSettings, PartitionSettings
 from pipeline.link.blocking import BlockingReport
 from pipeline.link.cluster import PERSON_ID_SALT
 from pipeline.link.model import FittedModel
 from pipeline.link.people import link_people, linkage_counts, with_name_keys
 
 MapFn = Callable[[Callable[..., Any], Sequence[Any]], Iterable[Any]]
-
-
-@dataclass(frozen=True)
-class PartitionSettings:
-    """How records are split into partitions (defaults fit the Chinese exports)."""
-
-    region_column: str = "county"
-    id_column: str = "id_norm"
-    id_region_chars: int = 6
-    # a region code stands for a county when at least this share of the records that
-    # have both carry that county (a birthplace elsewhere spreads over many counties)
-    region_code_min_share: float = 0.8
-    # whether an ID's region code comes before the records a row shares keys with
-    id_region_first: bool = True
-    # follow the blocking rules (True) to send a row without a region where its candidates are
-    follow_blocking_keys: bool = True
-    unknown: str = "unknown"
 
 
 @dataclass(frozen=True)
@@ -331,11 +315,10 @@ def _sum_blocking(reports: Sequence[BlockingReport]) -> BlockingReport:
 
 
 def linkage_partitions(
-    records: pl.DataFrame, settings: LinkageSettings, partitioning: PartitionSettings | None = None
+    records: pl.DataFrame, settings: LinkageSettings, partitioning: PartitionSettings
 ) -> list[tuple[str, pl.DataFrame]]:
-    """The partitions `link_people_partitioned` links: split by region, following the
-    blocking keys of `settings` (the name keys it declares included)."""
-    partitioning = partitioning or PartitionSettings()
+    """The partitions `link_people_partitioned` links: split by region (schemas/partitioning.yaml),
+    following the blocking keys of `settings` (the name keys it declares included)."""
     records = with_name_keys(records, settings)
     follow = [
         rule
@@ -348,12 +331,13 @@ def linkage_partitions(
 def link_people_partitioned(
     records: pl.DataFrame,
     settings: LinkageSettings,
+    partitioning: PartitionSettings,
     map_fn: MapFn = map,
-    partitioning: PartitionSettings | None = None,
 ) -> PartitionedLinkResult:
     """Split by region, link each partition with `map_fn`, join by trusted ID.
 
     Args:
+        partitioning: how records are split (`Config.partitioning`, schemas/partitioning.yaml).
         map_fn: runs `fn` over the partitions and returns the results in order, like the
             built-in `map` (the default, one process) or a Dask client's map and gather.
     """
