@@ -114,36 +114,10 @@ def petition_facts_frame(df: pl.DataFrame, patterns: TextPatterns | None = None)
     """
     patterns = patterns or load_text_patterns()
     df = _checked_input(df)
-    texts = df.get_column("text").drop_nulls().unique()
-    readings = [_read_text(t, patterns) for t in texts]
-    read = pl.DataFrame(
-        {
-            f"{_TMP}text": texts,
-            **{f"{_TMP}{f}": [getattr(r, f) for r in readings] for f in _FLAGS},
-            f"{_TMP}evidence": ["; ".join(r.evidence) or None for r in readings],
-        },
-        schema={
-            f"{_TMP}text": pl.String(),
-            **{f"{_TMP}{f}": pl.Boolean() for f in _FLAGS},
-            f"{_TMP}evidence": pl.String(),
-        },
-    )
-    categories = df.get_column("category").drop_nulls().unique()
-    category_evidence = df.get_column("category").replace_strict(
-        categories,
-        pl.Series([_relief_category_evidence(c, patterns) for c in categories], dtype=pl.String),
-        default=None,
-        return_dtype=pl.String,
-    )
+    read = _text_readings(df.get_column("text"), patterns)
+    category_evidence = _category_evidence(df.get_column("category"), patterns)
     if "case_ref" in df.columns:
-        refs = df.get_column("case_ref").cast(pl.String)
-        distinct_refs = refs.drop_nulls().unique()
-        case_evidence = refs.replace_strict(
-            distinct_refs,
-            pl.Series([_case_ref_evidence(r, patterns) for r in distinct_refs], dtype=pl.String),
-            default=None,
-            return_dtype=pl.String,
-        )
+        case_evidence = _case_ref_evidence_column(df.get_column("case_ref"), patterns)
     else:
         case_evidence = pl.repeat(None, df.height, dtype=pl.String, eager=True)
     out = df.join(
@@ -172,6 +146,47 @@ def petition_facts_frame(df: pl.DataFrame, patterns: TextPatterns | None = None)
         .replace("", None)
         .alias("fact_evidence"),
     ).select(*df.columns, *PETITION_FACTS_OUTPUT)
+
+
+def _text_readings(text: pl.Series, patterns: TextPatterns) -> pl.DataFrame:
+    """One row per distinct petition text: its flags and evidence (columns prefixed `_TMP`)."""
+    texts = text.drop_nulls().unique()
+    readings = [_read_text(t, patterns) for t in texts]
+    return pl.DataFrame(
+        {
+            f"{_TMP}text": texts,
+            **{f"{_TMP}{f}": [getattr(r, f) for r in readings] for f in _FLAGS},
+            f"{_TMP}evidence": ["; ".join(r.evidence) or None for r in readings],
+        },
+        schema={
+            f"{_TMP}text": pl.String(),
+            **{f"{_TMP}{f}": pl.Boolean() for f in _FLAGS},
+            f"{_TMP}evidence": pl.String(),
+        },
+    )
+
+
+def _category_evidence(category: pl.Series, patterns: TextPatterns) -> pl.Series:
+    """Per row, the evidence its 信访类别 gives of a relief request (null when none)."""
+    categories = category.drop_nulls().unique()
+    return category.replace_strict(
+        categories,
+        pl.Series([_relief_category_evidence(c, patterns) for c in categories], dtype=pl.String),
+        default=None,
+        return_dtype=pl.String,
+    )
+
+
+def _case_ref_evidence_column(case_ref: pl.Series, patterns: TextPatterns) -> pl.Series:
+    """Per row, the evidence its 涉及案件 gives of a criminal case (null when none)."""
+    refs = case_ref.cast(pl.String)
+    distinct_refs = refs.drop_nulls().unique()
+    return refs.replace_strict(
+        distinct_refs,
+        pl.Series([_case_ref_evidence(r, patterns) for r in distinct_refs], dtype=pl.String),
+        default=None,
+        return_dtype=pl.String,
+    )
 
 
 def _checked_input(df: pl.DataFrame) -> pl.DataFrame:
