@@ -18,10 +18,10 @@ import pytest
 from benchmarks.evaluate import linkage_scores, read_truth_records
 from pipeline.config import Config, LinkageSettings
 from pipeline.ingest.read import read_source
+from pipeline.link.cluster import person_ids
 from pipeline.link.partition import (
     link_people_partitioned,
     partition_keys,
-    person_id_of,
     split_records,
 )
 from pipeline.link.people import link_people
@@ -179,7 +179,7 @@ def test_records_of_one_trusted_id_in_two_partitions_are_one_person(
         pl.col("trusted_id") == trusted_id
     )
     assert person["person_id"].n_unique() == 1
-    assert person["person_id"][0] == person_id_of(trusted_id)
+    assert person["person_id"][0] == person_ids(pl.Series([trusted_id]))[0]
     assert result.joined_clusters >= 1
 
 
