@@ -269,7 +269,7 @@ def write_run_folder(
     folder: RunFolder, completed: CompletedRun, config: Config, timings: dict[str, float]
 ) -> dict[str, Any]:
     """Every table, the manifest and the summary into the (still hidden) run folder."""
-    write_tables(folder, completed, config.linkage.clustering.review_band)
+    write_tables(folder, completed, config.linkage.clustering.review_band, config.source_labels())
     manifest = build_manifest(completed, config, timings)
     folder.write_json("manifest.json", manifest)
     folder.write_text("summary.md", run_summary_markdown(manifest))
