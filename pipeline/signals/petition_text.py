@@ -13,7 +13,9 @@ about; linking the petitioner to the victim and the case is the job of link/ and
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import polars as pl
 
@@ -115,9 +117,14 @@ def petition_facts_frame(df: pl.DataFrame, patterns: TextPatterns | None = None)
     patterns = patterns or load_text_patterns()
     df = _checked_input(df)
     read = _text_readings(df.get_column("text"), patterns)
-    category_evidence = _category_evidence(df.get_column("category"), patterns)
+    category_evidence = _evidence_per_row(
+        df.get_column("category"), partial(_relief_category_evidence, patterns=patterns)
+    )
     if "case_ref" in df.columns:
-        case_evidence = _case_ref_evidence_column(df.get_column("case_ref"), patterns)
+        case_evidence = _evidence_per_row(
+            df.get_column("case_ref").cast(pl.String),
+            partial(_case_ref_evidence, patterns=patterns),
+        )
     else:
         case_evidence = pl.repeat(None, df.height, dtype=pl.String, eager=True)
     out = df.join(
@@ -166,24 +173,12 @@ def _text_readings(text: pl.Series, patterns: TextPatterns) -> pl.DataFrame:
     )
 
 
-def _category_evidence(category: pl.Series, patterns: TextPatterns) -> pl.Series:
-    """Per row, the evidence its 信访类别 gives of a relief request (null when none)."""
-    categories = category.drop_nulls().unique()
-    return category.replace_strict(
-        categories,
-        pl.Series([_relief_category_evidence(c, patterns) for c in categories], dtype=pl.String),
-        default=None,
-        return_dtype=pl.String,
-    )
-
-
-def _case_ref_evidence_column(case_ref: pl.Series, patterns: TextPatterns) -> pl.Series:
-    """Per row, the evidence its 涉及案件 gives of a criminal case (null when none)."""
-    refs = case_ref.cast(pl.String)
-    distinct_refs = refs.drop_nulls().unique()
-    return refs.replace_strict(
-        distinct_refs,
-        pl.Series([_case_ref_evidence(r, patterns) for r in distinct_refs], dtype=pl.String),
+def _evidence_per_row(values: pl.Series, evidence: Callable[[str], str | None]) -> pl.Series:
+    """`evidence` of each row's value (null stays null), read once per distinct value."""
+    distinct = values.drop_nulls().unique()
+    return values.replace_strict(
+        distinct,
+        pl.Series([evidence(v) for v in distinct], dtype=pl.String),
         default=None,
         return_dtype=pl.String,
     )

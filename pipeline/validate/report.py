@@ -138,30 +138,32 @@ def _source_section(
         + [(n, f"flagged `{flag}`", describe_flag(flag), ex) for flag, n, ex in flag_lines],
         key=lambda t: -t[0],
     )[:_WORST]
-    if worst:
-        lines += ["Worst problems:", ""]
-        lines += [
+    lines += _listed(
+        "Worst problems:",
+        [
             f"{i}. {what}: {n} rows — {text} (e.g. {ex})"
             for i, (n, what, text, ex) in enumerate(worst, 1)
-        ]
-        lines.append("")
-    if quarantine_lines:
-        lines += ["Quarantined by rule:", ""]
-        lines += [
+        ],
+    )
+    lines += _listed(
+        "Quarantined by rule:",
+        [
             f"- `{rule}`: {n} rows — {reason} (e.g. {ex})"
             for rule, n, reason, ex in quarantine_lines
-        ]
-        lines.append("")
-    if flag_lines:
-        lines += ["Kept but flagged:", ""]
-        lines += [
-            f"- `{flag}`: {n} rows — {describe_flag(flag)} (e.g. {ex})"
-            for flag, n, ex in flag_lines
-        ]
-        lines.append("")
+        ],
+    )
+    lines += _listed(
+        "Kept but flagged:",
+        [f"- `{flag}`: {n} rows — {describe_flag(flag)} (e.g. {ex})" for flag, n, ex in flag_lines],
+    )
     if outcome is not None:
         lines += _gx_lines(outcome)
     return lines
+
+
+def _listed(title: str, items: list[str]) -> list[str]:
+    """A titled list and a blank line after it; nothing when there are no items."""
+    return [title, "", *items, ""] if items else []
 
 
 def _file_table(files: list[FileReport], accepted: pl.DataFrame) -> list[str]:
