@@ -106,14 +106,15 @@ def _masked_errors() -> Iterator[None]:
 
 @task(name="split-linkage-table", cache_policy=NO_CACHE, persist_result=False)
 def split_linkage_table(records: Path, work: Path, config_dir: Path | None) -> list[PartitionFile]:
-    """Write one parquet per region partition under `<work>/partitions/`."""
+    """Write one parquet per region partition (schemas/partitioning.yaml) under `<work>/partitions/`."""
     with _masked_errors():
-        settings = load_config(config_dir).linkage
+        config = load_config(config_dir)
         table = pl.read_parquet(records)
         folder = Path(work) / PARTITIONS_DIR
         folder.mkdir(parents=True, exist_ok=True)
         files = []
-        for i, (name, frame) in enumerate(linkage_partitions(table, settings)):
+        partitions = linkage_partitions(table, config.linkage, config.partitioning)
+        for i, (name, frame) in enumerate(partitions):
             path = folder / f"part-{i:03d}.parquet"
             frame.write_parquet(path)
             files.append(PartitionFile(name, str(path), frame.height))

@@ -41,7 +41,10 @@ try:  # filters arrive with issue 6 in pipeline/; refuse them (never ignore them
 except ImportError:  # pragma: no cover - depends on the pipeline version installed
     RunFilters = None  # type: ignore[assignment,misc]
 
-
+# What the nightly inbox takes for an export: what the reader reads but .txt, which in an
+# inbox is as often a note (readme.txt) as Excel's "Unicode text" export; such an export
+# can still be given to `relief-leads run` (NEWEST_CASES in tests/flows/test_flow_tasks.py).
+INBOX_SUFFIXES = frozenset(READABLE_SUFFIXES) - {".txt"}
 RUN_FOLDER = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{6}$")
 FAILED_RUN_FOLDER = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{6}-FAILED$")
 # Digit runs long enough to be an ID number (15/18, with X), a phone or a bank account.
@@ -167,7 +170,7 @@ def newest_entry(folder: Path, settle_seconds: float, now: float | None = None) 
 def _is_export(path: Path) -> bool:
     return (
         path.is_file()
-        and path.suffix.lower() in READABLE_SUFFIXES
+        and path.suffix.lower() in INBOX_SUFFIXES
         and not path.name.startswith((".", "~$"))
     )
 

@@ -251,7 +251,7 @@ def link_sources(with_facts: WithFacts, config: Config, link: LinkFn) -> Linked:
 def score_sources(linked: Linked, config: Config, inputs: RunInputs, out: Path) -> Scored:
     """Leads scored against the legal test, marked new or not, reviews carried over."""
     leads = build_leads(linked.frames, config.scoring, config.vocabulary)
-    candidates, excluded = score_leads(leads, config.scoring, config.vocabulary)
+    candidates, excluded = score_leads(leads, config)
     candidates = mark_new(candidates, previous_candidates(out))
     reviews = None
     if inputs.reviews is not None:
@@ -262,7 +262,7 @@ def score_sources(linked: Linked, config: Config, inputs: RunInputs, out: Path) 
         candidates=candidates,
         excluded=excluded,
         referrals=build_referrals(candidates, excluded),
-        lead_sources=lead_source_summary(leads, candidates, config.scoring, config.vocabulary),
+        lead_sources=lead_source_summary(leads, candidates, config),
         reviews=reviews,
     )
 
@@ -271,7 +271,7 @@ def write_run_folder(
     folder: RunFolder, completed: CompletedRun, config: Config, timings: dict[str, float]
 ) -> dict[str, Any]:
     """Every table, the manifest and the summary into the (still hidden) run folder."""
-    write_tables(folder, completed, config.linkage.clustering.review_band)
+    write_tables(folder, completed, config.linkage.clustering.review_band, config.source_labels())
     manifest = build_manifest(completed, config, timings)
     folder.write_json("manifest.json", manifest)
     folder.write_text("summary.md", run_summary_markdown(manifest))

@@ -49,6 +49,12 @@ class Config(Frozen):
     def source(self, name: str) -> SourceSpec:
         return self.sources[name]
 
+    def source_labels(self, *, short: bool = False) -> dict[str, str]:
+        """Each source's name for people (`label`), or its `short_label` when `short`."""
+        return {
+            name: spec.short_label if short else spec.label for name, spec in self.sources.items()
+        }
+
 
 class _Reader:
     """Reads files of one folder, remembering each one's bytes for the digest."""

@@ -65,16 +65,15 @@ class NightlySettings(Frozen):
 
 
 class PartitionSettings(Frozen):
-    """How records are split into partitions for a cluster (pipeline/link/partition.py)."""
+    """How records are split into partitions for a cluster (pipeline/link/partition.py).
 
-    region_column: str = "county"
-    id_column: str = "id_norm"
-    id_region_chars: int = Field(default=6, ge=2, le=6)
-    # a region code stands for a county when at least this share of the records that
-    # have both carry that county (a birthplace elsewhere spreads over many counties)
-    region_code_min_share: float = Field(default=0.8, gt=0, le=1)
-    # whether an ID's region code comes before the records a row shares keys with
-    id_region_first: bool = True
-    # follow the blocking rules (True) to send a row without a region where its candidates are
-    follow_blocking_keys: bool = True
-    unknown: str = "unknown"
+    Every value is in schemas/partitioning.yaml; the comments there say what each means.
+    """
+
+    region_column: str
+    id_column: str
+    id_region_chars: int = Field(ge=2, le=6)
+    region_code_min_share: float = Field(gt=0, le=1)
+    id_region_first: bool
+    follow_blocking_keys: bool
+    unknown: str

@@ -16,6 +16,8 @@ class SourceSpec(Frozen):
     """Canonical fields of one source and the export headers that map to them."""
 
     description: str = ""
+    label: str = Field(min_length=1, description="the source's name for people: 防返贫监测")
+    short_label: str = Field(min_length=1, description="in short row references: 监测#12")
     required: tuple[str, ...]
     fields: dict[str, tuple[str, ...]]
 

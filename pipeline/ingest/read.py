@@ -278,71 +278,11 @@ def read_source(source: str, path: Path, config: Config) -> SourceFrame:
     root = path if path.is_dir() else path.parent
     for file_path in list_input_files(path, source):
         file_name = str(file_path.relative_to(root)) if path.is_dir() else file_path.name
-        digest = sha256_of(file_path)
-        grids = _raw_grids(file_path, source)
-        mapped_any = False
-        headers_seen: list[str] = []
-        for sheet, grid, encoding in grids:
-            header_row, mapping = _find_header_row(grid, index, config.pipeline.header_scan_rows)
-            headers = [str(c) for c in grid.row(header_row)] if header_row >= 0 else []
-            if header_row < 0 and grid.height:
-                headers_seen.extend(str(c) for c in grid.row(0) if c is not None)
-            missing = [f for f in spec.required if f not in set(mapping.values())]
-            if header_row < 0 or missing:
-                if len(grids) > 1 and header_row < 0:
-                    continue  # another sheet of the workbook: skip it, it is not this source
-                found = headers or headers_seen
-                if header_row < 0:
-                    what, missing = "no header row maps", list(spec.required)
-                else:
-                    what = f"required field(s) {missing} not found"
-                aliases = "; ".join(f"{m}: {'/'.join(spec.fields[m])}" for m in missing)
-                raise InputError(
-                    f"{source}: {file_path.name}{f' [{sheet}]' if sheet else ''}: {what}"
-                    f"{f' (expected one of {aliases})' if aliases else ''}; "
-                    + (
-                        f"headers found: {_shown(h for h in found if h and h != 'None')}"
-                        if header_row >= 0
-                        else _unmapped_first_row(found)
-                    )
-                )
-            mapped_any = True
-            frame = _canonical_frame(grid, header_row, mapping, spec)
-            sheet_name = sheet  # None for csv; always named for workbooks
-            key_prefix = f"{source}:{file_name}" + (f":{sheet_name}" if sheet_name else "")
-            frame = (
-                frame.with_row_index("row_number", offset=1)
-                .with_columns(
-                    pl.col("row_number").cast(pl.Int64),
-                    pl.lit(source).alias("source"),
-                    pl.lit(file_name).alias("file"),
-                    pl.lit(sheet_name, dtype=pl.Utf8).alias("sheet"),
-                )
-                .with_columns(
-                    (pl.lit(key_prefix + ":") + pl.col("row_number").cast(pl.Utf8)).alias(
-                        "record_key"
-                    )
-                )
-            )
-            frames.append(frame.select(*REFERENCE_COLUMNS, *spec.fields, JUNK_COLUMN))
-            reports.append(
-                FileReport(
-                    source=source,
-                    path=str(file_path),
-                    file=file_name,
-                    sheet=sheet_name,
-                    sha256=digest,
-                    encoding=encoding,
-                    rows_read=frame.height,
-                    headers_found=[h for h in headers if h and h != "None"],
-                    fields_mapped={headers[c]: f for c, f in sorted(mapping.items())},
-                )
-            )
-        if not mapped_any:
-            raise InputError(
-                f"{source}: {file_path.name}: no sheet has a header row that maps; "
-                + _unmapped_first_row(headers_seen)
-            )
+        for frame, report in read_file_sheets(
+            source, file_path, file_name, spec, index, config.pipeline.header_scan_rows
+        ):
+            frames.append(frame)
+            reports.append(report)
     frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame()
     if frame.height == 0 and source in _MUST_HAVE_ROWS:
         # A header with nothing below it would quietly yield an empty lead list. Relief
@@ -352,3 +292,97 @@ def read_source(source: str, path: Path, config: Config) -> SourceFrame:
             f"{source}: {path.name}: no data rows below the header; headers found: {mask_digit_runs(header_text)}"
         )
     return SourceFrame(source=source, frame=frame, files=reports)
+
+
+def read_file_sheets(
+    source: str,
+    file_path: Path,
+    file_name: str,
+    spec: SourceSpec,
+    index: dict[str, str],
+    scan: int,
+) -> list[tuple[pl.DataFrame, FileReport]]:
+    """The canonical frame and report of each sheet of one file (a CSV is one sheet).
+
+    A workbook's sheet without a header row that maps is another sheet, not this source,
+    and is skipped; a file with no sheet that maps, or a mapped sheet that lacks a
+    required field, is an InputError.
+    """
+    digest = sha256_of(file_path)
+    grids = _raw_grids(file_path, source)
+    sheets: list[tuple[pl.DataFrame, FileReport]] = []
+    headers_seen: list[str] = []
+    for sheet, grid, encoding in grids:
+        header_row, mapping = _find_header_row(grid, index, scan)
+        headers = [str(c) for c in grid.row(header_row)] if header_row >= 0 else []
+        if header_row < 0 and grid.height:
+            headers_seen.extend(str(c) for c in grid.row(0) if c is not None)
+        missing = [f for f in spec.required if f not in set(mapping.values())]
+        if header_row < 0 and len(grids) > 1:
+            continue  # another sheet of the workbook: skip it, it is not this source
+        if header_row < 0 or missing:
+            where = f"{source}: {file_path.name}{f' [{sheet}]' if sheet else ''}"
+            raise _unmapped_header_error(where, spec, header_row, missing, headers or headers_seen)
+        frame = referenced_frame(
+            _canonical_frame(grid, header_row, mapping, spec), source, file_name, sheet
+        )
+        report = FileReport(
+            source=source,
+            path=str(file_path),
+            file=file_name,
+            sheet=sheet,
+            sha256=digest,
+            encoding=encoding,
+            rows_read=frame.height,
+            headers_found=[h for h in headers if h and h != "None"],
+            fields_mapped={headers[c]: f for c, f in sorted(mapping.items())},
+        )
+        sheets.append((frame.select(*REFERENCE_COLUMNS, *spec.fields, JUNK_COLUMN), report))
+    if not sheets:
+        raise InputError(
+            f"{source}: {file_path.name}: no sheet has a header row that maps; "
+            + _unmapped_first_row(headers_seen)
+        )
+    return sheets
+
+
+def _unmapped_header_error(
+    where: str, spec: SourceSpec, header_row: int, missing: list[str], found: list[str]
+) -> InputError:
+    """No header row maps (`header_row` < 0), or required fields are `missing` from it."""
+    if header_row < 0:
+        what, missing = "no header row maps", list(spec.required)
+    else:
+        what = f"required field(s) {missing} not found"
+    aliases = "; ".join(f"{m}: {'/'.join(spec.fields[m])}" for m in missing)
+    return InputError(
+        f"{where}: {what}"
+        f"{f' (expected one of {aliases})' if aliases else ''}; "
+        + (
+            f"headers found: {_shown(h for h in found if h and h != 'None')}"
+            if header_row >= 0
+            else _unmapped_first_row(found)
+        )
+    )
+
+
+def referenced_frame(
+    frame: pl.DataFrame, source: str, file_name: str, sheet: str | None
+) -> pl.DataFrame:
+    """`frame` with its record reference: source, file, sheet, row_number and record_key.
+
+    `sheet` is None for a CSV; a workbook's sheets are always named.
+    """
+    key_prefix = f"{source}:{file_name}" + (f":{sheet}" if sheet else "")
+    return (
+        frame.with_row_index("row_number", offset=1)
+        .with_columns(
+            pl.col("row_number").cast(pl.Int64),
+            pl.lit(source).alias("source"),
+            pl.lit(file_name).alias("file"),
+            pl.lit(sheet, dtype=pl.Utf8).alias("sheet"),
+        )
+        .with_columns(
+            (pl.lit(key_prefix + ":") + pl.col("row_number").cast(pl.Utf8)).alias("record_key")
+        )
+    )

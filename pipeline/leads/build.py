@@ -12,6 +12,7 @@ from __future__ import annotations
 import polars as pl
 
 from pipeline.config import ScoringSettings, Vocabulary
+from pipeline.link.case_refs import case_names
 from pipeline.normalise.dates import parse_date
 
 _COMPENSATION_RANK = {"full": 4, "partial": 3, "unable": 2, "none": 1}
@@ -97,14 +98,33 @@ def build_leads(
 ) -> pl.DataFrame:
     """Return one row per (victim person_id, case_id) with the evidence to score it."""
     cases = prepared["cases"].with_columns(_role_class(scoring.roles))
-    victims = cases.filter(pl.col("role_class") == "victim")
+    leads = victim_case_leads(cases.filter(pl.col("role_class") == "victim"), vocabulary)
+    leads = _attach_case_parties(leads, cases)
+    poverty = prepared.get("poverty")
+    households = None
+    if poverty is not None and poverty.height:
+        households = person_households(poverty)
+        leads = leads.join(households.drop("record_key"), on="person_id", how="left")
+        leads = leads.join(household_status(poverty), on="household_id", how="left")
+    leads = leads.join(person_attributes(prepared), on="person_id", how="left")
+    connected = _connected_people(leads, households)
+    leads = _attach_petitions(leads, prepared.get("petitions"), connected)
+    leads = _attach_relief(leads, prepared.get("relief_history"), connected)
+    return leads
+
+
+def victim_case_leads(victims: pl.DataFrame, vocabulary: Vocabulary) -> pl.DataFrame:
+    """One row per (victim person_id, case_id): the harm, compensation and case facts of its rows.
+
+    The worst injury of the victim's rows comes first; the best compensation is kept.
+    """
     injury_rank = pl.col("fact_injury").replace_strict(
         vocabulary.injury_rank(), default=0, return_dtype=pl.Int8
     )
     comp_rank = pl.col("fact_compensation").replace_strict(
         _COMPENSATION_RANK, default=0, return_dtype=pl.Int8
     )
-    leads = (
+    return (
         victims.with_columns(
             injury_rank.alias("_inj"),
             comp_rank.alias("_comp"),
@@ -136,6 +156,10 @@ def build_leads(
             pl.col("fact_evidence").drop_nulls().unique().str.join("；").alias("case_evidence"),
         )
     )
+
+
+def _attach_case_parties(leads: pl.DataFrame, cases: pl.DataFrame) -> pl.DataFrame:
+    """`accused_in_case` (the victim is also accused in the case) and the case's `claimants`."""
     accused = (
         cases.filter(pl.col("role_class") == "accused").select("person_id", "case_id").unique()
     )
@@ -150,19 +174,7 @@ def build_leads(
         .group_by("case_id")
         .agg(pl.struct("person_id", "name_norm", "record_key").alias("claimants"))
     )
-    leads = leads.join(claimants, on="case_id", how="left")
-
-    poverty = prepared.get("poverty")
-    households = None
-    if poverty is not None and poverty.height:
-        households = person_households(poverty)
-        leads = leads.join(households.drop("record_key"), on="person_id", how="left")
-        leads = leads.join(household_status(poverty), on="household_id", how="left")
-    leads = leads.join(person_attributes(prepared), on="person_id", how="left")
-    connected = _connected_people(leads, households)
-    leads = _attach_petitions(leads, prepared.get("petitions"), connected)
-    leads = _attach_relief(leads, prepared.get("relief_history"), connected)
-    return leads
+    return leads.join(claimants, on="case_id", how="left")
 
 
 def _connected_people(leads: pl.DataFrame, households: pl.DataFrame | None) -> pl.DataFrame:
@@ -217,26 +229,10 @@ def _attach_petitions(
         "fact_relief_request",
         "fact_evidence",
     )
-    matched = (
+    matched = petitions_about_case(
         connected.rename({"other": "petitioner"})
         .join(pets, on="petitioner")
         .join(leads.select("person_id", "case_id", "case_name"), on=["person_id", "case_id"])
-    )
-    ref = pl.col("case_ref")
-    names_other_case = ref.is_not_null() & ref.str.contains(_CASE_NO) & (ref != pl.col("case_id"))
-    names_this_case = ref.is_not_null() & (
-        (ref == pl.col("case_id"))
-        | (
-            pl.col("case_name").is_not_null()
-            & (
-                ref.str.contains(pl.col("case_name"), literal=True)
-                | pl.col("case_name").str.contains(ref, literal=True)
-            )
-        )
-    )
-    matched = matched.filter(~names_other_case).with_columns(
-        # about this case: it names the case, or it is about a case and names none
-        (names_this_case | (ref.is_null() & pl.col("case_related"))).alias("about_case")
     )
     about = pl.col("about_case")
     agg = matched.group_by("person_id", "case_id").agg(
@@ -255,40 +251,48 @@ def _attach_petitions(
     )
 
 
+def petitions_about_case(matched: pl.DataFrame) -> pl.DataFrame:
+    """Petitions matched to a lead, less those naming another case, with `about_case`.
+
+    A petition is about the lead's case when its `case_ref` is the case's number or holds
+    its name (or the name holds the ref), or when it names no case but is about one.
+    """
+    ref = pl.col("case_ref")
+    names_other_case = ref.is_not_null() & ref.str.contains(_CASE_NO) & (ref != pl.col("case_id"))
+    names_this_case = ref.is_not_null() & (
+        (ref == pl.col("case_id"))
+        | (
+            pl.col("case_name").is_not_null()
+            & (
+                ref.str.contains(pl.col("case_name"), literal=True)
+                | pl.col("case_name").str.contains(ref, literal=True)
+            )
+        )
+    )
+    return matched.filter(~names_other_case).with_columns(
+        (names_this_case | (ref.is_null() & pl.col("case_related"))).alias("about_case")
+    )
+
+
 def resolve_case_refs(
     frame: pl.DataFrame, leads: pl.DataFrame, every_case_named: bool = False
 ) -> pl.DataFrame:
-    """Add `case_id` to rows whose `case_ref` names a case by number or by its name.
+    """Add `case_id` to rows whose `case_ref` names a case of `leads` (`case_names`' rule).
 
     Relief registers and petitions often write the case's name (马某等故意伤害案) instead of
     its number; a name that fits more than one case is left unresolved, or, with
     `every_case_named`, gives one row per case of that name with `case_named_by_several`
     set (for a caller that can tell them apart by who the row is about).
     """
-    cases = leads.select("case_id", "case_name").unique()
-    ref = pl.col("case_ref").str.strip_chars()
-    by_id = frame.with_columns(ref.alias("_ref")).join(
-        cases.select(pl.col("case_id").alias("_ref"), pl.col("case_id")), on="_ref", how="left"
-    )
-    named = cases.drop_nulls("case_name").with_columns(
-        (pl.len().over("case_name") > 1).alias("case_named_by_several")
-    )
+    named = case_names(leads.select("case_id", "case_name"))
     if not every_case_named:
         named = named.filter(~pl.col("case_named_by_several"))
-    by_name = by_id.join(
-        named.select(
-            pl.col("case_name").alias("_ref"), pl.col("case_id").alias("_named"),
-            "case_named_by_several",
-        ),
-        on="_ref",
-        how="left",
-    )  # fmt: skip
-    resolved = by_name.with_columns(
-        pl.coalesce("case_id", "_named").alias("case_id"),
-        (pl.col("case_id").is_null() & pl.col("case_named_by_several").fill_null(False)).alias(
-            "case_named_by_several"
-        ),
-    ).drop("_ref", "_named")
+    resolved = (
+        frame.with_columns(pl.col("case_ref").str.strip_chars().alias("case_text"))
+        .join(named, on="case_text", how="left")
+        .with_columns(pl.col("case_named_by_several").fill_null(False))
+        .drop("case_text")
+    )
     return resolved if every_case_named else resolved.drop("case_named_by_several")
 
 

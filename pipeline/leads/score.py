@@ -11,13 +11,14 @@ take a lead off the ranked list; they are returned separately and counted.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 import polars as pl
 
-from pipeline.config import Rule, ScoringSettings, Vocabulary
+from pipeline.config import Config, Rule, ScoringSettings, Vocabulary
 from pipeline.leads.legal_test import (
     Element,
     compensation_element,
@@ -28,7 +29,6 @@ from pipeline.leads.legal_test import (
 
 CANDIDATE_ID_SALT = "relief-leads/lead/v1"
 _ADULT_AGE = 18
-_SOURCE_LABELS = {"cases": "案件", "poverty": "监测", "petitions": "信访", "relief_history": "救助"}
 # the points of the harm element's finding
 _HARM_RULE = {
     "death": "death",
@@ -69,22 +69,27 @@ def _age(birth: date | None, on: date | None) -> int | None:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-def _keys(rows: Any, limit: int = 3) -> str:
+def _keys(rows: Any, labels: Mapping[str, str], limit: int = 3) -> str:
     """Short references for reasons (案件#456、信访#262); the evidence column has the full keys."""
     short = []
     for key in list(rows or [])[:limit]:
         source, _, rest = str(key).partition(":")
-        short.append(f"{_SOURCE_LABELS.get(source, source)}#{rest.rsplit(':', 1)[-1]}")
+        short.append(f"{labels.get(source, source)}#{rest.rsplit(':', 1)[-1]}")
     more = len(rows or []) - limit
     return "、".join(short) + (f"等{more + limit}行" if more > 0 else "")
 
 
 def _points(
-    lead: dict[str, Any], harm: Element, age: int | None, s: ScoringSettings, v: Vocabulary
+    lead: dict[str, Any],
+    harm: Element,
+    age: int | None,
+    s: ScoringSettings,
+    v: Vocabulary,
+    labels: Mapping[str, str],
 ) -> _Scorecard:
     """The additive points and their reasons: harm, compensation, hardship, priority groups."""
     card = _Scorecard()
-    rows = _keys(lead.get("case_rows"))
+    rows = _keys(lead.get("case_rows"), labels)
     if harm.key in _HARM_RULE:
         card.add(harm.key, s.harm[_HARM_RULE[harm.key]], rows)
     status = lead.get("compensation")
@@ -94,7 +99,7 @@ def _points(
         card.add("offender_unknown", s.compensation["offender_unknown"], rows)
     if lead.get("forgiveness") == "not_forgiven":
         card.add("not_forgiven", s.compensation["not_forgiven"], rows)
-    has_hardship = _hardship(lead, s, v, card)
+    has_hardship = _hardship(lead, s, v, card, labels)
     priority = {
         "minor": age is not None and age < _ADULT_AGE,
         "elderly": age is not None and age >= s.elderly_age,
@@ -107,7 +112,13 @@ def _points(
     return card
 
 
-def _hardship(lead: dict[str, Any], s: ScoringSettings, v: Vocabulary, card: _Scorecard) -> bool:
+def _hardship(
+    lead: dict[str, Any],
+    s: ScoringSettings,
+    v: Vocabulary,
+    card: _Scorecard,
+    labels: Mapping[str, str],
+) -> bool:
     """Add the points of every hardship signal; return whether there was any."""
     fired: list[str] = []
 
@@ -115,7 +126,7 @@ def _hardship(lead: dict[str, Any], s: ScoringSettings, v: Vocabulary, card: _Sc
         card.add(key, s.hardship[key], evidence)
         fired.append(key)
 
-    hh_rows = _keys(lead.get("household_rows"), limit=1)
+    hh_rows = _keys(lead.get("household_rows"), labels, limit=1)
     risk_date, accepted = lead.get("risk_identified"), lead.get("case_accepted")
     if (
         lead.get("risk_type") in s.risk_after_types
@@ -127,8 +138,8 @@ def _hardship(lead: dict[str, Any], s: ScoringSettings, v: Vocabulary, card: _Sc
     ):
         add("risk_after_incident", f"{lead['risk_type']}，识别于{risk_date:%Y年%m月}；{hh_rows}")
     if lead.get("case_hardship"):
-        add("case_text_hardship", _keys(lead.get("case_rows")))
-    pet_rows = _keys(lead.get("petition_rows"))
+        add("case_text_hardship", _keys(lead.get("case_rows"), labels))
+    pet_rows = _keys(lead.get("petition_rows"), labels)
     for flag, key in (
         ("pet_hardship", "petition_hardship"),
         ("pet_medical", "petition_medical"),
@@ -212,10 +223,9 @@ def _sources(lead: dict[str, Any]) -> list[str]:
     return sources
 
 
-def score_lead(
-    lead: dict[str, Any], s: ScoringSettings, v: Vocabulary, today: date
-) -> dict[str, Any]:
+def score_lead(lead: dict[str, Any], config: Config, today: date) -> dict[str, Any]:
     """One lead's row: the legal test's elements and tier, points, reasons and evidence."""
+    s, v, labels = config.scoring, config.vocabulary, config.source_labels(short=True)
     age = _age(lead.get("person_birth"), lead.get("case_accepted") or today)
     harm = harm_element(lead, age, s)
     elements = (
@@ -223,10 +233,10 @@ def score_lead(
         compensation_element(lead),
         hardship_element(lead, s, v, lead.get("case_accepted")),
     )
-    card = _points(lead, harm, age, s, v)
+    card = _points(lead, harm, age, s, v, labels)
     if lead.get("other_relief_rows"):
         card.reasons.append(
-            f"本案已有人获司法救助，需核实是否为同一被害人（{_keys(lead['other_relief_rows'])}）"
+            f"本案已有人获司法救助，需核实是否为同一被害人（{_keys(lead['other_relief_rows'], labels)}）"
         )
     sources = _sources(lead)
     evidence = [
@@ -273,13 +283,14 @@ _ELEMENTS = ("harm", "compensation", "hardship")
 
 
 def score_leads(
-    leads: pl.DataFrame, s: ScoringSettings, v: Vocabulary, today: date | None = None
+    leads: pl.DataFrame, config: Config, today: date | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Return (candidates ranked best first, excluded leads with their exclusion reasons)."""
     today = today or date.today()
+    s = config.scoring
     ranked, excluded = [], []
     for lead in leads.iter_rows(named=True):
-        row = score_lead(lead, s, v, today)
+        row = score_lead(lead, config, today)
         exclusions = _exclusions(lead)
         if exclusions:
             row["exclusions"] = "；".join(s.exclusions[e] for e in exclusions)

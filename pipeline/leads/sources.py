@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from pipeline.config import ScoringSettings, Vocabulary
+from pipeline.config import Config
 from pipeline.leads.score import score_leads
 
 # Evidence that only reaches a lead through cross-source links.
@@ -47,15 +47,12 @@ def cases_only(leads: pl.DataFrame) -> pl.DataFrame:
 
 
 def lead_source_summary(
-    leads: pl.DataFrame,
-    candidates: pl.DataFrame,
-    scoring: ScoringSettings,
-    vocabulary: Vocabulary,
+    leads: pl.DataFrame, candidates: pl.DataFrame, config: Config
 ) -> dict[str, Any]:
     """Counts only (no personal data): safe for manifests, logs and Prefect artifacts."""
     if candidates.is_empty():
         return {"leads": 0}
-    alone, _ = score_leads(cases_only(leads), scoring, vocabulary)
+    alone, _ = score_leads(cases_only(leads), config)
     tier_alone = (
         dict(zip(alone["candidate_id"], alone["tier"], strict=True)) if alone.height else {}
     )

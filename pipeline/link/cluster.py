@@ -121,6 +121,23 @@ def share_among_rivals(
     odds = prob / np.clip(1.0 - prob, 1e-12, None)
     keep = scored.select((pl.col("match_probability") >= floor) & _allowed(settings, levels))
     kept = np.flatnonzero(keep.to_series().to_numpy())
+    rivals = _rival_odds(scored, records, settings.distinct, odds, kept)
+    shared = np.where(rivals > 0, odds / (1.0 + odds + rivals), prob)
+    return out.with_columns(pl.Series("match_probability", shared))
+
+
+def _rival_odds(
+    scored: pl.DataFrame,
+    records: pl.DataFrame,
+    distinct: tuple[str, ...],
+    odds: np.ndarray,
+    kept: np.ndarray,
+) -> np.ndarray:
+    """Per pair of `scored`, Σ odds of the other values its record without a value could hold.
+
+    0 where it has no rivals; the largest over the `distinct` columns and both sides.
+    Only the pairs at positions `kept` compete.
+    """
     left = scored["idx_l"].to_numpy()[kept].astype(np.int64)
     right = scored["idx_r"].to_numpy()[kept].astype(np.int64)
     # each pair from both of its records' side: record x, candidate y
@@ -130,7 +147,7 @@ def share_among_rivals(
     pair_odds = np.concatenate([odds[kept], odds[kept]])
     size = max(records.height, int(max(x.max(initial=0), y.max(initial=0))) + 1)
     rivals = np.zeros(scored.height)
-    for column in settings.distinct:
+    for column in distinct:
         value = _by_idx(records, column, size)
         missing = value.is_null().to_numpy()
         competing = np.flatnonzero(missing[x] & ~missing[y])  # x has no value, y has one
@@ -155,8 +172,7 @@ def share_among_rivals(
         other = rows.join(best, on=["x", "_v"]).group_by("row").agg(pl.col("_other").max())
         index = other["row"].to_numpy()
         rivals[index] = np.maximum(rivals[index], other["_other"].to_numpy())
-    shared = np.where(rivals > 0, odds / (1.0 + odds + rivals), prob)
-    return out.with_columns(pl.Series("match_probability", shared))
+    return rivals
 
 
 def _sum_of_others(values: pl.Expr) -> pl.Expr:
@@ -301,13 +317,11 @@ def cluster_records(
 
 
 def _cluster_person_ids(out: pl.DataFrame) -> pl.Series:
-    """person_id of each label (indexed by label): the hash of its representative.
+    """person_id of each label (indexed by label), by `representative_person_ids`.
 
-    The representative is the cluster's smallest `_rep` value, or its smallest record_key
-    when it has none. Two clusters can hold the same representative value (a head's number
-    copied into a member's row): then the value alone would give both the same person_id,
-    so the first row's key is added. A single record is its own cluster (most records at
-    provincial scale), so only clusters of several records are grouped.
+    A cluster's representative is its smallest `_rep` value and its smallest record_key.
+    A single record is its own cluster (most records at provincial scale), so only
+    clusters of several records are grouped.
     """
     single = out.filter(pl.col("cluster_size") == 1).select(
         "label", pl.col("_rep").alias("_rep_id"), pl.col("record_key").alias("_rep_key")
@@ -321,27 +335,51 @@ def _cluster_person_ids(out: pl.DataFrame) -> pl.Series:
         )
     )
     reps = pl.concat([single, several])
-    rep_id, rep_key = reps["_rep_id"], reps["_rep_key"]
+    ids = representative_person_ids(reps["_rep_id"], reps["_rep_key"])
+    labels = reps["label"].to_numpy()
+    position = np.zeros(int(labels.max()) + 1 if len(labels) else 0, dtype=np.int64)
+    position[labels] = np.arange(len(labels))
+    return ids.alias("person_id").gather(position)
+
+
+def representative_person_ids(rep_id: pl.Series, rep_key: pl.Series) -> pl.Series:
+    """The person id of each cluster from its representative (partition.py's join uses it too).
+
+    Args:
+        rep_id: the cluster's smallest trusted ID (the `representative` column), or null.
+        rep_key: the cluster's smallest record key.
+
+    Returns:
+        `person_ids` of the trusted ID, or of the record key when there is none. Two clusters
+        can hold the same trusted ID (a head's number copied into a member's row, kept apart
+        by a constraint): the ID alone would give both the same id, so theirs is of
+        "ID|record key".
+    """
     # values held by two clusters: rows whose 64-bit hash repeats first (cheaper than
     # comparing strings), then the exact test on those; equal values have equal hashes
     present = np.flatnonzero(rep_id.is_not_null().to_numpy())
     candidates = present[rep_id.gather(present).hash().is_duplicated().to_numpy()]
     shared = candidates[rep_id.gather(candidates).is_duplicated().to_numpy()]
-    representative = reps.select(pl.coalesce("_rep_id", "_rep_key")).to_series()
+    representative = pl.select(pl.coalesce(rep_id, rep_key)).to_series()
     if len(shared):
         representative = representative.scatter(
             shared, rep_id.gather(shared) + "|" + rep_key.gather(shared)
         )
-    # one sha256 per cluster in a plain loop over bytes (hashlib is C; map_elements and
-    # str.encode would add a Python call per cluster); raw digests, hex and cut in polars
-    salted = (f"{PERSON_ID_SALT}|" + representative).cast(pl.Binary)
+    return person_ids(representative)
+
+
+def person_ids(representatives: pl.Series) -> pl.Series:
+    """Stable, opaque person ids: "P" and 12 hex digits of the salted sha256 of each value.
+
+    The same trusted ID (or first record key) gives the same id in every run, so reviews
+    and earlier lead lists still find their person.
+    """
+    # one sha256 per value in a plain loop over bytes (hashlib is C; map_elements and
+    # str.encode would add a Python call per value); raw digests, hex and cut in polars
+    salted = (f"{PERSON_ID_SALT}|" + representatives).cast(pl.Binary)
     sha = hashlib.sha256
     digests = pl.Series([sha(value).digest() for value in salted.to_list()], dtype=pl.Binary)
-    ids = "P" + digests.bin.encode("hex").str.slice(0, 12)
-    labels = reps["label"].to_numpy()
-    position = np.zeros(int(labels.max()) + 1 if len(labels) else 0, dtype=np.int64)
-    position[labels] = np.arange(len(labels))
-    return ids.alias("person_id").gather(position)
+    return ("P" + digests.bin.encode("hex").str.slice(0, 12)).alias("person_id")
 
 
 def _edge_confidence(scored: pl.DataFrame, label: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -360,8 +398,3 @@ def _edge_confidence(scored: pl.DataFrame, label: np.ndarray) -> tuple[np.ndarra
     p_in[np.isneginf(p_in)] = np.nan
     p_out[np.isneginf(p_out)] = np.nan
     return p_in, p_out
-
-
-def _person_id(representative: str) -> str:
-    """Stable, opaque person id: the same trusted ID (or first record) gives the same id."""
-    return "P" + hashlib.sha256(f"{PERSON_ID_SALT}|{representative}".encode()).hexdigest()[:12]

@@ -8,7 +8,8 @@ clusters. `map_fn` runs the partitions: the built-in `map` in one process, a Das
 client's map (see flows/distributed.py) on a cluster. The same function runs on the same
 frames either way, so the person ids are identical.
 
-Partition key of a record, the first that applies:
+Partition key of a record, the first that applies (columns, code length and share in
+schemas/partitioning.yaml):
 
 1. its `county` column;
 2. the county its ID's region code (`id_norm[:6]`) belongs to, when that code is
@@ -25,7 +26,6 @@ partitioning avoids. What is lost is measured in docs/distributed.md.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -34,30 +34,13 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from pipeline.config import LinkageSettings
+from pipeline.config import LinkageSettings, PartitionSettings
 from pipeline.link.blocking import BlockingReport
-from pipeline.link.cluster import PERSON_ID_SALT
+from pipeline.link.cluster import representative_person_ids
 from pipeline.link.model import FittedModel
 from pipeline.link.people import link_people, linkage_counts, with_name_keys
 
 MapFn = Callable[[Callable[..., Any], Sequence[Any]], Iterable[Any]]
-
-
-@dataclass(frozen=True)
-class PartitionSettings:
-    """How records are split into partitions (defaults fit the Chinese exports)."""
-
-    region_column: str = "county"
-    id_column: str = "id_norm"
-    id_region_chars: int = 6
-    # a region code stands for a county when at least this share of the records that
-    # have both carry that county (a birthplace elsewhere spreads over many counties)
-    region_code_min_share: float = 0.8
-    # whether an ID's region code comes before the records a row shares keys with
-    id_region_first: bool = True
-    # follow the blocking rules (True) to send a row without a region where its candidates are
-    follow_blocking_keys: bool = True
-    unknown: str = "unknown"
 
 
 @dataclass(frozen=True)
@@ -205,41 +188,14 @@ def join_partitions(
     no `distinct` column (the monitoring 人编号) would get two values; a cluster that would
     is left apart, in a fixed order (partition name, first record key).
     """
-    clustering = settings.clustering
-    distinct = list(clustering.distinct)
-    rep = clustering.representative
     links = pl.concat(
         [p.links.with_columns(pl.lit(p.name).alias("_partition")) for p in parts]
     ).with_columns(pl.concat_str("_partition", "person_id", separator="|").alias("_local"))
     renamed = pl.DataFrame(schema={"_local": pl.Utf8, "_person_id": pl.Utf8})
     joined = 0
+    rep = settings.clustering.representative
     if rep is not None:
-        attrs = records.select("idx", *dict.fromkeys([rep, *distinct]))
-        held = links.select("idx", "record_key", "_partition", "_local").join(attrs, on="idx")
-        # Only clusters of an ID held in several partitions can change; the others keep the
-        # person id their partition gave them, which the rule below would give again.
-        spanning = (
-            held.drop_nulls(rep)
-            .group_by(rep)
-            .agg(pl.col("_partition").n_unique().alias("_n"))
-            .filter(pl.col("_n") > 1)
-        )
-        touched = held.filter(
-            pl.col("_local").is_in(held.join(spanning, on=rep, how="semi")["_local"].implode())
-        )
-        clusters = (
-            touched.group_by("_local")
-            .agg(
-                pl.col("_partition").first(),
-                pl.col("record_key").min().alias("_first_key"),
-                *(pl.col(c).drop_nulls().unique().sort().alias(f"_d_{c}") for c in distinct),
-                pl.col(rep).drop_nulls().min().alias("_rep_id"),
-            )
-            .sort("_partition", "_local")
-        )
-        clusters = clusters.with_columns(
-            pl.Series("_group", _join_by_representative(clusters, distinct))
-        )
+        clusters = spanning_clusters(records, links, rep, list(settings.clustering.distinct))
         joined = int(clusters.group_by("_group").len().filter(pl.col("len") > 1).height)
         renamed = _person_ids(clusters)
     out = (
@@ -258,6 +214,41 @@ def join_partitions(
         partition_sizes={p.name: p.links.height for p in parts},
         joined_clusters=joined,
     )
+
+
+def spanning_clusters(
+    records: pl.DataFrame, links: pl.DataFrame, rep: str, distinct: list[str]
+) -> pl.DataFrame:
+    """The local clusters (`_local`) holding a trusted ID some other partition holds too.
+
+    One row per cluster, in a fixed order (partition name, `_local`): its partition, first
+    record key, `distinct` values (`_d_<column>`), smallest trusted ID (`_rep_id`) and the
+    `_group` of clusters it is joined with.
+    """
+    attrs = records.select("idx", *dict.fromkeys([rep, *distinct]))
+    held = links.select("idx", "record_key", "_partition", "_local").join(attrs, on="idx")
+    # Only clusters of an ID held in several partitions can change; the others keep the
+    # person id their partition gave them, which the rule of _person_ids would give again.
+    spanning = (
+        held.drop_nulls(rep)
+        .group_by(rep)
+        .agg(pl.col("_partition").n_unique().alias("_n"))
+        .filter(pl.col("_n") > 1)
+    )
+    touched = held.filter(
+        pl.col("_local").is_in(held.join(spanning, on=rep, how="semi")["_local"].implode())
+    )
+    clusters = (
+        touched.group_by("_local")
+        .agg(
+            pl.col("_partition").first(),
+            pl.col("record_key").min().alias("_first_key"),
+            *(pl.col(c).drop_nulls().unique().sort().alias(f"_d_{c}") for c in distinct),
+            pl.col(rep).drop_nulls().min().alias("_rep_id"),
+        )
+        .sort("_partition", "_local")
+    )
+    return clusters.with_columns(pl.Series("_group", _join_by_representative(clusters, distinct)))
 
 
 def _join_by_representative(clusters: pl.DataFrame, distinct: list[str]) -> np.ndarray:
@@ -292,28 +283,15 @@ def _join_by_representative(clusters: pl.DataFrame, distinct: list[str]) -> np.n
 
 
 def _person_ids(clusters: pl.DataFrame) -> pl.DataFrame:
-    """New person_id per local cluster (`_local`, `_person_id`), by cluster.py's rule.
-
-    The rule: the hash of the group's trusted ID, or of its first record key when it has
-    none; of both when two groups hold one ID (a conflict left apart), so they differ.
-    """
+    """New person_id per local cluster (`_local`, `_person_id`), by cluster.py's rule
+    (`representative_person_ids`) over each group of joined clusters."""
     groups = clusters.group_by("_group").agg(
         pl.col("_rep_id").min(), pl.col("_first_key").min().alias("_rep_key")
     )
-    shared = pl.col("_rep_id").is_not_null() & (pl.len().over("_rep_id") > 1)
     groups = groups.with_columns(
-        pl.when(shared)
-        .then(pl.col("_rep_id") + "|" + pl.col("_rep_key"))
-        .otherwise(pl.coalesce("_rep_id", "_rep_key"))
-        .map_elements(person_id_of, return_dtype=pl.Utf8)
-        .alias("_person_id")
+        representative_person_ids(groups["_rep_id"], groups["_rep_key"]).alias("_person_id")
     )
     return clusters.join(groups, on="_group").select("_local", "_person_id")
-
-
-def person_id_of(representative: str) -> str:
-    """cluster.py's person id: the same trusted ID (or first record) gives the same id."""
-    return "P" + hashlib.sha256(f"{PERSON_ID_SALT}|{representative}".encode()).hexdigest()[:12]
 
 
 def _sum_blocking(reports: Sequence[BlockingReport]) -> BlockingReport:
@@ -331,11 +309,10 @@ def _sum_blocking(reports: Sequence[BlockingReport]) -> BlockingReport:
 
 
 def linkage_partitions(
-    records: pl.DataFrame, settings: LinkageSettings, partitioning: PartitionSettings | None = None
+    records: pl.DataFrame, settings: LinkageSettings, partitioning: PartitionSettings
 ) -> list[tuple[str, pl.DataFrame]]:
-    """The partitions `link_people_partitioned` links: split by region, following the
-    blocking keys of `settings` (the name keys it declares included)."""
-    partitioning = partitioning or PartitionSettings()
+    """The partitions `link_people_partitioned` links: split by region (schemas/partitioning.yaml),
+    following the blocking keys of `settings` (the name keys it declares included)."""
     records = with_name_keys(records, settings)
     follow = [
         rule
@@ -348,12 +325,13 @@ def linkage_partitions(
 def link_people_partitioned(
     records: pl.DataFrame,
     settings: LinkageSettings,
+    partitioning: PartitionSettings,
     map_fn: MapFn = map,
-    partitioning: PartitionSettings | None = None,
 ) -> PartitionedLinkResult:
     """Split by region, link each partition with `map_fn`, join by trusted ID.
 
     Args:
+        partitioning: how records are split (`Config.partitioning`, schemas/partitioning.yaml).
         map_fn: runs `fn` over the partitions and returns the results in order, like the
             built-in `map` (the default, one process) or a Dask client's map and gather.
     """

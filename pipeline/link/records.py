@@ -33,6 +33,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.config import Vocabulary
+from pipeline.link.case_refs import case_lookup, party_case_lookup, with_case_key
 from pipeline.link.relations import drop_ids_contradicting_relation, drop_ids_where
 from pipeline.normalise.dates import parse_date
 
@@ -116,90 +117,6 @@ def address_hamlet(column: str) -> pl.Expr:
     text = pl.col(column).cast(pl.Utf8).str.normalize("NFKC").str.replace_all(r"\s+", "")
     token = text.str.extract(_HAMLET)
     return token.str.strip_chars_start("0").replace_strict(_NUMERALS, default=None)
-
-
-def _normalise_case_text(column: str) -> pl.Expr:
-    return (
-        pl.col(column)
-        .cast(pl.Utf8)
-        .str.normalize("NFKC")
-        .str.replace_all(r"\s+", "")
-        .str.replace_all(r"[〔【]", "[")
-        .str.replace_all(r"[〕】]", "]")
-        .replace("", None)
-    )
-
-
-def case_lookup(cases: pl.DataFrame | None) -> pl.DataFrame:
-    """Text that names one case (its number, or a case name held by one case) -> case_key."""
-    schema = {"_case_text": pl.Utf8, "case_key": pl.Utf8}
-    if cases is None or "case_id" not in cases.columns:
-        return pl.DataFrame(schema=schema)
-    keyed = (
-        cases.select(
-            _normalise_case_text("case_id").alias("case_key"),
-            _normalise_case_text("case_name").alias("_name")
-            if "case_name" in cases.columns
-            else pl.lit(None, dtype=pl.Utf8).alias("_name"),
-        )
-        .drop_nulls("case_key")
-        .unique()
-    )
-    by_id = keyed.select(pl.col("case_key").alias("_case_text"), "case_key").unique()
-    by_name = (
-        keyed.drop_nulls("_name")
-        .unique(["_name", "case_key"])
-        .filter(pl.len().over("_name") == 1)
-        .select(pl.col("_name").alias("_case_text"), "case_key")
-        .join(by_id, on="_case_text", how="anti")
-    )
-    return pl.concat([by_id, by_name]).cast(pl.Schema(schema))
-
-
-def party_case_lookup(cases: pl.DataFrame | None) -> pl.DataFrame:
-    """(case name held by several cases, party name) -> case_key, where the pair names one case.
-
-    Two cases can share a name (李某交通肇事案); a relief or petition row that names one of
-    them is about the case in which a party has the row's name.
-    """
-    schema = {"_case_text": pl.Utf8, "name_norm": pl.Utf8, "_party_case": pl.Utf8}
-    needed = {"case_id", "case_name", "name_norm"}
-    if cases is None or not needed <= set(cases.columns):
-        return pl.DataFrame(schema=schema)
-    parties = (
-        cases.select(
-            _normalise_case_text("case_name").alias("_case_text"),
-            "name_norm",
-            _normalise_case_text("case_id").alias("_party_case"),
-        )
-        .drop_nulls()
-        .unique()
-    )
-    shared = parties.group_by("_case_text").agg(pl.col("_party_case").n_unique().alias("_n"))
-    return (
-        parties.join(shared.filter(pl.col("_n") > 1), on="_case_text", how="semi")
-        .filter(pl.len().over("_case_text", "name_norm") == 1)
-        .cast(pl.Schema(schema))
-    )
-
-
-def _with_case_key(
-    frame: pl.DataFrame, source: str, lookup: pl.DataFrame, by_party: pl.DataFrame
-) -> pl.DataFrame:
-    if source == "cases" and "case_id" in frame.columns:
-        return frame.with_columns(_normalise_case_text("case_id").alias("case_key"))
-    if "case_ref" not in frame.columns or lookup.is_empty():
-        return frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("case_key"))
-    keyed = frame.with_columns(_normalise_case_text("case_ref").alias("_case_text")).join(
-        lookup, on="_case_text", how="left"
-    )
-    if by_party.is_empty() or "name_norm" not in keyed.columns:
-        return keyed.drop("_case_text")
-    return (
-        keyed.join(by_party, on=["_case_text", "name_norm"], how="left")
-        .with_columns(pl.coalesce("case_key", "_party_case").alias("case_key"))
-        .drop("_case_text", "_party_case")
-    )
 
 
 def _birth_edits(frame: pl.DataFrame) -> pl.Series:
@@ -371,6 +288,50 @@ def _age_class(petitions: pl.DataFrame | None) -> pl.Expr:
     )
 
 
+def _linkage_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """The RECORD_SCHEMA columns (but idx and age_class) of one source's prepared rows."""
+    hamlet = hamlet_number(pl.col("hamlet")) if "hamlet" in frame.columns else pl.lit(None)
+    # a flag several columns read is a column first (else evaluated once per column)
+    frame = frame.with_columns(id_float_like("id_norm").alias("_float_like"))
+    float_like = pl.col("_float_like")
+    id_digits_intact = pl.col("id_status").is_in(("valid", "legacy15", "bad_check")) & ~float_like
+    return frame.select(
+        "record_key",
+        "source",
+        "name_norm",
+        "name_pinyin",
+        pl.col("name_pinyin").str.splitn(" ", 2).struct.field("field_0").alias("surname_pinyin"),
+        "id_norm",
+        "id_status",
+        (pl.col("id_trusted") & ~float_like).alias("id_trusted"),
+        float_like.alias("id_float_like"),
+        ((pl.col("id_status") == "excel_damaged").fill_null(False) | float_like).alias(
+            "id_damaged"
+        ),
+        pl.when(pl.col("id_trusted") & ~float_like).then(pl.col("id_norm")).alias("trusted_id"),
+        pl.col("id_norm").str.slice(0, 9).alias("id_head"),
+        pl.when(id_digits_intact).then(pl.col("id_norm").str.slice(9)).alias("id_tail"),
+        # the digits Excel and a float keep: region code and birth date
+        pl.when(pl.col("id_norm").str.len_chars() == 18)
+        .then(pl.col("id_norm").str.slice(0, ID_KEPT_DIGITS))
+        .alias("id_body"),
+        "birth",
+        "sex_norm",
+        "phone_norm",
+        "county",
+        "town",
+        "village",
+        pl.coalesce(hamlet.cast(pl.Utf8), address_hamlet("address")).alias("hamlet"),
+        "case_key",
+        "household_id",
+        "person_no",
+        # the monitoring system's person key; a row without one is its own person
+        pl.when(pl.col("source") == "poverty")
+        .then(pl.coalesce("person_no", "record_key"))
+        .alias("monitoring_person"),
+    )
+
+
 def linkage_records(prepared: dict[str, pl.DataFrame], vocabulary: Vocabulary) -> pl.DataFrame:
     """Stack the prepared sources into the linkage table (schema RECORD_SCHEMA)."""
     parts = []
@@ -383,58 +344,10 @@ def linkage_records(prepared: dict[str, pl.DataFrame], vocabulary: Vocabulary) -
         for column in ("household_id", "person_no", "county", "town", "village", "address"):
             if column not in frame.columns:
                 frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(column))
-        frame = _with_case_key(frame, source, lookup, by_party)
+        frame = with_case_key(frame, source, lookup, by_party)
         frame = _household_copies(frame, vocabulary.household_head)
         frame = _own_id_columns(drop_ids_contradicting_relation(frame, vocabulary))
-        hamlet = hamlet_number(pl.col("hamlet")) if "hamlet" in frame.columns else pl.lit(None)
-        # a flag several columns read is a column first (else evaluated once per column)
-        frame = frame.with_columns(id_float_like("id_norm").alias("_float_like"))
-        float_like = pl.col("_float_like")
-        id_digits_intact = (
-            pl.col("id_status").is_in(("valid", "legacy15", "bad_check")) & ~float_like
-        )
-        parts.append(
-            frame.select(
-                "record_key",
-                "source",
-                "name_norm",
-                "name_pinyin",
-                pl.col("name_pinyin")
-                .str.splitn(" ", 2)
-                .struct.field("field_0")
-                .alias("surname_pinyin"),
-                "id_norm",
-                "id_status",
-                (pl.col("id_trusted") & ~float_like).alias("id_trusted"),
-                float_like.alias("id_float_like"),
-                ((pl.col("id_status") == "excel_damaged").fill_null(False) | float_like).alias(
-                    "id_damaged"
-                ),
-                pl.when(pl.col("id_trusted") & ~float_like)
-                .then(pl.col("id_norm"))
-                .alias("trusted_id"),
-                pl.col("id_norm").str.slice(0, 9).alias("id_head"),
-                pl.when(id_digits_intact).then(pl.col("id_norm").str.slice(9)).alias("id_tail"),
-                # the digits Excel and a float keep: region code and birth date
-                pl.when(pl.col("id_norm").str.len_chars() == 18)
-                .then(pl.col("id_norm").str.slice(0, ID_KEPT_DIGITS))
-                .alias("id_body"),
-                "birth",
-                "sex_norm",
-                "phone_norm",
-                "county",
-                "town",
-                "village",
-                pl.coalesce(hamlet.cast(pl.Utf8), address_hamlet("address")).alias("hamlet"),
-                "case_key",
-                "household_id",
-                "person_no",
-                # the monitoring system's person key; a row without one is its own person
-                pl.when(pl.col("source") == "poverty")
-                .then(pl.coalesce("person_no", "record_key"))
-                .alias("monitoring_person"),
-            )
-        )
+        parts.append(_linkage_columns(frame))
     if not parts:
         return pl.DataFrame(schema=RECORD_SCHEMA)
     monitoring = [p for p in parts if p["source"][0] == "poverty"]

@@ -44,6 +44,19 @@ def join_relatives_through_case(
     ).select("idx", "case_key", "name_pinyin", pl.col("trusted_id").alias("_own_id"))
     if lone.is_empty():
         return links
+    found = relatives_found_through_case(keyed, lone)
+    if found.is_empty():
+        return links
+    return _moved_to_relatives(links, found)
+
+
+def relatives_found_through_case(keyed: pl.DataFrame, lone: pl.DataFrame) -> pl.DataFrame:
+    """(idx, _member): each lone row and the one person of its name in its case's households.
+
+    `keyed`: every record with its person_id; `lone`: the lone rows (idx, case_key,
+    name_pinyin, _own_id). A row whose name two members hold, or whose trusted ID differs
+    from the member's, is left out.
+    """
     # small frames first: the parties of those cases, their monitoring households, the
     # members of those households (not the whole monitoring export)
     parties = keyed.filter(
@@ -60,7 +73,7 @@ def join_relatives_through_case(
     members = keyed.filter(
         monitoring & pl.col("household_id").is_in(households["household_id"].implode())
     ).select("household_id", "name_pinyin", pl.col("person_id").alias("_member"), "trusted_id")
-    found = (
+    return (
         lone.join(households, on="case_key")
         .join(members, on=["household_id", "name_pinyin"])
         .filter(
@@ -73,8 +86,10 @@ def join_relatives_through_case(
         .filter(pl.col("_member").list.len() == 1)
         .select("idx", pl.col("_member").list.first())
     )
-    if found.is_empty():
-        return links
+
+
+def _moved_to_relatives(links: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
+    """`links` with the rows of `found` (idx, _member) in the member's person, linked by case household."""
     joined = links.join(found, on="idx", how="left")
     moved = pl.col("_member").is_not_null()
     return (

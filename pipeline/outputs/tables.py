@@ -76,11 +76,11 @@ REVIEWER_COLUMNS = {
     "evidence_hash": "证据指纹",
 }
 _FORGIVENESS = {"forgiven": "已谅解", "not_forgiven": "不予谅解", "unknown": "不明"}
-_SOURCE_NAMES = {"cases": "案件当事人", "poverty": "防返贫监测", "petitions": "信访"}
 
 
-def reviewer_frame(candidates: pl.DataFrame) -> pl.DataFrame:
-    """The reviewer's list: masked IDs, minors' names masked, empty decision and note."""
+def reviewer_frame(candidates: pl.DataFrame, source_labels: dict[str, str]) -> pl.DataFrame:
+    """The reviewer's list: masked IDs, minors' names masked, sources by `source_labels`
+    (schemas/sources.yaml's `label`), empty decision and note."""
     if candidates.is_empty():
         return pl.DataFrame(schema=dict.fromkeys(REVIEWER_COLUMNS.values(), pl.Utf8))
     frame = candidates.with_columns(
@@ -104,7 +104,7 @@ def reviewer_frame(candidates: pl.DataFrame) -> pl.DataFrame:
         .alias("forgiveness_text"),
         pl.col("sources")
         .str.split("+")
-        .list.eval(pl.element().replace(_SOURCE_NAMES))
+        .list.eval(pl.element().replace(source_labels))
         .list.join("+")
         .alias("sources_text"),
     )
@@ -194,15 +194,20 @@ def review_pairs(
     )
 
 
-def write_tables(folder: RunFolder, run: CompletedRun, review_band: tuple[float, float]) -> None:
-    """Every CSV of the run folder."""
+def write_tables(
+    folder: RunFolder,
+    run: CompletedRun,
+    review_band: tuple[float, float],
+    source_labels: dict[str, str],
+) -> None:
+    """Every CSV of the run folder; `source_labels` name the sources in 线索清单.csv."""
     scored, linked = run.scored, run.linked
     candidates = scored.candidates
     present = [c for c in CANDIDATE_COLUMNS if c in candidates.columns]
     folder.write_frame(
         "candidates.csv", candidates.select(present) if candidates.height else candidates
     )
-    folder.write_frame("线索清单.csv", reviewer_frame(candidates), bom=True)
+    folder.write_frame("线索清单.csv", reviewer_frame(candidates, source_labels), bom=True)
     folder.write_frame("person_links.csv", linked_rows(linked.frames, linked.result.links))
     quarantined = [v.quarantined for v in run.validated.checked.values()]
     folder.write_frame("quarantine.csv", pl.concat(quarantined) if quarantined else pl.DataFrame())

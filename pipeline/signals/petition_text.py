@@ -13,7 +13,9 @@ about; linking the petitioner to the victim and the case is the job of link/ and
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import polars as pl
 
@@ -114,35 +116,14 @@ def petition_facts_frame(df: pl.DataFrame, patterns: TextPatterns | None = None)
     """
     patterns = patterns or load_text_patterns()
     df = _checked_input(df)
-    texts = df.get_column("text").drop_nulls().unique()
-    readings = [_read_text(t, patterns) for t in texts]
-    read = pl.DataFrame(
-        {
-            f"{_TMP}text": texts,
-            **{f"{_TMP}{f}": [getattr(r, f) for r in readings] for f in _FLAGS},
-            f"{_TMP}evidence": ["; ".join(r.evidence) or None for r in readings],
-        },
-        schema={
-            f"{_TMP}text": pl.String(),
-            **{f"{_TMP}{f}": pl.Boolean() for f in _FLAGS},
-            f"{_TMP}evidence": pl.String(),
-        },
-    )
-    categories = df.get_column("category").drop_nulls().unique()
-    category_evidence = df.get_column("category").replace_strict(
-        categories,
-        pl.Series([_relief_category_evidence(c, patterns) for c in categories], dtype=pl.String),
-        default=None,
-        return_dtype=pl.String,
+    read = _text_readings(df.get_column("text"), patterns)
+    category_evidence = _evidence_per_row(
+        df.get_column("category"), partial(_relief_category_evidence, patterns=patterns)
     )
     if "case_ref" in df.columns:
-        refs = df.get_column("case_ref").cast(pl.String)
-        distinct_refs = refs.drop_nulls().unique()
-        case_evidence = refs.replace_strict(
-            distinct_refs,
-            pl.Series([_case_ref_evidence(r, patterns) for r in distinct_refs], dtype=pl.String),
-            default=None,
-            return_dtype=pl.String,
+        case_evidence = _evidence_per_row(
+            df.get_column("case_ref").cast(pl.String),
+            partial(_case_ref_evidence, patterns=patterns),
         )
     else:
         case_evidence = pl.repeat(None, df.height, dtype=pl.String, eager=True)
@@ -172,6 +153,35 @@ def petition_facts_frame(df: pl.DataFrame, patterns: TextPatterns | None = None)
         .replace("", None)
         .alias("fact_evidence"),
     ).select(*df.columns, *PETITION_FACTS_OUTPUT)
+
+
+def _text_readings(text: pl.Series, patterns: TextPatterns) -> pl.DataFrame:
+    """One row per distinct petition text: its flags and evidence (columns prefixed `_TMP`)."""
+    texts = text.drop_nulls().unique()
+    readings = [_read_text(t, patterns) for t in texts]
+    return pl.DataFrame(
+        {
+            f"{_TMP}text": texts,
+            **{f"{_TMP}{f}": [getattr(r, f) for r in readings] for f in _FLAGS},
+            f"{_TMP}evidence": ["; ".join(r.evidence) or None for r in readings],
+        },
+        schema={
+            f"{_TMP}text": pl.String(),
+            **{f"{_TMP}{f}": pl.Boolean() for f in _FLAGS},
+            f"{_TMP}evidence": pl.String(),
+        },
+    )
+
+
+def _evidence_per_row(values: pl.Series, evidence: Callable[[str], str | None]) -> pl.Series:
+    """`evidence` of each row's value (null stays null), read once per distinct value."""
+    distinct = values.drop_nulls().unique()
+    return values.replace_strict(
+        distinct,
+        pl.Series([evidence(v) for v in distinct], dtype=pl.String),
+        default=None,
+        return_dtype=pl.String,
+    )
 
 
 def _checked_input(df: pl.DataFrame) -> pl.DataFrame:

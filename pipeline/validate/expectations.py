@@ -81,11 +81,14 @@ def expectation_view(frame: pl.DataFrame, spec: SourceSpec, suite: SuiteSpec) ->
     return frame.select(exprs)
 
 
+_Expectation = tuple[str, dict[str, Any]]
+
+
 def _expectation_configs(
     spec: SourceSpec, suite: SuiteSpec, view: pl.DataFrame
-) -> list[tuple[str, dict[str, Any]]]:
+) -> list[_Expectation]:
     """(GX expectation type, kwargs) for a suite, in the order the Data Docs show them."""
-    configs: list[tuple[str, dict[str, Any]]] = []
+    configs: list[_Expectation] = []
     for field in spec.required:
         mostly = 1.0 if field != "id_number" else suite.id_trusted_mostly
         configs.append(
@@ -95,45 +98,9 @@ def _expectation_configs(
             )
         )
     if "id_status" in view.columns:
-        configs.append(
-            (
-                "expect_column_values_to_be_in_set",
-                {
-                    "column": "id_status",
-                    "value_set": ["valid", "legacy15", "missing"],
-                    "mostly": suite.id_trusted_mostly,
-                },
-            )
-        )
-        configs.append(
-            (
-                "expect_column_values_to_not_be_in_set",
-                {"column": "id_status", "value_set": ["bad_shape"]},
-            )
-        )
+        configs += _id_status_expectations(suite)
     for field, rule in suite.dates.items():
-        configs.append(
-            (
-                "expect_column_values_to_be_in_set",
-                {
-                    "column": f"{field}_status",
-                    "value_set": ["missing", "ok"],
-                    "mostly": rule.mostly,
-                },
-            )
-        )
-        # Bounds as datetimes on a parsed column: string bounds on dates fail silently in GX.
-        configs.append(
-            (
-                "expect_column_values_to_be_between",
-                {
-                    "column": field,
-                    "min_value": _timestamp(rule.min),
-                    "max_value": _timestamp(rule.upper()),
-                    "mostly": rule.mostly,
-                },
-            )
-        )
+        configs += _date_expectations(field, rule)
     for field, values in suite.vocabularies.items():
         configs.append(
             (
@@ -145,6 +112,44 @@ def _expectation_configs(
         configs.append(("expect_column_values_to_be_unique", {"column": f"{name}_key"}))
     configs += [(e.type, dict(e.kwargs)) for e in suite.expectations]
     return configs
+
+
+def _id_status_expectations(suite: SuiteSpec) -> list[_Expectation]:
+    """Most ID numbers are valid (or missing); none has a shape no ID has."""
+    return [
+        (
+            "expect_column_values_to_be_in_set",
+            {
+                "column": "id_status",
+                "value_set": ["valid", "legacy15", "missing"],
+                "mostly": suite.id_trusted_mostly,
+            },
+        ),
+        (
+            "expect_column_values_to_not_be_in_set",
+            {"column": "id_status", "value_set": ["bad_shape"]},
+        ),
+    ]
+
+
+def _date_expectations(field: str, rule: DateRule) -> list[_Expectation]:
+    """Most dates of `field` parse, and fall between the rule's bounds."""
+    return [
+        (
+            "expect_column_values_to_be_in_set",
+            {"column": f"{field}_status", "value_set": ["missing", "ok"], "mostly": rule.mostly},
+        ),
+        # Bounds as datetimes on a parsed column: string bounds on dates fail silently in GX.
+        (
+            "expect_column_values_to_be_between",
+            {
+                "column": field,
+                "min_value": _timestamp(rule.min),
+                "max_value": _timestamp(rule.upper()),
+                "mostly": rule.mostly,
+            },
+        ),
+    ]
 
 
 def _timestamp(day: date) -> Any:

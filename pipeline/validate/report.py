@@ -119,58 +119,72 @@ def steward_summary(
             "",
         ]
     for source, files in reports.items():
-        v = validated[source]
-        flag_lines = _flag_lines(v.accepted)
-        flagged = v.accepted["flags"].is_not_null().sum() if "flags" in v.accepted.columns else 0
-        lines += [
-            f"## {source}",
-            "",
-            "| file | encoding | rows read | accepted | quarantined | flagged (kept) |",
-            "|---|---|---:|---:|---:|---:|",
-        ]
-        for r in files:
-            where = r.file + (f" [{r.sheet}]" if r.sheet else "")
-            n_flagged = (
-                v.accepted.filter(
-                    (pl.col("file") == r.file)
-                    & pl.col("sheet").eq_missing(r.sheet)
-                    & pl.col("flags").is_not_null()
-                ).height
-                if "flags" in v.accepted.columns
-                else 0
-            )
-            lines.append(
-                f"| {where} | {r.encoding} | {r.rows_read} | {r.rows_accepted} "
-                f"| {r.rows_quarantined} | {n_flagged} |"
-            )
-        lines += [f"\nRows with at least one flag: {flagged}.", ""]
-        quarantine_lines = _quarantine_lines(v.quarantined)
-        worst = sorted(
-            [(n, f"quarantined `{rule}`", reason, ex) for rule, n, reason, ex in quarantine_lines]
-            + [(n, f"flagged `{flag}`", describe_flag(flag), ex) for flag, n, ex in flag_lines],
-            key=lambda t: -t[0],
-        )[:_WORST]
-        if worst:
-            lines += ["Worst problems:", ""]
-            lines += [
-                f"{i}. {what}: {n} rows — {text} (e.g. {ex})"
-                for i, (n, what, text, ex) in enumerate(worst, 1)
-            ]
-            lines.append("")
-        if quarantine_lines:
-            lines += ["Quarantined by rule:", ""]
-            lines += [
-                f"- `{rule}`: {n} rows — {reason} (e.g. {ex})"
-                for rule, n, reason, ex in quarantine_lines
-            ]
-            lines.append("")
-        if flag_lines:
-            lines += ["Kept but flagged:", ""]
-            lines += [
-                f"- `{flag}`: {n} rows — {describe_flag(flag)} (e.g. {ex})"
-                for flag, n, ex in flag_lines
-            ]
-            lines.append("")
-        if expectations and source in expectations:
-            lines += _gx_lines(expectations[source])
+        outcome = expectations.get(source) if expectations else None
+        lines += _source_section(source, files, validated[source], outcome)
     return "\n".join(lines) + "\n"
+
+
+def _source_section(
+    source: str, files: list[FileReport], v: ValidatedSource, outcome: SuiteOutcome | None
+) -> list[str]:
+    """One source's part of the summary: its files, worst problems, rules, flags and GX."""
+    flag_lines = _flag_lines(v.accepted)
+    flagged = v.accepted["flags"].is_not_null().sum() if "flags" in v.accepted.columns else 0
+    lines = [f"## {source}", "", *_file_table(files, v.accepted)]
+    lines += [f"\nRows with at least one flag: {flagged}.", ""]
+    quarantine_lines = _quarantine_lines(v.quarantined)
+    worst = sorted(
+        [(n, f"quarantined `{rule}`", reason, ex) for rule, n, reason, ex in quarantine_lines]
+        + [(n, f"flagged `{flag}`", describe_flag(flag), ex) for flag, n, ex in flag_lines],
+        key=lambda t: -t[0],
+    )[:_WORST]
+    lines += _listed(
+        "Worst problems:",
+        [
+            f"{i}. {what}: {n} rows — {text} (e.g. {ex})"
+            for i, (n, what, text, ex) in enumerate(worst, 1)
+        ],
+    )
+    lines += _listed(
+        "Quarantined by rule:",
+        [
+            f"- `{rule}`: {n} rows — {reason} (e.g. {ex})"
+            for rule, n, reason, ex in quarantine_lines
+        ],
+    )
+    lines += _listed(
+        "Kept but flagged:",
+        [f"- `{flag}`: {n} rows — {describe_flag(flag)} (e.g. {ex})" for flag, n, ex in flag_lines],
+    )
+    if outcome is not None:
+        lines += _gx_lines(outcome)
+    return lines
+
+
+def _listed(title: str, items: list[str]) -> list[str]:
+    """A titled list and a blank line after it; nothing when there are no items."""
+    return [title, "", *items, ""] if items else []
+
+
+def _file_table(files: list[FileReport], accepted: pl.DataFrame) -> list[str]:
+    """A row per file (or sheet): encoding, rows read, accepted, quarantined and flagged."""
+    lines = [
+        "| file | encoding | rows read | accepted | quarantined | flagged (kept) |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for r in files:
+        where = r.file + (f" [{r.sheet}]" if r.sheet else "")
+        n_flagged = (
+            accepted.filter(
+                (pl.col("file") == r.file)
+                & pl.col("sheet").eq_missing(r.sheet)
+                & pl.col("flags").is_not_null()
+            ).height
+            if "flags" in accepted.columns
+            else 0
+        )
+        lines.append(
+            f"| {where} | {r.encoding} | {r.rows_read} | {r.rows_accepted} "
+            f"| {r.rows_quarantined} | {n_flagged} |"
+        )
+    return lines

@@ -131,7 +131,8 @@ def test_flow_on_dask_gives_the_person_ids_of_one_process(
     summary = state.result()
     on_dask = pl.read_parquet(summary.links)
     records = pl.read_parquet(province_table)
-    one_process = link_people_partitioned(records, load_config(fast_config_dir).linkage).links
+    config = load_config(fast_config_dir)
+    one_process = link_people_partitioned(records, config.linkage, config.partitioning).links
     assert on_dask.equals(one_process)
     assert summary.counts["records"] == records.height
     assert len(summary.counts["partitions"]) >= COUNTIES

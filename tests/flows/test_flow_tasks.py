@@ -10,12 +10,10 @@ from pathlib import Path
 from typing import ClassVar, NamedTuple
 
 import pytest
-import yaml
 from prefect.states import Failed
 
 from flows.adhoc import adhoc
 from flows.artifacts import PERSONAL_NUMBER, count_rows, summary_markdown
-from flows.schedule import PROJECT_ROOT, SCHEDULE_FILE, load_nightly_settings
 from flows.tasks import (
     MissingExportError,
     PipelineFailure,
@@ -27,7 +25,7 @@ from flows.tasks import (
     prune_old_runs,
     run_pipeline,
 )
-from pipeline.errors import ConfigError, InputError, ReliefLeadsError
+from pipeline.errors import InputError, ReliefLeadsError
 from pipeline.run import RunInputs
 
 NOW = time.time()
@@ -230,56 +228,6 @@ def test_summary_markdown_holds_no_personal_numbers() -> None:
 
 
 # --- parameters and settings ----------------------------------------------------------------
-
-
-def test_resolve_inputs_defaults_to_sample_data() -> None:
-    sample = RunInputs.sample()
-    assert RunInputs.resolve(None, None, None, None, None) == sample
-    reviews = Path("runs/latest/线索清单.csv")
-    assert RunInputs.resolve(None, None, None, None, reviews).reviews == reviews
-
-
-def test_resolve_inputs_wants_all_three_exports_or_none() -> None:
-    with pytest.raises(ReliefLeadsError, match="go together"):
-        RunInputs.resolve(Path("p.xlsx"), None, Path("c.csv"), None, None)
-    given = RunInputs.resolve(Path("p.xlsx"), Path("q.csv"), Path("c.csv"), None, None)
-    assert given == RunInputs(Path("p.xlsx"), Path("q.csv"), Path("c.csv"))
-
-
-def test_schedule_settings_load() -> None:
-    settings = load_nightly_settings()
-    assert settings.timezone == "Asia/Shanghai"
-    assert settings.inbox.is_absolute() and settings.out.is_absolute()
-    assert set(settings.required) == {"poverty", "petitions", "cases"}
-
-
-def test_schedule_settings_report_every_problem_at_once(tmp_path: Path) -> None:
-    bad = tmp_path / "schedule.yaml"
-    bad.write_text(
-        SCHEDULE_FILE.read_text(encoding="utf-8")
-        .replace('"30 2 * * *"', '"61 2 * * *"')
-        .replace("Asia/Shanghai", "Asia/Shangai")
-        .replace("keep_runs: 14", "keep_runs: 0"),
-        encoding="utf-8",
-    )
-    with pytest.raises(ConfigError) as caught:
-        load_nightly_settings(bad)
-    for field in ("cron", "timezone", "keep_runs"):
-        assert field in str(caught.value)
-
-
-def test_prefect_yaml_schedules_nightly_as_schedule_yaml_says() -> None:
-    settings = load_nightly_settings()
-    declared = yaml.safe_load((PROJECT_ROOT / "prefect.yaml").read_text(encoding="utf-8"))
-    deployments = {d["name"]: d for d in declared["deployments"]}
-    assert {d["entrypoint"] for d in deployments.values()} == {
-        "flows/nightly.py:nightly",
-        "flows/adhoc.py:adhoc",
-    }
-    assert deployments["nightly"]["schedules"] == [
-        {"cron": settings.cron, "timezone": settings.timezone, "active": True}
-    ]
-    assert not deployments["adhoc"].get("schedules")
 
 
 def test_adhoc_parameters_from_the_command_line_become_typed() -> None:

@@ -41,8 +41,7 @@ BASE: dict[str, Any] = {
 def score_one(config: Config, **changes: Any) -> tuple[pl.DataFrame, pl.DataFrame]:
     return score_leads(
         pl.DataFrame([BASE | changes], infer_schema_length=None),
-        config.scoring,
-        config.vocabulary,
+        config,
         today=date(2026, 11, 29),
     )
 
@@ -185,9 +184,7 @@ def test_the_law_ranks_death_unpaid_in_hardship_above_slight_injury(config: Conf
         "petition_rows": ["petitions:x:1"],
     }
     weak = BASE | {"person_id": "P3", "injury": "轻微伤", "compensation": "partial"}
-    candidates, _ = score_leads(
-        pl.DataFrame([weak, strong], infer_schema_length=None), config.scoring, config.vocabulary
-    )
+    candidates, _ = score_leads(pl.DataFrame([weak, strong], infer_schema_length=None), config)
     assert candidates["person_id"].to_list() == ["P2", "P3"]
     assert candidates["rank"].to_list() == [1, 2]
     assert candidates["tier"].to_list() == ["高", "低"]
@@ -284,8 +281,6 @@ def test_within_a_tier_stronger_evidence_ranks_first(config: Config) -> None:
         BASE | {"person_id": "P_death"} | DEATH | UNPAID | CAUSED,
         BASE | {"person_id": "P_serious"} | SERIOUS | PARTIAL | CAUSED,
     ]
-    candidates, _ = score_leads(
-        pl.DataFrame(rows, infer_schema_length=None), config.scoring, config.vocabulary
-    )
+    candidates, _ = score_leads(pl.DataFrame(rows, infer_schema_length=None), config)
     assert candidates["tier"].to_list() == ["高", "高", "高"]
     assert candidates["person_id"].to_list() == ["P_death", "P_serious", "P_minor"]

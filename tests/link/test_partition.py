@@ -8,6 +8,7 @@ processes (loopback only); the person ids must be equal, row for row.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +18,10 @@ import pytest
 from benchmarks.evaluate import linkage_scores, read_truth_records
 from pipeline.config import Config, LinkageSettings
 from pipeline.ingest.read import read_source
+from pipeline.link.cluster import person_ids
 from pipeline.link.partition import (
-    PartitionSettings,
     link_people_partitioned,
     partition_keys,
-    person_id_of,
     split_records,
 )
 from pipeline.link.people import link_people
@@ -86,7 +86,9 @@ def single_process(
     province: tuple[Path, pl.DataFrame, pl.DataFrame], config: Config
 ) -> pl.DataFrame:
     _, records, _ = province
-    return link_people_partitioned(records, fast_settings(config.linkage)).links
+    return link_people_partitioned(
+        records, fast_settings(config.linkage), config.partitioning
+    ).links
 
 
 # --- the split ----------------------------------------------------------------------------
@@ -122,7 +124,7 @@ def _table(rows: list[dict[str, Any]]) -> pl.DataFrame:
         ({}, "unknown"),
     ],
 )
-def test_partition_key_of_a_record(row: dict[str, Any], expected: str) -> None:
+def test_partition_key_of_a_record(row: dict[str, Any], expected: str, config: Config) -> None:
     known = [
         {"county": "洛南县", "id_norm": "611021198001010000"},
         {"county": "洛南县", "id_norm": "611021198001010001"},
@@ -130,15 +132,15 @@ def test_partition_key_of_a_record(row: dict[str, Any], expected: str) -> None:
         {"county": "商南县", "id_norm": "420322198001010003"},
         {"county": "商南县", "phone_norm": "13800000001", "name_pinyin": "wang wei"},
     ]
-    keys = partition_keys(_table([*known, row]), PartitionSettings(), FOLLOW)
+    keys = partition_keys(_table([*known, row]), config.partitioning, FOLLOW)
     assert keys[-1] == expected
 
 
 def test_split_covers_every_record_once_with_fresh_idx(
-    province: tuple[Path, pl.DataFrame, pl.DataFrame],
+    province: tuple[Path, pl.DataFrame, pl.DataFrame], config: Config
 ) -> None:
     _, records, _ = province
-    parts = split_records(records, PartitionSettings())
+    parts = split_records(records, config.partitioning)
     assert len(parts) > COUNTIES - 1
     assert [name for name, _ in parts] == sorted(name for name, _ in parts)
     seen = pl.concat([frame["idx_global"] for _, frame in parts]).sort()
@@ -172,12 +174,12 @@ def test_records_of_one_trusted_id_in_two_partitions_are_one_person(
         .otherwise(pl.col("county"))
         .alias("county")
     )
-    result = link_people_partitioned(moved, settings)
+    result = link_people_partitioned(moved, settings, config.partitioning)
     person = result.links.join(records.select("idx", "trusted_id"), on="idx").filter(
         pl.col("trusted_id") == trusted_id
     )
     assert person["person_id"].n_unique() == 1
-    assert person["person_id"][0] == person_id_of(trusted_id)
+    assert person["person_id"][0] == person_ids(pl.Series([trusted_id]))[0]
     assert result.joined_clusters >= 1
 
 
@@ -206,7 +208,7 @@ def test_partitioned_accuracy_close_to_one_process(
         return linkage_scores(refs.join(links, on="record_key"), truth).f1
 
     whole = f1(link_people(records, settings).links)
-    parted = f1(link_people_partitioned(records, settings).links)
+    parted = f1(link_people_partitioned(records, settings, config.partitioning).links)
     assert parted >= whole - 0.005
     assert parted >= 0.98
 
@@ -245,7 +247,7 @@ def test_dask_gives_the_person_ids_of_one_process(
 ) -> None:
     _, records, _ = province
     on_dask = link_people_partitioned(
-        records, fast_settings(config.linkage), map_fn=client_map(dask_client)
+        records, fast_settings(config.linkage), config.partitioning, map_fn=client_map(dask_client)
     ).links
     workers = dask_client.scheduler_info()["workers"]
     assert len(workers) == 2
@@ -254,10 +256,10 @@ def test_dask_gives_the_person_ids_of_one_process(
     assert single_process["person_id"].n_unique() < records.height  # it linked something
 
 
-def test_the_whole_pipeline_accepts_the_partitioned_linker(tmp_path: Path) -> None:
-    from pipeline.link.partition import link_people_partitioned
+def test_the_whole_pipeline_accepts_the_partitioned_linker(tmp_path: Path, config: Config) -> None:
     from pipeline.run import RunInputs, run
 
-    result = run(RunInputs.sample(), out=tmp_path, link=link_people_partitioned)
+    linker = partial(link_people_partitioned, partitioning=config.partitioning)
+    result = run(RunInputs.sample(), out=tmp_path, config=config, link=linker)
     assert result.candidates.height > 0
     assert (result.folder / "person_links.csv").exists()

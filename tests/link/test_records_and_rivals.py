@@ -9,9 +9,10 @@ import numpy as np
 import polars as pl
 
 from pipeline.config import ClusteringSettings, Config, load_config
+from pipeline.link.case_refs import case_lookup
 from pipeline.link.cluster import share_among_rivals
 from pipeline.link.compare import shape_key
-from pipeline.link.records import address_hamlet, case_lookup, hamlet_number, linkage_records
+from pipeline.link.records import address_hamlet, hamlet_number, linkage_records
 
 CASE = "商南检刑诉受[2023]611023000002号"
 VOCABULARY = load_config().vocabulary

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import defaultdict
 from itertools import combinations
@@ -14,13 +15,19 @@ from hypothesis import strategies as st
 from pipeline.config import BlockingSettings, ClusteringSettings
 from pipeline.link.blocking import block_pairs
 from pipeline.link.cluster import (
+    PERSON_ID_SALT,
     _cluster_person_ids,
     _component_labels,
-    _person_id,
+    person_ids,
     share_among_rivals,
 )
 
 RIVALS = ClusteringSettings(link_threshold=0.6, review_band=(0.3, 0.95), distinct=("trusted_id",))
+
+
+def _person_id(representative: str) -> str:
+    """The documented person id, written out: a change of it must be on purpose (ids persist)."""
+    return "P" + hashlib.sha256(f"{PERSON_ID_SALT}|{representative}".encode()).hexdigest()[:12]
 
 
 def _reference_person_ids(out: pl.DataFrame) -> dict[int, str]:
@@ -87,6 +94,12 @@ def test_cluster_person_ids_without_representatives() -> None:
     ).with_columns(pl.lit(None, dtype=pl.Utf8).alias("_rep"))
     person = _cluster_person_ids(out)
     assert person.to_list() == [_person_id("k:2"), _person_id("k:0")]
+
+
+@given(st.lists(st.text(max_size=20), max_size=20))
+def test_person_ids_are_the_salted_hash_of_each_value(values: list[str]) -> None:
+    ids = person_ids(pl.Series(values, dtype=pl.Utf8))
+    assert ids.to_list() == [_person_id(v) for v in values]
 
 
 def _rivals_frames(seed: int, n: int = 400) -> tuple[pl.DataFrame, pl.DataFrame]:
