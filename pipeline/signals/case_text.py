@@ -25,6 +25,7 @@ from typing import Any
 import polars as pl
 
 from pipeline.signals.patterns import (
+    CaseTextRules,
     Hit,
     TextPatterns,
     amount_of,
@@ -203,6 +204,9 @@ def _own_hits(hits: tuple[Hit, ...], view: VictimView | None, rule: str) -> tupl
     return own or tuple(h for h, o in zip(hits, owners, strict=True) if o == SHARED)
 
 
+Evidence = dict[str, list[str]]
+
+
 def _read_summary(
     summary: str | None,
     patterns: TextPatterns,
@@ -210,7 +214,7 @@ def _read_summary(
     folded: bool = False,
     scan: Scan | None = None,
     view: VictimView | None = None,
-) -> tuple[CaseFacts, dict[str, list[str]]]:
+) -> tuple[CaseFacts, Evidence]:
     """Facts plus their evidence grouped by the structured column that can override them.
 
     `scan` (the hits of `_scan`) may be given to reuse one search of the text for several
@@ -223,47 +227,24 @@ def _read_summary(
     def hits(name: str) -> tuple[Hit, ...]:
         return _own_hits(found[name], view, name)
 
-    evidence: dict[str, list[str]] = {g: [] for g in (*_OVERRIDABLE, _OTHER_EVIDENCE)}
-
+    evidence: Evidence = {g: [] for g in (*_OVERRIDABLE, _OTHER_EVIDENCE)}
     injury_hit = rules.injury.choose(_latest_appraisal(hits("injury"), text, patterns))
     death = injury_hit is not None and injury_hit.value == DEATH
     if injury_hit is not None:
         # A death also counts when a structured 伤情 wins, so its evidence must stay.
-        evidence[_OTHER_EVIDENCE if death else "injury"].append(
-            rules.injury.evidence(injury_hit, tag)
-        )
-
+        group = _OTHER_EVIDENCE if death else "injury"
+        evidence[group].append(rules.injury.evidence(injury_hit, tag))
     loss_hits = [h for h in hits("loss_amount") if h.amount is not None]
     loss_hit = max(loss_hits, key=lambda h: h.amount or 0.0, default=None)
     if loss_hit is not None:
         evidence["loss"].append(rules.loss_amount.evidence(loss_hit, tag))
-
-    choices = {}
-    for name, group in (
-        ("compensation", "compensation"),
-        ("forgiveness", "forgiveness"),
-        ("settlement", _OTHER_EVIDENCE),
-    ):
-        rule = getattr(rules, name)
-        rule_hits = hits(name)
-        if name == "compensation":
-            rule_hits = _paid_against_loss(rule_hits, loss_hit.amount if loss_hit else None)
-        chosen = rule.choose(rule_hits)
-        choices[name] = chosen.value if chosen else None
-        if chosen is not None:
-            evidence[group].extend(rule.evidence_of_choice(chosen, rule_hits, tag))
-        if name == "settlement" and choices["compensation"] is None and chosen is not None:
-            # an agreement carried out is a payment, one left unpaid is none: with its sentence
-            choices["compensation"] = "full" if chosen.value == "paid" else "none"
-            evidence["compensation"].append(rule.evidence(chosen, tag))
-
+    choices = _choices(hits, loss_hit.amount if loss_hit else None, rules, tag, evidence)
     flags = {}
     for name, rule_name in _TEXT_FLAGS.items():
         rule_hits = hits(rule_name)
         flags[name] = bool(rule_hits)
         if rule_hits:
             evidence[_OTHER_EVIDENCE].append(getattr(rules, rule_name).evidence(rule_hits[0], tag))
-
     settlement = choices["settlement"]
     facts = CaseFacts(
         injury=injury_hit.value if injury_hit else None,
@@ -278,6 +259,35 @@ def _read_summary(
         **flags,
     )
     return facts, evidence
+
+
+def _choices(
+    hits: Callable[[str], tuple[Hit, ...]],
+    loss: float | None,
+    rules: CaseTextRules,
+    tag: str,
+    evidence: Evidence,
+) -> dict[str, str | None]:
+    """Compensation, forgiveness and settlement: the chosen value of each, evidence added."""
+    choices: dict[str, str | None] = {}
+    for name, group in (
+        ("compensation", "compensation"),
+        ("forgiveness", "forgiveness"),
+        ("settlement", _OTHER_EVIDENCE),
+    ):
+        rule = getattr(rules, name)
+        rule_hits = hits(name)
+        if name == "compensation":
+            rule_hits = _paid_against_loss(rule_hits, loss)
+        chosen = rule.choose(rule_hits)
+        choices[name] = chosen.value if chosen else None
+        if chosen is not None:
+            evidence[group].extend(rule.evidence_of_choice(chosen, rule_hits, tag))
+        if name == "settlement" and choices["compensation"] is None and chosen is not None:
+            # an agreement carried out is a payment, one left unpaid is none: with its sentence
+            choices["compensation"] = "full" if chosen.value == "paid" else "none"
+            evidence["compensation"].append(rule.evidence(chosen, tag))
+    return choices
 
 
 def case_facts_frame(
