@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import re
 from pathlib import Path
@@ -95,7 +97,7 @@ def test_reviewer_file_opens_in_excel_and_hides_ids(result: RunResult) -> None:
     raw = (result.folder / "线索清单.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("utf-8-sig")
-    header = text.splitlines()[0].split(",")
+    header = next(csv.reader(io.StringIO(text)))
     assert header[:3] == ["排名", "线索编号", "线索等级"]
     assert "审核结论" in header and "审核备注" in header
     assert not re.search(r"(?<!\d)\d{17}[\dXx](?!\d)", text), "a full ID number leaked"

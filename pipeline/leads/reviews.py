@@ -11,6 +11,8 @@ from pathlib import Path
 
 import polars as pl
 
+from pipeline.outputs.spreadsheet import restore_formulas
+
 DECISIONS = ("采纳", "不采纳", "待核实")
 
 
@@ -19,7 +21,8 @@ def carry_over_reviews(candidates: pl.DataFrame, reviews: pl.DataFrame) -> pl.Da
     if candidates.is_empty() or reviews.is_empty():
         return candidates
     decided = (
-        reviews.select(
+        restore_formulas(reviews)
+        .select(
             "candidate_id",
             pl.col("decision").str.strip_chars(),
             pl.col("note"),

@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 
 from pipeline.outputs.masking import mask_id, name_unless_protected
+from pipeline.outputs.spreadsheet import write_people_csv, write_tool_csv
 from pipeline.state import CompletedRun
 
 CANDIDATE_COLUMNS = (
@@ -114,11 +115,6 @@ def reviewer_frame(candidates: pl.DataFrame, source_labels: dict[str, str]) -> p
     return frame.select(pl.col(c).alias(h) for c, h in REVIEWER_COLUMNS.items())
 
 
-def write_csv(frame: pl.DataFrame, path: Path, *, bom: bool = False) -> None:
-    """CSV in UTF-8 (with a BOM for files people open in Excel)."""
-    frame.write_csv(path, include_bom=bom)
-
-
 class RunFolder:
     """A run folder being written: files go to `<out>/.<run_id>.partial/` until commit()."""
 
@@ -130,15 +126,21 @@ class RunFolder:
         out.mkdir(parents=True, exist_ok=True)
         self.path.mkdir()
 
-    def write_frame(self, name: str, frame: pl.DataFrame, *, bom: bool = False) -> Path:
+    def write_for_people(self, name: str, frame: pl.DataFrame) -> Path:
+        """A CSV people open in Excel or WPS: BOM, formula-safe (outputs/spreadsheet.py)."""
+        return write_people_csv(frame, self._target(name))
+
+    def write_for_tools(self, name: str, frame: pl.DataFrame) -> Path:
+        """A CSV tools read: the values as they are."""
+        return write_tool_csv(frame, self._target(name))
+
+    def _target(self, name: str) -> Path:
         target = self.path / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_csv(frame, target, bom=bom)
         return target
 
     def write_text(self, name: str, text: str) -> Path:
-        target = self.path / name
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = self._target(name)
         target.write_text(text, encoding="utf-8")
         return target
 
@@ -204,22 +206,23 @@ def write_tables(
     scored, linked = run.scored, run.linked
     candidates = scored.candidates
     present = [c for c in CANDIDATE_COLUMNS if c in candidates.columns]
-    folder.write_frame(
+    folder.write_for_tools(
         "candidates.csv", candidates.select(present) if candidates.height else candidates
     )
-    folder.write_frame("线索清单.csv", reviewer_frame(candidates, source_labels), bom=True)
-    folder.write_frame("person_links.csv", linked_rows(linked.frames, linked.result.links))
+    folder.write_for_tools("person_links.csv", linked_rows(linked.frames, linked.result.links))
+    folder.write_for_people("线索清单.csv", reviewer_frame(candidates, source_labels))
     quarantined = [v.quarantined for v in run.validated.checked.values()]
-    folder.write_frame("quarantine.csv", pl.concat(quarantined) if quarantined else pl.DataFrame())
-    # handed to people: opens in Excel
-    folder.write_frame("referrals.csv", scored.referrals, bom=True)
+    folder.write_for_people(
+        "quarantine.csv", pl.concat(quarantined) if quarantined else pl.DataFrame()
+    )
+    folder.write_for_people("referrals.csv", scored.referrals)
     if scored.excluded.height:
-        folder.write_frame(
+        folder.write_for_people(
             "excluded_leads.csv",
             scored.excluded.select(
                 "candidate_id", "person_id", "case_id", "score", "exclusions", "evidence"
             ),
         )
-    folder.write_frame(
+    folder.write_for_people(
         "link_review.csv", review_pairs(linked.result.pairs, linked.result.links, review_band)
     )
