@@ -42,6 +42,8 @@ _FIELD_FLAG_RULES = {
     "vocab_": "取值不在词表中（schemas/suites）",
     "duplicate_": "重复记录（同一键值出现多次）",
 }
+# How much of an unusable value a quarantine reason quotes.
+_SHOWN_CHARS = 20
 JUNK_REASONS = {
     "blank_row": "空行：该行所有单元格为空",
     "repeated_header": "表头行在数据中重复出现（多表拼接或分页导出），非记录",
@@ -91,14 +93,15 @@ def _reason_rules(
     for field in spec.required:
         if field == "id_number":
             continue  # an ID may be missing on one row; the row still links by name and birth date
-        column = "name_norm" if field == "name" and "name_norm" in frame.columns else field
         rules.append(
             (
                 f"missing_{field}",
-                pl.col(column).is_null(),
+                pl.col(field).is_null(),
                 pl.lit(f"必填字段“{_header(spec, field)}”（{field}）为空"),
             )
         )
+        if field == "name" and "name_norm" in frame.columns:
+            rules.append(_unusable_name_rule(spec))
     if "id_status" in frame.columns:
         rules.append(
             (
@@ -118,6 +121,20 @@ def _reason_rules(
                 )
             )
     return rules
+
+
+def _unusable_name_rule(spec: SourceSpec) -> tuple[str, pl.Expr, pl.Expr]:
+    """A name cell that is filled but holds no letter (`=1+1`, `-`, `123`): not a name.
+
+    The reason quotes the cell, cut short and with long digit runs hidden (an ID number
+    pasted into the name column must not reach quarantine.csv).
+    """
+    shown = pl.col("name").str.replace_all(r"\d{6,}", "******").str.slice(0, _SHOWN_CHARS)
+    return (
+        "unusable_name",
+        pl.col("name").is_not_null() & pl.col("name_norm").is_null(),
+        pl.lit(f"“{_header(spec, 'name')}”一栏不含文字，不能作为姓名：") + shown,
+    )
 
 
 def _flag_exprs(suite: SuiteSpec | None, frame: pl.DataFrame) -> list[pl.Expr]:

@@ -68,6 +68,9 @@ CASE_ROWS: list[tuple[list[str], str | None, str | None]] = [
     (["7", "A3", "", "被害人", GOOD, "", "2024-01-01", ""], "missing_name", None),
     (["8", "A3", "周九", "", "", "", "2024-01-01", ""], "missing_role", None),
     (["9", "A3", "吴十", "被害人", "61102319800101", "", "2024-01-01", ""], "id_bad_shape", None),
+    # filled but not a name: said so, never "empty"
+    (["10", "A3", "=1+1", "被害人", GOOD, "", "2024-01-01", ""], "unusable_name", None),
+    (["11", "A3", GOOD, "被害人", "", "", "2024-01-01", ""], "unusable_name", None),
 ]
 
 
@@ -98,8 +101,17 @@ def test_every_row_is_accepted_or_quarantined_with_its_rule(validated: tuple) ->
     assert (report.rows_read, report.rows_accepted, report.rows_quarantined) == (
         len(CASE_ROWS),
         6,
-        6,
+        8,
     )
+
+
+def test_a_filled_name_that_is_no_name_is_quoted_not_called_empty(validated: tuple) -> None:
+    _, result = validated
+    reasons = dict(zip(result.quarantined["row_number"], result.quarantined["reason"], strict=True))
+    assert reasons[13] == "“姓名”一栏不含文字，不能作为姓名：=1+1"
+    assert "为空" not in reasons[13]
+    assert not FULL_ID.search(reasons[14]) and reasons[14].endswith("******")
+    assert reasons[10] == "必填字段“姓名”（name）为空"
 
 
 def test_damaged_but_usable_fields_are_kept_and_flagged(validated: tuple) -> None:
@@ -166,7 +178,7 @@ def test_steward_summary_has_counts_rules_and_only_masked_values(
 ) -> None:
     source, result = validated
     text = steward_summary({"cases": source.files}, {"cases": result})
-    assert "| cases.csv | gbk | 12 | 6 | 6 | 5 |" in text
+    assert "| cases.csv | gbk | 14 | 6 | 8 | 5 |" in text
     for rule in (
         "blank_row",
         "total_row",
@@ -189,7 +201,7 @@ def test_quarantine_limit_names_the_source_share_and_main_rule(
     source, result = validated
     breaches = quarantine_limit_breaches(config, {"cases": source.files}, {"cases": result})
     assert len(breaches) == 1
-    assert breaches[0].startswith("cases: 6 of 12 rows quarantined (50.0% > limit 20.0%)")
+    assert breaches[0].startswith("cases: 8 of 14 rows quarantined (57.1% > limit 20.0%)")
 
 
 def _sample_with(cases: Path) -> list[str]:
@@ -217,11 +229,11 @@ def test_limit_stops_the_run_with_the_summary_and_latest_does_not_move(
     err = capsys.readouterr().err.strip()
     assert code == EXIT_BAD_INPUT
     assert len(err.splitlines()) == 1 and "Traceback" not in err
-    assert "cases: 6 of 12 rows quarantined" in err and "summary.md" in err
+    assert "cases: 8 of 14 rows quarantined" in err and "summary.md" in err
     failed = [p for p in out.iterdir() if p.name.endswith("-FAILED")]
     assert len(failed) == 1
     summary = (failed[0] / "validation" / "summary.md").read_text(encoding="utf-8")
-    assert "RUN STOPPED" in summary and "cases: 6 of 12" in summary
+    assert "RUN STOPPED" in summary and "cases: 8 of 14" in summary
     assert list((failed[0] / "validation" / "data_docs").rglob("*.html"))
     assert not (failed[0] / "candidates.csv").exists()
     assert (out / "latest").resolve().name == "older"
