@@ -36,7 +36,9 @@ def adhoc(
             none to run on sample_data/ (then relief_history defaults to the sample's too).
         relief_history: judicial relief already granted (optional).
         reviews: an earlier 线索清单.csv with 审核结论 filled in, to carry decisions over.
-        out: folder of run folders; the run writes `<out>/<run_id>/` and moves `<out>/latest`.
+        out: folder of run folders; the run writes `<out>/<run_id>/` and moves `<out>/latest`,
+            or, with any filter, `<out>/adhoc/<run_id>/` and `<out>/adhoc/latest` only (the
+            nightly `latest` and its 新增 flags never move for a filtered run).
         county: keep only this county's rows (as written in the exports, e.g. 商南县).
         since, until: keep only cases and petitions dated in this window (inclusive).
     """

@@ -107,7 +107,13 @@ def _run(args: argparse.Namespace) -> int:
         f"{sum(counts['rows_quarantined'].values())} rows quarantined; "
         f"{counts['linkage']['persons']} persons from {counts['linkage']['records']} rows"
     )
-    print(f"written to {result.folder} (and {args.out / 'latest'})")
+    place = result.manifest["run_folder"]
+    print(f"written to {result.folder} (and {args.out / place['moves_latest']})")
+    if place["scope"] == "adhoc":
+        print(
+            f"filtered run: {args.out / place['new_against']} (the full list, and what "
+            "--reviews should read) is unchanged"
+        )
     return 0
 
 

@@ -27,8 +27,9 @@ from pipeline.leads.sources import lead_source_summary
 from pipeline.link.people import link_people
 from pipeline.link.records import linkage_records
 from pipeline.normalise.prepare import prepare_source
+from pipeline.outputs.folder import RunFolder
 from pipeline.outputs.manifest import build_manifest, run_summary_markdown
-from pipeline.outputs.tables import RunFolder, write_tables
+from pipeline.outputs.tables import write_tables
 from pipeline.signals.case_text import case_facts_frame
 from pipeline.signals.petition_text import petition_facts_frame
 from pipeline.state import (
@@ -127,7 +128,10 @@ def run(
     preload_great_expectations()
     with timer.stage("ingest", rows=lambda: _rows(ingested.sources)):
         ingested = ingest_sources(inputs, config)
-    folder = RunFolder(Path(out), new_run_id(ingested.started))
+    adhoc = filters is not None and not filters.is_empty()
+    folder = RunFolder(
+        Path(out), new_run_id(ingested.started), config.pipeline.adhoc_folder if adhoc else None
+    )
     try:
         with timer.stage("validate", rows=lambda: _rows(validated.accepted)):
             validated = validate_sources(ingested, config, folder, filters, timer)
@@ -136,7 +140,7 @@ def run(
         with timer.stage("link", rows=lambda: linked.result.blocking.candidate_pairs):
             linked = link_sources(with_facts, config, link)
         with timer.stage("score", rows=lambda: scored.candidates.height):
-            scored = score_sources(linked, config, inputs, folder.out)
+            scored = score_sources(linked, config, inputs, folder.baseline)
         with timer.stage("write"):
             completed = CompletedRun(folder.run_id, ingested, validated, linked, scored)
             manifest = write_run_folder(folder, completed, config, timer.seconds)
@@ -217,8 +221,7 @@ def _check_quarantine_limits(breaches: list[str], folder: RunFolder) -> None:
     does not move) so the steward can read `validation/summary.md` and the Data Docs.
     """
     if breaches:
-        failed = folder.out / f"{folder.run_id}-FAILED"
-        folder.path.rename(failed)
+        failed = folder.fail()
         raise QuarantineLimitError(
             "run stopped, too many rows quarantined (the export looks broken): "
             + "; ".join(breaches)
@@ -248,11 +251,12 @@ def link_sources(with_facts: WithFacts, config: Config, link: LinkFn) -> Linked:
     return Linked(frames, result)
 
 
-def score_sources(linked: Linked, config: Config, inputs: RunInputs, out: Path) -> Scored:
-    """Leads scored against the legal test, marked new or not, reviews carried over."""
+def score_sources(linked: Linked, config: Config, inputs: RunInputs, baseline: Path) -> Scored:
+    """Leads scored against the legal test, marked new against the last full run (`baseline`,
+    `<out>/latest`), reviews carried over."""
     leads = build_leads(linked.frames, config.scoring, config.vocabulary)
     candidates, excluded = score_leads(leads, config)
-    candidates = mark_new(candidates, previous_candidates(out))
+    candidates = mark_new(candidates, previous_candidates(baseline))
     reviews = None
     if inputs.reviews is not None:
         reviews = read_source("reviews", Path(inputs.reviews), config)
@@ -272,7 +276,7 @@ def write_run_folder(
 ) -> dict[str, Any]:
     """Every table, the manifest and the summary into the (still hidden) run folder."""
     write_tables(folder, completed, config.linkage.clustering.review_band, config.source_labels())
-    manifest = build_manifest(completed, config, timings)
+    manifest = build_manifest(completed, config, timings, folder.describe())
     folder.write_json("manifest.json", manifest)
     folder.write_text("summary.md", run_summary_markdown(manifest))
     return manifest

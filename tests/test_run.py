@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -44,3 +45,30 @@ def test_a_relative_output_folder_works(tmp_path: Path, monkeypatch: pytest.Monk
     result = run(RunInputs.sample(), out=Path("runs"))
     assert (tmp_path / "runs" / "latest" / "candidates.csv").is_file()
     assert any((result.folder / "validation" / "data_docs").rglob("*.html"))
+
+
+def test_a_filtered_run_never_moves_the_nightly_latest_nor_its_new_flags(tmp_path: Path) -> None:
+    out = tmp_path / "runs"
+    full = run(RunInputs.sample(), out=out)
+    adhoc = run(
+        RunInputs.sample(), out=out, filters=RunFilters(county="商南县", since=date(2025, 1, 1))
+    )
+    assert adhoc.folder == out / "adhoc" / adhoc.run_id
+    assert adhoc.manifest["run_folder"]["scope"] == "adhoc"
+    assert (out / "adhoc" / "latest").resolve() == adhoc.folder.resolve()
+    assert (out / "latest").resolve() == full.folder.resolve()
+    assert adhoc.candidates.height < full.candidates.height
+
+    # the next full run compares with the last full run, not with the subset
+    reviews = out / "latest" / "线索清单.csv"
+    nightly = run(replace(RunInputs.sample(), reviews=reviews), out=out)
+    assert not nightly.candidates["is_new"].any()
+    assert nightly.manifest["reviews"][0]["rows_read"] == full.candidates.height
+    assert (out / "latest").resolve() == nightly.folder.resolve()
+    assert nightly.manifest["run_folder"] == {
+        "scope": "full",
+        "folder": nightly.run_id,
+        "moves_latest": "latest",
+        "new_against": "latest",
+        "stale_partials_removed": [],
+    }

@@ -37,6 +37,11 @@ class PipelineSettings(Frozen):
     default_max_quarantine_share: float = 0.2
     header_scan_rows: int = 20
     expectations_max_rows: int = Field(default=200_000, gt=1000)
+    adhoc_folder: str = Field(
+        default="adhoc",
+        pattern=r"^[^./\\][^/\\]*$",
+        description="subfolder of the output folder for filtered ad-hoc runs (a plain name)",
+    )
 
 
 def normalise_header(text: str) -> str:

@@ -63,9 +63,9 @@ def evidence_hash() -> pl.Expr:
     )
 
 
-def previous_candidates(out: Path) -> pl.DataFrame | None:
-    """candidate_id and evidence_hash of the newest complete run in `out`, if any."""
-    previous = out / "latest" / "candidates.csv"
+def previous_candidates(baseline: Path) -> pl.DataFrame | None:
+    """candidate_id and evidence_hash of the run folder `baseline` (`<out>/latest`), if any."""
+    previous = baseline / "candidates.csv"
     if not previous.exists():
         return None
     return pl.read_csv(previous, infer_schema=False, columns=["candidate_id", "evidence_hash"])

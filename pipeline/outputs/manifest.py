@@ -45,14 +45,18 @@ def _file_entries(files: list[Any]) -> list[dict[str, Any]]:
     return [vars(r) | {"headers_found": len(r.headers_found)} for r in files]
 
 
-def build_manifest(run: CompletedRun, config: Config, timings: dict[str, float]) -> dict[str, Any]:
-    """The manifest of a finished run; checks read = accepted + quarantined for every file."""
+def build_manifest(
+    run: CompletedRun,
+    config: Config,
+    timings: dict[str, float],
+    place: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The manifest of a finished run; checks read = accepted + quarantined for every file.
+
+    Args:
+        place: the run folder's scope, location and baseline (`RunFolder.describe`).
+    """
     scored, validated, sources = run.scored, run.validated, run.ingested.sources
-    candidates, excluded = scored.candidates, scored.excluded
-    tier_counts = candidates["tier"].value_counts() if candidates.height else None
-    counted = {} if tier_counts is None else dict(tier_counts.iter_rows())
-    # in the order of the tiers in scoring.yaml, every tier named (0 when empty)
-    by_tier = {tier: counted.get(tier, 0) for tier in config.scoring.tiers}
     manifest: dict[str, Any] = {
         "run_id": run.run_id,
         "started": run.ingested.started.isoformat(),
@@ -60,35 +64,11 @@ def build_manifest(run: CompletedRun, config: Config, timings: dict[str, float])
         "code_version": code_version(),
         "config_hash": config.digest,
         "config_files": list(config.files_read),
+        "run_folder": place or {},
         "inputs": {name: _file_entries(s.files) for name, s in sources.items()},
         "reviews": None if scored.reviews is None else _file_entries(scored.reviews.files),
         "filters": validated.filters.describe() if validated.filters else None,
-        "counts": {
-            "rows_read": {n: sum(r.rows_read for r in s.files) for n, s in sources.items()},
-            "rows_accepted": {n: v.accepted.height for n, v in validated.checked.items()},
-            "rows_quarantined": {n: v.quarantined.height for n, v in validated.checked.items()},
-            "rows_filtered_out": validated.filtered_out,
-            "linkage": run.linked.result.summary(),
-            "leads": candidates.height,
-            "leads_by_tier": by_tier,
-            "leads_by_element": leads_by_element(candidates),
-            "leads_new": int(candidates["is_new"].sum()) if candidates.height else 0,
-            "leads_excluded": excluded.height,
-            "exclusions": (
-                excluded["exclusion_rules"]
-                .str.split(",")
-                .explode()
-                .value_counts()
-                .sort(["count", "exclusion_rules"], descending=[True, False])
-                .to_dicts()
-                if excluded.height
-                else []
-            ),
-            "referrals": scored.referrals.height,
-            "leads_cross_source": int(candidates["cross_source"].sum()) if candidates.height else 0,
-            "lead_sources": scored.lead_sources,
-            "expectations_sampled": validated.expectations_sampled,
-        },
+        "counts": run_counts(run, config),
         "linkage_model": run.linked.result.model.describe(),
         "timings_seconds": timings,
     }
@@ -100,6 +80,49 @@ def build_manifest(run: CompletedRun, config: Config, timings: dict[str, float])
                     f"{report['rows_accepted']} + quarantined {report['rows_quarantined']}"
                 )
     return manifest
+
+
+def run_counts(run: CompletedRun, config: Config) -> dict[str, Any]:
+    """Counts per stage: rows, persons, leads per tier and legal element, exclusions, referrals."""
+    scored, validated, sources = run.scored, run.validated, run.ingested.sources
+    candidates, excluded = scored.candidates, scored.excluded
+    return {
+        "rows_read": {n: sum(r.rows_read for r in s.files) for n, s in sources.items()},
+        "rows_accepted": {n: v.accepted.height for n, v in validated.checked.items()},
+        "rows_quarantined": {n: v.quarantined.height for n, v in validated.checked.items()},
+        "rows_filtered_out": validated.filtered_out,
+        "linkage": run.linked.result.summary(),
+        "leads": candidates.height,
+        "leads_by_tier": _by_tier(candidates, config),
+        "leads_by_element": leads_by_element(candidates),
+        "leads_new": int(candidates["is_new"].sum()) if candidates.height else 0,
+        "leads_excluded": excluded.height,
+        "exclusions": _exclusions(excluded),
+        "referrals": scored.referrals.height,
+        "leads_cross_source": int(candidates["cross_source"].sum()) if candidates.height else 0,
+        "lead_sources": scored.lead_sources,
+        "expectations_sampled": validated.expectations_sampled,
+    }
+
+
+def _by_tier(candidates: pl.DataFrame, config: Config) -> dict[str, int]:
+    """Leads per tier in the order of scoring.yaml, every tier named (0 when empty)."""
+    counted = dict(candidates["tier"].value_counts().iter_rows()) if candidates.height else {}
+    return {tier: int(counted.get(tier, 0)) for tier in config.scoring.tiers}
+
+
+def _exclusions(excluded: pl.DataFrame) -> list[dict[str, Any]]:
+    """Excluded leads per exclusion rule, most frequent first."""
+    if not excluded.height:
+        return []
+    return (
+        excluded["exclusion_rules"]
+        .str.split(",")
+        .explode()
+        .value_counts()
+        .sort(["count", "exclusion_rules"], descending=[True, False])
+        .to_dicts()
+    )
 
 
 _ELEMENTS = {"harm": "伤害", "compensation": "赔偿", "hardship": "困难"}
@@ -156,8 +179,12 @@ def run_summary_markdown(manifest: dict[str, Any]) -> str:
         lead_source_markdown(counts["lead_sources"]),
     ]
     if manifest.get("filters"):
+        place = manifest.get("run_folder") or {}
         lines += [
             f"Filters: {manifest['filters']}; rows outside them: {counts['rows_filtered_out']}.",
+            "",
+            f"Ad-hoc run: written to `{place.get('folder')}`, moves `{place.get('moves_latest')}`"
+            f" only; new leads are new against `{place.get('new_against')}` (the last full run).",
             "",
         ]
     return "\n".join(lines) + "\n"

@@ -1,21 +1,14 @@
-"""Write the run folder: every file into a hidden temporary folder, then one rename.
+"""The tables of the run folder: candidates, the reviewer's list, links, quarantine, referrals.
 
-IO edge of the pipeline. A failed run leaves no folder that looks complete, and
-`latest` moves only after the new folder is in place.
+IO edge of the pipeline (written through outputs/folder.py's RunFolder).
 """
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-from pathlib import Path
-from typing import Any
-
 import polars as pl
 
+from pipeline.outputs.folder import RunFolder
 from pipeline.outputs.masking import mask_id, name_unless_protected
-from pipeline.outputs.spreadsheet import write_people_csv, write_tool_csv
 from pipeline.state import CompletedRun
 
 CANDIDATE_COLUMNS = (
@@ -113,55 +106,6 @@ def reviewer_frame(candidates: pl.DataFrame, source_labels: dict[str, str]) -> p
         if column not in frame.columns:
             frame = frame.with_columns(pl.lit("", dtype=pl.Utf8).alias(column))
     return frame.select(pl.col(c).alias(h) for c, h in REVIEWER_COLUMNS.items())
-
-
-class RunFolder:
-    """A run folder being written: files go to `<out>/.<run_id>.partial/` until commit()."""
-
-    def __init__(self, out: Path, run_id: str) -> None:
-        self.out = out
-        self.run_id = run_id
-        self.final = out / run_id
-        self.path = out / f".{run_id}.partial"
-        out.mkdir(parents=True, exist_ok=True)
-        self.path.mkdir()
-
-    def write_for_people(self, name: str, frame: pl.DataFrame) -> Path:
-        """A CSV people open in Excel or WPS: BOM, formula-safe (outputs/spreadsheet.py)."""
-        return write_people_csv(frame, self._target(name))
-
-    def write_for_tools(self, name: str, frame: pl.DataFrame) -> Path:
-        """A CSV tools read: the values as they are."""
-        return write_tool_csv(frame, self._target(name))
-
-    def _target(self, name: str) -> Path:
-        target = self.path / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        return target
-
-    def write_text(self, name: str, text: str) -> Path:
-        target = self._target(name)
-        target.write_text(text, encoding="utf-8")
-        return target
-
-    def write_json(self, name: str, data: dict[str, Any]) -> Path:
-        return self.write_text(
-            name, json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
-        )
-
-    def commit(self) -> Path:
-        """Move the folder into place, then point `latest` at it (atomic replace of a symlink)."""
-        os.replace(self.path, self.final)
-        link = self.out / "latest"
-        tmp = self.out / f".latest.{self.run_id}"
-        if tmp.is_symlink() or tmp.exists():
-            tmp.unlink()
-        tmp.symlink_to(self.run_id, target_is_directory=True)
-        os.replace(tmp, link)
-        return self.final
-
-    def discard(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
 
 
 def linked_rows(prepared: dict[str, pl.DataFrame], links: pl.DataFrame) -> pl.DataFrame:
