@@ -20,6 +20,7 @@ from pipeline.config import Config, LinkageSettings, load_config
 from pipeline.errors import QuarantineLimitError
 from pipeline.ingest.read import JUNK_COLUMN, read_source
 from pipeline.leads.build import build_leads
+from pipeline.leads.minors import minors_by_any_row, with_minor_flag
 from pipeline.leads.referrals import build_referrals
 from pipeline.leads.reviews import carry_over_reviews, mark_new, previous_candidates
 from pipeline.leads.score import score_leads
@@ -256,6 +257,8 @@ def score_sources(linked: Linked, config: Config, inputs: RunInputs, baseline: P
     `<out>/latest`), reviews carried over."""
     leads = build_leads(linked.frames, config.scoring, config.vocabulary)
     candidates, excluded = score_leads(leads, config)
+    minors = minors_by_any_row(linked.frames, leads)
+    candidates, excluded = with_minor_flag(candidates, minors), with_minor_flag(excluded, minors)
     candidates = mark_new(candidates, previous_candidates(baseline))
     reviews = None
     if inputs.reviews is not None:

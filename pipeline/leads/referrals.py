@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipeline.leads.minors import MINOR_COLUMN
 from pipeline.outputs.masking import mask_id, name_unless_protected
 
 REFERRAL_COLUMNS = (
@@ -29,7 +30,8 @@ _NOT_REFERRED = ("accused_in_case", "already_relieved")
 
 
 def _select(frame: pl.DataFrame, department: str, reason: pl.Expr) -> pl.DataFrame:
-    victim = name_unless_protected("victim_name", "is_minor")
+    # masked when any linked row makes the victim a minor (leads/minors.py)
+    victim = name_unless_protected("victim_name", "is_minor", MINOR_COLUMN)
     return frame.select(
         "candidate_id",
         "person_id",

@@ -16,6 +16,7 @@ import polars as pl
 
 from pipeline.config import Config
 from pipeline.errors import ReconciliationError
+from pipeline.leads.minors import MINOR_COLUMN
 from pipeline.leads.sources import lead_source_markdown
 from pipeline.state import CompletedRun
 
@@ -99,9 +100,23 @@ def run_counts(run: CompletedRun, config: Config) -> dict[str, Any]:
         "leads_excluded": excluded.height,
         "exclusions": _exclusions(excluded),
         "referrals": scored.referrals.height,
+        "minors_masked": _minors_masked(candidates, excluded),
         "leads_cross_source": int(candidates["cross_source"].sum()) if candidates.height else 0,
         "lead_sources": scored.lead_sources,
         "expectations_sampled": validated.expectations_sampled,
+    }
+
+
+def _minors_masked(candidates: pl.DataFrame, excluded: pl.DataFrame) -> dict[str, int]:
+    """Leads (ranked and excluded) whose victim is shown as a minor, and how many of them only
+    because another source's row says so (the sources disagree: privacy wins)."""
+    frames = [f for f in (candidates, excluded) if f.height and MINOR_COLUMN in f.columns]
+    if not frames:
+        return {"leads": 0, "by_another_row_only": 0}
+    minors = pl.concat([f.select("is_minor", MINOR_COLUMN) for f in frames])
+    return {
+        "leads": int(minors[MINOR_COLUMN].sum()),
+        "by_another_row_only": int((minors[MINOR_COLUMN] & ~minors["is_minor"]).sum()),
     }
 
 

@@ -33,9 +33,25 @@ def mask_name(column: str) -> pl.Expr:
     return text.str.slice(0, 1) + pl.lit("*").repeat_by(text.str.len_chars() - 1).list.join("")
 
 
-def name_unless_protected(name: str, protected: str) -> pl.Expr:
-    """The name in `name`, masked where the boolean column `protected` holds (a minor)."""
-    return pl.when(pl.col(protected)).then(mask_name(name)).otherwise(pl.col(name))
+def name_unless_protected(name: str, *protected: str) -> pl.Expr:
+    """The name in `name`, masked where any of the boolean columns `protected` holds (a minor)."""
+    hides = pl.any_horizontal(pl.col(p).fill_null(False) for p in protected)
+    return pl.when(hides).then(mask_name(name)).otherwise(pl.col(name))
+
+
+def hide_name_in_texts(columns: tuple[str, ...], *, name: str, protected: str) -> list[pl.Expr]:
+    """Each text column with the name in `name` masked wherever it appears, on rows where
+    the boolean `protected` holds (a minor's name quoted in a case summary's sentence)."""
+    shown = mask_name(name)
+    # one-character "names" would mask every such character: a name has two or more
+    hides = pl.col(protected).fill_null(False) & (pl.col(name).str.len_chars() >= 2)
+    return [
+        pl.when(hides)
+        .then(pl.col(c).str.split(pl.col(name)).list.join(shown))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in columns
+    ]
 
 
 def mask_digit_runs(text: str) -> str:

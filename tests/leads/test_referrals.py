@@ -14,6 +14,7 @@ ROW: dict[str, Any] = {
     "victim_name": "张小明",
     "id_number": "61102320100101123X",
     "is_minor": False,
+    "minor_any_source": False,
     "case_id": "C1",
     "household_id": None,
     "monitor_type": None,
@@ -60,3 +61,12 @@ def test_excluded_leads_in_hardship_go_to_civil_affairs_but_not_the_accused() ->
 def test_minors_names_are_masked() -> None:
     out = build_referrals(frame(ROW | {"is_minor": True}), pl.DataFrame())
     assert out["victim"][0] == "张**"
+
+
+def test_a_minor_by_any_linked_row_is_masked_for_the_other_department() -> None:
+    out = build_referrals(
+        frame(ROW | {"is_minor": False, "minor_any_source": True}), pl.DataFrame()
+    )
+    assert out["victim"][0] == "张**"
+    adult = build_referrals(frame(ROW), pl.DataFrame())
+    assert adult["victim"][0] == "张小明"
