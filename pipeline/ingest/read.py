@@ -19,10 +19,11 @@ from charset_normalizer import from_bytes
 
 from pipeline.config import Config, SourceSpec, normalise_header
 from pipeline.errors import InputError
+from pipeline.ingest.sheet_rows import first_valued_rows
 from pipeline.outputs.masking import mask_digit_runs
 
 _MUST_HAVE_ROWS = ("poverty", "petitions", "cases")
-REFERENCE_COLUMNS = ("source", "file", "sheet", "row_number", "record_key")
+REFERENCE_COLUMNS = ("source", "file", "sheet", "row_number", "excel_row", "record_key")
 # Rows that are part of the sheet's layout, not records: named here, quarantined by
 # validate.py with a reason (never dropped silently, so row counts still reconcile).
 JUNK_COLUMN = "row_junk"
@@ -115,8 +116,17 @@ def decode_csv_bytes(data: bytes, where: str) -> tuple[str, str]:
     return str(best), best.encoding
 
 
-def _raw_grids(path: Path, source: str) -> list[tuple[str | None, pl.DataFrame, str]]:
-    """Return (sheet, grid of text cells without header, encoding) for each sheet or file."""
+# (sheet, grid of text cells, encoding, the sheet row of the grid's first row) per sheet
+_Grid = tuple[str | None, pl.DataFrame, str, int]
+
+
+def _raw_grids(path: Path, source: str) -> list[_Grid]:
+    """Return (sheet, grid of text cells without header, encoding, first row) per sheet or file.
+
+    The first row is the row number a spreadsheet shows for the grid's first row: the
+    workbook reader starts at the first row holding a value, and leading blank lines of a
+    CSV are dropped (they would make the CSV reader take one column for the whole file).
+    """
     where = f"{source}: {path.name}"
     if path.stat().st_size == 0:
         raise InputError(f"{where}: file is empty (0 bytes)")
@@ -124,14 +134,18 @@ def _raw_grids(path: Path, source: str) -> list[tuple[str | None, pl.DataFrame, 
     if suffix in (".xlsx", ".xlsm", ".xls"):
         try:
             reader = fastexcel.read_excel(path)
-            grids: list[tuple[str | None, pl.DataFrame, str]] = []
+            starts = first_valued_rows(path)
+            grids: list[_Grid] = []
             for sheet in reader.sheet_names:
                 grid = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
-                grids.append((sheet, grid, "xlsx"))
+                grids.append((sheet, grid, "xlsx", starts.get(sheet, 1)))
         except Exception as exc:  # the reader's errors are many types; all mean "unreadable"
             raise InputError(f"{where}: cannot read workbook ({_one_line(exc)})") from exc
         return grids
     text, encoding = decode_csv_bytes(path.read_bytes(), where)
+    body = text.lstrip("\r\n")
+    blank_lines = text[: len(text) - len(body)].count("\n")
+    text = body
     try:
         grid = pl.read_csv(
             io.BytesIO(text.encode("utf-8")),
@@ -142,7 +156,7 @@ def _raw_grids(path: Path, source: str) -> list[tuple[str | None, pl.DataFrame, 
         )
     except Exception as exc:
         raise InputError(f"{where}: cannot parse as CSV ({_one_line(exc)})") from exc
-    return [(None, grid, encoding)]
+    return [(None, grid, encoding, blank_lines + 1)]
 
 
 def _one_line(exc: Exception) -> str:
@@ -312,7 +326,7 @@ def read_file_sheets(
     grids = _raw_grids(file_path, source)
     sheets: list[tuple[pl.DataFrame, FileReport]] = []
     headers_seen: list[str] = []
-    for sheet, grid, encoding in grids:
+    for sheet, grid, encoding, first_row in grids:
         header_row, mapping = _find_header_row(grid, index, scan)
         headers = [str(c) for c in grid.row(header_row)] if header_row >= 0 else []
         if header_row < 0 and grid.height:
@@ -324,7 +338,11 @@ def read_file_sheets(
             where = f"{source}: {file_path.name}{f' [{sheet}]' if sheet else ''}"
             raise _unmapped_header_error(where, spec, header_row, missing, headers or headers_seen)
         frame = referenced_frame(
-            _canonical_frame(grid, header_row, mapping, spec), source, file_name, sheet
+            _canonical_frame(grid, header_row, mapping, spec),
+            source,
+            file_name,
+            sheet,
+            header_excel_row=first_row + header_row,
         )
         report = FileReport(
             source=source,
@@ -367,17 +385,25 @@ def _unmapped_header_error(
 
 
 def referenced_frame(
-    frame: pl.DataFrame, source: str, file_name: str, sheet: str | None
+    frame: pl.DataFrame,
+    source: str,
+    file_name: str,
+    sheet: str | None,
+    header_excel_row: int = 1,
 ) -> pl.DataFrame:
-    """`frame` with its record reference: source, file, sheet, row_number and record_key.
+    """`frame` with its record reference: source, file, sheet, row_number, excel_row and
+    record_key.
 
-    `sheet` is None for a CSV; a workbook's sheets are always named.
+    `sheet` is None for a CSV; a workbook's sheets are always named. `excel_row` is the row
+    a spreadsheet shows: data row n sits `header_excel_row + n` (the header is row 1 unless
+    title rows sit above it).
     """
     key_prefix = f"{source}:{file_name}" + (f":{sheet}" if sheet else "")
     return (
         frame.with_row_index("row_number", offset=1)
         .with_columns(
             pl.col("row_number").cast(pl.Int64),
+            (pl.col("row_number").cast(pl.Int64) + header_excel_row).alias("excel_row"),
             pl.lit(source).alias("source"),
             pl.lit(file_name).alias("file"),
             pl.lit(sheet, dtype=pl.Utf8).alias("sheet"),

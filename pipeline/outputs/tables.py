@@ -10,6 +10,7 @@ import polars as pl
 from pipeline.outputs.folder import RunFolder
 from pipeline.outputs.reviewer import reviewer_frame
 from pipeline.state import CompletedRun
+from pipeline.validate.report import excel_row
 
 CANDIDATE_COLUMNS = (
     "rank",
@@ -48,10 +49,20 @@ CANDIDATE_COLUMNS = (
 def linked_rows(prepared: dict[str, pl.DataFrame], links: pl.DataFrame) -> pl.DataFrame:
     """person_links.csv: every accepted (and kept) input row with its person_id."""
     refs = pl.concat(
-        [f.select("source", "file", "sheet", "row_number", "record_key") for f in prepared.values()]
+        [
+            f.select(
+                "source",
+                "file",
+                "sheet",
+                "row_number",
+                excel_row().alias("excel_row"),
+                "record_key",
+            )
+            for f in prepared.values()
+        ]
     )
     return refs.join(links.drop("idx"), on="record_key", how="left").select(
-        "source", "file", "sheet", "row_number", "person_id", "link_confidence", "cluster_size",
+        "source", "file", "sheet", "row_number", "excel_row", "person_id", "link_confidence", "cluster_size",
         *(["linked_by"] if "linked_by" in links.columns else []),
     )  # fmt: skip
 

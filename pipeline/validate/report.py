@@ -19,12 +19,19 @@ _PERSONAL_DATES = ("birth_date",)
 
 
 def _row_ref() -> pl.Expr:
+    """`file[sheet]#row`, the row as a spreadsheet shows it (the header is row 1, or lower
+    when title rows sit above it)."""
     where = (
         pl.when(pl.col("sheet").is_not_null())
         .then(pl.format("{}[{}]", "file", "sheet"))
         .otherwise(pl.col("file"))
     )
-    return pl.format("{}#{}", where, "row_number")
+    return pl.format("{}#{}", where, excel_row())
+
+
+def excel_row() -> pl.Expr:
+    """The row a spreadsheet shows; data row + 1 for frames built without ingest's excel_row."""
+    return pl.coalesce(pl.col("^excel_row$"), pl.col("row_number") + 1)
 
 
 def _example_value(flag: str) -> pl.Expr | None:
@@ -108,7 +115,13 @@ def steward_summary(
         expectations: the GX outcome per source, when the suites ran.
         stopped: the quarantine limits passed, when they stop the run.
     """
-    lines = ["# 数据校验摘要 / Validation summary", ""]
+    lines = [
+        "# 数据校验摘要 / Validation summary",
+        "",
+        "Rows are named `file[sheet]#row`, the row number Excel or WPS shows "
+        "(行号为表格中的行号，表头为第1行，表头上方有标题行时顺延).",
+        "",
+    ]
     if stopped:
         lines += [
             "> **运行已停止 / RUN STOPPED** — too many rows quarantined, the export looks broken. "

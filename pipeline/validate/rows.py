@@ -25,6 +25,7 @@ QUARANTINE_SCHEMA = pl.Schema(
         "file": pl.Utf8,
         "sheet": pl.Utf8,
         "row_number": pl.Int64,
+        "excel_row": pl.Int64,
         "rule": pl.Utf8,
         "reason": pl.Utf8,
     }
@@ -185,11 +186,14 @@ def validate_rows(
         rule_expr = pl.when(condition).then(pl.lit(rule)).otherwise(rule_expr)
         reason_expr = pl.when(condition).then(reason).otherwise(reason_expr)
     df = df.with_columns(rule_expr.alias("_rule"), reason_expr.alias("_reason"))
+    if "excel_row" not in df.columns:  # a frame built elsewhere: the row is unknown
+        df = df.with_columns(pl.lit(None, dtype=pl.Int64).alias("excel_row"))
     quarantined = df.filter(pl.col("_rule").is_not_null()).select(
         "source",
         "file",
         "sheet",
         "row_number",
+        "excel_row",
         pl.col("_rule").alias("rule"),
         pl.col("_reason").alias("reason"),
     )

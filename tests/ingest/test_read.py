@@ -19,6 +19,7 @@ from pipeline.normalise.ids import id_check_char
 from pipeline.normalise.prepare import prepare_source
 from tests.conftest import write_csv
 
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
 ID_1990 = "61102319900101123" + id_check_char("61102319900101123")
 PETITION_ROWS = [
     ["信访件编号", "信访人", "证件号码", "联系电话", "信访事项", "无关列"],
@@ -154,7 +155,7 @@ def test_zero_byte_and_missing_files_fail_cleanly(tmp_path: Path, config: Config
 
 def test_every_cell_is_text(tmp_path: Path, config: Config) -> None:
     frame = read_source("petitions", write_csv(tmp_path / "p.csv", PETITION_ROWS), config).frame
-    canonical = [c for c in frame.columns if c != "row_number"]
+    canonical = [c for c in frame.columns if c not in ("row_number", "excel_row")]
     assert all(frame.schema[c] == pl.Utf8 for c in canonical)
 
 
@@ -385,3 +386,47 @@ def test_error_messages_never_quote_a_row_that_may_be_a_person(
     assert "61102319900101123X" not in text and "13912345678" not in text
     assert "张三" not in text
     assert "first row has 3 filled cells, not shown" in text
+
+
+def test_excel_row_is_the_row_a_spreadsheet_shows(tmp_path: Path, config: Config) -> None:
+    # header in row 1: data row n is row n + 1
+    frame = read_source("petitions", write_csv(tmp_path / "p.csv", PETITION_ROWS), config).frame
+    assert frame["row_number"].to_list() == [1, 2]
+    assert frame["excel_row"].to_list() == [2, 3]
+
+
+def test_leading_blank_lines_of_a_csv_neither_lose_columns_nor_shift_rows(
+    tmp_path: Path, config: Config
+) -> None:
+    path = tmp_path / "p.csv"
+    path.write_bytes(b"\r\n\r\n" + "\n".join(",".join(r) for r in PETITION_ROWS).encode())
+    frame = read_source("petitions", path, config).frame
+    assert frame["name"].to_list() == ["张三", "李 四"]
+    assert frame["text"].to_list() == ["生活困难，申请救助", "对方至今未赔偿"]
+    assert frame["excel_row"].to_list() == [4, 5]
+
+
+def test_a_workbook_with_blank_and_title_rows_above_the_header_gives_its_real_rows(
+    tmp_path: Path, config: Config
+) -> None:
+    path = tmp_path / "p.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    titled = book.add_worksheet("titled")  # rows 1-2 empty, title in row 3, header in row 5
+    titled.write(2, 0, "信访件登记表（导出）")
+    for r, row in enumerate(PETITION_ROWS):
+        titled.write_row(4 + r, 0, row)
+    plain = book.add_worksheet("plain")  # header in row 1
+    for r, row in enumerate(PETITION_ROWS):
+        plain.write_row(r, 0, row)
+    book.close()
+    frame = read_source("petitions", path, config).frame
+    rows = {
+        s: frame.filter(pl.col("sheet") == s)["excel_row"].to_list() for s in ("titled", "plain")
+    }
+    assert rows == {"titled": [6, 7], "plain": [2, 3]}
+    assert frame["row_number"].to_list() == [1, 2, 1, 2]
+
+
+def test_sample_monitoring_export_rows_sit_below_its_title_row(config: Config) -> None:
+    frame = read_source("poverty", SAMPLE / "poverty.xlsx", config).frame
+    assert (frame["excel_row"] - frame["row_number"]).unique().to_list() == [2]
