@@ -22,7 +22,13 @@ from pipeline.ingest.read import JUNK_COLUMN, read_source
 from pipeline.leads.build import build_leads
 from pipeline.leads.minors import minors_by_any_row, with_minor_flag
 from pipeline.leads.referrals import build_referrals
-from pipeline.leads.reviews import carry_over_reviews, mark_new, previous_candidates
+from pipeline.leads.reviews import (
+    carry_over_reviews,
+    mark_new,
+    previous_candidates,
+    read_reviews,
+    review_counts,
+)
 from pipeline.leads.score import score_leads
 from pipeline.leads.sources import lead_source_summary
 from pipeline.link.people import link_people
@@ -260,10 +266,13 @@ def score_sources(linked: Linked, config: Config, inputs: RunInputs, baseline: P
     minors = minors_by_any_row(linked.frames, leads)
     candidates, excluded = with_minor_flag(candidates, minors), with_minor_flag(excluded, minors)
     candidates = mark_new(candidates, previous_candidates(baseline))
-    reviews = None
+    reviews, counts = None, None
     if inputs.reviews is not None:
-        reviews = read_source("reviews", Path(inputs.reviews), config)
-        candidates = carry_over_reviews(candidates, reviews.frame)
+        decisions = config.vocabulary.review_decisions
+        reviews = read_reviews(read_source("reviews", Path(inputs.reviews), config), decisions)
+        candidates = carry_over_reviews(candidates, reviews.rows, decisions)
+        counts = review_counts(reviews, candidates)
+        _log_unknown_decisions(counts)
     return Scored(
         leads=leads,
         candidates=candidates,
@@ -271,14 +280,26 @@ def score_sources(linked: Linked, config: Config, inputs: RunInputs, baseline: P
         referrals=build_referrals(candidates, excluded),
         lead_sources=lead_source_summary(leads, candidates, config),
         reviews=reviews,
+        review_counts=counts,
     )
+
+
+def _log_unknown_decisions(counts: dict[str, Any]) -> None:
+    """Say that decisions were not recognised, and where (rows only: the words are in summary.md)."""
+    unknown = counts["decisions_unknown"]
+    if unknown:
+        log.warning(
+            "reviews: %d decision(s) not in schemas/vocabulary.yaml, kept as written: %s",
+            len(unknown),
+            ", ".join(u["row"] for u in unknown[:10]) + (" …" if len(unknown) > 10 else ""),
+        )
 
 
 def write_run_folder(
     folder: RunFolder, completed: CompletedRun, config: Config, timings: dict[str, float]
 ) -> dict[str, Any]:
     """Every table, the manifest and the summary into the (still hidden) run folder."""
-    write_tables(folder, completed, config.linkage.clustering.review_band, config.source_labels())
+    write_tables(folder, completed, config)
     manifest = build_manifest(completed, config, timings, folder.describe())
     folder.write_json("manifest.json", manifest)
     folder.write_text("summary.md", run_summary_markdown(manifest))

@@ -16,6 +16,7 @@ import polars as pl
 
 from pipeline.errors import InputError
 from pipeline.ingest.read import SourceFrame
+from pipeline.leads.reviews import ReviewsRead
 from pipeline.link.people import LinkResult
 from pipeline.validate.filters import RunFilters
 from pipeline.validate.rows import ValidatedSource
@@ -120,7 +121,8 @@ class Scored:
     excluded: pl.DataFrame
     referrals: pl.DataFrame
     lead_sources: dict[str, Any]
-    reviews: SourceFrame | None = None
+    reviews: ReviewsRead | None = None
+    review_counts: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,13 @@ from pipeline.config.schedule import NightlySettings, PartitionSettings
 from pipeline.config.scoring import Rule, ScoringSettings
 from pipeline.config.sources import SOURCES, PipelineSettings, SourceSpec, normalise_header
 from pipeline.config.suites import DateRule, SuiteSpec
-from pipeline.config.vocabulary import Vocabulary
+from pipeline.config.vocabulary import (
+    LeadStatusText,
+    ReviewDecision,
+    ReviewDecisions,
+    Vocabulary,
+    decision_key,
+)
 
 __all__ = [
     "SCHEMAS_DIR",
@@ -31,12 +37,15 @@ __all__ = [
     "ComparisonSpec",
     "Config",
     "DateRule",
+    "LeadStatusText",
     "LevelSpec",
     "LinkageSettings",
     "ModelSettings",
     "NightlySettings",
     "PartitionSettings",
     "PipelineSettings",
+    "ReviewDecision",
+    "ReviewDecisions",
     "Rule",
     "ScoringSettings",
     "SoundAlike",
@@ -45,6 +54,7 @@ __all__ = [
     "TermFrequency",
     "TrainingSession",
     "Vocabulary",
+    "decision_key",
     "load_config",
     "load_linkage_settings",
     "normalise_header",

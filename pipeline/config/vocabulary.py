@@ -2,9 +2,68 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from pydantic import Field, model_validator
 
 from pipeline.config.base import Frozen
+
+# Trailing punctuation a reviewer may type after a decision (采纳。).
+_TRAILING = "。.！!；;，,、"
+
+
+def decision_key(text: str) -> str:
+    """The form decision words are compared in: NFKC, no spaces, no text marker (a leading
+    apostrophe Excel users type), no trailing punctuation."""
+    folded = "".join(unicodedata.normalize("NFKC", text).split())
+    return folded.lstrip("'").rstrip(_TRAILING)
+
+
+class ReviewDecision(Frozen):
+    """One decision: the word written back, and the words reviewers also use for it."""
+
+    word: str = Field(min_length=1)
+    synonyms: tuple[str, ...] = ()
+
+
+class ReviewDecisions(Frozen):
+    """The three decisions of 审核结论; code reads them by these names, never by the words."""
+
+    accepted: ReviewDecision
+    rejected: ReviewDecision
+    to_verify: ReviewDecision
+
+    @model_validator(mode="after")
+    def _no_word_means_two_decisions(self) -> ReviewDecisions:
+        seen: dict[str, str] = {}
+        for name, decision in self.by_name().items():
+            for word in (decision.word, *decision.synonyms):
+                key = decision_key(word)
+                if not key:
+                    raise ValueError(f"{name}: an empty word")
+                if seen.setdefault(key, name) != name:
+                    raise ValueError(f"{word!r} is listed under both {seen[key]} and {name}")
+        return self
+
+    def by_name(self) -> dict[str, ReviewDecision]:
+        return {"accepted": self.accepted, "rejected": self.rejected, "to_verify": self.to_verify}
+
+    def words(self) -> dict[str, str]:
+        """Every word and synonym (by `decision_key`) -> the decision's word."""
+        return {
+            decision_key(w): d.word for d in self.by_name().values() for w in (d.word, *d.synonyms)
+        }
+
+
+class LeadStatusText(Frozen):
+    """线索清单.csv's 变化情况 for each lead status of pipeline/leads/reviews.py."""
+
+    new: str
+    changed: str
+    unchanged: str
+    reviewed: str
+    rejected_unchanged: str
+    changed_since_review: str
 
 
 class Vocabulary(Frozen):
@@ -15,6 +74,8 @@ class Vocabulary(Frozen):
     guardian_relations: tuple[str, ...]
     former_poor_household_type: str
     injury_ladder: tuple[str, ...]
+    review_decisions: ReviewDecisions
+    lead_status_text: LeadStatusText
 
     @model_validator(mode="after")
     def _head_and_spouse_are_generation_zero(self) -> Vocabulary:

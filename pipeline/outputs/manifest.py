@@ -67,7 +67,7 @@ def build_manifest(
         "config_files": list(config.files_read),
         "run_folder": place or {},
         "inputs": {name: _file_entries(s.files) for name, s in sources.items()},
-        "reviews": None if scored.reviews is None else _file_entries(scored.reviews.files),
+        "reviews": None if scored.reviews is None else _file_entries(scored.reviews.source.files),
         "filters": validated.filters.describe() if validated.filters else None,
         "counts": run_counts(run, config),
         "linkage_model": run.linked.result.model.describe(),
@@ -101,6 +101,7 @@ def run_counts(run: CompletedRun, config: Config) -> dict[str, Any]:
         "exclusions": _exclusions(excluded),
         "referrals": scored.referrals.height,
         "minors_masked": _minors_masked(candidates, excluded),
+        "reviews": scored.review_counts,
         "leads_cross_source": int(candidates["cross_source"].sum()) if candidates.height else 0,
         "lead_sources": scored.lead_sources,
         "expectations_sampled": validated.expectations_sampled,
@@ -193,6 +194,7 @@ def run_summary_markdown(manifest: dict[str, Any]) -> str:
         "",
         lead_source_markdown(counts["lead_sources"]),
     ]
+    lines += review_lines(counts.get("reviews"))
     if manifest.get("filters"):
         place = manifest.get("run_folder") or {}
         lines += [
@@ -203,3 +205,30 @@ def run_summary_markdown(manifest: dict[str, Any]) -> str:
             "",
         ]
     return "\n".join(lines) + "\n"
+
+
+def review_lines(reviews: dict[str, Any] | None) -> list[str]:
+    """What was read from the reviewers' file and carried, and the words not recognised."""
+    if not reviews:
+        return []
+    by_word = "、".join(f"{w} {n}" for w, n in reviews["decisions_by_word"].items()) or "none"
+    lines = [
+        f"Reviews: {reviews['rows_read']} rows read, {reviews['decisions_read']} decisions "
+        f"({reviews['decisions_recognised']} recognised: {by_word}; "
+        f"{reviews['decisions_through_synonyms']} written as a synonym), carried to "
+        f"{reviews['decisions_carried']} leads with {reviews['notes_carried']} notes; "
+        f"{reviews['changed_since_review']} decided leads whose evidence changed (证据有变化); "
+        f"{reviews['decided_leads_not_in_this_run']} decisions for leads not in this run.",
+        "",
+    ]
+    unknown = reviews["decisions_unknown"]
+    if unknown:
+        lines += [
+            f"Decisions not recognised ({len(unknown)}), kept as written with their notes — "
+            "correct them in the file, or add the word to `review_decisions` in "
+            "schemas/vocabulary.yaml:",
+            "",
+            *(f"- {u['row']}: “{u['word']}”" for u in unknown),
+            "",
+        ]
+    return lines

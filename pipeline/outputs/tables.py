@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipeline.config import Config
 from pipeline.outputs.folder import RunFolder
 from pipeline.outputs.reviewer import reviewer_frame
+from pipeline.outputs.row_refs import evidence_with_excel_rows, row_references
 from pipeline.state import CompletedRun
 from pipeline.validate.report import excel_row
 
@@ -88,13 +90,9 @@ def review_pairs(
     )
 
 
-def write_tables(
-    folder: RunFolder,
-    run: CompletedRun,
-    review_band: tuple[float, float],
-    source_labels: dict[str, str],
-) -> None:
-    """Every CSV of the run folder; `source_labels` name the sources in 线索清单.csv."""
+def write_tables(folder: RunFolder, run: CompletedRun, config: Config) -> None:
+    """Every CSV of the run folder: tools' files verbatim, people's files spreadsheet-safe,
+    the rows they cite as Excel shows them."""
     scored, linked = run.scored, run.linked
     candidates = scored.candidates
     present = [c for c in CANDIDATE_COLUMNS if c in candidates.columns]
@@ -102,19 +100,31 @@ def write_tables(
         "candidates.csv", candidates.select(present) if candidates.height else candidates
     )
     folder.write_for_tools("person_links.csv", linked_rows(linked.frames, linked.result.links))
-    folder.write_for_people("线索清单.csv", reviewer_frame(candidates, source_labels))
+    refs = row_references(linked.frames)
+    folder.write_for_people("线索清单.csv", reviewer_frame(candidates, config, refs))
     quarantined = [v.quarantined for v in run.validated.checked.values()]
+    if scored.reviews is not None:
+        quarantined.append(scored.reviews.quarantined)
     folder.write_for_people(
         "quarantine.csv", pl.concat(quarantined) if quarantined else pl.DataFrame()
     )
-    folder.write_for_people("referrals.csv", scored.referrals)
+    labels = config.source_labels()
+    folder.write_for_people("referrals.csv", _cited_as_excel_rows(scored.referrals, refs, labels))
     if scored.excluded.height:
-        folder.write_for_people(
-            "excluded_leads.csv",
-            scored.excluded.select(
-                "candidate_id", "person_id", "case_id", "score", "exclusions", "evidence"
-            ),
+        excluded = scored.excluded.select(
+            "candidate_id", "person_id", "case_id", "score", "exclusions", "evidence"
         )
+        folder.write_for_people("excluded_leads.csv", _cited_as_excel_rows(excluded, refs, labels))
+    band = config.linkage.clustering.review_band
     folder.write_for_people(
-        "link_review.csv", review_pairs(linked.result.pairs, linked.result.links, review_band)
+        "link_review.csv", review_pairs(linked.result.pairs, linked.result.links, band)
     )
+
+
+def _cited_as_excel_rows(
+    frame: pl.DataFrame, refs: pl.DataFrame, labels: dict[str, str]
+) -> pl.DataFrame:
+    """`frame` with its evidence keys as the rows Excel shows (a file people open)."""
+    if frame.is_empty():
+        return frame
+    return frame.with_columns(evidence_with_excel_rows(frame, refs, labels).alias("evidence"))
