@@ -18,11 +18,13 @@ import json
 import logging
 import time
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.internals.comparison_creator import ComparisonCreator
 
 from benchmarks.evaluate import linkage_scores, read_truth_records
 from benchmarks.scale import MB, StageEvent, StageMemory, linkage_input
@@ -58,7 +60,7 @@ def _eq(column: str) -> str:
     return f'"{column}_l" = "{column}_r"'
 
 
-def comparisons() -> list[cl.CustomComparison]:
+def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
     """Our five comparisons, level for level where SQL can say it (see schemas/linkage.yaml)."""
     identity = cl.CustomComparison(
         output_column_name="identity",
