@@ -46,6 +46,7 @@ def publish_run_artifacts(summary: RunSummary, flow_name: str) -> None:
 def count_rows(counts: dict[str, Any]) -> list[dict[str, Any]]:
     """Counts as a tidy table: one row per (measure, source or tier)."""
     rows: list[dict[str, Any]] = []
+    validation = counts.get("validation", {})
     for source, read in counts.get("rows_read", {}).items():
         quarantined = counts.get("rows_quarantined", {}).get(source, 0)
         rows += [
@@ -56,7 +57,11 @@ def count_rows(counts: dict[str, Any]) -> list[dict[str, Any]]:
                 "value": counts.get("rows_accepted", {}).get(source, 0),
             },
             {"measure": "rows quarantined", "of": source, "value": quarantined},
-            {"measure": "validation", "of": source, "value": _validation_status(read, quarantined)},
+            {
+                "measure": "validation",
+                "of": source,
+                "value": validation_text(validation.get(source)),
+            },
         ]
     rows.append({"measure": "leads", "of": "all", "value": counts.get("leads", 0)})
     rows += [
@@ -71,11 +76,20 @@ def count_rows(counts: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _validation_status(read: int, quarantined: int) -> str:
-    # The run stops when a source passes its quarantine limit, so a finished run passed.
-    if quarantined == 0:
-        return "passed, nothing quarantined"
-    return f"passed, {quarantined / read:.1%} quarantined" if read else "passed"
+def validation_text(result: dict[str, Any] | None) -> str:
+    """A source's validation as the steward summary and the Data Docs word it (Succeeded /
+    Failed, pipeline/validate/results.py), with each share next to its threshold."""
+    if not result:
+        return "not validated"
+    met = (
+        f"{result['expectations_met']} of {result['expectations']} expectations met"
+        if result.get("expectations") is not None
+        else "no expectation suite"
+    )
+    return (
+        f"{result['status']}: {met}; {result['quarantined_percent']:g}% quarantined "
+        f"(limit {result['quarantine_limit_percent']:g}%)"
+    )
 
 
 def summary_markdown(summary: RunSummary, flow_name: str, rows: list[dict[str, Any]]) -> str:

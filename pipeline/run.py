@@ -37,6 +37,7 @@ from pipeline.normalise.prepare import prepare_source
 from pipeline.outputs.folder import RunFolder
 from pipeline.outputs.manifest import build_manifest, run_summary_markdown
 from pipeline.outputs.tables import write_tables
+from pipeline.outputs.validation_page import validation_page
 from pipeline.signals.case_text import case_facts_frame
 from pipeline.signals.petition_text import petition_facts_frame
 from pipeline.state import (
@@ -61,6 +62,7 @@ from pipeline.validate.expectations import (
 )
 from pipeline.validate.filters import RunFilters, apply_filters
 from pipeline.validate.report import steward_summary
+from pipeline.validate.results import validation_results
 from pipeline.validate.rows import (
     ValidatedSource,
     count_per_file,
@@ -195,17 +197,13 @@ def validate_sources(
             views, config.sources, suites, (folder.path / "validation" / "data_docs").resolve()
         )
     breaches = quarantine_limit_breaches(config, reports, checked)
-    summary = steward_summary(reports, checked, expectations, breaches)
-    for name, counts in sampled.items():
-        summary += (
-            f"\nNote: expectations for {name} ran on a fixed sample of {counts['sampled']:,} of "
-            f"{counts['rows']:,} rows; the row rules above checked every row.\n"
-        )
-    folder.write_text("validation/summary.md", summary)
+    results = validation_results(reports, checked, expectations, config, sampled)
+    folder.write_text("validation/summary.md", steward_summary(results, breaches))
+    folder.write_text("validation/report.html", validation_page(results, breaches, folder.run_id))
     _check_quarantine_limits(breaches, folder)
     accepted = {name: apply_filters(name, v.accepted, filters) for name, v in checked.items()}
     filtered_out = {name: checked[name].accepted.height - f.height for name, f in accepted.items()}
-    return Validated(checked, accepted, filters, filtered_out, sampled)
+    return Validated(checked, accepted, filters, filtered_out, sampled, results)
 
 
 def _expectation_records(

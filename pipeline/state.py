@@ -19,6 +19,7 @@ from pipeline.ingest.read import SourceFrame
 from pipeline.leads.reviews import ReviewsRead
 from pipeline.link.people import LinkResult
 from pipeline.validate.filters import RunFilters
+from pipeline.validate.results import SourceValidation
 from pipeline.validate.rows import ValidatedSource
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -95,6 +96,7 @@ class Validated:
     filters: RunFilters | None = None
     filtered_out: dict[str, int] = field(default_factory=dict)
     expectations_sampled: dict[str, dict[str, int]] = field(default_factory=dict)
+    results: dict[str, SourceValidation] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

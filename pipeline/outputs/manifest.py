@@ -105,6 +105,7 @@ def run_counts(run: CompletedRun, config: Config) -> dict[str, Any]:
         "leads_cross_source": int(candidates["cross_source"].sum()) if candidates.height else 0,
         "lead_sources": scored.lead_sources,
         "expectations_sampled": validated.expectations_sampled,
+        "validation": {name: r.describe() for name, r in validated.results.items()},
     }
 
 

@@ -12,7 +12,7 @@ from pipeline.outputs.folder import RunFolder
 from pipeline.outputs.reviewer import reviewer_frame
 from pipeline.outputs.row_refs import evidence_with_excel_rows, row_references
 from pipeline.state import CompletedRun
-from pipeline.validate.report import excel_row
+from pipeline.validate.results import excel_row
 
 CANDIDATE_COLUMNS = (
     "rank",

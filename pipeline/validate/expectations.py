@@ -160,11 +160,39 @@ def _timestamp(day: date) -> Any:
 
 @dataclass(frozen=True)
 class ExpectationOutcome:
+    """One expectation's result, with the threshold it was held to (`mostly`: the share of
+    values that must meet it; None means all of them)."""
+
     expectation: str
     column: str
     success: bool
     unexpected_count: int | None
     unexpected_percent: float | None
+    mostly: float | None = None
+
+    @property
+    def allowed_percent(self) -> float:
+        """The most unexpected values the expectation allows, in percent."""
+        return round(100 * (1 - self.mostly), 4) if self.mostly is not None else 0.0
+
+    def unexpected_text(self) -> str:
+        """`11 (0.3%, allowed ≤ 0.0%)`: the share next to its threshold."""
+        if self.unexpected_percent is None:
+            return f"— (allowed ≤ {self.allowed_percent:g}%)"
+        return (
+            f"{self.unexpected_count} ({self.unexpected_percent:.1f}%, "
+            f"allowed ≤ {self.allowed_percent:g}%)"
+        )
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "expectation": self.expectation,
+            "column": self.column,
+            "unexpected_percent": None
+            if self.unexpected_percent is None
+            else round(self.unexpected_percent, 2),
+            "allowed_percent": self.allowed_percent,
+        }
 
 
 @dataclass(frozen=True)
@@ -297,6 +325,7 @@ def _outcome(source: str, validation: Any, docs_dir: Path) -> SuiteOutcome:
                 success=bool(r.success),
                 unexpected_count=result.get("unexpected_count"),
                 unexpected_percent=result.get("unexpected_percent"),
+                mostly=config.kwargs.get("mostly"),
             )
         )
     pages = sorted((docs_dir / "validations" / source).rglob("*.html"))

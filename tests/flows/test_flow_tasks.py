@@ -27,6 +27,7 @@ from flows.tasks import (
 )
 from pipeline.errors import InputError, ReliefLeadsError
 from pipeline.run import RunInputs
+from pipeline.state import RunResult
 
 NOW = time.time()
 HOUR = 3600.0
@@ -199,6 +200,22 @@ COUNTS = {
     "leads_new": 3,
     "leads_excluded": 9,
     "referrals": 14,
+    "validation": {
+        "petitions": {
+            "status": "Succeeded",
+            "expectations_met": 8,
+            "expectations": 8,
+            "quarantined_percent": 0.0,
+            "quarantine_limit_percent": 30.0,
+        },
+        "cases": {
+            "status": "Failed",
+            "expectations_met": 12,
+            "expectations": 13,
+            "quarantined_percent": 2.22,
+            "quarantine_limit_percent": 20.0,
+        },
+    },
 }
 
 
@@ -206,8 +223,13 @@ def test_count_table_holds_counts_per_source_and_tier() -> None:
     rows = {(r["measure"], r["of"]): r["value"] for r in count_rows(COUNTS)}
     assert rows[("rows read", "poverty")] == 4000
     assert rows[("rows quarantined", "cases")] == 20
-    assert rows[("validation", "petitions")] == "passed, nothing quarantined"
-    assert rows[("validation", "cases")] == "passed, 2.2% quarantined"
+    assert rows[("validation", "petitions")] == (
+        "Succeeded: 8 of 8 expectations met; 0% quarantined (limit 30%)"
+    )
+    assert rows[("validation", "cases")] == (
+        "Failed: 12 of 13 expectations met; 2.22% quarantined (limit 20%)"
+    )
+    assert rows[("validation", "poverty")] == "not validated"
     assert rows[("leads", "tier 高")] == 12
     assert rows[("leads new", "all")] == 3
     assert rows[("referrals", "all")] == 14
@@ -284,3 +306,12 @@ def test_filters_are_refused_by_a_pipeline_without_them(monkeypatch: pytest.Monk
     monkeypatch.setattr("flows.tasks.RunFilters", None)
     with pytest.raises(ReliefLeadsError, match="RunFilters"):
         run_pipeline.fn(RunInputs.sample(), Path("unused"), county="商南县")
+
+
+def test_the_artifact_words_validation_as_the_steward_summary_does(sample_run: RunResult) -> None:
+    rows = {(r["measure"], r["of"]): r["value"] for r in count_rows(sample_run.manifest["counts"])}
+    summary = (sample_run.folder / "validation" / "summary.md").read_text(encoding="utf-8")
+    for source, result in sample_run.manifest["counts"]["validation"].items():
+        word = rows[("validation", source)].split(":")[0]
+        assert word == result["status"] and f"## {source} — {word}" in summary
+    assert rows[("validation", "poverty")].startswith("Failed: 14 of 15 expectations met")

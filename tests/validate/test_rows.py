@@ -16,6 +16,7 @@ from pipeline.ingest.read import read_source
 from pipeline.normalise.ids import id_check_char
 from pipeline.normalise.prepare import prepare_source
 from pipeline.validate.report import steward_summary
+from pipeline.validate.results import validation_results
 from pipeline.validate.rows import (
     QUARANTINE_SCHEMA,
     count_per_file,
@@ -177,7 +178,8 @@ def test_steward_summary_has_counts_rules_and_only_masked_values(
     validated: tuple, config: Config
 ) -> None:
     source, result = validated
-    text = steward_summary({"cases": source.files}, {"cases": result})
+    results = validation_results({"cases": source.files}, {"cases": result}, None, config)
+    text = steward_summary(results)
     assert "| cases.csv | gbk | 14 | 6 | 8 | 5 |" in text
     for rule in (
         "blank_row",
@@ -235,6 +237,8 @@ def test_limit_stops_the_run_with_the_summary_and_latest_does_not_move(
     summary = (failed[0] / "validation" / "summary.md").read_text(encoding="utf-8")
     assert "RUN STOPPED" in summary and "cases: 8 of 14" in summary
     assert list((failed[0] / "validation" / "data_docs").rglob("*.html"))
+    page = (failed[0] / "validation" / "report.html").read_text(encoding="utf-8")
+    assert 'id="stopped"' in page and "cases: 8 of 14" in page
     assert not (failed[0] / "candidates.csv").exists()
     assert (out / "latest").resolve().name == "older"
     assert not [p for p in out.iterdir() if p.name.endswith(".partial")]
