@@ -101,8 +101,8 @@ def summary_markdown(summary: RunSummary, flow_name: str, rows: list[dict[str, A
         f"**{counts.get('leads', 0)} leads** ({tiers}); {counts.get('leads_new', 0)} new; "
         f"{counts.get('leads_excluded', 0)} excluded; {counts.get('referrals', 0)} referrals.",
         "",
-        f"Run folder: `{summary.folder}` (reviewers open `线索清单.csv`; "
-        "stewards `validation/summary.md` and `quarantine.csv`).",
+        f"Run folder: `{summary.folder}` (reviewers open `线索清单.csv`; analysts `report.html`; "
+        "stewards `validation/report.html`, `validation/summary.md` and `quarantine.csv`).",
         "",
         "| measure | of | value |",
         "|---|---|---|",

@@ -36,6 +36,7 @@ from pipeline.link.records import linkage_records
 from pipeline.normalise.prepare import prepare_source
 from pipeline.outputs.folder import RunFolder
 from pipeline.outputs.manifest import build_manifest, run_summary_markdown
+from pipeline.outputs.run_report import run_report
 from pipeline.outputs.tables import write_tables
 from pipeline.outputs.validation_page import validation_page
 from pipeline.signals.case_text import case_facts_frame
@@ -301,4 +302,5 @@ def write_run_folder(
     manifest = build_manifest(completed, config, timings, folder.describe())
     folder.write_json("manifest.json", manifest)
     folder.write_text("summary.md", run_summary_markdown(manifest))
+    folder.write_text("report.html", run_report(manifest))
     return manifest

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from pipeline.config.base import Frozen
 
@@ -37,11 +37,26 @@ class PipelineSettings(Frozen):
     default_max_quarantine_share: float = 0.2
     header_scan_rows: int = 20
     expectations_max_rows: int = Field(default=200_000, gt=1000)
+    link_confidence_bins: tuple[float, ...] = Field(
+        default=(0.5, 0.8, 0.9, 0.95, 0.99),
+        description="band edges of the run report's link-confidence chart, ascending in (0, 1)",
+    )
     adhoc_folder: str = Field(
         default="adhoc",
         pattern=r"^[^./\\][^/\\]*$",
         description="subfolder of the output folder for filtered ad-hoc runs (a plain name)",
     )
+
+    @field_validator("link_confidence_bins")
+    @classmethod
+    def _bins_rise(cls, edges: tuple[float, ...]) -> tuple[float, ...]:
+        return _ascending_in_unit_interval(edges)
+
+
+def _ascending_in_unit_interval(edges: tuple[float, ...]) -> tuple[float, ...]:
+    if any(not 0 < e < 1 for e in edges) or list(edges) != sorted(set(edges)):
+        raise ValueError(f"must rise strictly inside (0, 1), got {list(edges)}")
+    return edges
 
 
 def normalise_header(text: str) -> str:

@@ -106,7 +106,8 @@ def bar_chart(bars: Sequence[Bar], *, chart_id: str, caption: str, width: int = 
     """Horizontal (stacked) bars as inline SVG, each with its label and total; every part
     is a <rect> with data-label and data-value, and a <title> a browser shows on hover."""
     label_w, row_h, value_w = 190, 26, 90
-    scale = (width - label_w - value_w) / max((b.total for b in bars), default=1.0) or 1.0
+    largest = max((b.total for b in bars), default=0.0)
+    scale = (width - label_w - value_w) / largest if largest > 0 else 0.0
     height = row_h * len(bars) + 6
     items = []
     for i, bar in enumerate(bars):

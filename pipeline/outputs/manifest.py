@@ -12,12 +12,10 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-import polars as pl
-
 from pipeline.config import Config
 from pipeline.errors import ReconciliationError
-from pipeline.leads.minors import MINOR_COLUMN
 from pipeline.leads.sources import lead_source_markdown
+from pipeline.outputs.counts import run_counts
 from pipeline.state import CompletedRun
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +66,9 @@ def build_manifest(
         "run_folder": place or {},
         "inputs": {name: _file_entries(s.files) for name, s in sources.items()},
         "reviews": None if scored.reviews is None else _file_entries(scored.reviews.source.files),
-        "filters": validated.filters.describe() if validated.filters else None,
+        "filters": None
+        if validated.filters is None or validated.filters.is_empty()
+        else validated.filters.describe(),
         "counts": run_counts(run, config),
         "linkage_model": run.linked.result.model.describe(),
         "timings_seconds": timings,
@@ -81,82 +81,6 @@ def build_manifest(
                     f"{report['rows_accepted']} + quarantined {report['rows_quarantined']}"
                 )
     return manifest
-
-
-def run_counts(run: CompletedRun, config: Config) -> dict[str, Any]:
-    """Counts per stage: rows, persons, leads per tier and legal element, exclusions, referrals."""
-    scored, validated, sources = run.scored, run.validated, run.ingested.sources
-    candidates, excluded = scored.candidates, scored.excluded
-    return {
-        "rows_read": {n: sum(r.rows_read for r in s.files) for n, s in sources.items()},
-        "rows_accepted": {n: v.accepted.height for n, v in validated.checked.items()},
-        "rows_quarantined": {n: v.quarantined.height for n, v in validated.checked.items()},
-        "rows_filtered_out": validated.filtered_out,
-        "linkage": run.linked.result.summary(),
-        "leads": candidates.height,
-        "leads_by_tier": _by_tier(candidates, config),
-        "leads_by_element": leads_by_element(candidates),
-        "leads_new": int(candidates["is_new"].sum()) if candidates.height else 0,
-        "leads_excluded": excluded.height,
-        "exclusions": _exclusions(excluded),
-        "referrals": scored.referrals.height,
-        "minors_masked": _minors_masked(candidates, excluded),
-        "reviews": scored.review_counts,
-        "leads_cross_source": int(candidates["cross_source"].sum()) if candidates.height else 0,
-        "lead_sources": scored.lead_sources,
-        "expectations_sampled": validated.expectations_sampled,
-        "validation": {name: r.describe() for name, r in validated.results.items()},
-    }
-
-
-def _minors_masked(candidates: pl.DataFrame, excluded: pl.DataFrame) -> dict[str, int]:
-    """Leads (ranked and excluded) whose victim is shown as a minor, and how many of them only
-    because another source's row says so (the sources disagree: privacy wins)."""
-    frames = [f for f in (candidates, excluded) if f.height and MINOR_COLUMN in f.columns]
-    if not frames:
-        return {"leads": 0, "by_another_row_only": 0}
-    minors = pl.concat([f.select("is_minor", MINOR_COLUMN) for f in frames])
-    return {
-        "leads": int(minors[MINOR_COLUMN].sum()),
-        "by_another_row_only": int((minors[MINOR_COLUMN] & ~minors["is_minor"]).sum()),
-    }
-
-
-def _by_tier(candidates: pl.DataFrame, config: Config) -> dict[str, int]:
-    """Leads per tier in the order of scoring.yaml, every tier named (0 when empty)."""
-    counted = dict(candidates["tier"].value_counts().iter_rows()) if candidates.height else {}
-    return {tier: int(counted.get(tier, 0)) for tier in config.scoring.tiers}
-
-
-def _exclusions(excluded: pl.DataFrame) -> list[dict[str, Any]]:
-    """Excluded leads per exclusion rule, most frequent first."""
-    if not excluded.height:
-        return []
-    return (
-        excluded["exclusion_rules"]
-        .str.split(",")
-        .explode()
-        .value_counts()
-        .sort(["count", "exclusion_rules"], descending=[True, False])
-        .to_dicts()
-    )
-
-
-_ELEMENTS = {"harm": "伤害", "compensation": "赔偿", "hardship": "困难"}
-
-
-def leads_by_element(candidates: pl.DataFrame) -> dict[str, dict[str, int]]:
-    """Per legal element, how many leads have it met (✓), unclear (?) or missing (✗)."""
-    out: dict[str, dict[str, int]] = {}
-    for column, name in _ELEMENTS.items():
-        status = f"{column}_status"
-        counted = (
-            dict(candidates[status].value_counts().iter_rows())
-            if candidates.height and status in candidates.columns
-            else {}
-        )
-        out[name] = {mark: int(counted.get(mark, 0)) for mark in ("✓", "?", "✗")}
-    return out
 
 
 def _element_table(by_element: dict[str, dict[str, int]]) -> list[str]:
@@ -173,6 +97,9 @@ def run_summary_markdown(manifest: dict[str, Any]) -> str:
         "",
         f"code {manifest['code_version']}, config {manifest['config_hash']}, "
         f"{manifest['started']} → {manifest['finished']}",
+        "",
+        "Charts of this run, on one page that works offline: [report.html](report.html); the "
+        "stewards' validation report: [validation/report.html](validation/report.html).",
         "",
         "| source | rows read | accepted | quarantined |",
         "|---|---:|---:|---:|",
