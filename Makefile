@@ -53,6 +53,7 @@ bench-scale: $(STAMP)
 # A local Prefect server on 127.0.0.1:4200 (started in the background unless one answers
 # already) and the `nightly` (cron from schemas/schedule.yaml) and `adhoc` deployments.
 # Prefect's settings come from ./prefect.toml, its state from .prefect/ (docs/operations.md).
+# It prints `export PREFECT_API_URL=…`: other shells need it before `prefect deployment run`.
 serve: $(STAMP)
 	PREFECT_HOME=$(CURDIR)/.prefect $(BIN)/python -m flows.serve
 

@@ -87,6 +87,17 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
         server.wait()
 
 
+def api_url_hint(api_url: str) -> str:
+    """What to run in another shell before `prefect deployment run …`: without it Prefect
+    starts a temporary server of its own, which has none of these deployments."""
+    return (
+        f"deployments served by the Prefect API at {api_url}. To trigger runs from another "
+        "shell (in the project root), first:\n"
+        f"    export PREFECT_API_URL={api_url}\n"
+        "then: .venv/bin/prefect deployment run 'adhoc/adhoc' -p county=…"
+    )
+
+
 def deployments() -> list[RunnerDeployment]:
     """`nightly` on the configured cron and time zone, `adhoc` on demand only."""
     settings = load_nightly_settings()
@@ -128,6 +139,7 @@ def main() -> None:
     try:
         if not is_healthy(api_url):
             server = start_server(home)
+        print(api_url_hint(api_url), flush=True)
         with temporary_settings(updates={PREFECT_API_URL: api_url, PREFECT_HOME: home}):
             serve(*deployments())
     except KeyboardInterrupt:

@@ -1,0 +1,37 @@
+"""`make serve` tells the operator the one line that points other shells at its server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import flows.serve as serving
+
+
+def test_make_serve_prints_the_export_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)  # main() moves to the project root; undone after the test
+    monkeypatch.setattr(serving, "is_healthy", lambda url: True)  # a server already answers
+    served: list[Any] = []
+    monkeypatch.setattr(serving, "serve", lambda *d: served.append(d))
+    monkeypatch.setattr(serving, "deployments", lambda: ["nightly", "adhoc"])
+    monkeypatch.setattr(serving.signal, "signal", lambda *args: None)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    serving.main()
+    out = capsys.readouterr().out
+    assert f"    export PREFECT_API_URL={serving.API_URL}\n" in out
+    assert served == [("nightly", "adhoc")]
+
+
+def test_the_readme_runs_deployments_against_the_served_api() -> None:
+    readme = (Path(serving.PROJECT_ROOT) / "README.md").read_text(encoding="utf-8")
+    runs = [line for line in readme.splitlines() if "prefect deployment run" in line]
+    assert runs
+    export = f"export PREFECT_API_URL={serving.API_URL}"
+    # every example runs after the export line (or sets the variable itself)
+    first_run = readme.index(runs[0])
+    assert export in readme[:first_run] or all("PREFECT_API_URL=" in line for line in runs)
+    assert "make serve" in readme and "prints" in readme
