@@ -20,9 +20,11 @@ def test_make_serve_prints_the_export_line(
     monkeypatch.setattr(serving, "deployments", lambda: ["nightly", "adhoc"])
     monkeypatch.setattr(serving.signal, "signal", lambda *args: None)
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    # the served API: 127.0.0.1:4200, or a test server's when the flow tests run first
+    api_url = serving.PREFECT_API_URL.value() or serving.API_URL
     serving.main()
     out = capsys.readouterr().out
-    assert f"    export PREFECT_API_URL={serving.API_URL}\n" in out
+    assert f"    export PREFECT_API_URL={api_url}\n" in out
     assert served == [("nightly", "adhoc")]
 
 
