@@ -18,8 +18,21 @@ import polars as pl
 
 from pipeline.config import Config, LinkageSettings, load_config
 from pipeline.errors import QuarantineLimitError
+from pipeline.ingest.decisions import read_decision_store
 from pipeline.ingest.read import JUNK_COLUMN, read_source
 from pipeline.leads.build import build_leads
+from pipeline.leads.decisions import (
+    STORE_NAME,
+    decisions_to_carry,
+    latest_decisions,
+    record_decisions,
+)
+from pipeline.leads.learning import (
+    apply_review_model,
+    feature_labels,
+    train_review_model,
+    with_features,
+)
 from pipeline.leads.referrals import build_referrals
 from pipeline.leads.reviews import carry_over_reviews, mark_new, previous_candidates
 from pipeline.leads.score import score_leads
@@ -27,6 +40,7 @@ from pipeline.leads.sources import lead_source_summary
 from pipeline.link.people import link_people
 from pipeline.link.records import linkage_records
 from pipeline.normalise.prepare import prepare_source
+from pipeline.outputs.decisions import write_decision_store
 from pipeline.outputs.manifest import build_manifest, run_summary_markdown
 from pipeline.outputs.tables import RunFolder, write_tables
 from pipeline.signals.case_text import case_facts_frame
@@ -136,11 +150,12 @@ def run(
         with timer.stage("link", rows=lambda: linked.result.blocking.candidate_pairs):
             linked = link_sources(with_facts, config, link)
         with timer.stage("score", rows=lambda: scored.candidates.height):
-            scored = score_sources(linked, config, inputs, folder.out)
+            scored = score_sources(linked, config, inputs, folder.out, folder.run_id)
         with timer.stage("write"):
             completed = CompletedRun(folder.run_id, ingested, validated, linked, scored)
             manifest = write_run_folder(folder, completed, config, timer.seconds)
             final = folder.commit()
+            write_decision_store(folder.out / STORE_NAME, scored.history)
     except BaseException:
         folder.discard()
         raise
@@ -248,15 +263,26 @@ def link_sources(with_facts: WithFacts, config: Config, link: LinkFn) -> Linked:
     return Linked(frames, result)
 
 
-def score_sources(linked: Linked, config: Config, inputs: RunInputs, out: Path) -> Scored:
-    """Leads scored against the legal test, marked new or not, reviews carried over."""
+def score_sources(
+    linked: Linked, config: Config, inputs: RunInputs, out: Path, run_id: str
+) -> Scored:
+    """Leads scored against the legal test, marked new or not, decisions carried over (the
+    history's, then the reviews file's), ordered within tiers by the review model."""
     leads = build_leads(linked.frames, config.scoring, config.vocabulary)
     candidates, excluded = score_leads(leads, config)
     candidates = mark_new(candidates, previous_candidates(out))
     reviews = None
     if inputs.reviews is not None:
         reviews = read_source("reviews", Path(inputs.reviews), config)
-        candidates = carry_over_reviews(candidates, reviews.frame)
+    history = read_decision_store(out / STORE_NAME)
+    carried = decisions_to_carry(history, reviews.frame if reviews else None)
+    if carried.height:
+        candidates = carry_over_reviews(candidates, carried)
+    candidates = with_features(candidates, config.scoring.elderly_age)
+    history = record_decisions(history, candidates, run_id, datetime.now(UTC).date())
+    model = train_review_model(latest_decisions(history), config.scoring.learning)
+    labels = feature_labels(config.scoring, config.source_labels(short=False))
+    candidates = apply_review_model(candidates, model, config.scoring, labels)
     return Scored(
         leads=leads,
         candidates=candidates,
@@ -264,6 +290,8 @@ def score_sources(linked: Linked, config: Config, inputs: RunInputs, out: Path) 
         referrals=build_referrals(candidates, excluded),
         lead_sources=lead_source_summary(leads, candidates, config),
         reviews=reviews,
+        history=history,
+        review_model=model,
     )
 
 

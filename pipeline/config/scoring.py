@@ -41,6 +41,16 @@ class Rule(Frozen):
     reason: str
 
 
+class LearningSettings(Frozen):
+    """The review model (pipeline/leads/learning.py): when it switches on and how it explains."""
+
+    enabled: bool = True
+    min_decisions: int = Field(ge=2)
+    min_per_class: int = Field(ge=1)
+    regularisation_c: float = Field(gt=0)
+    explain_top: int = Field(ge=1)
+
+
 class ScoringSettings(Frozen):
     """Lead scoring rules (schemas/scoring.yaml)."""
 
@@ -65,6 +75,7 @@ class ScoringSettings(Frozen):
     medium_max_unclear: int = Field(ge=0, le=2)
     indicative_range: dict[str, str]
     indicative_note: str
+    learning: LearningSettings
 
     @field_validator("indicative_range")
     @classmethod

@@ -30,6 +30,8 @@ CANDIDATE_COLUMNS = (
     "hardship_status",
     "legal_test",
     "reasons",
+    "accept_probability",
+    "model_reason",
     "is_new",
     "status",
     "harm",
@@ -66,7 +68,8 @@ REVIEWER_COLUMNS = {
     "compensation_line": "赔偿要件",
     "hardship_line": "困难要件",
     "forgiveness_text": "谅解情况",
-    "reasons": "推荐理由（分值）",
+    "accept_text": "采纳可能性",
+    "reasons_text": "推荐理由（分值）",
     "applicants": "建议申请人",
     "indicative_range": "参考救助区间",
     "sources_text": "线索来源",
@@ -78,11 +81,27 @@ REVIEWER_COLUMNS = {
 _FORGIVENESS = {"forgiven": "已谅解", "not_forgiven": "不予谅解", "unknown": "不明"}
 
 
+def _accept_text() -> pl.Expr:
+    """采纳可能性 as a percentage, empty while the review model is off."""
+    probability = pl.col("accept_probability")
+    percent = (probability * 100).round(0).cast(pl.Int64).cast(pl.Utf8) + "%"
+    return pl.when(probability.is_not_null()).then(percent).otherwise(pl.lit(""))
+
+
+def _reasons_text() -> pl.Expr:
+    """The reasons, after the review model's line when it moved the lead."""
+    model = pl.col("model_reason").fill_null("")
+    return pl.when(model != "").then(model + "；" + pl.col("reasons")).otherwise(pl.col("reasons"))
+
+
 def reviewer_frame(candidates: pl.DataFrame, source_labels: dict[str, str]) -> pl.DataFrame:
     """The reviewer's list: masked IDs, minors' names masked, sources by `source_labels`
     (schemas/sources.yaml's `label`), empty decision and note."""
     if candidates.is_empty():
         return pl.DataFrame(schema=dict.fromkeys(REVIEWER_COLUMNS.values(), pl.Utf8))
+    for column, dtype in (("accept_probability", pl.Float64), ("model_reason", pl.Utf8)):
+        if column not in candidates.columns:
+            candidates = candidates.with_columns(pl.lit(None, dtype=dtype).alias(column))
     frame = candidates.with_columns(
         mask_id("id_number").alias("id_masked"),
         name_unless_protected("victim_name", "is_minor").alias("victim_display"),
@@ -102,6 +121,8 @@ def reviewer_frame(candidates: pl.DataFrame, source_labels: dict[str, str]) -> p
         pl.col("forgiveness")
         .replace_strict(_FORGIVENESS, default="不明", return_dtype=pl.Utf8)
         .alias("forgiveness_text"),
+        _accept_text().alias("accept_text"),
+        _reasons_text().alias("reasons_text"),
         pl.col("sources")
         .str.split("+")
         .list.eval(pl.element().replace(source_labels))

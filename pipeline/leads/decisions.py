@@ -1,0 +1,70 @@
+"""The deployment's history of reviewers' decisions, kept across runs.
+
+Every `--reviews` file adds the decisions it holds (and those it carries from earlier runs)
+to `<runs>/decisions.parquet`: one row per lead and decision as first recorded, with the
+lead's evidence fingerprint and its features at that time, so the review model can be
+trained on leads that are no longer in the current run. The latest decision per lead is
+what carries over to the next run and what the model learns from.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+STORE_NAME = "decisions.parquet"
+STORE_SCHEMA = pl.Schema(
+    [
+        ("candidate_id", pl.Utf8()),
+        ("evidence_hash", pl.Utf8()),
+        ("decision", pl.Utf8()),
+        ("note", pl.Utf8()),
+        ("recorded", pl.Date()),
+        ("run_id", pl.Utf8()),
+        ("features", pl.List(pl.Utf8())),
+    ]
+)
+_SAME_DECISION = ["candidate_id", "evidence_hash", "decision", "note"]
+
+
+def empty_history() -> pl.DataFrame:
+    return pl.DataFrame(schema=STORE_SCHEMA)
+
+
+def latest_decisions(history: pl.DataFrame) -> pl.DataFrame:
+    """The last decision recorded for each lead."""
+    return history.unique("candidate_id", keep="last", maintain_order=True)
+
+
+def decisions_to_carry(history: pl.DataFrame, reviews: pl.DataFrame | None) -> pl.DataFrame:
+    """candidate_id, decision, note, evidence_hash: the history's latest, then the reviews
+    file's (which wins for the leads it decides)."""
+    columns = ["candidate_id", "decision", "note", "evidence_hash"]
+    earlier = latest_decisions(history).select(columns)
+    if reviews is None or reviews.is_empty():
+        return earlier
+    given = reviews.select(
+        pl.col(c).cast(pl.Utf8) if c in reviews.columns else pl.lit(None, pl.Utf8).alias(c)
+        for c in columns
+    ).filter(pl.col("decision").fill_null("").str.strip_chars() != "")
+    return pl.concat([earlier, given]).unique("candidate_id", keep="last", maintain_order=True)
+
+
+def record_decisions(
+    history: pl.DataFrame, candidates: pl.DataFrame, run_id: str, day: date
+) -> pl.DataFrame:
+    """The history plus every decision this run carries that it does not hold yet."""
+    if candidates.is_empty() or "decision" not in candidates.columns:
+        return history
+    decided = candidates.filter(pl.col("decision").fill_null("") != "").select(
+        "candidate_id",
+        "evidence_hash",
+        "decision",
+        pl.col("note").fill_null(""),
+        pl.lit(day).alias("recorded"),
+        pl.lit(run_id).alias("run_id"),
+        "features",
+    )
+    new = decided.join(history.select(_SAME_DECISION), on=_SAME_DECISION, how="anti")
+    return pl.concat([history, new.cast(STORE_SCHEMA)]) if new.height else history
