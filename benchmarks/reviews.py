@@ -35,6 +35,9 @@ def add_reviews_parser(which: argparse._SubParsersAction[argparse.ArgumentParser
     reviews.add_argument(
         "--data-dir", type=Path, default=BENCH_DIR, help="cache of generated counties"
     )
+    reviews.add_argument(
+        "--config-dir", type=Path, help="folder of YAML config (default: schemas/)"
+    )
 
 
 def _qualifying_by_candidate(result_folder: Path, truth_dir: Path) -> dict[str, bool]:
@@ -86,21 +89,25 @@ def _ranked_ids(folder: Path) -> list[str]:
     return frame.sort(pl.col("rank").cast(pl.Int64))["candidate_id"].to_list()
 
 
-def bench_reviews(size: int, seed: int, decide: list[int], root: Path) -> int:
+def bench_reviews(
+    size: int, seed: int, decide: list[int], root: Path, config_dir: Path | None = None
+) -> int:
     from benchmarks.bench import generated_county
+    from pipeline.config import load_config
     from pipeline.run import run
 
+    config = load_config(config_dir)
     folder = generated_county(size, seed, root)
     inputs = RunInputs.sample(folder)
     print(f"reviews size={size} seed={seed}")
     for n in decide:
         with tempfile.TemporaryDirectory() as tmp:
             started = time.perf_counter()
-            first = run(inputs, out=Path(tmp) / "runs")
+            first = run(inputs, out=Path(tmp) / "runs", config=config)
             hits = _qualifying_by_candidate(first.folder, folder / "truth")
             reviews = Path(tmp) / "reviewed.csv"
             decided = _decide_first(first.folder / "线索清单.csv", reviews, n, hits)
-            second = run(replace(inputs, reviews=reviews), out=Path(tmp) / "runs")
+            second = run(replace(inputs, reviews=reviews), out=Path(tmp) / "runs", config=config)
             undecided = {c: h for c, h in hits.items() if c not in decided}
             total = sum(undecided.values())
             before = average_precision([c for c in _ranked_ids(first.folder) if c in undecided], undecided, total)  # fmt: skip

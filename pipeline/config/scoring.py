@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
@@ -49,6 +49,7 @@ class LearningSettings(Frozen):
     min_per_class: int = Field(ge=1)
     regularisation_c: float = Field(gt=0)
     explain_top: int = Field(ge=1)
+    order: Literal["probability", "within_strength"] = "probability"
 
 
 class ScoringSettings(Frozen):

@@ -27,6 +27,12 @@ from sklearn.metrics import roc_auc_score
 from pipeline.config import LearningSettings, ScoringSettings
 
 ACCEPTED, REJECTED = "采纳", "不采纳"
+# within a tier: by the model's probability first, or by the legal test's strength first
+# (the model then orders leads of equal strength only)
+_ORDER = {
+    "probability": ["_tier", "accept_probability", "strength", "score", "candidate_id"],
+    "within_strength": ["_tier", "strength", "accept_probability", "score", "candidate_id"],
+}
 _ELEMENTS = {"harm_status": "伤害", "compensation_status": "赔偿", "hardship_status": "困难"}
 
 
@@ -211,10 +217,7 @@ def apply_review_model(
             pl.Series("accept_probability", probability).round(4),
             pl.col("tier").replace_strict(order, return_dtype=pl.Int8).alias("_tier"),
         )
-        .sort(
-            ["_tier", "accept_probability", "strength", "score", "candidate_id"],
-            descending=[False, True, True, True, False],
-        )
+        .sort(_ORDER[s.learning.order], descending=[False, True, True, True, False])
         .drop("_tier")
         .with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("_new_rank"))
     )
