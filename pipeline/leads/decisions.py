@@ -23,6 +23,9 @@ STORE_SCHEMA = pl.Schema(
         ("recorded", pl.Date()),
         ("run_id", pl.Utf8()),
         ("features", pl.List(pl.Utf8())),
+        # the legal test's own order of the lead then: what the model must beat
+        ("strength", pl.Float64()),
+        ("score", pl.Float64()),
     ]
 )
 _SAME_DECISION = ["candidate_id", "evidence_hash", "decision", "note"]
@@ -65,6 +68,8 @@ def record_decisions(
         pl.lit(day).alias("recorded"),
         pl.lit(run_id).alias("run_id"),
         "features",
+        pl.col("strength").cast(pl.Float64),
+        pl.col("score").cast(pl.Float64),
     )
     new = decided.join(history.select(_SAME_DECISION), on=_SAME_DECISION, how="anti")
     return pl.concat([history, new.cast(STORE_SCHEMA)]) if new.height else history

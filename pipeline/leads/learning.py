@@ -135,6 +135,7 @@ def _evaluate(history: pl.DataFrame, s: LearningSettings) -> dict[str, Any]:
         return {"held_out": held.height, "auc": None, "note": "held-out part has one kind only"}
     vocabulary, model = _fit(train["features"].to_list(), y_train, s)
     p = model.predict_proba(_matrix(held["features"].to_list(), vocabulary))[:, 1]
+    baseline = (held["strength"].fill_null(0) + held["score"].fill_null(0) / 1000).to_numpy()
     deciles = np.minimum((p * 10).astype(int), 9)
     table = [
         {
@@ -149,6 +150,7 @@ def _evaluate(history: pl.DataFrame, s: LearningSettings) -> dict[str, Any]:
     return {
         "held_out": held.height,
         "auc": round(float(roc_auc_score(y_held, p)), 4),
+        "auc_legal_test_order": round(float(roc_auc_score(y_held, baseline)), 4),
         "calibration": table,
     }
 
@@ -170,6 +172,13 @@ def train_review_model(history: pl.DataFrame, s: LearningSettings) -> ReviewMode
         return ReviewModel(False, reason, n, accepted)
     decided = decided.with_columns((pl.col("decision") == ACCEPTED).alias("accepted"))
     holdout = _evaluate(decided, s)
+    auc, baseline = holdout.get("auc"), holdout.get("auc_legal_test_order")
+    if auc is None or baseline is None or auc < baseline + s.min_auc_gain:
+        reason = (
+            f"off: on {holdout['held_out']} held-out decisions it does not separate 采纳 from "
+            f"不采纳 better than the legal test's own order (AUC {auc} vs {baseline})"
+        )
+        return ReviewModel(False, reason, n, accepted, holdout=holdout)
     y = decided["accepted"].to_numpy().astype(int)
     vocabulary, model = _fit(decided["features"].to_list(), y, s)
     return ReviewModel(

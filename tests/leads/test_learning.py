@@ -93,6 +93,17 @@ def test_the_model_orders_within_a_tier_and_never_across(config: Config) -> None
     assert probability["mid_strong"] > 0.7 > 0.3 > probability["mid_weak"]
 
 
+def test_a_model_no_better_than_the_legal_test_stays_off(config: Config) -> None:
+    # the decisions follow the legal test's own order exactly: nothing left to learn
+    history = history_of(TRAINING * 2).with_columns(
+        pl.when(pl.col("decision") == "采纳").then(9.0).otherwise(5.0).alias("strength")
+    )
+    model = train_review_model(history, config.scoring.learning)
+    assert not model.active
+    assert "better than the legal test's own order" in model.reason
+    assert model.holdout["auc_legal_test_order"] == 1.0
+
+
 def test_without_history_the_order_is_untouched(config: Config) -> None:
     model = train_review_model(empty_history(), config.scoring.learning)
     candidates = candidates_of(
@@ -122,7 +133,7 @@ def test_features_name_what_a_reviewer_reads(config: Config) -> None:
 
 def test_the_history_keeps_each_decision_once_and_the_reviews_file_wins() -> None:
     candidates = pl.DataFrame(
-        {"candidate_id": ["a", "b", "c"], "evidence_hash": ["h", "h", "h"], "decision": ["采纳", "", "不采纳"], "note": ["ok", "", ""], "features": [["x"], ["y"], ["z"]]}
+        {"candidate_id": ["a", "b", "c"], "evidence_hash": ["h", "h", "h"], "decision": ["采纳", "", "不采纳"], "note": ["ok", "", ""], "features": [["x"], ["y"], ["z"]], "strength": [9.0, 8.0, 7.0], "score": [80.0, 70.0, 60.0]}
     )  # fmt: skip
     once = record_decisions(empty_history(), candidates, "run1", date(2026, 1, 1))
     twice = record_decisions(once, candidates, "run2", date(2026, 1, 2))
