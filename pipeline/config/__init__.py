@@ -18,7 +18,7 @@ from pipeline.config.linkage import (
 )
 from pipeline.config.loader import SCHEMAS_DIR, Config, load_config, load_linkage_settings
 from pipeline.config.schedule import NightlySettings, PartitionSettings
-from pipeline.config.scoring import Rule, ScoringSettings
+from pipeline.config.scoring import LearningSettings, Rule, ScoringSettings
 from pipeline.config.sources import SOURCES, PipelineSettings, SourceSpec, normalise_header
 from pipeline.config.suites import DateRule, SuiteSpec
 from pipeline.config.vocabulary import (
@@ -38,6 +38,7 @@ __all__ = [
     "Config",
     "DateRule",
     "LeadStatusText",
+    "LearningSettings",
     "LevelSpec",
     "LinkageSettings",
     "ModelSettings",

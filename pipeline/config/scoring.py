@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
@@ -41,6 +41,19 @@ class Rule(Frozen):
     reason: str
 
 
+class LearningSettings(Frozen):
+    """The review model (pipeline/leads/learning.py): when it switches on and how it explains."""
+
+    enabled: bool = True
+    min_decisions: int = Field(ge=2)
+    min_per_class: int = Field(ge=1)
+    regularisation_c: float = Field(gt=0)
+    explain_top: int = Field(ge=1)
+    order: Literal["probability", "within_strength"] = "probability"
+    # it switches on only when, on held-out decisions, its AUC beats the legal test's order by this
+    min_auc_gain: float = Field(default=0.05, ge=0, le=1)
+
+
 class ScoringSettings(Frozen):
     """Lead scoring rules (schemas/scoring.yaml)."""
 
@@ -65,6 +78,7 @@ class ScoringSettings(Frozen):
     medium_max_unclear: int = Field(ge=0, le=2)
     indicative_range: dict[str, str]
     indicative_note: str
+    learning: LearningSettings
 
     @field_validator("indicative_range")
     @classmethod

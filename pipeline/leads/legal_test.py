@@ -43,16 +43,22 @@ class Element:
 
 
 def quote(lead: dict[str, Any], label: str) -> str:
-    """The summary's sentence behind a fact (伤情/赔偿情况/…), or '' when none was read."""
+    """Where a fact (伤情/赔偿情况/…) was read: the case summary's sentence, or the
+    structured column's value; '' when neither holds it."""
+    found = ""
     for part in str(lead.get("case_evidence") or "").split("；"):
         for line in part.split("; "):
-            if line.startswith(f"{label}("):
-                return line.split(": ", 1)[-1]
-    return ""
+            source, _, said = line.partition(": ")
+            if not source.startswith(f"{label}(") or not said:
+                continue
+            if source.endswith("(摘要)"):  # text_patterns.yaml evidence_tags.text
+                return f"“{said}”"
+            found = found or f"{label}栏：{said}"
+    return found
 
 
-def _with_quote(text: str, sentence: str) -> str:
-    return f"{text}（“{sentence}”）" if sentence else text
+def _with_quote(text: str, where: str) -> str:
+    return f"{text}（{where}）" if where else text
 
 
 def vulnerabilities(lead: dict[str, Any], age: int | None, s: ScoringSettings) -> list[str]:

@@ -19,6 +19,7 @@ import polars as pl
 
 from pipeline.config import ReviewDecisions, decision_key
 from pipeline.ingest.read import JUNK_COLUMN, SourceFrame
+from pipeline.leads.decisions import latest_decisions
 from pipeline.outputs.masking import mask_digit_runs
 from pipeline.outputs.spreadsheet import restore_formulas
 from pipeline.validate.rows import JUNK_REASONS, QUARANTINE_SCHEMA, ValidatedSource, count_per_file
@@ -90,18 +91,44 @@ def read_reviews(source: SourceFrame, decisions: ReviewDecisions) -> ReviewsRead
     return ReviewsRead(source, kept.accepted, kept.quarantined)
 
 
+def rows_to_carry(
+    history: pl.DataFrame, reviews: ReviewsRead | None, decisions: ReviewDecisions
+) -> pl.DataFrame:
+    """What decisions carry over from, in order: the history's latest decision per lead (so a
+    decision outlives the reviews file it came in), then the reviews file's rows, which win
+    where they decide (`carry_over_reviews` takes a lead's last recognised decision)."""
+    words = decisions.words()
+    earlier = latest_decisions(history).select(
+        "candidate_id",
+        pl.col("decision")
+        .map_elements(lambda w: words.get(decision_key(w)), return_dtype=pl.Utf8)
+        .alias("decision"),
+        pl.col("decision").alias("written"),
+        pl.col("note").replace("", None),
+        "evidence_hash",
+    )
+    if reviews is None:
+        return earlier
+    return pl.concat([earlier, reviews.rows.select(earlier.columns)])
+
+
 def _latest_review(rows: pl.DataFrame) -> pl.DataFrame:
-    """One row per lead: its last recognised decision, else its last row with anything written."""
+    """One row per lead: its last recognised decision, else its last row with anything
+    written; its note, or the lead's last note when that row has none (never lost)."""
     written = rows.filter(pl.col("written").is_not_null() | pl.col("note").is_not_null())
+    last_note = written.group_by("candidate_id", maintain_order=True).agg(
+        pl.col("note").drop_nulls().last().alias("_last_note")
+    )
     return (
         written.with_columns(pl.col("decision").is_not_null().alias("_known"))
         .sort("_known", maintain_order=True)
         .unique("candidate_id", keep="last", maintain_order=True)
+        .join(last_note, on="candidate_id", how="left")
         .select(
             "candidate_id",
             "decision",
             "written",
-            "note",
+            pl.coalesce("note", "_last_note").alias("note"),
             pl.col("evidence_hash").alias("_reviewed_hash"),
         )
     )

@@ -71,6 +71,8 @@ def build_manifest(
         else validated.filters.describe(),
         "counts": run_counts(run, config),
         "linkage_model": run.linked.result.model.describe(),
+        "review_model": scored.review_model.describe(),
+        "decision_history": scored.history.height,
         "timings_seconds": timings,
     }
     for name, files in manifest["inputs"].items():
@@ -86,6 +88,30 @@ def build_manifest(
 def _element_table(by_element: dict[str, dict[str, int]]) -> list[str]:
     lines = ["| legal element | met ✓ | unclear ? | missing ✗ |", "|---|---:|---:|---:|"]
     lines += [f"| {name} | {c['✓']} | {c['?']} | {c['✗']} |" for name, c in by_element.items()]
+    return lines
+
+
+def _review_model_lines(model: dict[str, Any]) -> list[str]:
+    """How the reviewers' decisions ordered this run: on or off, and how well it separates."""
+    if not model:
+        return []
+    lines = [f"Review model (learning from decisions): {model.get('reason')}.", ""]
+    holdout = model.get("holdout") or {}
+    if model.get("active") and holdout.get("auc") is not None:
+        lines += [
+            f"On {holdout['held_out']} held-out decisions, AUC {holdout['auc']:.3f} "
+            "(1.0 separates 采纳 from 不采纳 perfectly, 0.5 not at all).",
+            "",
+            "| predicted 采纳 | leads | mean predicted | share 采纳 |",
+            "|---|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {row['decile']} | {row['leads']} | {row['predicted']:.2f} | {row['accepted']:.2f} |"
+            for row in holdout.get("calibration", [])
+        ]
+        lines.append("")
+    elif model.get("active"):
+        lines += [f"Held-out check: {holdout.get('note', 'not available')}.", ""]
     return lines
 
 
@@ -120,6 +146,7 @@ def run_summary_markdown(manifest: dict[str, Any]) -> str:
         "",
         *_element_table(counts.get("leads_by_element", {})),
         "",
+        *_review_model_lines(manifest.get("review_model") or {}),
         lead_source_markdown(counts["lead_sources"]),
     ]
     lines += review_lines(counts.get("reviews"))

@@ -38,8 +38,9 @@ REVIEWER_COLUMNS = {
     "compensation_line": "赔偿要件",
     "hardship_line": "困难要件",
     "forgiveness_text": "谅解情况",
+    "accept_text": "采纳可能性",
     # stated once, in the header: what the short references mean
-    "reasons": "推荐理由（分值；#后为Excel行号，表头为第1行）",
+    "reasons_text": "推荐理由（分值；#后为Excel行号，表头为第1行）",
     "applicants": "建议申请人",
     "indicative_range": "参考救助区间",
     "sources_text": "线索来源",
@@ -49,7 +50,7 @@ REVIEWER_COLUMNS = {
     "evidence_hash": READ_BACK,
 }
 # Texts that may quote the victim's name (the case summary's sentences, the case's name).
-_QUOTING_TEXTS = ("case_name", "harm_line", "compensation_line", "hardship_line", "reasons")
+_QUOTING_TEXTS = ("case_name", "harm_line", "compensation_line", "hardship_line", "reasons_text")
 _FORGIVENESS = {"forgiven": "已谅解", "not_forgiven": "不予谅解", "unknown": "不明"}
 
 
@@ -70,7 +71,10 @@ def reviewer_frame(
     headers = reviewer_headers(config)
     if candidates.is_empty():
         return pl.DataFrame(schema=dict.fromkeys(headers.values(), pl.Utf8))
-    frame = candidates.with_columns(_display_columns(config))
+    frame = candidates
+    for column, dtype in (("accept_probability", pl.Float64), ("model_reason", pl.Utf8)):
+        if column not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=dtype).alias(column))
     for column in ("decision", "note"):
         if column not in frame.columns:
             frame = frame.with_columns(pl.lit("", dtype=pl.Utf8).alias(column))
@@ -79,6 +83,7 @@ def reviewer_frame(
             reasons_with_excel_rows(frame, refs, config.source_labels(short=True)).alias("reasons"),
             evidence_with_excel_rows(frame, refs, config.source_labels()).alias("evidence"),
         )
+    frame = frame.with_columns(_display_columns(config))
     frame = frame.with_columns(
         hide_name_in_texts(_QUOTING_TEXTS, name="victim_name", protected=MINOR_COLUMN)
     )
@@ -109,9 +114,24 @@ def _display_columns(config: Config) -> list[pl.Expr]:
         pl.col("forgiveness")
         .replace_strict(_FORGIVENESS, default="不明", return_dtype=pl.Utf8)
         .alias("forgiveness_text"),
+        _accept_text().alias("accept_text"),
+        _reasons_text().alias("reasons_text"),
         pl.col("sources")
         .str.split("+")
         .list.eval(pl.element().replace(config.source_labels()))
         .list.join("+")
         .alias("sources_text"),
     ]
+
+
+def _accept_text() -> pl.Expr:
+    """采纳可能性 as a percentage, empty while the review model is off."""
+    probability = pl.col("accept_probability")
+    percent = (probability * 100).round(0).cast(pl.Int64).cast(pl.Utf8) + "%"
+    return pl.when(probability.is_not_null()).then(percent).otherwise(pl.lit(""))
+
+
+def _reasons_text() -> pl.Expr:
+    """The reasons, after the review model's line when it moved the lead."""
+    model = pl.col("model_reason").fill_null("")
+    return pl.when(model != "").then(model + "；" + pl.col("reasons")).otherwise(pl.col("reasons"))

@@ -27,6 +27,8 @@ CANDIDATE_COLUMNS = (
     "hardship_status",
     "legal_test",
     "reasons",
+    "accept_probability",
+    "model_reason",
     "is_new",
     "status",
     "harm",

@@ -31,6 +31,9 @@ TOTAL = "total"  # a case total (一人死亡、二人轻伤): nobody's own
 _CLAUSE_BREAK = re.compile(r"[,;。!?:]")
 _SENTENCE_BREAK = re.compile(r"[。;!?]")
 # a count of people or a sum over several (致一人死亡, 共计骗取…): a case total
+# a fact said of each victim alike (均, 分别): every victim's
+_EACH = re.compile(r"均|都|分别|皆")
+_COUNT_REACH = 6  # a count this close before a fact (致一人死亡, 共计骗取) makes it a total
 _COUNT = re.compile(r"(?:[一二两三四五六七八九十\d]+|多|数)(?:人|名)|共计|合计|总计|累计")
 _LIST_GLUE = re.compile(r"(?:[、和及与跟同]|被害人|受害人|死者|伤者)*")
 # a masked name continues when one of these follows: 王某 -> 王某某, 王某甲, 李× -> 李×1
@@ -69,11 +72,13 @@ class VictimView:
         after = [m for m in self.mentions if end <= m.start < clause_end]
         if after:
             return self._group_owner(after[0])
+        if _EACH.search(self.text, clause_start, end):
+            return SHARED  # 以上三名被害人的损伤均构成轻微伤: each of them
         sentence_start, _ = _bounds(self.sentence_breaks, start, len(self.text))
         earlier = [m for m in self.mentions if sentence_start <= m.start and m.end <= clause_start]
         if earlier:
             return self._group_owner(earlier[-1])
-        if _COUNT.search(self.text, clause_start, clause_end):
+        if _COUNT.search(self.text, max(clause_start, start - _COUNT_REACH), end):
             return TOTAL
         return SHARED
 

@@ -584,6 +584,19 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     ("被告人殴打被害人孔某后逃离现场。", "孔某", (), {}),
     ("被告人抢走被害人孔某现金2000元后逃逸。", "孔某", (), {"loss_amount": 2000.0}),
     ("被告人驾驶货车撞倒被害人孔某后驾车逃逸。", "孔某", (), {"hit_and_run": True}),
+    # payments without an amount or with one in words; spent loot; part of a fraud's story
+    ("被告人父亲一次性赔偿被害人甘某三万元。", "甘某", (), {"compensation": "full"}),
+    ("被告人之叔把7万元还给了甘某，甘某出具了谅解书。", "甘某", (),
+     {"compensation": "full", "forgiveness": "forgiven"}),
+    ("案发后，被告人未将赃款返还。", "甘某", (), {"compensation": "none"}),
+    ("被告人在未将保证金退还甘某的情况下再次收取押金。", "甘某", (), {}),
+    # said of each victim alike
+    ("经鉴定，邹某头部挫伤，龚某面部擦伤，以上两名被害人的损伤均构成轻微伤。", "龚某", ("邹某",),
+     {"injury": "轻微伤", "injury_detail": "轻微伤"}),
+    # 未死亡 is no death; 被害人陈述 (the victim's statement) names nobody
+    ("因意志以外的原因，被害人蒋某未死亡。", "蒋某", (), {}),
+    ("被害人蒋某的陈述、证人证言等证据证实，被害人蒋某经鉴定为轻伤二级。", "蒋某", (),
+     {"injury": "轻伤", "injury_detail": "轻伤二级"}),
     # the mother named after 被害人 is not a victim
     ("被告人亲属向被害人母亲卫某某支付赔偿款人民币5万元，获得谅解。", "孔某某", (),
      {"compensation": "full", "forgiveness": "forgiven"}),
