@@ -95,7 +95,9 @@ class RunFolder:
         self.final = self.home / run_id
         self.path = self.home / f".{run_id}{_PARTIAL}"
         self.home.mkdir(parents=True, exist_ok=True)
-        self.stale_removed = remove_stale_partials(self.home)
+        # an ad-hoc run clears the full runs' folder too: whichever run starts next cleans up
+        homes = dict.fromkeys((self.out, self.home))
+        self.stale_removed = [name for home in homes for name in remove_stale_partials(home)]
         self._lock_path = self.home / f".{run_id}{_LOCK}"
         fd = _try_lock(self._lock_path)
         if fd is None:  # a run id is a timestamp and a random suffix: never taken twice

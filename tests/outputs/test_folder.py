@@ -65,13 +65,14 @@ def test_a_failed_or_discarded_run_frees_its_lock(tmp_path: Path) -> None:
 def test_an_adhoc_run_writes_into_its_folder_and_moves_only_its_latest(tmp_path: Path) -> None:
     full = RunFolder(tmp_path, RUN_A)
     full.commit()
+    (tmp_path / ".20251130T000000Z-cccccc.partial").mkdir()  # a full run interrupted
     adhoc = RunFolder(tmp_path, RUN_B, adhoc_folder="adhoc")
     assert adhoc.describe() == {
         "scope": "adhoc",
         "folder": f"adhoc/{RUN_B}",
         "moves_latest": "adhoc/latest",
         "new_against": "latest",
-        "stale_partials_removed": [],
+        "stale_partials_removed": [".20251130T000000Z-cccccc.partial"],
     }
     adhoc.commit()
     assert (tmp_path / "latest").resolve().name == RUN_A
