@@ -50,7 +50,7 @@ def test_stage_memory_keeps_the_peak_of_nested_open_stages() -> None:
     memory.on_event(StageEvent("validate", 2, 6, True, 0.2, 0.2))
     memory.stop()
     inner, outer = memory.stages["expectations"], memory.stages["validate"]
-    assert inner.peak_rss - inner.start_rss > 150 * 1024 * 1024
+    assert inner.peak_rss - inner.start_rss > 100 * 1024 * 1024  # of the 200 MB touched
     assert outer.peak_rss >= inner.peak_rss
     assert (inner.seconds, outer.seconds) == (0.1, 0.2)
 
