@@ -291,7 +291,9 @@ def score_sources(linked: Linked, config: Config, inputs: RunInputs, folder: Run
         _log_unknown_decisions(counts)
     candidates = with_features(candidates, config.scoring.elderly_age)
     history = record_decisions(history, candidates, folder.run_id, datetime.now(UTC).date())
-    model = train_review_model(latest_decisions(history), config.scoring.learning)
+    model = train_review_model(
+        latest_decisions(history), config.scoring.learning, config.vocabulary.review_decisions
+    )
     labels = feature_labels(config.scoring, config.source_labels(short=False))
     candidates = apply_review_model(candidates, model, config.scoring, labels)
     return Scored(

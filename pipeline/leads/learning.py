@@ -24,9 +24,8 @@ import polars as pl
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
-from pipeline.config import LearningSettings, ScoringSettings
+from pipeline.config import LearningSettings, ReviewDecisions, ScoringSettings
 
-ACCEPTED, REJECTED = "采纳", "不采纳"
 # within a tier: by the model's probability first, or by the legal test's strength first
 # (the model then orders leads of equal strength only)
 _ORDER = {
@@ -155,12 +154,17 @@ def _evaluate(history: pl.DataFrame, s: LearningSettings) -> dict[str, Any]:
     }
 
 
-def train_review_model(history: pl.DataFrame, s: LearningSettings) -> ReviewModel:
-    """Fit on the decided leads (latest decision per lead), or say why not."""
-    decided = history.filter(pl.col("decision").is_in([ACCEPTED, REJECTED]))
+def train_review_model(
+    history: pl.DataFrame, s: LearningSettings, words: ReviewDecisions
+) -> ReviewModel:
+    """Fit on the decided leads (latest decision per lead), or say why not.
+
+    `words`: the decision words (schemas/vocabulary.yaml); 待核实 is no decision."""
+    accepted_word, rejected_word = words.accepted.word, words.rejected.word
+    decided = history.filter(pl.col("decision").is_in([accepted_word, rejected_word]))
     n, accepted = (
         decided.height,
-        int((decided["decision"] == ACCEPTED).sum()) if decided.height else 0,
+        int((decided["decision"] == accepted_word).sum()) if decided.height else 0,
     )
     if not s.enabled:
         return ReviewModel(False, "learning switched off in scoring.yaml", n, accepted)
@@ -170,7 +174,7 @@ def train_review_model(history: pl.DataFrame, s: LearningSettings) -> ReviewMode
             f"{s.min_decisions}, with {s.min_per_class} of each kind"
         )
         return ReviewModel(False, reason, n, accepted)
-    decided = decided.with_columns((pl.col("decision") == ACCEPTED).alias("accepted"))
+    decided = decided.with_columns((pl.col("decision") == accepted_word).alias("accepted"))
     holdout = _evaluate(decided, s)
     auc, baseline = holdout.get("auc"), holdout.get("auc_legal_test_order")
     if auc is None or baseline is None or auc < baseline + s.min_auc_gain:

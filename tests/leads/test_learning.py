@@ -56,13 +56,17 @@ TRAINING = [(f"A{i}", "采纳", ["harm=death", "rule=risk_after_incident"]) for 
 def test_below_the_minimum_history_the_model_stays_off_and_says_so(
     config: Config, decisions: list[tuple[str, str, list[str]]], reason_part: str
 ) -> None:
-    model = train_review_model(history_of(decisions), config.scoring.learning)
+    model = train_review_model(
+        history_of(decisions), config.scoring.learning, config.vocabulary.review_decisions
+    )
     assert not model.active
     assert reason_part in model.reason and "off" in model.reason
 
 
 def test_the_model_orders_within_a_tier_and_never_across(config: Config) -> None:
-    model = train_review_model(history_of(TRAINING), config.scoring.learning)
+    model = train_review_model(
+        history_of(TRAINING), config.scoring.learning, config.vocabulary.review_decisions
+    )
     assert model.active and model.decisions == 40
     candidates = candidates_of(
         [
@@ -95,14 +99,16 @@ def test_a_model_no_better_than_the_legal_test_stays_off(config: Config) -> None
     history = history_of(TRAINING * 2).with_columns(
         pl.when(pl.col("decision") == "采纳").then(9.0).otherwise(5.0).alias("strength")
     )
-    model = train_review_model(history, config.scoring.learning)
+    model = train_review_model(history, config.scoring.learning, config.vocabulary.review_decisions)
     assert not model.active
     assert "better than the legal test's own order" in model.reason
     assert model.holdout["auc_legal_test_order"] == 1.0
 
 
 def test_without_history_the_order_is_untouched(config: Config) -> None:
-    model = train_review_model(empty_history(), config.scoring.learning)
+    model = train_review_model(
+        empty_history(), config.scoring.learning, config.vocabulary.review_decisions
+    )
     candidates = candidates_of(
         [{"candidate_id": "a", "features": ["x"]}, {"candidate_id": "b", "features": ["y"]}]
     )
@@ -112,7 +118,9 @@ def test_without_history_the_order_is_untouched(config: Config) -> None:
 
 
 def test_the_held_out_check_reports_auc_and_a_calibration_table(config: Config) -> None:
-    model = train_review_model(history_of(TRAINING * 2), config.scoring.learning).describe()
+    model = train_review_model(
+        history_of(TRAINING * 2), config.scoring.learning, config.vocabulary.review_decisions
+    ).describe()
     assert model["holdout"]["auc"] == 1.0
     assert (
         sum(row["leads"] for row in model["holdout"]["calibration"]) == model["holdout"]["held_out"]
