@@ -15,6 +15,7 @@ from pipeline.config.linkage import (
     SoundAlike,
     TermFrequency,
     TrainingSession,
+    VetoLift,
 )
 from pipeline.config.loader import SCHEMAS_DIR, Config, load_config, load_linkage_settings
 from pipeline.config.schedule import NightlySettings, PartitionSettings
@@ -44,6 +45,7 @@ __all__ = [
     "SuiteSpec",
     "TermFrequency",
     "TrainingSession",
+    "VetoLift",
     "Vocabulary",
     "load_config",
     "load_linkage_settings",

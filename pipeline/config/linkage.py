@@ -140,13 +140,34 @@ class ModelSettings(Frozen):
     training: tuple[TrainingSession, ...]
 
 
+class VetoLift(Frozen):
+    """Soft vetoes (`vetoes`, {comparison: levels}) lifted where every comparison of `where`
+    is at one of its levels: the model then weighs the pair instead of the veto refusing it."""
+
+    vetoes: dict[str, tuple[str, ...]]
+    where: dict[str, tuple[str, ...]]
+
+
 class ClusteringSettings(Frozen):
     # constrained: connected components of links, split greedily where a constraint breaks;
     # one_to_one: two-file linkage where each record links to at most one of the other file.
     method: Literal["constrained", "one_to_one"] = "constrained"
     link_threshold: float = Field(gt=0, lt=1)
     review_band: tuple[float, float]
+    # The evidence order (pipeline/link/evidence.py), each {comparison: levels}:
+    # soft vetoes: a pair at one of these levels does not link unless it is decisive
     vetoes: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    # soft vetoes lifted where other comparisons agree enough for the model to weigh the pair
+    lift_vetoes: tuple[VetoLift, ...] = ()
+    # contradictions that cannot be typing slips: nothing overrides them
+    hard_vetoes: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    # a pair at one of the listed levels of every listed comparison links whatever its
+    # probability, the soft vetoes and cannot_link_below say
+    decisive: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    # a pair at one of the listed levels of every listed comparison is left to a person:
+    # written to link_review.csv whatever its probability (and not linked: list its levels
+    # among the vetoes)
+    review: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     # record columns of which a person holds at most one non-null value
     distinct: tuple[str, ...] = ()
     # record column whose value (when present) names the person_id of its cluster
@@ -202,6 +223,14 @@ class LinkageSettings(Frozen):
 
     def problems(self) -> list[str]:
         """Cross-references that field validation cannot see."""
+        return (
+            self._training_problems()
+            + self._clustering_problems()
+            + self._review_problems()
+            + self._comparison_problems()
+        )
+
+    def _training_problems(self) -> list[str]:
         found = []
         levels = self.level_names()
         for i, session in enumerate(self.model.training):
@@ -214,12 +243,43 @@ class LinkageSettings(Frozen):
         unestimated = set(levels) - {c for s in self.model.training for c in s.estimate}
         if unestimated:
             found.append(f"model.training: no session estimates {sorted(unestimated)}")
-        for key in ("cannot_link_levels", "vetoes"):
+        return found
+
+    def _clustering_problems(self) -> list[str]:
+        found = []
+        levels = self.level_names()
+        for key in ("cannot_link_levels", "vetoes", "hard_vetoes", "decisive", "review"):
             found += _unknown_levels(f"clustering.{key}", getattr(self.clustering, key), levels)
+        for i, lift in enumerate(self.clustering.lift_vetoes):
+            where = f"clustering.lift_vetoes.{i}"
+            found += _unknown_levels(f"{where}.vetoes", lift.vetoes, levels)
+            found += _unknown_levels(f"{where}.where", lift.where, levels)
+            for name, names in lift.vetoes.items():
+                if set(names) - set(self.clustering.vetoes.get(name, ())):
+                    found.append(f"{where}.vetoes.{name}: levels that are no soft veto")
+        return found
+
+    def _comparison_problems(self) -> list[str]:
+        found = []
+        levels = self.level_names()
         for name, spec in self.comparisons.items():
             if len(set(spec.level_names)) != len(spec.level_names):
                 found.append(f"comparisons.{name}: level names repeat")
             for tf in spec.term_frequency:
+                where = f"comparisons.{name}.term_frequency"
                 if tf.level not in spec.level_names:
-                    found.append(f"comparisons.{name}.term_frequency: unknown level {tf.level!r}")
+                    found.append(f"{where}: unknown level {tf.level!r}")
         return found
+
+    def _review_problems(self) -> list[str]:
+        """A pair left for review must not link: one of its comparisons is at a vetoed level."""
+        clustering = self.clustering
+        vetoed = {
+            name: set(clustering.vetoes.get(name, ())) | set(clustering.hard_vetoes.get(name, ()))
+            for name in self.comparisons
+        }
+        if clustering.review and not any(
+            set(names) <= vetoed.get(name, set()) for name, names in clustering.review.items()
+        ):
+            return ["clustering.review: no comparison of it is at vetoed levels only"]
+        return []

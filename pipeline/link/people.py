@@ -11,6 +11,7 @@ from pipeline.config import LinkageSettings
 from pipeline.link.blocking import BlockingReport, block_pairs, rule_mask
 from pipeline.link.cluster import cluster_records, share_among_rivals
 from pipeline.link.compare import compare_pairs, shape_key
+from pipeline.link.evidence import with_review_in_band
 from pipeline.link.model import (
     ALL_PAIRS,
     FittedModel,
@@ -129,4 +130,5 @@ def link_people(records: pl.DataFrame, settings: LinkageSettings) -> LinkResult:
         scored = share_among_rivals(scored, records, settings.clustering, settings.level_names())
     links = cluster_records(records, scored, settings.clustering, settings.level_names())
     links = join_relatives_through_case(records, links, settings.clustering.relatives_through_case)
+    scored = with_review_in_band(scored, settings.clustering, settings.level_names())
     return LinkResult(links=links, pairs=scored, model=model, blocking=blocking)
