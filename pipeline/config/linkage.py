@@ -194,6 +194,18 @@ class SoundAlike(Frozen):
     finals: dict[str, str] = Field(default_factory=dict)
 
 
+class PlaceKeySettings(Frozen):
+    """`place_key`: a village with its higher levels (pipeline/link/places.py).
+
+    `levels` are the record columns of a place, highest first, the village last; a row
+    stating less than all of them gets the key of every place of the table that fits, and
+    none when more than `max_candidates` fit.
+    """
+
+    levels: tuple[str, ...] = Field(min_length=2)
+    max_candidates: int = Field(ge=1)
+
+
 def _unknown_levels(
     where: str, listed: dict[str, tuple[str, ...]], levels: dict[str, tuple[str, ...]]
 ) -> list[str]:
@@ -217,6 +229,7 @@ class LinkageSettings(Frozen):
     clustering: ClusteringSettings
     lookalike_groups: tuple[str, ...] = ()
     sound_alike: SoundAlike | None = None
+    place_keys: PlaceKeySettings | None = None
 
     def level_names(self) -> dict[str, tuple[str, ...]]:
         return {name: spec.level_names for name, spec in self.comparisons.items()}

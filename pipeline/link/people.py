@@ -20,6 +20,7 @@ from pipeline.link.model import (
     score_pairs,
     term_frequency_adjustment,
 )
+from pipeline.link.places import with_place_keys
 from pipeline.link.relatives import join_relatives_through_case
 from pipeline.normalise.names import pinyin_sound
 
@@ -111,7 +112,7 @@ def with_name_keys(records: pl.DataFrame, settings: LinkageSettings) -> pl.DataF
 def link_people(records: pl.DataFrame, settings: LinkageSettings) -> LinkResult:
     """Link the records of all sources into persons."""
     link_only = settings.link_type == "link_only"
-    records = with_name_keys(records, settings)
+    records = with_place_keys(with_name_keys(records, settings), settings.place_keys)
     pairs, blocking = block_pairs(records, settings.blocking, link_only)
     tf_columns = tuple(
         sorted({tf.column for s in settings.comparisons.values() for tf in s.term_frequency})

@@ -16,6 +16,7 @@ from pipeline.link.blocking import block_pairs
 from pipeline.link.cluster import cluster_records
 from pipeline.link.compare import compare_pairs
 from pipeline.link.people import with_name_keys
+from pipeline.link.places import with_place_keys
 from pipeline.link.records import RECORD_SCHEMA
 
 CLUSTERING = ClusteringSettings(
@@ -43,8 +44,10 @@ def records(rows: list[dict[str, Any]]) -> pl.DataFrame:
         if base["source"] == "poverty" and base["monitoring_person"] is None:
             base["monitoring_person"] = base["person_no"] or base["record_key"]
         full.append(base)
-    # link_people adds the name keys of the config (look-alike shape, sound-alike pinyin)
-    return with_name_keys(pl.DataFrame(full, schema=RECORD_SCHEMA), load_config().linkage)
+    # link_people adds the keys of the config (look-alike shape, sound-alike pinyin, place)
+    settings = load_config().linkage
+    table = with_name_keys(pl.DataFrame(full, schema=RECORD_SCHEMA), settings)
+    return with_place_keys(table, settings.place_keys)
 
 
 def level(frame: pl.DataFrame, comparison: str, config: Config) -> str | None:
