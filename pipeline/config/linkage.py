@@ -53,11 +53,31 @@ class LevelSpec(Frozen):
         return names
 
 
+class FrequencyPlace(Frozen):
+    """A place a pair agrees on: its `comparison` is at one of `levels`, and the record
+    `columns` (highest first) name the place."""
+
+    comparison: str
+    levels: tuple[str, ...]
+    columns: tuple[str, ...] = Field(min_length=1)
+
+
 class TermFrequency(Frozen):
-    """Re-weight a level by how common the agreeing value is (common names are weak evidence)."""
+    """Re-weight a level by how common the agreeing value is (common names are weak evidence).
+
+    Without `places`, how common is the value's share of all records. With `places` (most
+    specific first), a pair that agrees on a place is weighed by how common the value is
+    among the people of that place (pipeline/link/frequency.py): people are told apart by
+    the first of the `people` columns a record has, and `prior_people` is how many people's
+    worth of the share everywhere is blended into a place's own count.
+    """
 
     level: str
     column: str
+    places: tuple[FrequencyPlace, ...] = ()
+    people: tuple[str, ...] = ()
+    surname: str | None = None
+    prior_people: float = Field(default=0.0, ge=0)
 
 
 COMPARISON_TEMPLATES = ("exact_match", "jaro_winkler_at_thresholds", "edit_distance_at_thresholds")
@@ -282,6 +302,12 @@ class LinkageSettings(Frozen):
                 where = f"comparisons.{name}.term_frequency"
                 if tf.level not in spec.level_names:
                     found.append(f"{where}: unknown level {tf.level!r}")
+                for place in tf.places:
+                    found += _unknown_levels(
+                        f"{where}.places", {place.comparison: place.levels}, levels
+                    )
+                if tf.places and (not tf.people or tf.prior_people <= 0):
+                    found.append(f"{where}: places need `people` and a positive `prior_people`")
         return found
 
     def _review_problems(self) -> list[str]:
