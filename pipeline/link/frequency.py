@@ -10,17 +10,18 @@ one person per value; a row with none, a petition without an ID, is nobody's cou
 
     surname in place = (people of the place with the surname + prior_people x its share
                         of everybody) / (people of the place + prior_people)
-    share = max(surname in place x the given name's share of everybody,
-                the other people of the place with the name / people of the place)
+    share = surname in place x the given name's share of everybody
 
 - the surname is as common as the place's own people say, blended with its share of
   everybody: a place with few people listed says little, one with many says much;
-- the given name (the name after its first character) is as common everywhere: given
+- the given name (the name after its first character) is as common as everywhere: given
   names do not cluster by village, surnames do;
-- the pair's own person is not a namesake: one person of the name (and of the surname,
-  and of the given name) is taken off — whether the rows are one person or two, the first
-  is somebody of the place bearing the name. A given name nobody else bears counts as
-  half a person: rare, not impossible.
+- the pair's own person is not counted: one person of the surname and of the given name
+  is taken off (whether the rows are one person or two, the first is somebody of the place
+  bearing the name). A given name nobody else bears counts as half a person: rare, not
+  impossible;
+- other listed people of the very name are not counted here: they are the pair's rivals,
+  and `share_among_rivals` (clustering) already spreads a row's probability over them.
 
 The weight of the name level is then log2(m / share) (`model.term_frequency_adjustment`);
 pairs that agree on no place keep the plain term frequency (the value's share of records).
@@ -71,27 +72,22 @@ def _shares_of_everybody(people: pl.DataFrame, column: str, values: pl.Series) -
 
 
 def _place_counts(people: pl.DataFrame, place: pl.Series, chosen: np.ndarray) -> pl.DataFrame:
-    """Per chosen record: the people of its place, and those (but one) bearing its name and
-    its surname."""
+    """Per chosen record: the people of its place, and those (but one) bearing its surname."""
     census = (
         people.with_columns(place.alias("_place"))
         .drop_nulls(["_person", "_place", "_name"])
         .unique(["_place", "_person"], keep="first", maintain_order=True)
     )
-    asked = people.select("_name", "_surname").with_columns(place.alias("_place"))[chosen]
-    by_name = census.group_by("_place", "_name").agg(pl.len().alias("_namesakes"))
+    asked = people.select("_surname").with_columns(place.alias("_place"))[chosen]
     by_surname = census.group_by("_place", "_surname").agg(pl.len().alias("_surnamesakes"))
     by_place = census.group_by("_place").agg(pl.len().alias("_people"))
-    counted = (
-        asked.join(by_name, on=["_place", "_name"], how="left", maintain_order="left")
-        .join(by_surname, on=["_place", "_surname"], how="left", maintain_order="left")
-        .join(by_place, on="_place", how="left", maintain_order="left")
+    counted = asked.join(
+        by_surname, on=["_place", "_surname"], how="left", maintain_order="left"
+    ).join(by_place, on="_place", how="left", maintain_order="left")
+    return counted.select(
+        (pl.col("_surnamesakes").fill_null(0).cast(pl.Float64) - 1).clip(0).alias("surnamesakes"),
+        pl.col("_people").fill_null(0).cast(pl.Float64).alias("people"),
     )
-    others = [
-        (pl.col(c).fill_null(0).cast(pl.Float64) - 1).clip(0).alias(c.removeprefix("_"))
-        for c in ("_namesakes", "_surnamesakes")
-    ]
-    return counted.select(*others, pl.col("_people").fill_null(0).cast(pl.Float64).alias("people"))
 
 
 def _shares_at(
@@ -104,8 +100,7 @@ def _shares_at(
     given_everywhere = _shares_of_everybody(people, "_given", asked["_given"])
     residents = counts["people"].to_numpy()
     surname = (counts["surnamesakes"].to_numpy() + prior * surname_everywhere) / (residents + prior)
-    listed = counts["namesakes"].to_numpy() / np.maximum(residents, 1.0)
-    share: np.ndarray = np.maximum(surname * given_everywhere, listed)
+    share: np.ndarray = surname * given_everywhere
     return share
 
 

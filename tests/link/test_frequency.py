@@ -29,7 +29,7 @@ def petition(name: str, place: dict[str, str | None]) -> dict[str, Any]:
 
 
 def census() -> list[dict[str, Any]]:
-    """张家湾: 16 of 20 people are 张; 东岭村: 20 people of five surnames; one 张建国 twice."""
+    """张家湾: 17 of 20 people are 张 (two of them 张建国); 东岭村: 20 people of five surnames."""
     people = [listed(f"张{g}", i, ZHANG_VILLAGE) for i, g in enumerate("一二三四五六七八九十")]
     people += [listed(f"张{g}甲", 10 + i, ZHANG_VILLAGE) for i, g in enumerate("一二三四五")]
     people += [listed("张建国", 15, ZHANG_VILLAGE), listed("张建国", 16, ZHANG_VILLAGE)]
@@ -95,8 +95,10 @@ def test_a_name_is_as_common_in_a_village_as_its_surname_is_there(config: Config
     assert zhang_here > zhang_there
 
 
-def test_listed_namesakes_make_a_name_common_in_its_place(config: Config) -> None:
-    (namesake,) = shares(
+def test_the_share_is_the_surname_in_the_place_times_the_given_name_everywhere(
+    config: Config,
+) -> None:
+    (share,) = shares(
         config,
         [
             (
@@ -106,8 +108,11 @@ def test_listed_namesakes_make_a_name_common_in_its_place(config: Config) -> Non
             )
         ],
     )
-    # two other 张建国 of the 21 people listed in 张家湾 (the pair's own is not counted)
-    assert namesake == pytest.approx(2 / 21)
+    # 张家湾 lists 21 people with the pair's own 张建国, 18 of them 张; everybody counted is
+    # 41 people, 22 of them 张 and 3 of them 建国; the pair's own person is never counted
+    people, prior = 21, config.linkage.comparisons["name"].term_frequency[0].prior_people
+    zhang_here = (18 - 1 + prior * (22 - 1) / 41) / (people + prior)
+    assert share == pytest.approx(zhang_here * (3 - 1) / 41)
 
 
 def test_pairs_that_agree_on_no_place_keep_the_plain_frequency(config: Config) -> None:
