@@ -58,6 +58,13 @@ def add_bench_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
     county.add_argument(
         "--errors", action="store_true", help="also list false and missed pairs by hard case"
     )
+    county.add_argument(
+        "--profile",
+        choices=("ordinary", "hard"),
+        default="ordinary",
+        help="the generator's profile (hard: more twins, family phones, moves, petitions "
+        "without an ID, namesakes)",
+    )
     ranking = which.add_parser(
         "ranking", help="run the whole pipeline on a generated county and score the lead ranking"
     )
@@ -78,9 +85,8 @@ def add_bench_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
 
 def run_bench(args: argparse.Namespace) -> int:
     if args.bench == "linkage":
-        return bench_county(
-            args.size, args.seed, args.data_dir, load_config(args.config_dir), args.errors
-        )
+        config = load_config(args.config_dir)
+        return bench_county(args.size, args.seed, args.data_dir, config, args.errors, args.profile)
     if args.bench == "ranking":
         return bench_ranking(args.size, args.seed, args.data_dir)
     if args.bench == "reviews":
@@ -123,9 +129,10 @@ def bench_ranking(size: int, seed: int, root: Path) -> int:
 # --- generated county -----------------------------------------------------------------
 
 
-def generated_county(size: int, seed: int, root: Path) -> Path:
-    """The generator's output for (size, seed), generated once and then reused."""
-    folder = root / f"county-{size}-s{seed}"
+def generated_county(size: int, seed: int, root: Path, profile: str = "ordinary") -> Path:
+    """The generator's output for (size, seed, profile), generated once and then reused."""
+    suffix = "" if profile == "ordinary" else f"-{profile}"
+    folder = root / f"county-{size}-s{seed}{suffix}"
     if not (folder / "truth" / "records.csv").exists():
         started = time.perf_counter()
         subprocess.run(
@@ -139,6 +146,8 @@ def generated_county(size: int, seed: int, root: Path) -> Path:
                 str(seed),
                 "--out",
                 str(folder),
+                "--profile",
+                profile,
             ],
             check=True,
             cwd=PROJECT_ROOT,
@@ -172,8 +181,11 @@ def link_county(folder: Path, config: Config) -> CountyLinkage:
     return CountyLinkage(records, result, refs, seconds)
 
 
-def bench_county(size: int, seed: int, root: Path, config: Config, show_errors: bool) -> int:
-    folder = generated_county(size, seed, root)
+def bench_county(
+    size: int, seed: int, root: Path, config: Config, show_errors: bool, profile: str = "ordinary"
+) -> int:
+    """Link a generated county (`generated_county`) and score it against its truth."""
+    folder = generated_county(size, seed, root, profile)
     truth = read_truth_records(folder / "truth")
     county = link_county(folder, config)
     links = county.refs.join(county.result.links.select("record_key", "person_id"), on="record_key")
@@ -185,7 +197,7 @@ def bench_county(size: int, seed: int, root: Path, config: Config, show_errors: 
     every = linkage_scores(links, truth)
     cross = linkage_scores(links, truth, cross_source=True)
     print(
-        f"county size={size} seed={seed}: {county.records.height} records, {county.result.links['person_id'].n_unique()} persons"
+        f"county size={size} seed={seed} profile={profile}: {county.records.height} records, {county.result.links['person_id'].n_unique()} persons"
     )
     _print_blocking(recall, county.result)
     print(

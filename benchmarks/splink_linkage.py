@@ -30,6 +30,7 @@ from benchmarks.evaluate import linkage_scores, read_truth_records
 from benchmarks.scale import MB, StageEvent, StageMemory, linkage_input
 from pipeline.config import load_config
 from pipeline.link.compare import shape_key
+from pipeline.link.places import place_keys
 from pipeline.normalise.names import pinyin_sound
 
 # Our blocking rules (schemas/linkage.yaml), as Splink rules; Splink has no block-size cap.
@@ -39,8 +40,10 @@ BLOCKING = [
     ("id_tail",),
     ("birth", "name_sound"),
     ("phone_norm", "name_sound"),
-    ("name_sound", "village"),
-    ("name_shape", "village"),
+    # our place_key is a list (every place a partial address fits); Splink blocks on one
+    # value, the first of them
+    ("name_sound", "place_first"),
+    ("name_shape", "place_first"),
     ("case_key", "surname_pinyin"),
 ]
 LINK_THRESHOLD = 0.6  # clustering.link_threshold of schemas/linkage.yaml
@@ -92,10 +95,16 @@ def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
             cll.ExactMatchLevel("name_pinyin"),
             cll.ExactMatchLevel("name_sound"),
             cll.ExactMatchLevel("name_shape").configure(label_for_charts="one_char_lookalike"),
+            cll.CustomLevel('levenshtein("name_norm_l", "name_norm_r") <= 1', "one_char_apart"),
+            cll.CustomLevel(
+                'substr("name_norm_l", 1, 1) = substr("name_norm_r", 1, 1)', "same_surname"
+            ),
             cll.ElseLevel(),
         ],
     )
-    town_hamlet = f"{_compatible('town')} AND {_compatible('hamlet')}"
+    # a village is the same village where the county and town the rows state agree
+    town_hamlet = f"{_compatible('county')} AND {_compatible('town')} AND {_compatible('hamlet')}"
+    town = f"{_compatible('county')} AND {_compatible('town')}"
     not_both_phone = f"NOT ({_both('phone_norm')})"
     contact = cl.CustomComparison(
         output_column_name="contact",
@@ -110,19 +119,19 @@ def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
             ),
             cll.CustomLevel(_eq("phone_norm"), "phone_only"),
             cll.CustomLevel(
-                f"{_eq('village')} AND {_eq('hamlet')} AND {_compatible('town')} AND {not_both_phone}",
+                f"{_eq('village')} AND {_eq('hamlet')} AND {town} AND {not_both_phone}",
                 "hamlet_no_phone",
             ),
             cll.CustomLevel(
                 f"{_eq('village')} AND {town_hamlet} AND {not_both_phone}", "village_no_phone"
             ),
             cll.CustomLevel(
-                f"{_eq('village')} AND {_eq('hamlet')} AND {_compatible('town')}",
+                f"{_eq('village')} AND {_eq('hamlet')} AND {town}",
                 "hamlet_phone_diff",
             ),
             cll.CustomLevel(f"{_eq('village')} AND {town_hamlet}", "village_phone_diff"),
-            cll.CustomLevel(f"{_eq('village')} AND {_compatible('town')}", "village_hamlet_diff"),
-            cll.CustomLevel(_eq("town"), "town"),
+            cll.CustomLevel(f"{_eq('village')} AND {town}", "village_hamlet_diff"),
+            cll.CustomLevel(f"{_eq('town')} AND {_compatible('county')}", "town"),
             cll.CustomLevel(
                 f"{_eq('county')} AND NOT ({_both('town')} AND {_both('village')})", "county"
             ),
@@ -172,6 +181,8 @@ def splink_table(records: pl.DataFrame) -> pl.DataFrame:
         pl.col("birth").dt.strftime("%Y%m%d").alias("birth_text"),
         "sex_norm", "phone_norm", "county", "town", "village", "hamlet", "case_key",
         "age_class",
+        place_keys(records, settings.place_keys).list.first().alias("place_first")
+        if settings.place_keys else pl.col("village").alias("place_first"),
     )  # fmt: skip
 
 

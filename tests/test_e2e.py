@@ -12,20 +12,29 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from benchmarks.evaluate import linkage_scores, ranking_scores, read_truth_records
+from benchmarks.evaluate import PairScores, linkage_scores, ranking_scores, read_truth_records
 from pipeline.run import SAMPLE_DIR, RunInputs, RunResult, run
 
 TRUTH = SAMPLE_DIR / "truth"
 pytestmark = pytest.mark.e2e
 
 # Floors a little under the figures measured on the committed sample (see the issue notes):
-# a change that makes linking or ranking worse fails here.
+# a change that makes linking or ranking worse fails here. Measured on the sample of
+# issue 15 (same IDs under typed-over names, renamed people, children petitioning by
+# their own ID, namesakes of one village, villages of one name): all pairs precision
+# 0.99894, recall 0.99788; cross-source F1 0.99793; AP 0.878, P@20 0.95, lead recall 0.988.
+# (The linking before issue 15 gets recall 0.980 and cross-source F1 0.987 on it.)
 MIN_LINK_PRECISION = 0.998
-MIN_LINK_RECALL = 0.998
-MIN_CROSS_SOURCE_F1 = 0.998
+MIN_LINK_RECALL = 0.997
+MIN_CROSS_SOURCE_F1 = 0.997
 MIN_LEAD_RECALL = 0.98
 MIN_AVERAGE_PRECISION = 0.85
 MIN_PRECISION_AT_20 = 0.95
+# The people truth tags as typed over, renamed or petitioning as a child by their own ID:
+# 38 of their 40 true pairs linked (one renamed petitioner gives no ID; one child's
+# petition has both a typo in the name and two digits swapped in the ID). Before: 21.
+MIN_HARD_CASE_RECALL = 0.9
+HARD_CASES = ("name_typo", "renamed", "child_petition_own_id")
 
 
 @pytest.fixture(scope="module")
@@ -141,6 +150,22 @@ def test_linkage_accuracy_floors(links: pl.DataFrame) -> None:
     assert every.precision >= MIN_LINK_PRECISION, every
     assert every.recall >= MIN_LINK_RECALL, every
     assert cross.f1 >= MIN_CROSS_SOURCE_F1, cross
+
+
+def test_hard_cases_link_and_twins_stay_apart(links: pl.DataFrame) -> None:
+    truth = read_truth_records(TRUTH)
+    people = pl.read_csv(TRUTH / "people.csv", infer_schema=False)
+
+    def scores_of(tags: str) -> PairScores:
+        who = people.filter(pl.col("hard_case").str.contains(tags))["true_person_id"]
+        return linkage_scores(links, truth.filter(pl.col("true_person_id").is_in(who.implode())))
+
+    hard = scores_of("|".join(HARD_CASES))
+    assert hard.true_pairs >= 30, hard
+    assert hard.recall >= MIN_HARD_CASE_RECALL, hard
+    assert hard.precision == 1.0, hard
+    twins = scores_of("twin")
+    assert twins.precision == 1.0, twins
 
 
 def test_lead_ranking_floors(result: RunResult, links: pl.DataFrame) -> None:

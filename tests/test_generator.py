@@ -190,3 +190,91 @@ def test_hard_cases_are_present_and_true_to_their_label(truth) -> None:
 def test_petitions_often_lack_an_id_number(exports) -> None:
     missing = exports["petitions"]["证件号码"].is_null().mean()
     assert 0.35 < missing < 0.65
+
+
+# --- the cases linking must get right (issue 15) ------------------------------------------
+
+
+def _export(path: Path, source: str) -> pl.DataFrame:
+    if source == "poverty":
+        return pl.read_excel(
+            path / "poverty.xlsx",
+            engine="calamine",
+            read_options={"header_row": 1},
+            infer_schema_length=0,
+        )
+    name = f"{source}.csv"
+    text = (path / name).read_bytes().decode(CSV_ENCODINGS[name])
+    return pl.read_csv(text.encode("utf-8"), infer_schema=False)
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pl.DataFrame]:
+    """A county large enough to hold every hard case: each export's name and ID per row,
+    with the row's true person, and truth/people.csv."""
+    path = tmp_path_factory.mktemp("gen_cases")
+    generate(3000, 3, path)
+    records = pl.read_csv(path / "truth" / "records.csv", infer_schema=False)
+    rows = {"people": pl.read_csv(path / "truth" / "people.csv", infer_schema=False)}
+    for source, name in (("poverty", "姓名"), ("petitions", "信访人"), ("cases", "姓名")):
+        truth_ids = records.filter(pl.col("source") == source)["true_person_id"]
+        rows[source] = _export(path, source).select(
+            pl.col(name).alias("row_name"),
+            pl.col("证件号码").alias("row_id"),
+            truth_ids.alias("true_person_id"),
+        )
+    return rows
+
+
+def _tagged(county: dict[str, pl.DataFrame], tag: str) -> pl.DataFrame:
+    return county["people"].filter(pl.col("hard_case").str.contains(tag))
+
+
+def test_renamed_people_keep_the_former_name_in_the_monitoring_export(county) -> None:
+    renamed = _tagged(county, "renamed").select("true_person_id", "name")
+    assert renamed.height >= 3
+    listed = county["poverty"].join(renamed, on="true_person_id")
+    assert listed.height > 0
+    assert (listed["row_name"] != listed["name"]).all()
+
+
+def test_name_typos_keep_the_id_and_are_one_character_off(county) -> None:
+    typo = _tagged(county, "name_typo").select("true_person_id", "name", "id_number")
+    assert typo.height >= 2
+    rows = pl.concat([county["petitions"], county["cases"]]).join(typo, on="true_person_id")
+    off = rows.filter(
+        (pl.col("row_name").str.len_chars() == pl.col("name").str.len_chars())
+        & (pl.col("row_name") != pl.col("name"))
+        & pl.col("row_id").is_not_null()
+    )
+    assert off.height >= 1
+    for row_name, name in off.select("row_name", "name").iter_rows():
+        assert sum(a != b for a, b in zip(row_name, name, strict=True)) == 1
+
+
+def test_children_petition_by_their_own_id(county) -> None:
+    children = _tagged(county, "child_petition_own_id").select("true_person_id", "id_number")
+    assert children.height >= 1
+    own = county["petitions"].join(children, on="true_person_id")
+    assert own.height >= 1
+    assert own["row_id"].is_not_null().all()
+
+
+def test_namesakes_of_one_village_and_villages_of_one_name(county) -> None:
+    people = county["people"]
+    assert _tagged(county, "village_namesake").height >= 10
+    places = people.select("town", "village").unique()
+    repeated = places.group_by("village").agg(pl.col("town").n_unique()).filter(pl.col("town") > 1)
+    assert repeated.height >= 1
+
+
+def test_the_hard_profile_is_harder(tmp_path: Path) -> None:
+    from sample_data.generator.profile import HARD
+
+    generate(1500, 5, tmp_path, profile=HARD)
+    petitions = pl.read_csv(
+        (tmp_path / "petitions.csv").read_bytes().decode("gb18030").encode(), infer_schema=False
+    )
+    assert petitions["证件号码"].is_null().mean() > 0.7
+    people = pl.read_csv(tmp_path / "truth" / "people.csv", infer_schema=False)
+    assert people["hard_case"].str.contains("moved").sum() > 0

@@ -53,11 +53,31 @@ class LevelSpec(Frozen):
         return names
 
 
+class FrequencyPlace(Frozen):
+    """A place a pair agrees on: its `comparison` is at one of `levels`, and the record
+    `columns` (highest first) name the place."""
+
+    comparison: str
+    levels: tuple[str, ...]
+    columns: tuple[str, ...] = Field(min_length=1)
+
+
 class TermFrequency(Frozen):
-    """Re-weight a level by how common the agreeing value is (common names are weak evidence)."""
+    """Re-weight a level by how common the agreeing value is (common names are weak evidence).
+
+    Without `places`, how common is the value's share of all records. With `places` (most
+    specific first), a pair that agrees on a place is weighed by how common the value is
+    among the people of that place (pipeline/link/frequency.py): people are told apart by
+    the first of the `people` columns a record has, and `prior_people` is how many people's
+    worth of the share everywhere is blended into a place's own count.
+    """
 
     level: str
     column: str
+    places: tuple[FrequencyPlace, ...] = ()
+    people: tuple[str, ...] = ()
+    surname: str | None = None
+    prior_people: float = Field(default=0.0, ge=0)
 
 
 COMPARISON_TEMPLATES = ("exact_match", "jaro_winkler_at_thresholds", "edit_distance_at_thresholds")
@@ -140,13 +160,34 @@ class ModelSettings(Frozen):
     training: tuple[TrainingSession, ...]
 
 
+class VetoLift(Frozen):
+    """Soft vetoes (`vetoes`, {comparison: levels}) lifted where every comparison of `where`
+    is at one of its levels: the model then weighs the pair instead of the veto refusing it."""
+
+    vetoes: dict[str, tuple[str, ...]]
+    where: dict[str, tuple[str, ...]]
+
+
 class ClusteringSettings(Frozen):
     # constrained: connected components of links, split greedily where a constraint breaks;
     # one_to_one: two-file linkage where each record links to at most one of the other file.
     method: Literal["constrained", "one_to_one"] = "constrained"
     link_threshold: float = Field(gt=0, lt=1)
     review_band: tuple[float, float]
+    # The evidence order (pipeline/link/evidence.py), each {comparison: levels}:
+    # soft vetoes: a pair at one of these levels does not link unless it is decisive
     vetoes: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    # soft vetoes lifted where other comparisons agree enough for the model to weigh the pair
+    lift_vetoes: tuple[VetoLift, ...] = ()
+    # contradictions that cannot be typing slips: nothing overrides them
+    hard_vetoes: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    # a pair at one of the listed levels of every listed comparison links whatever its
+    # probability, the soft vetoes and cannot_link_below say
+    decisive: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    # a pair at one of the listed levels of every listed comparison is left to a person:
+    # written to link_review.csv whatever its probability (and not linked: list its levels
+    # among the vetoes)
+    review: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     # record columns of which a person holds at most one non-null value
     distinct: tuple[str, ...] = ()
     # record column whose value (when present) names the person_id of its cluster
@@ -173,6 +214,18 @@ class SoundAlike(Frozen):
     finals: dict[str, str] = Field(default_factory=dict)
 
 
+class PlaceKeySettings(Frozen):
+    """`place_key`: a village with its higher levels (pipeline/link/places.py).
+
+    `levels` are the record columns of a place, highest first, the village last; a row
+    stating less than all of them gets the key of every place of the table that fits, and
+    none when more than `max_candidates` fit.
+    """
+
+    levels: tuple[str, ...] = Field(min_length=2)
+    max_candidates: int = Field(ge=1)
+
+
 def _unknown_levels(
     where: str, listed: dict[str, tuple[str, ...]], levels: dict[str, tuple[str, ...]]
 ) -> list[str]:
@@ -196,12 +249,21 @@ class LinkageSettings(Frozen):
     clustering: ClusteringSettings
     lookalike_groups: tuple[str, ...] = ()
     sound_alike: SoundAlike | None = None
+    place_keys: PlaceKeySettings | None = None
 
     def level_names(self) -> dict[str, tuple[str, ...]]:
         return {name: spec.level_names for name, spec in self.comparisons.items()}
 
     def problems(self) -> list[str]:
         """Cross-references that field validation cannot see."""
+        return (
+            self._training_problems()
+            + self._clustering_problems()
+            + self._review_problems()
+            + self._comparison_problems()
+        )
+
+    def _training_problems(self) -> list[str]:
         found = []
         levels = self.level_names()
         for i, session in enumerate(self.model.training):
@@ -214,12 +276,49 @@ class LinkageSettings(Frozen):
         unestimated = set(levels) - {c for s in self.model.training for c in s.estimate}
         if unestimated:
             found.append(f"model.training: no session estimates {sorted(unestimated)}")
-        for key in ("cannot_link_levels", "vetoes"):
+        return found
+
+    def _clustering_problems(self) -> list[str]:
+        found = []
+        levels = self.level_names()
+        for key in ("cannot_link_levels", "vetoes", "hard_vetoes", "decisive", "review"):
             found += _unknown_levels(f"clustering.{key}", getattr(self.clustering, key), levels)
+        for i, lift in enumerate(self.clustering.lift_vetoes):
+            where = f"clustering.lift_vetoes.{i}"
+            found += _unknown_levels(f"{where}.vetoes", lift.vetoes, levels)
+            found += _unknown_levels(f"{where}.where", lift.where, levels)
+            for name, names in lift.vetoes.items():
+                if set(names) - set(self.clustering.vetoes.get(name, ())):
+                    found.append(f"{where}.vetoes.{name}: levels that are no soft veto")
+        return found
+
+    def _comparison_problems(self) -> list[str]:
+        found = []
+        levels = self.level_names()
         for name, spec in self.comparisons.items():
             if len(set(spec.level_names)) != len(spec.level_names):
                 found.append(f"comparisons.{name}: level names repeat")
             for tf in spec.term_frequency:
+                where = f"comparisons.{name}.term_frequency"
                 if tf.level not in spec.level_names:
-                    found.append(f"comparisons.{name}.term_frequency: unknown level {tf.level!r}")
+                    found.append(f"{where}: unknown level {tf.level!r}")
+                for place in tf.places:
+                    found += _unknown_levels(
+                        f"{where}.places", {place.comparison: place.levels}, levels
+                    )
+                if tf.places and (not tf.people or tf.prior_people <= 0):
+                    found.append(f"{where}: places need `people` and a positive `prior_people`")
         return found
+
+    def _review_problems(self) -> list[str]:
+        """A pair left for review must not link: one of its comparisons is at a vetoed level."""
+        clustering = self.clustering
+        vetoed = {
+            name: set(clustering.vetoes.get(name, ())) | set(clustering.hard_vetoes.get(name, ()))
+            for name in self.comparisons
+        }
+        if clustering.review and not any(
+            set(names) <= vetoed.get(name, set()) for name, names in clustering.review.items()
+        ):
+            return ["clustering.review: no comparison of it is at vetoed levels only"]
+        return []

@@ -1,4 +1,8 @@
-"""Candidate pairs: the union of blocking rules, each an equality on one or more columns."""
+"""Candidate pairs: the union of blocking rules, each an equality on one or more columns.
+
+A list column (`place_key`: every place a partial address fits) puts its row in the block
+of each of its values.
+"""
 
 from __future__ import annotations
 
@@ -31,9 +35,12 @@ def _block_keys(records: pl.DataFrame, columns: tuple[str, ...], link_only: bool
     """
     key = pl.struct(columns).hash() if len(columns) > 1 else pl.col(columns[0]).hash()
     extra = [pl.col("source").hash().alias("_source")] if link_only else []
+    rows = records.lazy()
+    # a list column (place_key) blocks on each of its values
+    for column in _list_columns(records, columns):
+        rows = rows.select("idx", *columns, *(["source"] if link_only else [])).explode(column)
     keyed = (
-        records.lazy()
-        .filter(pl.all_horizontal(*(pl.col(c).is_not_null() for c in columns)))
+        rows.filter(pl.all_horizontal(*(pl.col(c).is_not_null() for c in columns)))
         .select("idx", key.alias("_key"), *extra)
         .collect()
     )
@@ -42,6 +49,10 @@ def _block_keys(records: pl.DataFrame, columns: tuple[str, ...], link_only: bool
     bucket = (keyed["_key"].to_numpy() >> np.uint64(40)).astype(np.int64)
     shared = np.bincount(bucket, minlength=1 << 24)[bucket] > 1
     return keyed.filter(pl.Series(shared)).sort("_key", "idx")
+
+
+def _list_columns(records: pl.DataFrame, columns: tuple[str, ...]) -> list[str]:
+    return [c for c in columns if isinstance(records.schema[c], pl.List)]
 
 
 def _block_pairs_of_sorted(keys: np.ndarray, max_block: int) -> tuple[np.ndarray, np.ndarray, int]:
@@ -80,6 +91,9 @@ def _pairs_for_rule(
     pairs = pl.DataFrame(
         {"idx_l": idx_l, "idx_r": idx_r}, schema={"idx_l": pl.UInt32, "idx_r": pl.UInt32}
     )
+    if _list_columns(records, columns):
+        # two rows sharing several values of a list column meet in several blocks
+        pairs = pairs.unique()
     return pairs, oversized
 
 

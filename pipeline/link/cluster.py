@@ -5,8 +5,9 @@ of each `distinct` column — in the Chinese config one trusted ID number and on
 number (人编号) of the monitoring export (household members share address, phone and
 surname, so their evidence agrees without them being one person). Two records whose own
 pair scored below `cannot_link_below` are never in one cluster (a row without an ID
-linked to two namesakes whose IDs differ joins one of them, not both). Pairs at a vetoed
-level are never linked, whatever their weight. `one_to_one` clustering (two-file
+linked to two namesakes whose IDs differ joins one of them, not both). Pairs the evidence order
+links or keeps apart (pipeline/link/evidence.py: decisive pairs, soft and hard vetoes) are
+linked or not whatever their weight. `one_to_one` clustering (two-file
 linkage) links each record to at most one record of the other file.
 """
 
@@ -20,6 +21,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from pipeline.config import ClusteringSettings
+from pipeline.link import evidence
 
 PERSON_ID_SALT = "relief-leads/person/v1"
 
@@ -76,24 +78,21 @@ def _constrained_groups(
 def linked_edges(
     scored: pl.DataFrame, settings: ClusteringSettings, levels: dict[str, tuple[str, ...]]
 ) -> pl.DataFrame:
-    """Pairs at or above the link threshold and at no vetoed level."""
-    allowed = _allowed(settings, levels)
-    return scored.filter((pl.col("match_probability") >= settings.link_threshold) & allowed).select(
-        "idx_l", "idx_r", "match_probability"
+    """Pairs at or above the link threshold, or decisive, and allowed by the evidence order.
+
+    A decisive pair is the strongest evidence there is: its edge carries probability 1, so
+    where a constraint splits a component it is merged first.
+    """
+    decisive = evidence.decisive(settings, levels)
+    linked = (pl.col("match_probability") >= settings.link_threshold) | decisive
+    return scored.filter(linked & evidence.allowed(settings, levels)).select(
+        "idx_l",
+        "idx_r",
+        pl.when(decisive)
+        .then(1.0)
+        .otherwise(pl.col("match_probability"))
+        .alias("match_probability"),
     )
-
-
-def _at_levels(listed: dict[str, tuple[str, ...]], levels: dict[str, tuple[str, ...]]) -> pl.Expr:
-    """Pairs at any of the `listed` levels ({comparison: level names})."""
-    at = pl.lit(False)
-    for comparison, names in listed.items():
-        codes = [levels[comparison].index(level) for level in names]
-        at = at | pl.col(f"gamma_{comparison}").is_in(codes)
-    return at
-
-
-def _allowed(settings: ClusteringSettings, levels: dict[str, tuple[str, ...]]) -> pl.Expr:
-    return ~_at_levels(settings.vetoes, levels)
 
 
 def share_among_rivals(
@@ -119,7 +118,9 @@ def share_among_rivals(
     if not settings.distinct or scored.is_empty():
         return out
     odds = prob / np.clip(1.0 - prob, 1e-12, None)
-    keep = scored.select((pl.col("match_probability") >= floor) & _allowed(settings, levels))
+    keep = scored.select(
+        (pl.col("match_probability") >= floor) & evidence.allowed(settings, levels)
+    )
     kept = np.flatnonzero(keep.to_series().to_numpy())
     rivals = _rival_odds(scored, records, settings.distinct, odds, kept)
     shared = np.where(rivals > 0, odds / (1.0 + odds + rivals), prob)
@@ -268,9 +269,10 @@ def apart_pairs(
     if not settings.cannot_link_below:
         return None
     own = "pair_probability" if "pair_probability" in scored.columns else "match_probability"
-    condition = pl.col(own) < settings.cannot_link_below
+    # a decisive pair is never kept apart: no soft rule overrides it
+    condition = (pl.col(own) < settings.cannot_link_below) & ~evidence.decisive(settings, levels)
     if settings.cannot_link_levels:
-        condition = condition & _at_levels(settings.cannot_link_levels, levels)
+        condition = condition & evidence.at_any_level(settings.cannot_link_levels, levels)
     return scored.filter(condition).select("idx_l", "idx_r")
 
 

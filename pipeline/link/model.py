@@ -14,6 +14,7 @@ import polars as pl
 
 from pipeline.config import LinkageSettings, ModelSettings
 from pipeline.link.compare import compare_pairs
+from pipeline.link.frequency import place_shares
 
 ALL_PAIRS = "all"
 
@@ -236,13 +237,16 @@ def _log2_bayes_factors(
 def term_frequency_adjustment(
     gammas: pl.DataFrame, records: pl.DataFrame, settings: LinkageSettings, u: dict[str, np.ndarray]
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Per comparison with term_frequency: log2(u of the level / share of records with the value).
+    """Per comparison with term_frequency: log2(u of the level / share of the value).
 
     An agreement on a value held by many records (王伟 = 王伟) is weaker evidence than one
-    on a rare value (欧阳明轩 = 欧阳明轩). Returns the adjustment per comparison and in all.
+    on a rare value (欧阳明轩 = 欧阳明轩). The share is of all records, or, for a pair that
+    agrees on one of the term frequency's `places`, of the people of that place
+    (pipeline/link/frequency.py). Returns the adjustment per comparison and in all.
     """
     out: dict[str, np.ndarray] = {}
     left = gammas["idx_l"].to_numpy()
+    levels = settings.level_names()
     for name, spec in settings.comparisons.items():
         for tf in spec.term_frequency:
             index = spec.level_names.index(tf.level)
@@ -258,6 +262,8 @@ def term_frequency_adjustment(
                 .to_numpy()
             )
             share = per_record[left] if len(left) else np.zeros(0)
+            in_place = place_shares(gammas, records, tf, name, levels)
+            share = np.where(np.isnan(in_place), share, in_place)
             u_level = float(u[name][index])
             share = np.where(np.isnan(share), u_level, share)
             at_level = gammas[f"gamma_{name}"].to_numpy() == index

@@ -39,6 +39,7 @@ from pipeline.link.blocking import BlockingReport
 from pipeline.link.cluster import representative_person_ids
 from pipeline.link.model import FittedModel
 from pipeline.link.people import link_people, linkage_counts, with_name_keys
+from pipeline.link.places import with_place_keys
 
 MapFn = Callable[[Callable[..., Any], Sequence[Any]], Iterable[Any]]
 
@@ -122,18 +123,29 @@ def partition_keys(
 
 
 def _modal_key_sharing(keyed: pl.DataFrame, columns: list[str]) -> pl.Series:
-    """Per record without a key, the most frequent key among the keyed records sharing `columns`."""
-    pending = keyed.filter(pl.col("_key").is_null()).select(columns).drop_nulls().unique()
+    """Per record without a key, the most frequent key among the keyed records sharing `columns`.
+
+    A list column (place_key) is shared when any of its values is; a record whose values
+    lead to several keys takes the first of them.
+    """
+    flat = keyed.select("idx", "_key", *columns)
+    for column in columns:
+        if isinstance(keyed.schema[column], pl.List):
+            flat = flat.explode(column)
+    waiting = flat.filter(pl.col("_key").is_null()).drop("_key").drop_nulls()
     modal = (
-        keyed.drop_nulls([*columns, "_key"])
-        .join(pending, on=columns, how="semi")
+        flat.drop_nulls([*columns, "_key"])
+        .join(waiting.select(columns).unique(), on=columns, how="semi")
         .group_by(*columns, "_key")
         .len()
         .sort([*columns, "len", "_key"], descending=[False] * len(columns) + [True, False])
         .unique(columns, keep="first", maintain_order=True)
         .select(*columns, pl.col("_key").alias("_followed"))
     )
-    return keyed.join(modal, on=columns, how="left", maintain_order="left")["_followed"]
+    followed = (
+        waiting.join(modal, on=columns).group_by("idx").agg(pl.col("_followed").sort().first())
+    )
+    return keyed.join(followed, on="idx", how="left", maintain_order="left")["_followed"]
 
 
 def split_records(
@@ -313,7 +325,7 @@ def linkage_partitions(
 ) -> list[tuple[str, pl.DataFrame]]:
     """The partitions `link_people_partitioned` links: split by region (schemas/partitioning.yaml),
     following the blocking keys of `settings` (the name keys it declares included)."""
-    records = with_name_keys(records, settings)
+    records = with_place_keys(with_name_keys(records, settings), settings.place_keys)
     follow = [
         rule
         for rule in settings.blocking.rules.values()

@@ -11,6 +11,7 @@ from pipeline.config import LinkageSettings
 from pipeline.link.blocking import BlockingReport, block_pairs, rule_mask
 from pipeline.link.cluster import cluster_records, share_among_rivals
 from pipeline.link.compare import compare_pairs, shape_key
+from pipeline.link.evidence import with_review_in_band
 from pipeline.link.model import (
     ALL_PAIRS,
     FittedModel,
@@ -19,6 +20,7 @@ from pipeline.link.model import (
     score_pairs,
     term_frequency_adjustment,
 )
+from pipeline.link.places import with_place_keys
 from pipeline.link.relatives import join_relatives_through_case
 from pipeline.normalise.names import pinyin_sound
 
@@ -110,7 +112,7 @@ def with_name_keys(records: pl.DataFrame, settings: LinkageSettings) -> pl.DataF
 def link_people(records: pl.DataFrame, settings: LinkageSettings) -> LinkResult:
     """Link the records of all sources into persons."""
     link_only = settings.link_type == "link_only"
-    records = with_name_keys(records, settings)
+    records = with_place_keys(with_name_keys(records, settings), settings.place_keys)
     pairs, blocking = block_pairs(records, settings.blocking, link_only)
     tf_columns = tuple(
         sorted({tf.column for s in settings.comparisons.values() for tf in s.term_frequency})
@@ -129,4 +131,5 @@ def link_people(records: pl.DataFrame, settings: LinkageSettings) -> LinkResult:
         scored = share_among_rivals(scored, records, settings.clustering, settings.level_names())
     links = cluster_records(records, scored, settings.clustering, settings.level_names())
     links = join_relatives_through_case(records, links, settings.clustering.relatives_through_case)
+    scored = with_review_in_band(scored, settings.clustering, settings.level_names())
     return LinkResult(links=links, pairs=scored, model=model, blocking=blocking)

@@ -270,7 +270,9 @@ def _household_numbers_elsewhere(monitoring: pl.DataFrame, rows: pl.DataFrame) -
 def _age_class(petitions: pl.DataFrame | None) -> pl.Expr:
     """ "petitioner" on petition rows, "child" on rows of someone under `MIN_PETITIONER_AGE`
     on the latest petition date of the export (a comparison level keeps the two apart: a
-    young child does not petition; its parent of the same name does)."""
+    young child does not petition; its parent of the same name does). A petition row whose
+    own ID number says a child is a petition in the child's name (a guardian files it):
+    "child" too."""
     if petitions is None or "received" not in petitions.columns or petitions.is_empty():
         latest = None
     else:
@@ -280,10 +282,10 @@ def _age_class(petitions: pl.DataFrame | None) -> pl.Expr:
         return pl.when(petitioner).then(pl.lit("petitioner")).alias("age_class")
     youngest_adult = latest.replace(year=latest.year - MIN_PETITIONER_AGE, day=min(latest.day, 28))
     return (
-        pl.when(petitioner)
-        .then(pl.lit("petitioner"))
-        .when(pl.col("birth") > youngest_adult)
+        pl.when(pl.col("birth") > youngest_adult)
         .then(pl.lit("child"))
+        .when(petitioner)
+        .then(pl.lit("petitioner"))
         .alias("age_class")
     )
 

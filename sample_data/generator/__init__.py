@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sample_data.generator import case_rows, exports, petitions, poverty, relief, truth
 from sample_data.generator.population import EXPORT_DATE
+from sample_data.generator.profile import ORDINARY, Profile
 from sample_data.generator.table import Table
 from sample_data.generator.world import build_world
 
@@ -48,14 +49,16 @@ def generate(
     cases: int | None = None,
     petitions_target: int | None = None,
     per_county_csv: bool = False,
+    profile: Profile = ORDINARY,
 ) -> dict[str, int]:
     """Write every export and the truth files into `out`; return data rows per file.
 
     `cases` (number of cases, ~2.7 party rows each) and `petitions_target` (about the rows of
     petitions.csv) default to 0.1 x size and 0.17 x size. `per_county_csv` writes the poverty
-    export as per-county CSVs at any size (benchmarks compare sizes on the same reader).
+    export as per-county CSVs at any size (benchmarks compare sizes on the same reader);
+    `profile` sets how hard the county is for linking (sample_data/generator/profile.py).
     """
-    world = build_world(size, seed, cases, petitions_target)
+    world = build_world(size, seed, cases, petitions_target, profile)
     rng, pop = world.rngs["exports"], world.pop
     out.mkdir(parents=True, exist_ok=True)
     (out / "truth").mkdir(exist_ok=True)

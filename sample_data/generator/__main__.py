@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from sample_data.generator import generate
+from sample_data.generator.profile import PROFILES
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,11 +28,26 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="write poverty as one CSV per county even at sizes a workbook holds",
     )
+    parser.add_argument(
+        "--profile",
+        choices=sorted(PROFILES),
+        default="ordinary",
+        help="how hard the county is for linking (hard: more twins, family phones, moves, "
+        "petitions without an ID, namesakes)",
+    )
     args = parser.parse_args(argv)
     if args.size < 100:
         parser.error("--size must be at least 100")
     started = time.perf_counter()
-    counts = generate(args.size, args.seed, args.out, args.cases, args.petitions, args.poverty_csv)
+    counts = generate(
+        args.size,
+        args.seed,
+        args.out,
+        args.cases,
+        args.petitions,
+        args.poverty_csv,
+        PROFILES[args.profile],
+    )
     for name, rows in counts.items():
         print(f"{name}: {rows}")
     print(f"written to {args.out} in {time.perf_counter() - started:.1f}s")

@@ -90,7 +90,7 @@ def case_table(rng: np.random.Generator, pop: Population, cases: list[Case]) -> 
                 if role in ("被告人", "犯罪嫌疑人")
                 else ""
             )
-            hh = int(pop.hid[pid])
+            village, hamlet = pop.address_place(pid)
             rows.append(
                 {
                     "部门受案号": case.case_id,
@@ -106,12 +106,7 @@ def case_table(rng: np.random.Generator, pop: Population, cases: list[Case]) -> 
                     "证件号码": "",
                     "联系电话": "",
                     "民族": str(pop.ethnicity[pid]),
-                    "住址": format_address(
-                        rng,
-                        pop.geo,
-                        int(pop.households["village"][hh]),
-                        int(pop.households["hamlet"][hh]),
-                    ),
+                    "住址": format_address(rng, pop.geo, village, hamlet),
                     "伤情": injury,
                     "经济损失(元)": loss,
                     "赔偿情况": comp,
@@ -158,3 +153,7 @@ def _fill_people(
         )
         if rng.random() < 0.85:
             row["出生日期"] = noise.format_date(rng, pop.birth[pids[i]], (0.4, 0.2, 0.25, 0.15))
+    typed = [row["姓名"] for row in rows]
+    noise.tag_name_typos(rng, pop, typed, [row["证件号码"] for row in rows], pids)
+    for row, name in zip(rows, typed, strict=True):
+        row["姓名"] = name

@@ -112,6 +112,7 @@ _SURNAMES = (
     ("司马", 0.01),
     ("诸葛", 0.01),
 )
+_COMPOUND_SURNAMES = frozenset(s for s, _ in _SURNAMES if len(s) > 1)
 SURNAMES = np.array([s for s, _ in _SURNAMES], dtype=object)
 SURNAME_P = np.array([p for _, p in _SURNAMES]) / sum(p for _, p in _SURNAMES)
 
@@ -130,6 +131,11 @@ RARE_SHARE = 0.01
 GIVEN_CHARS = np.array(MALE_CHARS + FEMALE_CHARS + RARE_CHARS, dtype=object)
 N_MALE_CHARS = len(MALE_CHARS)
 N_COMMON_CHARS = len(MALE_CHARS) + len(FEMALE_CHARS)
+
+# Given names many people of one generation share: with a village's own surname they make
+# namesakes in one village (张建国 three times in 张家湾).
+POPULAR_MALE = ("建国", "建军", "国强", "志强", "建华", "德明", "永强", "海军", "卫东", "建平")
+POPULAR_FEMALE = ("秀英", "桂兰", "秀兰", "玉兰", "淑珍", "桂英", "秀珍", "春梅", "海燕", "红梅")
 
 UYGHUR_MALE = ("买买提", "艾力", "吐尔逊", "阿不都", "依明", "阿迪力", "艾尼瓦尔", "努尔")
 UYGHUR_FEMALE = ("阿依古丽", "热依拉", "古丽娜尔", "帕提古丽", "迪丽拜尔", "米娜瓦尔", "如克亚")
@@ -183,6 +189,44 @@ def assemble_names(surname: np.ndarray, given1: np.ndarray, given2: np.ndarray) 
             "s", "g1", pl.when(pl.col("single")).then(pl.lit("")).otherwise(pl.col("g2"))
         ).alias("name")
     ).to_series()
+
+
+def one_char_off(rng: np.random.Generator, name: str) -> str | None:
+    """The name with one given-name character replaced by another common one (a typing
+    slip no homophone or look-alike table explains); None for a name too short or with `·`."""
+    surname, given = split_name(name)
+    if not given or "·" in name:
+        return None
+    spot = len(surname) + int(rng.integers(0, len(given)))
+    pool = MALE_CHARS + FEMALE_CHARS
+    for _ in range(8):
+        new = pool[int(rng.integers(0, len(pool)))]
+        if new != name[spot]:
+            return name[:spot] + new + name[spot + 1 :]
+    return None
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """Surname and given name (欧阳明轩 -> 欧阳, 明轩)."""
+    cut = 2 if name[:2] in _COMPOUND_SURNAMES else 1
+    return name[:cut], name[cut:]
+
+
+def new_name(rng: np.random.Generator, name: str, is_male: bool) -> str:
+    """A plausible renaming (改名): a new given name under the same surname, or (one in
+    four) the same given name under another surname (a child taking a stepfather's)."""
+    surname, given = split_name(name)
+    if given and rng.random() < 0.25:
+        for index in draw_surnames(rng, 8).tolist():
+            if SURNAMES[index] != surname:
+                return str(SURNAMES[index]) + given
+    pool = MALE_CHARS if is_male else FEMALE_CHARS
+    for _ in range(8):
+        size = 1 if rng.random() < 0.25 else 2
+        fresh = "".join(pool[int(rng.integers(0, len(pool)))] for _ in range(size))
+        if fresh != given:
+            return surname + fresh
+    return surname + ("伟" if is_male else "芳")
 
 
 def minority_name(rng: np.random.Generator, is_male: bool, father: str) -> str:

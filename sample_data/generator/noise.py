@@ -7,11 +7,16 @@ so the README rates can be checked against what was written.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sample_data.generator.confusables import HOMOPHONES, LOOKALIKES, TRADITIONAL
 from sample_data.generator.ids import to_legacy15
+from sample_data.generator.naming import one_char_off
+
+if TYPE_CHECKING:
+    from sample_data.generator.population import Population
 
 _FULLWIDTH = str.maketrans("0123456789Xx", "０１２３４５６７８９Ｘｘ")
 
@@ -174,6 +179,35 @@ def perturb_names(
         else:
             out[i] = new
     return out, kinds
+
+
+def typo_names_with_ids(
+    rng: np.random.Generator, names: list[str], id_values: list[str], rate: float
+) -> np.ndarray:
+    """Put one character off (张建国 typed 张建图) in `rate` of the rows that carry an ID.
+
+    Edits `names` in place; returns which rows changed. Rows without an ID are left alone:
+    nothing but the ID tells such a slip from a sibling's name.
+    """
+    changed = np.zeros(len(names), dtype=bool)
+    for i in np.flatnonzero(rng.random(len(names)) < rate).tolist():
+        new = one_char_off(rng, names[i]) if id_values[i] else None
+        if new is not None:
+            names[i], changed[i] = new, True
+    return changed
+
+
+def tag_name_typos(
+    rng: np.random.Generator,
+    pop: Population,
+    names: list[str],
+    id_values: list[str],
+    pids: np.ndarray,
+) -> None:
+    """`typo_names_with_ids` at the profile's rate; each person so misnamed is tagged."""
+    typo = typo_names_with_ids(rng, names, id_values, pop.profile.name_typo_with_id)
+    for i in np.flatnonzero(typo).tolist():
+        pop.tag(int(pids[i]), "name_typo")
 
 
 def format_phone(rng: np.random.Generator, number: int) -> str:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from sample_data.generator import monitoring, noise, petition_text
 from sample_data.generator.case_text import masked
 from sample_data.generator.cases import Case
+from sample_data.generator.latent import VictimFacts
 from sample_data.generator.places import format_address
 from sample_data.generator.population import EXPORT_DATE, Population, draw_phones
 from sample_data.generator.table import Table
@@ -41,6 +42,8 @@ class PetitionItem:
     category: str
     case_ref: str
     county: int
+    # filed in a child's name with the child's ID (by a guardian): the ID is always given
+    own_id: bool = False
 
 
 def _repeats(rng: np.random.Generator) -> int:
@@ -65,6 +68,27 @@ def _case_ref(rng: np.random.Generator, case: Case, pop: Population) -> str:
     if roll < 0.85:
         return case.name
     return masked(pop.names[case.suspects[0]], rng) + case.charge.removesuffix("罪") + "案"
+
+
+def _in_the_childs_name(
+    rng: np.random.Generator,
+    pop: Population,
+    case: Case,
+    f: VictimFacts,
+    hardship: bool,
+    first: np.datetime64,
+) -> list[PetitionItem]:
+    """Petitions a guardian files in a child victim's own name, with the child's ID."""
+    if f.petitioner == f.pid or f.age >= 16 or rng.random() >= pop.profile.child_own_id_petition:
+        return []
+    pop.tag(f.pid, "child_petition_own_id")
+    items = []
+    for day in _dates(rng, first + np.timedelta64(int(rng.integers(0, 60)), "D"), _repeats(rng)):
+        text = petition_text.case_petition_text(rng, pop, case, f, f.pid, hardship)
+        category = "国家司法救助类" if hardship else "控告类"
+        ref = _case_ref(rng, case, pop)
+        items.append(PetitionItem(f.pid, day, text, category, ref, case.county, own_id=True))
+    return items
 
 
 def draw_petitions(
@@ -96,6 +120,7 @@ def draw_petitions(
                         case.county,
                     )
                 )
+            items += _in_the_childs_name(rng, pop, case, f, hardship, first)
     group = pop.households["group"][pop.hid]
     exported = np.flatnonzero(group != monitoring.GENERAL)
     general = np.flatnonzero(group == monitoring.GENERAL)
@@ -146,9 +171,15 @@ def petition_table(rng: np.random.Generator, pop: Population, items: list[Petiti
     names, _ = noise.perturb_names(rng, [pop.names[int(p)] for p in pids], NAME_NOISE)
     true_ids = pop.id_numbers.gather(pids).to_list()
     born_early = pop.birth[pids] < np.datetime64("1980-01-01")
-    id_values, id_kinds = noise.perturb_ids(rng, true_ids, born_early, None, ID_NOISE)
+    id_noise = replace(ID_NOISE, missing=pop.profile.petition_id_missing)
+    id_values, id_kinds = noise.perturb_ids(rng, true_ids, born_early, None, id_noise)
+    for i, item in enumerate(items):
+        if item.own_id and not id_values[i]:
+            id_values[i], id_kinds[i] = true_ids[i], ""
+    noise.tag_name_typos(rng, pop, names, id_values, pids)
     hh_phone = pop.households["phone"][pop.hid[pids]]
-    phones_used = np.where(rng.random(len(pids)) < 0.3, hh_phone, pop.phone[pids])
+    family = rng.random(len(pids)) < pop.profile.petition_household_phone
+    phones_used = np.where(family, hh_phone, pop.phone[pids])
     roll = rng.random(len(pids))
     changed = draw_phones(rng, len(pids))
     phones = []
@@ -169,7 +200,7 @@ def petition_table(rng: np.random.Generator, pop: Population, items: list[Petiti
         key = (it.county, str(it.date)[:4])
         seq[key] = seq.get(key, 0) + 1
         numbers.append(f"XF{pop.geo.county_codes[it.county]}{key[1]}{seq[key]:05d}")
-    hh = pop.hid[pids]
+    places = [pop.address_place(int(p)) for p in pids]
     columns = {
         "序号": [str(i + 1) for i in range(len(items))],
         "信访件编号": numbers,
@@ -177,12 +208,7 @@ def petition_table(rng: np.random.Generator, pop: Population, items: list[Petiti
         "性别": ["男" if pop.is_male[p] else "女" for p in pids],
         "证件号码": id_values,
         "联系电话": phones,
-        "住址": [
-            format_address(
-                rng, pop.geo, int(pop.households["village"][h]), int(pop.households["hamlet"][h])
-            )
-            for h in hh
-        ],
+        "住址": [format_address(rng, pop.geo, village, hamlet) for village, hamlet in places],
         "信访日期": [noise.format_date(rng, it.date, (0.35, 0.25, 0.2, 0.2)) for it in items],
         "信访形式": [str(rng.choice(_CHANNELS, p=(0.4, 0.2, 0.1, 0.3))) for _ in items],
         "信访目的": [

@@ -56,6 +56,8 @@ _TOWN_HEADS = tuple("东西南北上下前后大小新老红青白石黄金柳�
 _TOWN_TAILS = tuple("河坪川关口坝沟岭营寨庙湾台桥")
 _VILLAGE_HEADS = tuple("东西南北上中下前后大小新老红青白石黄金柳杨桃李马王张刘高双三五七")
 _VILLAGE_TAILS = tuple("岭河沟坪湾庄坡台营寨桥关园川峪口山坝垭店铺")
+# Village names found all over the country: one county can have several, in different towns.
+COMMON_VILLAGES = ("红旗村", "新华村", "和平村", "胜利村", "团结村", "东风村", "前进村", "光明村")
 HAMLETS = ("一组", "二组", "三组", "四组", "五组", "六组", "七组", "八组", "九组")
 
 
@@ -83,8 +85,15 @@ def _distinct_names(rng: np.random.Generator, heads, tails, suffix: str, n: int,
     return names
 
 
-def build_geography(rng: np.random.Generator, n_counties: int) -> Geography:
-    """Draw towns (8-12 per county) and villages (6-10 per town)."""
+def build_geography(
+    rng: np.random.Generator, n_counties: int, repeated_village: float = 0.0
+) -> Geography:
+    """Draw towns (8-12 per county) and villages (6-10 per town).
+
+    Village names are distinct within a county but for the `repeated_village` share of
+    towns, which name one village after a name found everywhere (红旗村): the village name
+    alone does not say which village is meant, its town does.
+    """
     chosen = COUNTIES[:n_counties]
     v_county, v_town, v_name, v_code = [], [], [], []
     for ci, _county in enumerate(chosen):
@@ -98,9 +107,10 @@ def build_geography(rng: np.random.Generator, n_counties: int) -> Geography:
             towns = [t if rng.random() > 0.2 else t[:-1] + "乡" for t in towns]
         for ti, town in enumerate(towns):
             n_villages = int(rng.integers(6, 11))
-            for vi, village in enumerate(
-                _distinct_names(rng, _VILLAGE_HEADS, _VILLAGE_TAILS, "村", n_villages, taken)
-            ):
+            names = _distinct_names(rng, _VILLAGE_HEADS, _VILLAGE_TAILS, "村", n_villages, taken)
+            if rng.random() < repeated_village:
+                names[int(rng.integers(0, n_villages))] = str(rng.choice(COMMON_VILLAGES))
+            for vi, village in enumerate(names):
                 v_county.append(ci)
                 v_town.append(town)
                 v_name.append(village)

@@ -9,6 +9,7 @@ import polars as pl
 
 from sample_data.generator import hard_cases, ids, monitoring, naming
 from sample_data.generator.places import OUTSIDE_REGIONS, Geography
+from sample_data.generator.profile import ORDINARY, Profile
 
 EXPORT_DATE = np.datetime64("2026-11-20")
 RELATIONS = np.array(
@@ -76,6 +77,11 @@ class Population:
     households: dict[str, np.ndarray]
     household_no: pl.Series
     hard_cases: dict[int, list[str]] = field(default_factory=dict)
+    profile: Profile = ORDINARY
+    # renamed people (改名): the name the monitoring export still lists
+    former_names: dict[int, str] = field(default_factory=dict)
+    # people who moved: (village, hamlet) their petitions and case rows give
+    moved_to: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -89,6 +95,13 @@ class Population:
         born = self.birth[pid]
         years = int(str(when)[:4]) - int(str(born)[:4])
         return years - (1 if str(when)[5:] < str(born)[5:] else 0)
+
+    def address_place(self, pid: int) -> tuple[int, int]:
+        """(village, hamlet) a petition or case row gives: where the person lives now."""
+        if pid in self.moved_to:
+            return self.moved_to[pid]
+        hid = int(self.hid[pid])
+        return int(self.households["village"][hid]), int(self.households["hamlet"][hid])
 
     def tag(self, pid: int, tag: str) -> None:
         tags = self.hard_cases.setdefault(int(pid), [])
@@ -153,7 +166,9 @@ def _unique_sequences(rng, region, birth, is_male):
         bodies = ids.id_bodies(region, birth, seq)
 
 
-def build_population(rng: np.random.Generator, size: int, geo: Geography) -> Population:
+def build_population(
+    rng: np.random.Generator, size: int, geo: Geography, profile: Profile = ORDINARY
+) -> Population:
     """About 2.5 x size people: ~size in exported (poverty) households, the rest general."""
     n_h = int(size * 2.5 / 3.34) + 1
     hsize = rng.choice(np.arange(1, 7), size=n_h, p=[0.14, 0.2, 0.2, 0.2, 0.16, 0.1])
@@ -176,6 +191,10 @@ def build_population(rng: np.random.Generator, size: int, geo: Geography) -> Pop
     region = np.where(moved, rng.choice(elsewhere, len(hid)), home[hid])
 
     head_surname = naming.draw_surnames(rng, n_h)
+    # many villages are mostly of one surname (张家湾)
+    village_surname = naming.draw_surnames(rng, len(geo.village_name))
+    own_village = rng.random(n_h) < profile.village_surname
+    head_surname = np.where(own_village, village_surname[village], head_surname)
     own_surname = naming.draw_other_surnames(rng, head_surname[hid])
     surname = np.where(np.isin(rel, (SPOUSE, DIL, MOTHER)), own_surname, head_surname[hid])
     # Children carry the father's surname: the spouse's when a woman heads the household.
@@ -189,7 +208,9 @@ def build_population(rng: np.random.Generator, size: int, geo: Geography) -> Pop
 
     # Twins: the two eldest children of some nuclear households, born the same day.
     kids = (rel == SON) | (rel == DAUGHTER)
-    second = np.flatnonzero((k == 3) & kids & np.roll(kids, 1) & (rng.random(len(k)) < 0.05))
+    second = np.flatnonzero(
+        (k == 3) & kids & np.roll(kids, 1) & (rng.random(len(k)) < profile.twins)
+    )
     first = second - 1
     birth[second] = birth[first]
     g2[first] = np.where(
@@ -201,6 +222,7 @@ def build_population(rng: np.random.Generator, size: int, geo: Geography) -> Pop
 
     bodies = _unique_sequences(rng, region, birth, is_male)
     names = naming.assemble_names(surname, g1, g2)
+    _give_popular_names(rng, names, surname, is_male, hard, profile.popular_given_name)
     ethnicity = np.full(len(hid), "汉族", dtype=object)
     roll = rng.random(len(hid))
     ethnicity[roll < 0.008] = "回族"
@@ -233,12 +255,54 @@ def build_population(rng: np.random.Generator, size: int, geo: Geography) -> Pop
         households={},
         household_no=pl.Series(),
         hard_cases=hard,
+        profile=profile,
     )
     _add_households(rng, population, village, county, start, hsize)
     _add_phones_and_health(rng, population, start)
     hard_cases.add_near_id_pairs(rng, population, bodies)
     population.id_numbers = ids.make_ids(bodies)
+    _add_renamings_and_moves(rng, population)
     return population
+
+
+def _give_popular_names(
+    rng: np.random.Generator,
+    names: pl.Series,
+    surname: np.ndarray,
+    is_male: np.ndarray,
+    twins: dict[int, list[str]],
+    share: float,
+) -> None:
+    """Give `share` of people a popular given name (建国, 秀英); twins keep names told apart."""
+    for p in np.flatnonzero(rng.random(len(names)) < share).tolist():
+        if p in twins:
+            continue
+        given = naming.POPULAR_MALE if is_male[p] else naming.POPULAR_FEMALE
+        names[p] = str(naming.SURNAMES[surname[p]]) + given[int(rng.integers(0, len(given)))]
+
+
+def _add_renamings_and_moves(rng: np.random.Generator, pop: Population) -> None:
+    """Renamed adults of exported households (the export keeps the former name) and adults
+    who moved to another village of their county (petitions and case rows give the new one)."""
+    adult = (EXPORT_DATE - pop.birth).astype(np.int64) >= 18 * 365.25
+    exported = pop.households["group"][pop.hid] != monitoring.GENERAL
+    for p in np.flatnonzero(adult & exported & (rng.random(pop.size) < pop.profile.renamed)):
+        old = str(pop.names[int(p)])
+        if "·" in old:
+            continue
+        pop.former_names[int(p)] = old
+        pop.names[int(p)] = naming.new_name(rng, old, bool(pop.is_male[p]))
+        pop.tag(int(p), "renamed")
+    geo = pop.geo
+    for p in np.flatnonzero(adult & (rng.random(pop.size) < pop.profile.moved)).tolist():
+        home = int(pop.households["village"][pop.hid[p]])
+        county = geo.village_county[home]
+        others = np.flatnonzero(
+            (geo.village_county == county) & (np.arange(len(geo.village_county)) != home)
+        )
+        if len(others):
+            pop.moved_to[p] = (int(rng.choice(others)), int(rng.integers(0, 9)))
+            pop.tag(p, "moved")
 
 
 def _add_households(rng, pop: Population, village, county, start, hsize) -> None:

@@ -114,7 +114,12 @@ def poverty_table(rng: np.random.Generator, pop: Population, county: int | None 
     geo = pop.geo
     village = hh["village"][h]
     k = pids - hh["start"][h]
-    names, _ = noise.perturb_names(rng, pop.names.gather(pids).to_list(), NAME_NOISE)
+    # a renamed person is still listed under the former name
+    listed = [
+        pop.former_names.get(p, name)
+        for p, name in zip(pids.tolist(), pop.names.gather(pids).to_list(), strict=True)
+    ]
+    names, _ = noise.perturb_names(rng, listed, NAME_NOISE)
     empty = rng.random(len(pids)) < EMPTY_NAME
     names = ["" if e else nm for nm, e in zip(names, empty.tolist(), strict=True)]
     true_ids = pop.id_numbers.gather(pids).to_list()

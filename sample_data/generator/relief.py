@@ -73,6 +73,7 @@ def relief_table(rng: np.random.Generator, pop: Population, cases: list[Case]) -
     ids, _ = noise.perturb_ids(
         rng, pop.id_numbers.gather(pids).to_list(), born_early, None, ID_NOISE
     )
+    noise.tag_name_typos(rng, pop, names, ids, pids)
     seq: dict[tuple[int, str], int] = {}
     numbers: list[str] = []
     refs: list[str] = []

@@ -71,7 +71,21 @@ def write_people(path: Path, pop: Population, tables: list[Table]) -> None:
             "hard_case": [";".join(pop.hard_cases.get(p, [])) for p in pids.tolist()],
         }
     )
+    shared = pl.Series(_village_namesakes(pop)[pids])
+    frame = frame.with_columns(
+        pl.when(shared)
+        .then(pl.concat_str(pl.col("hard_case"), pl.lit("village_namesake"), separator=";"))
+        .otherwise(pl.col("hard_case"))
+        .str.strip_chars(";")
+        .alias("hard_case")
+    )
     _write_frame(frame, path)
+
+
+def _village_namesakes(pop: Population) -> np.ndarray:
+    """Per person: someone else of the same village bears the same name."""
+    people = pl.DataFrame({"village": pop.households["village"][pop.hid], "name": pop.names})
+    return people.select(pl.len().over("village", "name") > 1).to_series().to_numpy()
 
 
 def write_leads(path: Path, cases: list[Case]) -> None:

@@ -10,6 +10,7 @@ from sample_data.generator import case_text, naming, petitions, relief
 from sample_data.generator.cases import Case, PersonPicker, attach_hardship_evidence, draw_case
 from sample_data.generator.places import build_geography, counties_for_size
 from sample_data.generator.population import Population, build_population
+from sample_data.generator.profile import ORDINARY, Profile
 
 CASES_PER_POVERTY_ROW = 0.1  # ~2.7 party rows per case -> cases.csv ~ 0.27 x size
 PETITIONS_PER_POVERTY_ROW = 0.17
@@ -44,16 +45,21 @@ def _assign_case_ids(cases: list[Case], pop: Population) -> None:
 
 
 def build_world(
-    size: int, seed: int, n_cases: int | None = None, n_petitions: int | None = None
+    size: int,
+    seed: int,
+    n_cases: int | None = None,
+    n_petitions: int | None = None,
+    profile: Profile = ORDINARY,
 ) -> World:
     """Every latent fact, before any export is written.
 
     `n_cases` and `n_petitions` override the default ratios to the poverty size (a provincial
-    benchmark wants fewer cases and petitions per monitored row than one county has).
+    benchmark wants fewer cases and petitions per monitored row than one county has);
+    `profile` sets how hard the county is for linking.
     """
     rngs = {name: np.random.default_rng([seed, i]) for i, name in enumerate(_STAGES)}
-    geo = build_geography(rngs["geography"], counties_for_size(size))
-    pop = build_population(rngs["population"], size, geo)
+    geo = build_geography(rngs["geography"], counties_for_size(size), profile.repeated_village)
+    pop = build_population(rngs["population"], size, geo, profile)
     rng = rngs["cases"]
     picker = PersonPicker(pop, rng)
     weights = np.bincount(pop.households["county"], minlength=len(geo.county_codes)).astype(float)

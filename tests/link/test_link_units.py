@@ -16,6 +16,7 @@ from pipeline.link.blocking import block_pairs
 from pipeline.link.cluster import cluster_records
 from pipeline.link.compare import compare_pairs
 from pipeline.link.people import with_name_keys
+from pipeline.link.places import with_place_keys
 from pipeline.link.records import RECORD_SCHEMA
 
 CLUSTERING = ClusteringSettings(
@@ -43,8 +44,10 @@ def records(rows: list[dict[str, Any]]) -> pl.DataFrame:
         if base["source"] == "poverty" and base["monitoring_person"] is None:
             base["monitoring_person"] = base["person_no"] or base["record_key"]
         full.append(base)
-    # link_people adds the name keys of the config (look-alike shape, sound-alike pinyin)
-    return with_name_keys(pl.DataFrame(full, schema=RECORD_SCHEMA), load_config().linkage)
+    # link_people adds the keys of the config (look-alike shape, sound-alike pinyin, place)
+    settings = load_config().linkage
+    table = with_name_keys(pl.DataFrame(full, schema=RECORD_SCHEMA), settings)
+    return with_place_keys(table, settings.place_keys)
 
 
 def level(frame: pl.DataFrame, comparison: str, config: Config) -> str | None:
@@ -67,7 +70,13 @@ ID_A = "61102319900101123X"
 @pytest.mark.parametrize(
     ("left", "right", "expected"),
     [
-        ({"id_norm": ID_A}, {"id_norm": ID_A}, "id_exact"),
+        ({"id_norm": ID_A}, {"id_norm": ID_A}, "id_exact"),  # the same invalid number
+        (
+            {"id_norm": ID_A, "id_trusted": True},
+            {"id_norm": ID_A, "id_trusted": True},
+            "id_exact_valid",
+        ),
+        ({"id_norm": ID_A, "id_trusted": True}, {"id_norm": ID_A}, "id_exact"),
         ({"id_norm": ID_A}, {"id_norm": "61102319900101124X"}, "id_one_edit"),
         ({"id_norm": ID_A}, {"id_norm": "61102319900110123X"}, "id_one_edit"),  # adjacent swap
         (
@@ -128,8 +137,11 @@ def test_birth_is_not_counted_again_when_both_ids_compare(config: Config) -> Non
         ("李明", "李铭", "pinyin_equal"),
         ("王己", "王已", "one_char_lookalike"),
         ("王小明", "玉小明", "one_char_lookalike"),
-        ("张小明", "张晓红", "name_diff"),
-        ("张小明", "张大明", "name_diff"),  # siblings: 小/大 is no entry error
+        ("张小明", "张晓红", "same_surname"),
+        ("张小明", "张大明", "one_char_apart"),  # siblings, or a typing slip behind one ID
+        ("张建国", "李建国", "one_char_apart"),  # a surname changed
+        ("张建国", "张建", "one_char_apart"),  # a character left out
+        ("张建国", "李秀英", "name_diff"),
         ("赵琳", "赵玲", "pinyin_sound"),
         ("张三", None, None),
     ],
@@ -148,6 +160,10 @@ def test_name_levels(config: Config, left: str, right: str | None, expected: str
         "张三": "zhang san",
         "赵琳": "zhao lin",
         "赵玲": "zhao ling",
+        "张建国": "zhang jian guo",
+        "李建国": "li jian guo",
+        "张建": "zhang jian",
+        "李秀英": "li xiu ying",
     }
     rows = [{"name_norm": n, "name_pinyin": pinyin.get(n) if n else None} for n in (left, right)]
     assert level(compare(config, rows), "name", config) == expected
@@ -383,7 +399,7 @@ def test_a_petition_and_a_child_are_kept_apart(
 
 
 def test_a_different_stated_sex_vetoes_the_link(config: Config) -> None:
-    assert "sex_diff" in config.linkage.clustering.vetoes["sex"]
+    assert "sex_diff" in config.linkage.clustering.hard_vetoes["sex"]
     table = records([{"sex_norm": "F"}, {"sex_norm": "M"}])
     pairs = pl.DataFrame(
         {"idx_l": [0], "idx_r": [1]}, schema={"idx_l": pl.UInt32, "idx_r": pl.UInt32}

@@ -262,3 +262,18 @@ def test_children_and_petitioners_are_told_apart_by_age() -> None:
 def test_without_petition_dates_no_row_is_called_a_child() -> None:
     poverty = _frame("poverty", [{"birth": date(2021, 7, 8)}])
     assert linkage_records({"poverty": poverty}, VOCABULARY)["age_class"].to_list() == [None]
+
+
+def test_a_petition_whose_own_id_says_a_child_is_in_the_childs_name() -> None:
+    # a guardian files in the child's name with the child's ID: the row is the child's,
+    # and the age rule (a child does not petition) does not keep it from the child's rows
+    petitions = _frame(
+        "petitions",
+        [
+            {"received": "2026-03-01", "birth": date(2015, 6, 1)},  # the child's ID
+            {"received": "2026-03-01", "birth": date(1980, 6, 1)},
+            {"received": "2026-03-01"},  # no ID: the guardian, as before
+        ],
+    )
+    records = linkage_records({"petitions": petitions}, VOCABULARY)
+    assert records["age_class"].to_list() == ["child", "petitioner", "petitioner"]
