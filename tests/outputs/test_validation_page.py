@@ -74,13 +74,10 @@ def test_the_browser_lists_every_source_and_the_failed_expectation(sample_run: R
     assert shown == statuses(sample_run)
     (failed,) = dom.find("table", id="failed-expectations")
     failed_rows = [dom.cells(i) for i in dom.find("tr", class_="failed") if i > failed]
-    assert [
-        "poverty",
-        FAILED,
-        "expect_column_values_to_not_be_null",
-        "name",
-        "11 (0.3%, allowed ≤ 0%)",
-    ] in failed_rows
+    poverty = [r for r in failed_rows if r[:4] == ["poverty", FAILED, "expect_column_values_to_not_be_null", "name"]]  # fmt: skip
+    assert len(poverty) == 1
+    # the unexpected count, its share of the sample's rows, and the threshold it was held to
+    assert re.fullmatch(r"11 \(0\.\d%, allowed ≤ 0%\)", poverty[0][4]), poverty[0]
 
 
 def synthetic(success: bool) -> dict[str, SourceValidation]:
