@@ -16,6 +16,7 @@ one person per value; a row with none, a petition without an ID, is nobody's cou
   everybody: a place with few people listed says little, one with many says much;
 - the given name (the name after its first character) is as common as everywhere: given
   names do not cluster by village, surnames do;
+- a person counts once, in the place of its first record;
 - the pair's own person is not counted: one person of the surname and of the given name
   is taken off (whether the rows are one person or two, the first is somebody of the place
   bearing the name). A given name nobody else bears counts as half a person: rare, not
@@ -47,60 +48,61 @@ def _place_key(records: pl.DataFrame, columns: tuple[str, ...]) -> pl.Series:
 
 
 def _people(records: pl.DataFrame, tf: TermFrequency) -> pl.DataFrame:
-    """Every record naming a person (`tf.people`), with its name, surname and given name."""
+    """Per record: the person it names (`tf.people`), its surname and given name, each as a
+    64-bit hash (telling values apart is all they are for, and hashes group fast); null
+    where the record names no person or has no name."""
     person = pl.coalesce(pl.col(c).cast(pl.Utf8) for c in tf.people)
     name = pl.col(tf.column)
+    known = person.is_not_null() & name.is_not_null()
     return records.select(
-        person.alias("_person"),
-        name.alias("_name"),
-        pl.col(tf.surname or tf.column).alias("_surname"),
-        name.str.slice(1).alias("_given"),
-    ).with_row_index("_row")
+        pl.when(known).then(person.hash()).alias("_person"),
+        pl.col(tf.surname or tf.column).hash().alias("_surname"),
+        name.str.slice(1).hash().alias("_given"),
+    )
 
 
-def _shares_of_everybody(people: pl.DataFrame, column: str, values: pl.Series) -> np.ndarray:
-    """Per value: the people bearing it (but one) as a share of everybody counted."""
-    everybody = people.drop_nulls(["_person", column]).unique(
-        "_person", keep="first", maintain_order=True
-    )
-    counts = everybody.group_by(column).agg(pl.len().alias("_n"))
-    found = pl.DataFrame({column: values}).join(
-        counts, on=column, how="left", maintain_order="left"
-    )
+def _everybody(people: pl.DataFrame) -> np.ndarray:
+    """Row numbers of the people counted: the first record of each person."""
+    rows = people.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), "_person")
+    first = rows.drop_nulls("_person").unique("_person", keep="first")
+    return np.sort(first["_row"].to_numpy())
+
+
+def _others_share(counted: pl.Series, asked: pl.Series, total: int, floor: float) -> np.ndarray:
+    """Per value of `asked`: the counted people bearing it but one, as a share of `total`."""
+    counts = counted.value_counts(name="_n")
+    found = asked.to_frame().join(counts, on=asked.name, how="left", maintain_order="left")
     others = found["_n"].fill_null(0).cast(pl.Float64).to_numpy() - 1.0
-    return np.maximum(others, _UNSEEN_GIVEN) / max(everybody.height, 1)
+    return np.maximum(others, floor) / max(total, 1)
 
 
-def _place_counts(people: pl.DataFrame, place: pl.Series, chosen: np.ndarray) -> pl.DataFrame:
-    """Per chosen record: the people of its place, and those (but one) bearing its surname."""
-    census = (
-        people.with_columns(place.alias("_place"))
-        .drop_nulls(["_person", "_place", "_name"])
-        .unique(["_place", "_person"], keep="first", maintain_order=True)
+def _surname_in_place(
+    people: pl.DataFrame,
+    everybody: np.ndarray,
+    place: pl.Series,
+    chosen: np.ndarray,
+    prior: float,
+) -> np.ndarray:
+    """Per chosen record: its surname's share of the people of its place, blended with its
+    share of everybody (`prior` people's worth); the record's own person not counted."""
+    asked = pl.DataFrame(
+        {"_place": place.gather(chosen), "_surname": people["_surname"].gather(chosen)}
     )
-    asked = people.select("_surname").with_columns(place.alias("_place"))[chosen]
+    # only the places asked about are counted
+    census = pl.DataFrame(
+        {"_place": place.gather(everybody), "_surname": people["_surname"].gather(everybody)}
+    ).filter(pl.col("_place").is_in(asked["_place"].unique().implode()))
     by_surname = census.group_by("_place", "_surname").agg(pl.len().alias("_surnamesakes"))
-    by_place = census.group_by("_place").agg(pl.len().alias("_people"))
+    by_place = by_surname.group_by("_place").agg(pl.col("_surnamesakes").sum().alias("_people"))
     counted = asked.join(
         by_surname, on=["_place", "_surname"], how="left", maintain_order="left"
     ).join(by_place, on="_place", how="left", maintain_order="left")
-    return counted.select(
-        (pl.col("_surnamesakes").fill_null(0).cast(pl.Float64) - 1).clip(0).alias("surnamesakes"),
-        pl.col("_people").fill_null(0).cast(pl.Float64).alias("people"),
+    namesakes = np.maximum(counted["_surnamesakes"].fill_null(0).to_numpy() - 1.0, 0.0)
+    residents = counted["_people"].fill_null(0).to_numpy().astype(np.float64)
+    everywhere = _others_share(
+        people["_surname"].gather(everybody), asked["_surname"], len(everybody), 0.0
     )
-
-
-def _shares_at(
-    chosen: np.ndarray, place: pl.Series, people: pl.DataFrame, prior: float
-) -> np.ndarray:
-    """The share of the name of each chosen record among the people of its place."""
-    counts = _place_counts(people, place, chosen)
-    asked = people[chosen]
-    surname_everywhere = _shares_of_everybody(people, "_surname", asked["_surname"])
-    given_everywhere = _shares_of_everybody(people, "_given", asked["_given"])
-    residents = counts["people"].to_numpy()
-    surname = (counts["surnamesakes"].to_numpy() + prior * surname_everywhere) / (residents + prior)
-    share: np.ndarray = surname * given_everywhere
+    share: np.ndarray = (namesakes + prior * everywhere) / (residents + prior)
     return share
 
 
@@ -117,15 +119,21 @@ def place_shares(
     left = gammas["idx_l"].to_numpy().astype(np.int64)
     right = gammas["idx_r"].to_numpy().astype(np.int64)
     people = _people(records, tf)
+    everybody = _everybody(people)
+    # the place columns in one contiguous chunk each: hashing them is several times faster
+    placed = records.select(sorted({c for spec in tf.places for c in spec.columns})).rechunk()
+    given = people["_given"].gather(everybody)
     for spec in tf.places:
         rows = np.flatnonzero(at_level & np.isnan(out) & _agrees(gammas, spec, levels))
         if not len(rows):
             continue
-        place = _place_key(records, spec.columns)
+        place = _place_key(placed, spec.columns)
         stated = place.is_not_null().to_numpy()
         chosen = np.where(stated[left[rows]], left[rows], right[rows])
-        known = stated[chosen]
-        out[rows[known]] = _shares_at(chosen[known], place, people, tf.prior_people)
+        chosen, rows = chosen[stated[chosen]], rows[stated[chosen]]
+        surname = _surname_in_place(people, everybody, place, chosen, tf.prior_people)
+        asked = people["_given"].gather(chosen)
+        out[rows] = surname * _others_share(given, asked, len(everybody), _UNSEEN_GIVEN)
     return out
 
 
