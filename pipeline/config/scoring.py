@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, model_validator
 
 from pipeline.config.base import Frozen
 
@@ -80,10 +80,12 @@ class ScoringSettings(Frozen):
     indicative_note: str
     learning: LearningSettings
 
-    @field_validator("indicative_range")
-    @classmethod
-    def _one_range_per_tier(cls, value: dict[str, str]) -> dict[str, str]:
-        return value
+    @model_validator(mode="after")
+    def _one_range_per_tier(self) -> ScoringSettings:
+        missing = [t for t in self.tiers if t not in self.indicative_range]
+        if missing:
+            raise ValueError(f"indicative_range: no range for tiers {missing}")
+        return self
 
     def monitoring_line(self, region: str | None, year: int | None) -> float:
         """Income line per head for a province (first 2 digits of a region code) and year."""

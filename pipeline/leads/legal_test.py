@@ -117,7 +117,8 @@ def compensation_element(lead: dict[str, Any]) -> Element:
     return Element("赔偿", UNCLEAR, "unknown", 1, "赔偿情况不明，需核实")
 
 
-def _risk_after_incident(lead: dict[str, Any], s: ScoringSettings) -> bool:
+def risk_after_incident(lead: dict[str, Any], s: ScoringSettings) -> bool:
+    """Monitoring risk of a case-like type (因意外事故/因病/因残) identified near the case."""
     risk_date, accepted = lead.get("risk_identified"), lead.get("case_accepted")
     if lead.get("risk_type") not in s.risk_after_types or risk_date is None or accepted is None:
         return False
@@ -142,7 +143,7 @@ def _household_hardship(lead: dict[str, Any], s: ScoringSettings, v: Vocabulary)
 def hardship_element(
     lead: dict[str, Any], s: ScoringSettings, v: Vocabulary, on: date | None
 ) -> Element:
-    if _risk_after_incident(lead, s):
+    if risk_after_incident(lead, s):
         text = f"案发后因{lead['risk_type'].removeprefix('因')}被识别为监测对象"
         return Element("困难", MET, "risk_after_incident", 3, text)
     if lead.get("case_hardship"):

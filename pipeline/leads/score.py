@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import polars as pl
@@ -24,6 +24,7 @@ from pipeline.leads.legal_test import (
     compensation_element,
     hardship_element,
     harm_element,
+    risk_after_incident,
     tier_of,
 )
 
@@ -127,16 +128,10 @@ def _hardship(
         fired.append(key)
 
     hh_rows = _keys(lead.get("household_rows"), labels, limit=1)
-    risk_date, accepted = lead.get("risk_identified"), lead.get("case_accepted")
-    if (
-        lead.get("risk_type") in s.risk_after_types
-        and risk_date is not None
-        and accepted is not None
-        and accepted - timedelta(days=s.risk_after_window_days[0])
-        <= risk_date
-        <= accepted + timedelta(days=s.risk_after_window_days[1])
-    ):
-        add("risk_after_incident", f"{lead['risk_type']}，识别于{risk_date:%Y年%m月}；{hh_rows}")
+    accepted = lead.get("case_accepted")
+    if risk_after_incident(lead, s):
+        identified = lead["risk_identified"]
+        add("risk_after_incident", f"{lead['risk_type']}，识别于{identified:%Y年%m月}；{hh_rows}")
     if lead.get("case_hardship"):
         add("case_text_hardship", _keys(lead.get("case_rows"), labels))
     pet_rows = _keys(lead.get("petition_rows"), labels)
