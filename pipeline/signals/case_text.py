@@ -18,14 +18,14 @@ is resolved by preferring names written after 被害人 in that clause.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import polars as pl
 
 from pipeline.signals.patterns import (
-    CaseTextRules,
     Hit,
     TextPatterns,
     amount_of,
@@ -154,6 +154,45 @@ def _view(
 # --- reading one text ------------------------------------------------------------------
 
 
+_CLAUSE = re.compile(r"[,;。!?:]")
+# a payment said to be whole (退赔全部赃款, 履行完毕) stays full whatever amount is near it
+_WHOLE = re.compile(r"全额|全部|足额|如数|完毕|付清|还清|退清|均已")
+# a clause that continues the one before it (扣押了54615元赃款,并返还给了被害人)
+_CONTINUING = re.compile(r"(?:并|后|随后|现|已)")
+
+
+def _with_amounts(hits: tuple[Hit, ...], amount: re.Pattern[str], units: Any) -> tuple[Hit, ...]:
+    """Payments whose pattern names no amount, given the nearest amount of their clause (or
+    of the clause they continue), so that they are compared with the loss."""
+    out = []
+    for hit in hits:
+        if (
+            hit.amount is None
+            and hit.value == "full"
+            and not _WHOLE.search(hit.text, hit.start, hit.end)
+        ):
+            found = _nearest_amount(hit, amount, units)
+            if found is not None:
+                hit = replace(hit, value="paid", amount=found)
+        out.append(hit)
+    return tuple(out)
+
+
+def _nearest_amount(hit: Hit, amount: re.Pattern[str], units: Any) -> float | None:
+    text = hit.text
+    start = max((m.end() for m in _CLAUSE.finditer(text, 0, hit.start)), default=0)
+    end_break = _CLAUSE.search(text, hit.end)
+    end = end_break.start() if end_break else len(text)
+    matches = list(amount.finditer(text, start, end))
+    if not matches and start > 0 and text[start - 1] == "," and _CONTINUING.match(text, start):
+        before = max((m.end() for m in _CLAUSE.finditer(text, 0, start - 1)), default=0)
+        matches = list(amount.finditer(text, before, start - 1))
+    if not matches:
+        return None
+    nearest = min(matches, key=lambda m: min(abs(m.start() - hit.end), abs(hit.start - m.end())))
+    return amount_of(nearest, units)
+
+
 def _paid_against_loss(hits: tuple[Hit, ...], loss: float | None) -> tuple[Hit, ...]:
     """A payment with an amount is full when it covers the loss, else partial; with no
     loss stated it is full (paid, and nothing said to be outstanding)."""
@@ -200,6 +239,13 @@ def _own_hits(hits: tuple[Hit, ...], view: VictimView | None, rule: str) -> tupl
     if view is None or rule in _CASE_WIDE or not hits:
         return hits
     owners = [view.owner(h.start, h.end) for h in hits]
+    shared = [i for i, o in enumerate(owners) if o == SHARED]
+    episodes = {view.episode(hits[i].start) for i in shared}
+    # A fact stated in several incidents of a numbered list is each incident's; stated once,
+    # at the end of the last incident (现赃物已追回并返还给被害人), it sums up the case.
+    if episodes and episodes != {view.last_episode()}:
+        for i in shared:
+            owners[i] = view.episode_owner(hits[i].start)
     own = tuple(h for h, o in zip(hits, owners, strict=True) if o == OWN)
     return own or tuple(h for h, o in zip(hits, owners, strict=True) if o == SHARED)
 
@@ -238,7 +284,7 @@ def _read_summary(
     loss_hit = max(loss_hits, key=lambda h: h.amount or 0.0, default=None)
     if loss_hit is not None:
         evidence["loss"].append(rules.loss_amount.evidence(loss_hit, tag))
-    choices = _choices(hits, loss_hit.amount if loss_hit else None, rules, tag, evidence)
+    choices = _choices(hits, loss_hit.amount if loss_hit else None, patterns, evidence)
     flags = {}
     for name, rule_name in _TEXT_FLAGS.items():
         rule_hits = hits(rule_name)
@@ -264,11 +310,11 @@ def _read_summary(
 def _choices(
     hits: Callable[[str], tuple[Hit, ...]],
     loss: float | None,
-    rules: CaseTextRules,
-    tag: str,
+    patterns: TextPatterns,
     evidence: Evidence,
 ) -> dict[str, str | None]:
     """Compensation, forgiveness and settlement: the chosen value of each, evidence added."""
+    rules, tag = patterns.case, patterns.evidence_tags["text"]
     choices: dict[str, str | None] = {}
     for name, group in (
         ("compensation", "compensation"),
@@ -278,6 +324,7 @@ def _choices(
         rule = getattr(rules, name)
         rule_hits = hits(name)
         if name == "compensation":
+            rule_hits = _with_amounts(rule_hits, patterns.payment_amount, patterns.units)
             rule_hits = _paid_against_loss(rule_hits, loss)
         chosen = rule.choose(rule_hits)
         choices[name] = chosen.value if chosen else None

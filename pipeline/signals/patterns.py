@@ -302,6 +302,9 @@ class VictimMentionRules:
     masked: re.Pattern[str]  # matched right after a marker: 王某 / 王某某 / 王某甲 / 李×1
     full: re.Pattern[str]  # the longest full-name candidate right after a marker
     not_a_name: re.Pattern[str]  # right after a marker, no name follows: 被害人母亲王某
+    # a sentence that starts a new incident (1、… / 二、… / 第三起) or closes them all (综上)
+    episode: re.Pattern[str]
+    episode_end: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -323,6 +326,9 @@ class TextPatterns:
     relief_categories: tuple[str, ...]
     # a sentence of a later appraisal (补充鉴定): its grade replaces the earlier ones
     later_appraisal: re.Pattern[str]
+    # the amount of a payment whose pattern has none (赃款2000元已返还被害人): the nearest in
+    # its clause that is not something else (利息, 每月)
+    payment_amount: re.Pattern[str]
     units: Mapping[str, float]
     evidence_tags: Mapping[str, str]
     digest: str
@@ -412,10 +418,12 @@ class _Loader:
         if case is None or petition is None or structured is None or self.problems:
             return None
         later = self._compile("later_appraisal", self.raw.get("later_appraisal"))
-        if mentions is None or later is None:
+        paid = self._compile("payment_amount", self.raw.get("payment_amount"))
+        if mentions is None or later is None or paid is None:
             return None
         return TextPatterns(
             later_appraisal=later,
+            payment_amount=paid,
             case=case,
             case_structured=structured,
             victim_mentions=mentions,
@@ -490,7 +498,7 @@ class _Loader:
         raw = self._mapping("victim_mentions", self.raw.get("victim_mentions"))
         compiled = {
             key: self._compile(f"victim_mentions.{key}", raw.get(key))
-            for key in ("marker", "masked", "full", "not_a_name")
+            for key in ("marker", "masked", "full", "not_a_name", "episode", "episode_end")
         }
         if any(p is None for p in compiled.values()):
             return None

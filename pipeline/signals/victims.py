@@ -30,6 +30,7 @@ TOTAL = "total"  # a case total (一人死亡、二人轻伤): nobody's own
 
 _CLAUSE_BREAK = re.compile(r"[,;。!?:]")
 _SENTENCE_BREAK = re.compile(r"[。;!?]")
+_EPISODE_BREAK = re.compile(r"[。;!?:,]")
 # a count of people or a sum over several (致一人死亡, 共计骗取…): a case total
 # a fact said of each victim alike (均, 分别): every victim's
 _EACH = re.compile(r"均|都|分别|皆")
@@ -59,6 +60,8 @@ class VictimView:
     mentions: tuple[Mention, ...]
     clause_breaks: tuple[int, ...]
     sentence_breaks: tuple[int, ...]
+    episode_starts: tuple[int, ...] = ()  # where each incident of a numbered list starts
+    incidents: int = 0  # how many of the episodes are incidents (the rest close the list)
 
     def owner(self, start: int, end: int) -> str:
         """Whose fact the text [start, end) states: OWN, OTHER, SHARED or TOTAL."""
@@ -82,6 +85,28 @@ class VictimView:
             return TOTAL
         return SHARED
 
+    def episode(self, at: int) -> int:
+        """The incident (0, 1, …) that holds position `at`; -1 before the first or with none."""
+        return bisect_right(self.episode_starts, at) - 1
+
+    def last_episode(self) -> int:
+        """The last incident (a closing 综上 … after it is no incident)."""
+        return self.incidents - 1
+
+    def episode_owner(self, at: int) -> str:
+        """Whose fact a sentence naming nobody states, by its incident: the victims its
+        incident names before the sentence, when they are all this party or all others."""
+        i = self.episode(at)
+        if i < 0 or i >= self.incidents:
+            return SHARED
+        sentence_start, _ = _bounds(self.sentence_breaks, at, len(self.text))
+        owners = {
+            self._group_owner(m)
+            for m in self.mentions
+            if self.episode_starts[i] <= m.start and m.end <= sentence_start
+        }
+        return owners.pop() if len(owners) == 1 else SHARED
+
     def _group_owner(self, mention: Mention) -> str:
         group = [m for m in self.mentions if m.group == mention.group]
         return OWN if any(m.own for m in group) else OTHER
@@ -93,6 +118,39 @@ def _bounds(breaks: tuple[int, ...], at: int, length: int) -> tuple[int, int]:
     start = breaks[i - 1] + 1 if i > 0 else 0
     end = breaks[i] if i < len(breaks) else length
     return start, end
+
+
+def episode_starts(text: str, rules: VictimMentionRules) -> tuple[tuple[int, ...], int]:
+    """Where the incidents of a summary that tells several start (1、… 2、…), then where the
+    part after them starts (综上, 上述事实, or a new list such as the evidence 1、2、…) if it
+    has one; and how many incidents. ((), 0) for a summary that tells one."""
+    starts = [0, *(m.end() for m in _EPISODE_BREAK.finditer(text))]
+    found: list[int] = []
+    seen: set[str] = set()
+    end = None
+    for at in starts:
+        if found and rules.episode_end.match(text, at):
+            end = at
+            break
+        match = rules.episode.match(text, at)
+        if match is None:
+            continue
+        kind = _marker_kind(match.group())
+        if kind == "digit" and match.group().strip("(").startswith("1") and kind in seen:
+            # 1、 again with no 一、/二、 heading since: a new list (the evidence), not an incident
+            end = at
+            break
+        if kind != "digit":
+            seen.discard("digit")
+        seen.add(kind)
+        found.append(at)
+    if len(found) < 2:
+        return (), 0
+    return (*found, *([end] if end is not None else [])), len(found)
+
+
+def _marker_kind(marker: str) -> str:
+    return "digit" if marker.strip("(")[:1].isdigit() else "other"
 
 
 def marked_names(text: str, rules: VictimMentionRules) -> set[str]:
@@ -206,4 +264,5 @@ def victim_view(
         tuple(mentions),
         tuple(m.start() for m in _CLAUSE_BREAK.finditer(text)),
         tuple(m.start() for m in _SENTENCE_BREAK.finditer(text)),
+        *episode_starts(text, rules),
     )

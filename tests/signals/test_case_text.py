@@ -537,6 +537,21 @@ def test_frame_with_names_is_total_and_keeps_height(
 
 # --- real court wording (sentences written for these tests, in the style of 起诉书) -----
 # (summary, party, the case's other victims, expected facts)
+INCIDENTS = (
+    "公诉机关指控，1、2023年3月，被告人以介绍工作为名骗取被害人严某人民币9000元。现赃款人民币"
+    "2000元已返还被害人，其余被其挥霍。2、2023年5月，被告人以办理低保为名骗取被害人柏某人民币"
+    "6000元。现赃款人民币6000元已返还被害人。3、2023年6月，被告人骗取被害人喻某人民币4000元。"
+    "综上，被告人诈骗三起，共计19000元。"
+)
+CLOSING = (
+    "1、2023年3月，被告人盗得被害人严某价值人民币1500元的电脑一台。2、2023年4月，被告人抢夺"
+    "被害人柏某价值人民币800元的手机一部。现赃物已追回并返还给被害人。"
+)
+EVIDENCE_LIST = (
+    "1、2023年3月，被告人盗得被害人严某价值人民币1500元的电脑一台。2、2023年4月，被告人抢夺"
+    "被害人柏某价值人民币800元的手机一部。案发后，赃物已追回并发还被害人。上述事实有下列证据"
+    "证实：1、受案登记表；2、被害人柏某的陈述。"
+)
 COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     # one appraisal sentence per victim; the case total is nobody's own
     ("经鉴定，被害人韩某甲的损伤程度为轻伤二级，被害人韩某乙的损伤程度为轻微伤。"
@@ -600,6 +615,20 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     # the mother named after 被害人 is not a victim
     ("被告人亲属向被害人母亲卫某某支付赔偿款人民币5万元，获得谅解。", "孔某某", (),
      {"compensation": "full", "forgiveness": "forgiven"}),
+    # a numbered list of incidents: a sentence naming nobody is its own incident's victims'
+    (INCIDENTS, "严某", ("柏某", "喻某"), {"compensation": "partial", "loss_amount": 9000.0}),
+    (INCIDENTS, "柏某", ("严某", "喻某"), {"compensation": "full", "loss_amount": 6000.0}),
+    (INCIDENTS, "喻某", ("严某", "柏某"), {"loss_amount": 4000.0}),
+    # stated once, at the end of the last incident: the whole case's
+    (CLOSING, "严某", ("柏某",), {"compensation": "full", "loss_amount": 1500.0}),
+    (CLOSING, "柏某", ("严某",), {"compensation": "full", "loss_amount": 800.0}),
+    # an evidence list numbered 1、2、 after the incidents is no incident
+    (EVIDENCE_LIST, "严某", ("柏某",), {"compensation": "full", "loss_amount": 1500.0}),
+    # the amount of a return written before the verb, or in the clause it continues
+    ("骗取被害人严某人民币8万元。案发后，公安机关扣押了2万元赃款，并返还给了被害人。", "严某", (),
+     {"compensation": "partial", "loss_amount": 80000.0}),
+    ("骗取被害人严某人民币8万元。案发后，赃款人民币8万元已全部返还被害人。", "严某", (),
+     {"compensation": "full", "loss_amount": 80000.0}),
 ]  # fmt: skip
 
 
