@@ -15,6 +15,7 @@ import json
 import random
 import re
 from pathlib import Path
+from typing import Any
 
 from benchmarks.realtext.select_texts import FAMILIES, VICTIM, family_of, split_of
 
@@ -80,7 +81,7 @@ def main() -> None:
         if family is None or len(fact) > MAX_CHARS or not any(w in fact for w in PAYMENT_WORDS):
             continue
         by_family[family].append((len(victim_names(fact)), row["text_id"]))
-    chosen = []
+    chosen: list[dict[str, Any]] = []
     for family, rows in by_family.items():
         rows.sort(key=lambda r: r[1])
         rng.shuffle(rows)
