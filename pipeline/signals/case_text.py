@@ -171,14 +171,15 @@ def _with_amounts(hits: tuple[Hit, ...], amount: re.Pattern[str], units: Any) ->
             and hit.value == "full"
             and not _WHOLE.search(hit.text, hit.start, hit.end)
         ):
-            found = _nearest_amount(hit, amount, units)
+            found = _nearest_amount(hit, amount)
             if found is not None:
-                hit = replace(hit, value="paid", amount=found)
+                end = max(hit.end, found.end())  # a list of payments may go on after it
+                hit = replace(hit, value="paid", amount=amount_of(found, units), end=end)
         out.append(hit)
     return tuple(out)
 
 
-def _nearest_amount(hit: Hit, amount: re.Pattern[str], units: Any) -> float | None:
+def _nearest_amount(hit: Hit, amount: re.Pattern[str]) -> re.Match[str] | None:
     text = hit.text
     start = max((m.end() for m in _CLAUSE.finditer(text, 0, hit.start)), default=0)
     end_break = _CLAUSE.search(text, hit.end)
@@ -189,20 +190,25 @@ def _nearest_amount(hit: Hit, amount: re.Pattern[str], units: Any) -> float | No
         matches = list(amount.finditer(text, before, start - 1))
     if not matches:
         return None
-    nearest = min(matches, key=lambda m: min(abs(m.start() - hit.end), abs(hit.start - m.end())))
-    return amount_of(nearest, units)
+    return min(matches, key=lambda m: min(abs(m.start() - hit.end), abs(hit.start - m.end())))
 
 
 def _paid_against_loss(hits: tuple[Hit, ...], loss: float | None) -> tuple[Hit, ...]:
-    """A payment with an amount is full when it covers the loss, else partial; with no
-    loss stated it is full (paid, and nothing said to be outstanding)."""
+    """Payments with amounts are added up and compared with the loss: full when they cover
+    it, else partial; with no loss stated, or beside a return of goods or a payment said to
+    be whole (no amount), they are full (paid, and nothing said to be outstanding)."""
+    amounts = [h.amount for h in hits if h.amount is not None and h.value in _PAID]
+    whole = any(h.value == "full" and h.amount is None for h in hits)
+    covers = loss is None or loss <= 0 or whole or max(amounts, default=0.0) >= loss - 0.5
     out = []
     for hit in hits:
-        if hit.value == "paid" or (hit.amount is not None and hit.value in ("full", "partial")):
-            covers = loss is None or loss <= 0 or hit.amount is None or hit.amount >= loss - 0.5
-            hit = hit.with_value("full" if covers else "partial")
+        if hit.value == "paid" or (hit.amount is not None and hit.value in _PAID):
+            hit = hit.with_value("full" if covers or hit.amount is None else "partial")
         out.append(hit)
     return tuple(out)
+
+
+_PAID = ("full", "partial", "paid")
 
 
 # every case_summary rule, in the order they are read
@@ -217,7 +223,28 @@ _CASE_WIDE = frozenset({"hit_and_run", "offender_unknown", "offender_dead"})
 def _scan(text: str, patterns: TextPatterns) -> Scan:
     """The hits of every case rule in one folded text."""
     rules = patterns.case
-    return {name: getattr(rules, name).find(text) for name in _SCANNED}
+    found = {name: getattr(rules, name).find(text) for name in _SCANNED}
+    paid = _with_amounts(found["compensation"], patterns.payment_amount, patterns.units)
+    found["compensation"] = _listed_payments(paid, patterns)
+    return found
+
+
+def _listed_payments(hits: tuple[Hit, ...], patterns: TextPatterns) -> tuple[Hit, ...]:
+    """Each further (victim, amount) of a list of payments after one verb (退还给包某甲13万元、
+    包某乙16万元), as a payment of its own where that victim is named."""
+    out: list[Hit] = []
+    taken = {h.start for h in hits}
+    for hit in hits:
+        out.append(hit)
+        at = hit.end
+        while hit.value == "paid" and hit.amount is not None:
+            match = patterns.payment_list.match(hit.text, at)
+            if match is None or any(match.start() <= t < match.end() for t in taken):
+                break
+            amount = amount_of(match, patterns.units)
+            out.append(replace(hit, start=match.start() + 1, end=match.end(), amount=amount))
+            at = match.end()
+    return tuple(out)
 
 
 def _latest_appraisal(hits: tuple[Hit, ...], text: str, patterns: TextPatterns) -> tuple[Hit, ...]:
@@ -324,7 +351,6 @@ def _choices(
         rule = getattr(rules, name)
         rule_hits = hits(name)
         if name == "compensation":
-            rule_hits = _with_amounts(rule_hits, patterns.payment_amount, patterns.units)
             rule_hits = _paid_against_loss(rule_hits, loss)
         chosen = rule.choose(rule_hits)
         choices[name] = chosen.value if chosen else None

@@ -329,6 +329,7 @@ class TextPatterns:
     # the amount of a payment whose pattern has none (赃款2000元已返还被害人): the nearest in
     # its clause that is not something else (利息, 每月)
     payment_amount: re.Pattern[str]
+    payment_list: re.Pattern[str]  # one more (victim, amount) of a list of payments
     units: Mapping[str, float]
     evidence_tags: Mapping[str, str]
     digest: str
@@ -419,11 +420,13 @@ class _Loader:
             return None
         later = self._compile("later_appraisal", self.raw.get("later_appraisal"))
         paid = self._compile("payment_amount", self.raw.get("payment_amount"))
-        if mentions is None or later is None or paid is None:
+        paid_list = self._compile("payment_list", self.raw.get("payment_list"))
+        if mentions is None or later is None or paid is None or paid_list is None:
             return None
         return TextPatterns(
             later_appraisal=later,
             payment_amount=paid,
+            payment_list=paid_list,
             case=case,
             case_structured=structured,
             victim_mentions=mentions,

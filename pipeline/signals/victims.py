@@ -120,18 +120,15 @@ def _bounds(breaks: tuple[int, ...], at: int, length: int) -> tuple[int, int]:
     return start, end
 
 
-def episode_starts(text: str, rules: VictimMentionRules) -> tuple[tuple[int, ...], int]:
+def episode_starts(text: str, rules: VictimMentionRules) -> tuple[tuple[int, ...], int] | tuple[()]:
     """Where the incidents of a summary that tells several start (1、… 2、…), then where the
     part after them starts (综上, 上述事实, or a new list such as the evidence 1、2、…) if it
-    has one; and how many incidents. ((), 0) for a summary that tells one."""
+    has one; and how many incidents. () for a summary that numbers none."""
     starts = [0, *(m.end() for m in _EPISODE_BREAK.finditer(text))]
     found: list[int] = []
     seen: set[str] = set()
     end = None
     for at in starts:
-        if found and rules.episode_end.match(text, at):
-            end = at
-            break
         match = rules.episode.match(text, at)
         if match is None:
             continue
@@ -145,8 +142,34 @@ def episode_starts(text: str, rules: VictimMentionRules) -> tuple[tuple[int, ...
         seen.add(kind)
         found.append(at)
     if len(found) < 2:
-        return (), 0
+        return ()
+    # the closing part (综上) after the last incident, unless a new list (the evidence) ends it
+    closing = (at for at in starts if at > found[-1] and rules.episode_end.match(text, at))
+    end = min((at for at in (end, next(closing, None)) if at is not None), default=None)
     return (*found, *([end] if end is not None else [])), len(found)
+
+
+def _implicit_episodes(
+    text: str, mentions: list[Mention], rules: VictimMentionRules
+) -> tuple[tuple[int, ...], int]:
+    """Incidents of a summary that tells them one after another without numbers: each
+    sentence that names a victim not named before starts one (被告人…骗取被害人陶某某…。
+    被告人…骗取被害人王某甲…), when there are two or more; then the closing part (综上)."""
+    starts: list[int] = []
+    seen: set[str] = set()
+    for mention in mentions:
+        name = text[mention.start : mention.end]
+        if name in seen:
+            continue
+        seen.add(name)
+        start = max((m.end() for m in _SENTENCE_BREAK.finditer(text, 0, mention.start)), default=0)
+        if not starts or start > starts[-1]:
+            starts.append(start)
+    if len(starts) < 2:
+        return (), 0
+    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text, starts[-1])]
+    end = next((at for at in breaks if rules.episode_end.match(text, at)), None)
+    return (*starts, *([end] if end is not None else [])), len(starts)
 
 
 def _marker_kind(marker: str) -> str:
@@ -264,5 +287,5 @@ def victim_view(
         tuple(mentions),
         tuple(m.start() for m in _CLAUSE_BREAK.finditer(text)),
         tuple(m.start() for m in _SENTENCE_BREAK.finditer(text)),
-        *episode_starts(text, rules),
+        *(episode_starts(text, rules) or _implicit_episodes(text, mentions, rules)),
     )

@@ -552,6 +552,15 @@ EVIDENCE_LIST = (
     "被害人柏某价值人民币800元的手机一部。案发后，赃物已追回并发还被害人。上述事实有下列证据"
     "证实：1、受案登记表；2、被害人柏某的陈述。"
 )
+SERIAL = (
+    "被告人谎称能办理入学，骗取被害人严某人民币5万元。案发前返还被害人2万元。被告人又以同样"
+    "理由骗取被害人柏某人民币3万元。被告人以介绍工作为名骗取被害人喻某人民币7万元。案发前"
+    "返还被害人2.4万。"
+)
+PAID_LIST = (
+    "被告人骗取被害人严某5万元，骗取被害人柏某3万元，骗取被害人喻某7万元。被害人多次催要后，"
+    "被告人先后退还给严某1万元、柏某3万元、喻某2万元，共计退还6万元，其余被其挥霍。"
+)
 COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     # one appraisal sentence per victim; the case total is nobody's own
     ("经鉴定，被害人韩某甲的损伤程度为轻伤二级，被害人韩某乙的损伤程度为轻微伤。"
@@ -629,6 +638,14 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
      {"compensation": "partial", "loss_amount": 80000.0}),
     ("骗取被害人严某人民币8万元。案发后，赃款人民币8万元已全部返还被害人。", "严某", (),
      {"compensation": "full", "loss_amount": 80000.0}),
+    # told one after another without numbers: each victim's own sentences
+    (SERIAL, "严某", ("柏某", "喻某"), {"compensation": "partial", "loss_amount": 50000.0}),
+    (SERIAL, "柏某", ("严某", "喻某"), {"loss_amount": 30000.0}),
+    (SERIAL, "喻某", ("严某", "柏某"), {"compensation": "partial", "loss_amount": 70000.0}),
+    # a list of payments after one verb: each victim's own amount
+    (PAID_LIST, "柏某", ("严某", "喻某"), {"compensation": "full", "loss_amount": 30000.0}),
+    (PAID_LIST, "喻某", ("严某", "柏某"), {"compensation": "partial", "loss_amount": 70000.0}),
+    (PAID_LIST, "严某", ("柏某", "喻某"), {"compensation": "partial", "loss_amount": 50000.0}),
 ]  # fmt: skip
 
 
