@@ -194,9 +194,10 @@ def _nearest_amount(hit: Hit, amount: re.Pattern[str]) -> re.Match[str] | None:
 
 
 def _paid_against_loss(hits: tuple[Hit, ...], loss: float | None) -> tuple[Hit, ...]:
-    """Payments with amounts are added up and compared with the loss: full when they cover
-    it, else partial; with no loss stated, or beside a return of goods or a payment said to
-    be whole (no amount), they are full (paid, and nothing said to be outstanding)."""
+    """The largest payment with an amount is compared with the loss (a text repeats one
+    payment in its evidence, so amounts are not added up): full when it covers the loss, else
+    partial; with no loss stated, or beside a return of goods or a payment said to be whole
+    (no amount), payments are full (paid, and nothing said to be outstanding)."""
     amounts = [h.amount for h in hits if h.amount is not None and h.value in _PAID]
     whole = any(h.value == "full" and h.amount is None for h in hits)
     covers = loss is None or loss <= 0 or whole or max(amounts, default=0.0) >= loss - 0.5
