@@ -248,11 +248,35 @@ def _best_words(sets: list[frozenset[str]]) -> frozenset[str] | None:
     return max(sets, key=lambda s: (min(map(len, s)), -len(s)), default=None)
 
 
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG = {"万": 10_000, "亿": 100_000_000}
+
+
+def chinese_number(text: str) -> float | None:
+    """三万 -> 30000, 四万五千 -> 45000, 十二 -> 12; None when it is not a number."""
+    total, section, digit = 0, 0, 0
+    for char in text:
+        if char in _CN_DIGITS:
+            digit = _CN_DIGITS[char]
+        elif char in _CN_UNITS:
+            section += (digit or 1) * _CN_UNITS[char]
+            digit = 0
+        elif char in _CN_BIG:
+            total += (section + digit) * _CN_BIG[char]
+            section, digit = 0, 0
+        else:
+            return None
+    value = total + section + digit
+    return float(value) if value else None
+
+
 def amount_of(match: re.Match[str], units: Mapping[str, float]) -> float | None:
-    """Yuan amount of a match with `num` (and optional `unit`) groups, else None."""
+    """Yuan amount of a match with `num` (and optional `unit`) groups, or a `cnum` group in
+    Chinese numerals (三万元), else None."""
     groups = match.groupdict()
     if not groups.get("num"):
-        return None
+        return chinese_number(groups["cnum"]) if groups.get("cnum") else None
     # rounded to the fen: 2.01 * 10000 is 20099.999999999996 in binary floating point
     return round(
         float(groups["num"].replace(",", "")) * units.get(groups.get("unit") or "", 1.0), 2

@@ -36,6 +36,8 @@ _EPISODE_BREAK = re.compile(r"[。;!?:,]")
 _EACH = re.compile(r"均|都|分别|皆")
 _COUNT_REACH = 6  # a count this close before a fact (致一人死亡, 共计骗取) makes it a total
 _COUNT = re.compile(r"(?:[一二两三四五六七八九十\d]+|多|数)(?:人|名)|共计|合计|总计|累计")
+# a count that names the victims themselves (对两名被害人进行了赔偿): each of them, no total
+_NAMES_VICTIMS = re.compile(r"(?:的)?(?:被害人|受害人|被害方)")
 _LIST_GLUE = re.compile(r"(?:[、和及与跟同]|被害人|受害人|死者|伤者)*")
 # a masked name continues when one of these follows: 王某 -> 王某某, 王某甲, 李× -> 李×1
 # (a digit continues it unless it starts an amount: 王某1 is a name, 王某10万元 is not)
@@ -81,9 +83,10 @@ class VictimView:
         earlier = [m for m in self.mentions if sentence_start <= m.start and m.end <= clause_start]
         if earlier:
             return self._group_owner(earlier[-1])
-        if _COUNT.search(self.text, max(clause_start, start - _COUNT_REACH), end):
+        count = _COUNT.search(self.text, max(clause_start, start - _COUNT_REACH), end)
+        if count is not None and not _NAMES_VICTIMS.match(self.text, count.end()):
             return TOTAL
-        return SHARED
+        return SHARED  # (三名被害人的全部钱款: each of those victims)
 
     def episode(self, at: int) -> int:
         """The incident (0, 1, …) that holds position `at`; -1 before the first or with none."""

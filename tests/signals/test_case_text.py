@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from pipeline.errors import ConfigError
 from pipeline.signals import CASE_FACTS_OUTPUT, case_facts_frame, extract_case_facts
-from pipeline.signals.patterns import TEXT_PATTERNS_PATH, load_text_patterns
+from pipeline.signals.patterns import TEXT_PATTERNS_PATH, chinese_number, load_text_patterns
 
 # (summary, expected facts); facts not named must keep their empty value.
 SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
@@ -638,6 +638,20 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
      {"compensation": "partial", "loss_amount": 80000.0}),
     ("骗取被害人严某人民币8万元。案发后，赃款人民币8万元已全部返还被害人。", "严某", (),
      {"compensation": "full", "loss_amount": 80000.0}),
+    # amounts in Chinese numerals; a name masked as XX
+    ("案发后，被告人赔付了甘某三千元，甘某表示谅解。", "甘某", (),
+     {"compensation": "full", "forgiveness": "forgiven"}),
+    ("被告人骗取甘某人民币四万五千元，后退还了现金人民币三万元给被害人甘某。", "甘某", (),
+     {"compensation": "partial", "loss_amount": 45000.0}),
+    ("被告人亲属赔偿被害人伍XX人民币15000元，取得被害人伍XX的谅解。", "伍XX", (),
+     {"compensation": "full", "forgiveness": "forgiven"}),
+    # a count that names the victims is each of them, not a total
+    ("被告人对两名被害人进行了经济赔偿。", "甘某", ("柯某",), {"compensation": "full"}),
+    ("被告人支付了被害人甘某、柯某的全部医疗费用。", "甘某", ("柯某",), {"compensation": "full"}),
+    # the loss before the verb; the value of a thing returned is no payment
+    ("被告人将甘某装有现金1300余元的手提包盗走，后退还甘某现金900余元。", "甘某", (),
+     {"compensation": "partial", "loss_amount": 1300.0}),
+    ("公安机关将手机、1元纸币扣押后发还了被害人甘某。", "甘某", (), {"compensation": "full"}),
     # told one after another without numbers: each victim's own sentences
     (SERIAL, "严某", ("柏某", "喻某"), {"compensation": "partial", "loss_amount": 50000.0}),
     (SERIAL, "柏某", ("严某", "喻某"), {"loss_amount": 30000.0}),
@@ -675,3 +689,13 @@ def test_the_frame_takes_the_other_victims_from_the_case_party_list() -> None:
     out = case_facts_frame(df, victim_roles=("被害人",))
     assert out["fact_injury"].to_list() == ["轻伤", "轻微伤", "轻伤"]
     assert out["fact_text_scope"].to_list() == ["victim", "victim", "summary"]
+
+
+@pytest.mark.parametrize(
+    ("words", "value"),
+    [("三万", 30000.0), ("四万五千", 45000.0), ("十二", 12.0), ("一千二百", 1200.0),
+     ("两千", 2000.0), ("三十万", 300000.0), ("一亿二千万", 120000000.0), ("十", 10.0),
+     ("零", None), ("三某", None)],
+)  # fmt: skip
+def test_chinese_numbers(words: str, value: float | None) -> None:
+    assert chinese_number(words) == value
