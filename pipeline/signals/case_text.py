@@ -210,6 +210,7 @@ def _paid_against_loss(hits: tuple[Hit, ...], loss: float | None) -> tuple[Hit, 
 
 
 _PAID = ("full", "partial", "paid")
+SPENT = "spent"  # the loot was spent: the rest of a return or a payment is not coming back
 
 
 # every case_summary rule, in the order they are read
@@ -267,15 +268,17 @@ def _own_hits(hits: tuple[Hit, ...], view: VictimView | None, rule: str) -> tupl
     if view is None or rule in _CASE_WIDE or not hits:
         return hits
     owners = [view.owner(h.start, h.end) for h in hits]
-    shared = [i for i, o in enumerate(owners) if o == SHARED]
-    episodes = {view.episode(hits[i].start) for i in shared}
+    unnamed = [i for i, o in enumerate(owners) if o == SHARED]
+    episodes = {view.episode(hits[i].start) for i in unnamed}
     # A fact stated in several incidents of a numbered list is each incident's; stated once,
     # at the end of the last incident (现赃物已追回并返还给被害人), it sums up the case.
     if episodes and episodes != {view.last_episode()}:
-        for i in shared:
+        for i in unnamed:
             owners[i] = view.episode_owner(hits[i].start)
     own = tuple(h for h, o in zip(hits, owners, strict=True) if o == OWN)
-    return own or tuple(h for h, o in zip(hits, owners, strict=True) if o == SHARED)
+    shared = tuple(h for h, o in zip(hits, owners, strict=True) if o == SHARED)
+    # loot said to be spent is no statement of what this victim got back: shared ones still count
+    return own + shared if all(h.value == SPENT for h in own) else own
 
 
 Evidence = dict[str, list[str]]
@@ -335,6 +338,13 @@ def _read_summary(
     return facts, evidence
 
 
+def _spent_after(spent: tuple[Hit, ...], hits: tuple[Hit, ...]) -> bool:
+    """The loot said to be spent after the last return or payment (该手机已返还失主，赃款已被
+    挥霍): the rest is not coming back. Spent before it (赃款挥霍…亲属已将赃款返还) says nothing."""
+    paid = [h.start for h in hits if h.value in _PAID]
+    return bool(spent) and bool(paid) and max(h.start for h in spent) > max(paid)
+
+
 def _choices(
     hits: Callable[[str], tuple[Hit, ...]],
     loss: float | None,
@@ -351,9 +361,14 @@ def _choices(
     ):
         rule = getattr(rules, name)
         rule_hits = hits(name)
+        spent: tuple[Hit, ...] = ()
         if name == "compensation":
-            rule_hits = _paid_against_loss(rule_hits, loss)
+            spent = tuple(h for h in rule_hits if h.value == SPENT)
+            rule_hits = _paid_against_loss(tuple(h for h in rule_hits if h.value != SPENT), loss)
         chosen = rule.choose(rule_hits)
+        if chosen is not None and chosen.value == "full" and _spent_after(spent, rule_hits):
+            chosen = spent[-1].with_value("partial")  # returned, and the rest spent
+            rule_hits = (*rule_hits, chosen)
         choices[name] = chosen.value if chosen else None
         if chosen is not None:
             evidence[group].extend(rule.evidence_of_choice(chosen, rule_hits, tag))

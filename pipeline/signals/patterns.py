@@ -33,7 +33,7 @@ FACT_VALUES: Mapping[str, frozenset[str]] = MappingProxyType(
         "loss_amount": frozenset({"amount"}),
         # `paid` (an amount paid) is compared with the loss by case_text.py and leaves
         # it as full or partial: it never reaches the output
-        "compensation": frozenset({"full", "partial", "none", "unable", "paid"}),
+        "compensation": frozenset({"full", "partial", "none", "unable", "paid", "spent"}),
         "forgiveness": frozenset({"forgiven", "not_forgiven"}),
         "settlement": frozenset({"paid", "unpaid"}),
     }

@@ -652,6 +652,18 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     ("被告人将甘某装有现金1300余元的手提包盗走，后退还甘某现金900余元。", "甘某", (),
      {"compensation": "partial", "loss_amount": 1300.0}),
     ("公安机关将手机、1元纸币扣押后发还了被害人甘某。", "甘某", (), {"compensation": "full"}),
+    # returned, and the rest spent: partial; spent before a later return: full; spent alone: silent
+    ("破案后，该手机被追回并返还给失主，所得赃款已被被告人挥霍。", "甘某", (),
+     {"compensation": "partial"}),
+    ("骗取甘某5000元，赃款被其挥霍。案发后，被告人亲属已将赃款返还给被害人。", "甘某", (),
+     {"compensation": "full", "loss_amount": 5000.0}),
+    ("骗取甘某5000元，赃款被其挥霍。", "甘某", (), {"loss_amount": 5000.0}),
+    # a list of payments with the heads of each
+    ("达成刑事和解协议，赔偿了易某经济损失3000元、甘某医药费和车辆维修费4000元。", "甘某",
+     ("易某",), {"compensation": "full"}),
+    # paid as the agreement said
+    ("双方达成调解协议，并按约支付赔偿款，被害人甘某出具谅解书。", "甘某", (),
+     {"compensation": "full", "forgiveness": "forgiven"}),
     # told one after another without numbers: each victim's own sentences
     (SERIAL, "严某", ("柏某", "喻某"), {"compensation": "partial", "loss_amount": 50000.0}),
     (SERIAL, "柏某", ("严某", "喻某"), {"loss_amount": 30000.0}),
