@@ -181,9 +181,7 @@ def _with_amounts(hits: tuple[Hit, ...], amount: re.Pattern[str], units: Any) ->
 
 def _nearest_amount(hit: Hit, amount: re.Pattern[str]) -> re.Match[str] | None:
     text = hit.text
-    start = max((m.end() for m in _CLAUSE.finditer(text, 0, hit.start)), default=0)
-    end_break = _CLAUSE.search(text, hit.end)
-    end = end_break.start() if end_break else len(text)
+    start, end = _clause_bounds(hit)
     matches = list(amount.finditer(text, start, end))
     if not matches and start > 0 and text[start - 1] == "," and _CONTINUING.match(text, start):
         before = max((m.end() for m in _CLAUSE.finditer(text, 0, start - 1)), default=0)
@@ -315,7 +313,9 @@ def _read_summary(
     loss_hit = max(loss_hits, key=lambda h: h.amount or 0.0, default=None)
     if loss_hit is not None:
         evidence["loss"].append(rules.loss_amount.evidence(loss_hit, tag))
-    choices = _choices(hits, loss_hit.amount if loss_hit else None, patterns, evidence)
+    cash_lost = any(_clause_has(h, patterns.cash_taken) for h in loss_hits)
+    loss = loss_hit.amount if loss_hit else None
+    choices = _choices(hits, loss, cash_lost, patterns, evidence)
     flags = {}
     for name, rule_name in _TEXT_FLAGS.items():
         rule_hits = hits(rule_name)
@@ -338,6 +338,32 @@ def _read_summary(
     return facts, evidence
 
 
+def _clause_bounds(hit: Hit) -> tuple[int, int]:
+    text = hit.text
+    start = max((m.end() for m in _CLAUSE.finditer(text, 0, hit.start)), default=0)
+    end_break = _CLAUSE.search(text, hit.end)
+    return start, end_break.start() if end_break else len(text)
+
+
+def _clause_has(hit: Hit, pattern: re.Pattern[str]) -> bool:
+    start, end = _clause_bounds(hit)
+    return pattern.search(hit.text, start, end) is not None
+
+
+def _things_returned(hits: tuple[Hit, ...], patterns: TextPatterns) -> tuple[Hit, ...]:
+    """Returns of named things only (涉案手机已被缴回并发还), to a victim who also lost cash:
+    the cash is not said to be returned, so partial."""
+    out = []
+    for hit in hits:
+        if hit.value == "full" and hit.amount is None:
+            start, _ = _clause_bounds(hit)
+            before = hit.text[start : hit.end]
+            if patterns.returned_things.search(before) and not patterns.returned_all.search(before):
+                hit = hit.with_value("partial")
+        out.append(hit)
+    return tuple(out)
+
+
 def _spent_after(spent: tuple[Hit, ...], hits: tuple[Hit, ...]) -> bool:
     """The loot said to be spent after the last return or payment (该手机已返还失主，赃款已被
     挥霍): the rest is not coming back. Spent before it (赃款挥霍…亲属已将赃款返还) says nothing."""
@@ -348,6 +374,7 @@ def _spent_after(spent: tuple[Hit, ...], hits: tuple[Hit, ...]) -> bool:
 def _choices(
     hits: Callable[[str], tuple[Hit, ...]],
     loss: float | None,
+    cash_lost: bool,
     patterns: TextPatterns,
     evidence: Evidence,
 ) -> dict[str, str | None]:
@@ -364,7 +391,10 @@ def _choices(
         spent: tuple[Hit, ...] = ()
         if name == "compensation":
             spent = tuple(h for h in rule_hits if h.value == SPENT)
-            rule_hits = _paid_against_loss(tuple(h for h in rule_hits if h.value != SPENT), loss)
+            rule_hits = tuple(h for h in rule_hits if h.value != SPENT)
+            if cash_lost:
+                rule_hits = _things_returned(rule_hits, patterns)
+            rule_hits = _paid_against_loss(rule_hits, loss)
         chosen = rule.choose(rule_hits)
         if chosen is not None and chosen.value == "full" and _spent_after(spent, rule_hits):
             chosen = spent[-1].with_value("partial")  # returned, and the rest spent

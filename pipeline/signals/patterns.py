@@ -354,6 +354,10 @@ class TextPatterns:
     # its clause that is not something else (利息, 每月)
     payment_amount: re.Pattern[str]
     payment_list: re.Pattern[str]  # one more (victim, amount) of a list of payments
+    # a return of named things only, to a victim who also lost cash: partial
+    returned_things: re.Pattern[str]
+    returned_all: re.Pattern[str]
+    cash_taken: re.Pattern[str]
     units: Mapping[str, float]
     evidence_tags: Mapping[str, str]
     digest: str
@@ -445,9 +449,16 @@ class _Loader:
         later = self._compile("later_appraisal", self.raw.get("later_appraisal"))
         paid = self._compile("payment_amount", self.raw.get("payment_amount"))
         paid_list = self._compile("payment_list", self.raw.get("payment_list"))
+        things = {
+            key: self._compile(key, self.raw.get(key))
+            for key in ("returned_things", "returned_all", "cash_taken")
+        }
         if mentions is None or later is None or paid is None or paid_list is None:
             return None
+        if any(p is None for p in things.values()):
+            return None
         return TextPatterns(
+            **things,  # type: ignore[arg-type]
             later_appraisal=later,
             payment_amount=paid,
             payment_list=paid_list,

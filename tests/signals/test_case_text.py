@@ -664,6 +664,13 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     # paid as the agreement said
     ("双方达成调解协议，并按约支付赔偿款，被害人甘某出具谅解书。", "甘某", (),
      {"compensation": "full", "forgiveness": "forgiven"}),
+    # the phone returned, the cash taken with it not: partial; the loot returned: full
+    ("被告人盗走被害人甘某的一部手机(价值927.5元)和现金330元。破案后，涉案手机已被缴回并发还。",
+     "甘某", (), {"compensation": "partial", "loss_amount": 927.5}),
+    ("被告人盗走被害人甘某的一部手机(价值927.5元)和现金330元。破案后，赃物已追回并发还被害人。",
+     "甘某", (), {"compensation": "full", "loss_amount": 927.5}),
+    ("被告人盗走被害人甘某价值927.5元的手机一部。破案后，涉案手机已被缴回并发还。",
+     "甘某", (), {"compensation": "full", "loss_amount": 927.5}),
     # told one after another without numbers: each victim's own sentences
     (SERIAL, "严某", ("柏某", "喻某"), {"compensation": "partial", "loss_amount": 50000.0}),
     (SERIAL, "柏某", ("严某", "喻某"), {"loss_amount": 30000.0}),
