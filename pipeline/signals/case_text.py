@@ -266,6 +266,8 @@ def _own_hits(hits: tuple[Hit, ...], view: VictimView | None, rule: str) -> tupl
     if view is None or rule in _CASE_WIDE or not hits:
         return hits
     owners = [view.owner(h.start, h.end) for h in hits]
+    for i, owner in view.respective([(h.start, h.end) for h in hits]).items():
+        owners[i] = owner
     unnamed = [i for i, o in enumerate(owners) if o == SHARED]
     episodes = {view.episode(hits[i].start) for i in unnamed}
     # A fact stated in several incidents of a numbered list is each incident's; stated once,

@@ -34,6 +34,7 @@ _EPISODE_BREAK = re.compile(r"[。;!?:,]")
 # a count of people or a sum over several (致一人死亡, 共计骗取…): a case total
 # a fact said of each victim alike (均, 分别): every victim's
 _EACH = re.compile(r"均|都|分别|皆")
+_RESPECTIVE = re.compile(r"分别")
 _COUNT_REACH = 6  # a count this close before a fact (致一人死亡, 共计骗取) makes it a total
 _COUNT = re.compile(r"(?:[一二两三四五六七八九十\d]+|多|数)(?:人|名)|共计|合计|总计|累计")
 # a count that names the victims themselves (对两名被害人进行了赔偿): each of them, no total
@@ -42,7 +43,7 @@ _LIST_GLUE = re.compile(r"(?:[、和及与跟同]|被害人|受害人|死者|伤
 # a masked name continues when one of these follows: 王某 -> 王某某, 王某甲, 李× -> 李×1
 # (a digit continues it unless it starts an amount: 王某1 is a name, 王某10万元 is not)
 _CONTINUES = frozenset("某甲乙丙丁戊己庚辛壬癸×Xx")
-_NAME_DIGITS = re.compile(r"\d{1,2}(?![\d万千元.,])")
+_NAME_DIGITS = re.compile(r"\d{1,2}(?![\d万千元.,人名])")
 _MASK_CHARS = frozenset("某×")
 
 
@@ -87,6 +88,21 @@ class VictimView:
         if count is not None and not _NAMES_VICTIMS.match(self.text, count.end()):
             return TOTAL
         return SHARED  # (三名被害人的全部钱款: each of those victims)
+
+    def respective(self, spans: list[tuple[int, int]]) -> dict[int, str]:
+        """Facts paired in order with a list of victims by 分别 (被害人李某某、胡某的伤势分别
+        构成轻伤、轻微伤): index of the span -> OWN or OTHER, where the counts agree."""
+        owners: dict[int, str] = {}
+        for word in _RESPECTIVE.finditer(self.text):
+            start, end = _bounds(self.sentence_breaks, word.start(), len(self.text))
+            after = [i for i, (a, _) in enumerate(spans) if word.end() <= a < end]
+            before = [m for m in self.mentions if start <= m.start and m.end <= word.start()]
+            if not before or len(after) < 2:
+                continue
+            listed = [m for m in self.mentions if m.group == before[-1].group]
+            if len(listed) == len(after):
+                owners |= {i: OWN if m.own else OTHER for i, m in zip(after, listed, strict=True)}
+        return owners
 
     def episode(self, at: int) -> int:
         """The incident (0, 1, …) that holds position `at`; -1 before the first or with none."""

@@ -671,6 +671,19 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
      "甘某", (), {"compensation": "full", "loss_amount": 927.5}),
     ("被告人盗走被害人甘某价值927.5元的手机一部。破案后，涉案手机已被缴回并发还。",
      "甘某", (), {"compensation": "full", "loss_amount": 927.5}),
+    # 分别 pairs a list of grades with the list of victims, in order
+    ("经鉴定，被害人李某某、胡某的伤势已分别构成轻伤、轻微伤。", "胡某", ("李某某",),
+     {"injury": "轻微伤", "injury_detail": "轻微伤"}),
+    ("经鉴定，被害人李某某、胡某的伤势已分别构成轻伤、轻微伤。", "李某某", ("胡某",),
+     {"injury": "轻伤", "injury_detail": "轻伤"}),
+    # 田某2人 is 田某 and a count of people; 轻伤害案件 names a kind of case
+    ("被告人将被害人陈某及被害人田某2人头部打伤。经鉴定，陈某、田某2人的伤势均构成轻微伤。", "田某",
+     ("陈某",), {"injury": "轻微伤", "injury_detail": "轻微伤"}),
+    ("有关于郭某与甘某轻伤害案件调处情况的说明等证据证实。", "甘某", (), {}),
+    # 部分已返还; the rest due by a date
+    ("现赃款部分已返还被害人甘某。", "甘某", (), {"compensation": "partial"}),
+    ("被告人已赔偿被害人甘某家属30万元，余款23万元在2017年12月30日前一次性付清。", "甘某", (),
+     {"compensation": "partial"}),
     # told one after another without numbers: each victim's own sentences
     (SERIAL, "严某", ("柏某", "喻某"), {"compensation": "partial", "loss_amount": 50000.0}),
     (SERIAL, "柏某", ("严某", "喻某"), {"loss_amount": 30000.0}),
