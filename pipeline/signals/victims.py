@@ -35,6 +35,9 @@ _EPISODE_BREAK = re.compile(r"[。;!?:,]")
 # a fact said of each victim alike (均, 分别): every victim's
 _EACH = re.compile(r"均|都|分别|皆")
 _RESPECTIVE = re.compile(r"分别")
+_BARE = re.compile(
+    r"(?P<several>[两二三四五六七八九十各多众诸]名?|全体|上述|以上|所有)?(?:被害人|受害人|被害方)"
+)
 _COUNT_REACH = 6  # a count this close before a fact (致一人死亡, 共计骗取) makes it a total
 _COUNT = re.compile(r"(?:[一二两三四五六七八九十\d]+|多|数)(?:人|名)|共计|合计|总计|累计")
 # a count that names the victims themselves (对两名被害人进行了赔偿): each of them, no total
@@ -82,6 +85,16 @@ class VictimView:
             return SHARED  # 以上三名被害人的损伤均构成轻微伤: each of them
         sentence_start, _ = _bounds(self.sentence_breaks, start, len(self.text))
         earlier = [m for m in self.mentions if sentence_start <= m.start and m.end <= clause_start]
+        bare = self._bare_marker(clause_start, end) if earlier else None
+        if bare is False:
+            # 其中吴某25000元、王某7500元，并取得被害人的谅解: every victim the clause before names
+            previous, _ = _bounds(self.clause_breaks, clause_start - 1, len(self.text))
+            named = [m for m in earlier if m.start >= previous]
+            earlier = named or earlier
+            bare = bool(named)
+        if bare:
+            # 取得了两被害人的谅解: every victim the sentence names
+            return OWN if any(m.own for m in earlier) else OTHER
         if earlier:
             return self._group_owner(earlier[-1])
         count = _COUNT.search(self.text, max(clause_start, start - _COUNT_REACH), end)
@@ -125,6 +138,15 @@ class VictimView:
             if self.episode_starts[i] <= m.start and m.end <= sentence_start
         }
         return owners.pop() if len(owners) == 1 else SHARED
+
+    def _bare_marker(self, start: int, end: int) -> bool | None:
+        """A 被害人 with no name after it in [start, end): True when it counts several
+        (两被害人, 各被害人), False for a plain one, None when there is none."""
+        starts = {m.start for m in self.mentions}
+        bare = [b for b in _BARE.finditer(self.text, start, end) if b.end() not in starts]
+        if not bare:
+            return None
+        return any(b.group("several") for b in bare)
 
     def _group_owner(self, mention: Mention) -> str:
         group = [m for m in self.mentions if m.group == mention.group]

@@ -684,6 +684,15 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     ("现赃款部分已返还被害人甘某。", "甘某", (), {"compensation": "partial"}),
     ("被告人已赔偿被害人甘某家属30万元，余款23万元在2017年12月30日前一次性付清。", "甘某", (),
      {"compensation": "partial"}),
+    # forgiveness by every victim a list of payments names, or a count of them
+    ("被告人赔偿各被害人损失共计33300元，其中吴某25000元、王某7500元、莫某800元，并取得被害人的谅解。",
+     "吴某", ("王某", "莫某"), {"compensation": "full", "forgiveness": "forgiven"}),
+    ("被告人家属已分别赔偿被害人方某人民币2648元，陈某人民币1655元，取得了两被害人的谅解。",
+     "方某", ("陈某",), {"compensation": "full", "forgiveness": "forgiven"}),
+    ("被害人陈2某、李某对被告人魏某予以谅解。", "李某", ("陈2某",), {"forgiveness": "forgiven"}),
+    ("吴1某、郭某某对陆某某表示谅解。", "吴1某", ("郭某某",), {"forgiveness": "forgiven"}),
+    ("被告人家属赔偿了被害人经济损失，求得了被害人的刑事谅解。", "甘某", (),
+     {"compensation": "full", "forgiveness": "forgiven"}),
     # told one after another without numbers: each victim's own sentences
     (SERIAL, "严某", ("柏某", "喻某"), {"compensation": "partial", "loss_amount": 50000.0}),
     (SERIAL, "柏某", ("严某", "喻某"), {"loss_amount": 30000.0}),
