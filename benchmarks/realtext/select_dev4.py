@@ -70,7 +70,7 @@ def main() -> None:
         if row["split"] != "dev4"
     }
     rng = random.Random(20261206 + 4)
-    by_family: dict[str, list[tuple[int, str]]] = {f: [] for f in FAMILIES}
+    by_family: dict[str, list[tuple[int, str, bool]]] = {f: [] for f in FAMILIES}
     for line in Path(args.texts).read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         if row["text_id"] in used or split_of(row["text_id"]) == "holdout":
