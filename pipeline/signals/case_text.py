@@ -156,7 +156,7 @@ def _view(
 
 _CLAUSE = re.compile(r"[,;。!?:]")
 # a payment said to be whole (退赔全部赃款, 履行完毕) stays full whatever amount is near it
-_WHOLE = re.compile(r"全额|全部|足额|如数|完毕|付清|还清|退清|均已")
+_WHOLE = re.compile(r"全额|全部|足额|如数|完毕|付清|还清|退清|均已|剩余|其余|余下")
 # a clause that continues the one before it (扣押了54615元赃款,并返还给了被害人)
 _CONTINUING = re.compile(r"(?:并|后|随后|现|已)")
 

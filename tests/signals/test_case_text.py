@@ -693,6 +693,17 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     ("吴1某、郭某某对陆某某表示谅解。", "吴1某", ("郭某某",), {"forgiveness": "forgiven"}),
     ("被告人家属赔偿了被害人经济损失，求得了被害人的刑事谅解。", "甘某", (),
      {"compensation": "full", "forgiveness": "forgiven"}),
+    # paid by someone else; the rest paid later; got back by the victim; still owed
+    ("被告人向被害人王3某、巩某骗取现金48470元，案发后赃款均由被告人的家属退赔。", "巩某",
+     ("王3某",), {"compensation": "full", "loss_amount": 48470.0}),
+    ("骗取甘某现金共计人民币80000元。被告人妻子向甘某退还人民币6000元。案发后，被告人将剩余的"
+     "赃款74000元退还给被害人甘某。", "甘某", (), {"compensation": "full", "loss_amount": 80000.0}),
+    ("被告人从被害人甘某手中骗走人民币2000元。后被害人追回了其被骗的2000元。", "甘某", (),
+     {"compensation": "full", "loss_amount": 2000.0}),
+    ("向甘某收取转包款95000元，后还款10000元，尚余转包款85000元被其占有。", "甘某", (),
+     {"compensation": "partial"}),
+    ("肇事方已支付被害人家属补偿款10万元，被害人家属表示谅解。", "甘某", (),
+     {"compensation": "full", "forgiveness": "forgiven"}),
     # told one after another without numbers: each victim's own sentences
     (SERIAL, "严某", ("柏某", "喻某"), {"compensation": "partial", "loss_amount": 50000.0}),
     (SERIAL, "柏某", ("严某", "喻某"), {"loss_amount": 30000.0}),
