@@ -704,6 +704,11 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
      {"compensation": "partial"}),
     ("肇事方已支付被害人家属补偿款10万元，被害人家属表示谅解。", "甘某", (),
      {"compensation": "full", "forgiveness": "forgiven"}),
+    # an agreement performed on a date; taken back by the police; marked paid; still unpaid
+    ("被告人与被害人甘某达成赔偿协议，该赔偿协议于2016年1月12日履行完毕。", "甘某", (),
+     {"compensation": "full"}),
+    ("被盗轿车已被公安机关追回。", "甘某", (), {"compensation": "full"}),
+    ("被告人欠被害人甘某玉米款25687元，该款至今未给付。", "甘某", (), {"compensation": "none"}),
     # told one after another without numbers: each victim's own sentences
     (SERIAL, "严某", ("柏某", "喻某"), {"compensation": "partial", "loss_amount": 50000.0}),
     (SERIAL, "柏某", ("严某", "喻某"), {"loss_amount": 30000.0}),
