@@ -710,7 +710,8 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     ("被盗轿车已被公安机关追回。", "甘某", (), {"compensation": "full"}),
     ("被告人欠被害人甘某玉米款25687元，该款至今未给付。", "甘某", (), {"compensation": "none"}),
     # 被害人全部经济损失: 全部 is no victim's name, so the payment is every victim's
-    ("现被告人家属已赔偿被害人林某丁损失2295元。被告人已赔偿被害人全部经济损失并取得被害人的谅解。",
+    ("被告人窃取被害人林某丙、林某丁的财物。现被告人家属已赔偿被害人林某丁损失2295元。"
+     "被告人已赔偿被害人全部经济损失并取得被害人的谅解。",
      "林某丙", ("林某丁",), {"compensation": "full", "forgiveness": "forgiven"}),
     # told one after another without numbers: each victim's own sentences
     (SERIAL, "严某", ("柏某", "喻某"), {"compensation": "partial", "loss_amount": 50000.0}),
