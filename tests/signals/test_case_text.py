@@ -712,7 +712,8 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     # 被害人全部经济损失: 全部 is no victim's name, so the payment is every victim's
     ("被告人窃取被害人林某丙、林某丁的财物。现被告人家属已赔偿被害人林某丁损失2295元。"
      "被告人已赔偿被害人全部经济损失并取得被害人的谅解。",
-     "林某丙", ("林某丁",), {"compensation": "full", "forgiveness": "forgiven"}),
+     "林某丙", ("林某丁",),
+     {"compensation": "full", "forgiveness": "forgiven", "settlement_paid": True}),
     # told one after another without numbers: each victim's own sentences
     (SERIAL, "严某", ("柏某", "喻某"), {"compensation": "partial", "loss_amount": 50000.0}),
     (SERIAL, "柏某", ("严某", "喻某"), {"loss_amount": 30000.0}),
