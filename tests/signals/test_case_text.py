@@ -454,7 +454,7 @@ def test_all_null_columns_are_accepted() -> None:
 def test_config_problems_are_reported_together(tmp_path: Path) -> None:
     text = TEXT_PATTERNS_PATH.read_text(encoding="utf-8")
     broken = (
-        text.replace("'(?:驾车|弃车)(?:逃逸", "'(?:驾车|弃车(?:逃逸")  # bad regex
+        text.replace("'(?:弃车)(?:逃逸", "'(?:弃车(?:逃逸")  # bad regex
         .replace("<<VICTIM>>(?:本人)?(?:应)", "<<NOPE>>(?:本人)?(?:应)")  # unknown fragment
         .replace("    precedence: [not_forgiven, forgiven]", "    precedence: [forgiven]")
     )
@@ -608,6 +608,8 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     ("被告人殴打被害人孔某后逃离现场。", "孔某", (), {}),
     ("被告人抢走被害人孔某现金2000元后逃逸。", "孔某", (), {"loss_amount": 2000.0}),
     ("被告人驾驶货车撞倒被害人孔某后驾车逃逸。", "孔某", (), {"hit_and_run": True}),
+    ("事故发生后，被告人陈某某逃离现场。", "孔某", (), {"hit_and_run": True}),
+    ("被告人将被害人孔某驾驶的货车截停，搬走速冻食品后驾车逃离现场。", "孔某", (), {}),
     # payments without an amount or with one in words; spent loot; part of a fraud's story
     ("被告人父亲一次性赔偿被害人甘某三万元。", "甘某", (), {"compensation": "full"}),
     ("被告人之叔把7万元还给了甘某，甘某出具了谅解书。", "甘某", (),
