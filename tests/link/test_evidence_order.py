@@ -151,7 +151,7 @@ CASES = [
         0.999,
         "apart",
     ),
-    # 6. ... and a petition is weighed against a child's row where the ID numbers agree short
+    # 5. ... and a petition is weighed against a child's row where the ID numbers agree short
     #    of one valid number: the child's own number with a slip (a parent's is years apart)
     (
         "child's own ID with one slip on the petition, likely",
