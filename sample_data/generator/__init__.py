@@ -50,15 +50,17 @@ def generate(
     petitions_target: int | None = None,
     per_county_csv: bool = False,
     profile: Profile = ORDINARY,
+    counties: int | None = None,
 ) -> dict[str, int]:
     """Write every export and the truth files into `out`; return data rows per file.
 
     `cases` (number of cases, ~2.7 party rows each) and `petitions_target` (about the rows of
     petitions.csv) default to 0.1 x size and 0.17 x size. `per_county_csv` writes the poverty
     export as per-county CSVs at any size (benchmarks compare sizes on the same reader);
-    `profile` sets how hard the county is for linking (sample_data/generator/profile.py).
+    `profile` sets how hard the county is for linking (sample_data/generator/profile.py);
+    `counties` spreads the people over that many counties (default: one per ~60,000 rows).
     """
-    world = build_world(size, seed, cases, petitions_target, profile)
+    world = build_world(size, seed, cases, petitions_target, profile, counties)
     rng, pop = world.rngs["exports"], world.pop
     out.mkdir(parents=True, exist_ok=True)
     (out / "truth").mkdir(exist_ok=True)

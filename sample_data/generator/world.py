@@ -50,15 +50,19 @@ def build_world(
     n_cases: int | None = None,
     n_petitions: int | None = None,
     profile: Profile = ORDINARY,
+    n_counties: int | None = None,
 ) -> World:
     """Every latent fact, before any export is written.
 
     `n_cases` and `n_petitions` override the default ratios to the poverty size (a provincial
     benchmark wants fewer cases and petitions per monitored row than one county has);
-    `profile` sets how hard the county is for linking.
+    `profile` sets how hard the county is for linking; `n_counties` spreads the people over
+    that many counties instead of one per ~60,000 poverty rows (denser villages: more
+    namesakes in each).
     """
     rngs = {name: np.random.default_rng([seed, i]) for i, name in enumerate(_STAGES)}
-    geo = build_geography(rngs["geography"], counties_for_size(size), profile.repeated_village)
+    counties_wanted = n_counties or counties_for_size(size)
+    geo = build_geography(rngs["geography"], counties_wanted, profile.repeated_village)
     pop = build_population(rngs["population"], size, geo, profile)
     rng = rngs["cases"]
     picker = PersonPicker(pop, rng)
