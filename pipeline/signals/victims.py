@@ -20,6 +20,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.signals.patterns import VictimMentionRules
 
@@ -161,6 +162,7 @@ def _bounds(breaks: tuple[int, ...], at: int, length: int) -> tuple[int, int]:
     return start, end
 
 
+@lru_cache(maxsize=256)  # every party of one summary asks again
 def episode_starts(text: str, rules: VictimMentionRules) -> tuple[tuple[int, ...], int] | tuple[()]:
     """Where the incidents of a summary that tells several start (1、… 2、…), then where the
     part after them starts (综上, 上述事实, or a new list such as the evidence 1、2、…) if it
@@ -217,7 +219,8 @@ def _marker_kind(marker: str) -> str:
     return "digit" if marker.strip("(")[:1].isdigit() else "other"
 
 
-def marked_names(text: str, rules: VictimMentionRules) -> set[str]:
+@lru_cache(maxsize=256)  # every party of one summary asks again
+def marked_names(text: str, rules: VictimMentionRules) -> frozenset[str]:
     """Names written right after a victim marker (被害人王某甲, 死者李×1)."""
     names: set[str] = set()
     for marker in rules.marker.finditer(text):
@@ -230,7 +233,7 @@ def marked_names(text: str, rules: VictimMentionRules) -> set[str]:
         full = rules.full.match(text, marker.end())
         if full is not None:
             names.add(_full_name(full.group(), text))
-    return names
+    return frozenset(names)
 
 
 def _full_name(candidate: str, text: str) -> str:
@@ -268,7 +271,7 @@ def _occurrences(text: str, names: Iterable[str]) -> list[tuple[int, int, str]]:
     return kept
 
 
-def _masked_form(name: str, marked: set[str]) -> set[str]:
+def _masked_form(name: str, marked: frozenset[str]) -> set[str]:
     """The one masked form a full name goes by in the text (方彬贵 -> 方某某), if unambiguous."""
     if _is_masked(name):
         return set()
