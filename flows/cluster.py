@@ -11,12 +11,15 @@ folder; what travels through the scheduler is paths, counts and the config.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, ReliefLeadsError
+from pipeline.outputs.masking import mask_digit_runs
 
 _LOCAL = re.compile(r"^local:(\d+)$")
 
@@ -41,6 +44,8 @@ def dask_client(spec: str, worker_memory: str | None = None) -> Iterator[Any]:
     """A Dask client on the cluster `spec` (started here for `local:N`, closed on exit)."""
     from distributed import Client, LocalCluster
 
+    # the scheduler's and nannies' INFO lines would bury the progress bar
+    logging.getLogger("distributed").setLevel(logging.WARNING)
     workers = local_workers(spec)
     if workers is None:
         with Client(spec) as client:  # type: ignore[no-untyped-call]
@@ -64,7 +69,7 @@ def client_map(client: Any) -> Callable[[Callable[..., Any], Sequence[Any]], Ite
     """`map` on the cluster: every part submitted at once, results in the parts' order."""
 
     def mapped(fn: Callable[..., Any], items: Sequence[Any]) -> Iterator[Any]:
-        futures = client.map(fn, list(items), pure=False)
+        futures = client.map(partial(masked_part, fn), list(items), pure=False)
         try:
             for future in futures:
                 yield future.result()
@@ -72,3 +77,19 @@ def client_map(client: Any) -> Callable[[Callable[..., Any], Sequence[Any]], Ite
             client.cancel(futures)
 
     return mapped
+
+
+def masked_part(fn: Callable[[Any], Any], item: Any) -> Any:
+    """`fn(item)` on a worker, its error text with long numbers masked: Dask logs a failed
+    task's exception on the worker, and a bug's text may quote a cell (an ID, a phone)."""
+    masked: Exception | None = None
+    try:
+        return fn(item)
+    except ReliefLeadsError as exc:
+        masked = type(exc)(mask_digit_runs(str(exc)))
+    except OSError:
+        raise  # paths only
+    except Exception as exc:
+        masked = RuntimeError(f"{type(exc).__name__}: {mask_digit_runs(str(exc))}")
+    # raised outside the except block, so the unmasked exception is not chained to it
+    raise masked
