@@ -113,6 +113,7 @@ def test_reference_run_has_what_the_comparison_needs(one_process: Path, province
     assert len(manifest["counts"]["linkage"]["partitions"]) >= COUNTIES
 
 
+@pytest.mark.cluster
 def test_cli_on_a_local_cluster_equals_one_process(
     province: Path, quick_config_dir: Path, one_process: Path, tmp_path: Path
 ) -> None:
@@ -133,6 +134,7 @@ def test_cluster_options_are_checked(
 
 
 @pytest.mark.prefect
+@pytest.mark.cluster
 def test_flow_on_dask_equals_one_process(
     prefect_server: None,
     province: Path,
