@@ -188,10 +188,14 @@ def _run_on_cluster(
             "--worker-memory applies to --cluster local:N (set it on your own workers)"
         )
     work = args.work or args.out / ".work"
-    with cluster.dask_client(args.cluster, args.worker_memory) as client:
-        return run_partitioned(
-            inputs, args.out, work, cluster.client_map(client), config, filters, _progress(args)
-        )
+    try:
+        with cluster.dask_client(args.cluster, args.worker_memory) as client:
+            return run_partitioned(
+                inputs, args.out, work, cluster.client_map(client), config, filters, _progress(args)
+            )
+    finally:
+        if args.work is None and work.is_dir() and not any(work.iterdir()):
+            work.rmdir()  # the default folder, empty once the run's parts are deleted
 
 
 def _progress(args: argparse.Namespace) -> Callable[[StageEvent], None] | None:
