@@ -82,6 +82,19 @@ def _idle_peak() -> int:
     return peak_rss_mb()
 
 
+def _label(item: Any) -> str:
+    """What a part is about, without data: its source, partition and row count."""
+    if hasattr(item, "file") and hasattr(item.file, "source"):
+        return f"{item.file.source}"
+    if hasattr(item, "source"):
+        return f"{item.source}"
+    if hasattr(item, "name") and hasattr(item, "rows"):
+        return f"{item.name} {item.rows:,} records"
+    if hasattr(item, "leads"):
+        return f"{item.leads:,} leads"
+    return ""
+
+
 class PartRecorder:
     """A `map_fn` running every part in a fresh spawned child, one after the other."""
 
@@ -99,7 +112,14 @@ class PartRecorder:
                     _measured, cloudpickle.dumps((fn, item))
                 ).result()
             self.wall[name] = self.wall.get(name, 0.0) + time.perf_counter() - began
-            self.parts.append({"part": name, "seconds": round(seconds, 2), "peak_rss_mb": peak})
+            self.parts.append(
+                {
+                    "part": name,
+                    "of": _label(item),
+                    "seconds": round(seconds, 2),
+                    "peak_rss_mb": peak,
+                }
+            )
             yield result
 
     def base_peak(self) -> int:
@@ -146,7 +166,7 @@ def report_lines(size: int, figures: dict[str, Any]) -> list[str]:
         f"county of {size:,} monitoring rows: {figures['rows_read']:,} rows read, "
         f"{figures['linkage_records']:,} linkage records, partitions {figures['partitions']}",
         f"  worker base RSS (code imported, no part): {figures['worker_base_rss_mb']} MB",
-        "  part                  seconds   peak RSS MB",
+        "  part                  of                       seconds   peak RSS MB",
     ]
     lines += [
         f"  {p['part']:<20} {p['seconds']:>8.2f}   {p['peak_rss_mb']:>10,}"
