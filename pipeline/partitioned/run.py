@@ -77,7 +77,8 @@ def run_partitioned(
     Args:
         work: a folder every worker sees at the same path (a shared file system); the
             run's parts go to `<work>/<run_id>/` and are deleted at the end.
-        slices: how many slices of text and of leads (default: as many as input files).
+        slices: how many slices of text (per source) and of leads; 0 (the default) for
+            `text_slice_rows` and `lead_slice_rows` of schemas/partitioning.yaml.
     """
     config = config or load_config()
     timer = _Timer(progress)
@@ -94,7 +95,7 @@ def run_partitioned(
             checked = list(counted("ingest")(check, files))
         adhoc = filters is not None and not filters.is_empty()
         folder = RunFolder(Path(out), scratch.name, config.pipeline.adhoc_folder if adhoc else None)
-        parts = _Parts(started, scratch, counted, slices or len(files), timer)
+        parts = _Parts(started, scratch, counted, slices, timer)
         try:
             return _run_stages(checked, inputs, config, filters, folder, parts)
         except BaseException:

@@ -35,14 +35,20 @@ def score_in_slices(
     config: Config,
     work: Path,
     map_fn: MapFn = map,
-    slices: int = 1,
+    slices: int = 0,
     today: date | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """`score_leads`, its slices run by `map_fn`: (candidates ranked, excluded)."""
+    """`score_leads`, its slices run by `map_fn`: (candidates ranked, excluded).
+
+    Args:
+        slices: how many; 0 for one per `lead_slice_rows` leads (schemas/partitioning.yaml).
+    """
     today = today or date.today()
     folder = Path(work) / SCORING_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    size = max(1, -(-leads.height // max(1, slices)))
+    size = config.partitioning.lead_slice_rows
+    if slices:
+        size = max(1, -(-leads.height // slices))
     items = []
     for i, start in enumerate(range(0, max(leads.height, 1), size)):
         path = folder / f"leads-{i:04d}.parquet"

@@ -32,14 +32,20 @@ class TextSlice:
 
 
 def facts_in_slices(
-    frames: dict[str, pl.DataFrame], config: Config, work: Path, map_fn: MapFn, slices: int
+    frames: dict[str, pl.DataFrame], config: Config, work: Path, map_fn: MapFn, slices: int = 0
 ) -> WithFacts:
-    """`read_free_text` of run.py, its slices run by `map_fn`."""
+    """`read_free_text` of run.py, its slices run by `map_fn`.
+
+    Args:
+        slices: per source; 0 for one slice per `text_slice_rows` (schemas/partitioning.yaml).
+    """
     out = dict(frames)
     items: list[TextSlice] = []
     for source, bucket in (("cases", _summary_bucket), ("petitions", _row_bucket)):
         if source in frames:
-            items += write_slices(frames[source], source, bucket(slices), Path(work) / "text")
+            rows = config.partitioning.text_slice_rows
+            count = slices or max(1, -(-frames[source].height // rows))
+            items += write_slices(frames[source], source, bucket(count), Path(work) / "text")
     done = list(map_fn(partial(read_facts, config=config), items))
     for source in ("cases", "petitions"):
         parts = [pl.read_parquet(s.out) for s in done if s.source == source]

@@ -53,6 +53,10 @@ def quick_config_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     linkage = yaml.safe_load((folder / "linkage.yaml").read_text(encoding="utf-8"))
     linkage["model"]["u_sample_pairs"] = 20_000
     (folder / "linkage.yaml").write_text(yaml.safe_dump(linkage, allow_unicode=True), "utf-8")
+    # several slices of texts and of leads, so putting them back together is tested too
+    partitioning = yaml.safe_load((folder / "partitioning.yaml").read_text(encoding="utf-8"))
+    partitioning |= {"text_slice_rows": 300, "lead_slice_rows": 100}
+    (folder / "partitioning.yaml").write_text(yaml.safe_dump(partitioning), "utf-8")
     return folder
 
 
@@ -175,5 +179,8 @@ def test_flow_on_dask_equals_one_process(
     assert progress["relief-leads-link-progress"].data == 100.0
     assert "counties done" in (progress["relief-leads-link-progress"].description or "")
     assert {k.split("-")[2] for k in progress} == {"ingest", "signals", "link", "score"}
+    # several slices of leads were scored and ranked as one list
+    score_parts = progress["relief-leads-score-progress"].description or ""
+    assert int(score_parts.split("/")[1].split()[0]) > 1, score_parts
     for artifact in artifacts:
         assert not PERSONAL_NUMBER.search(str(artifact.data)), artifact.key
