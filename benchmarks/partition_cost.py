@@ -169,7 +169,7 @@ def report_lines(size: int, figures: dict[str, Any]) -> list[str]:
         "  part                  of                       seconds   peak RSS MB",
     ]
     lines += [
-        f"  {p['part']:<20} {p['seconds']:>8.2f}   {p['peak_rss_mb']:>10,}"
+        f"  {p['part']:<20}  {p.get('of', ''):<22} {p['seconds']:>8.2f}   {p['peak_rss_mb']:>10,}"
         for p in figures["parts"]
     ]
     lines.append(
