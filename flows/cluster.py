@@ -44,8 +44,8 @@ def dask_client(spec: str, worker_memory: str | None = None) -> Iterator[Any]:
     """A Dask client on the cluster `spec` (started here for `local:N`, closed on exit)."""
     from distributed import Client, LocalCluster
 
-    # the scheduler's and nannies' INFO lines would bury the progress bar
-    logging.getLogger("distributed").setLevel(logging.WARNING)
+    # the scheduler's and nannies' lines (a worker slow to stop) would bury the progress bar
+    logging.getLogger("distributed").setLevel(logging.ERROR)
     workers = local_workers(spec)
     if workers is None:
         with Client(spec) as client:  # type: ignore[no-untyped-call]
@@ -58,7 +58,10 @@ def dask_client(spec: str, worker_memory: str | None = None) -> Iterator[Any]:
             processes=True,
             memory_limit=worker_memory or "auto",
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: 8787 may be another cluster's
+            # workers' own log lines (heartbeats failing while the cluster shuts down) would
+            # bury the progress bar; a part's error reaches the driver as an exception anyway
+            silence_logs=logging.CRITICAL,
         ) as cluster,
         Client(cluster) as client,  # type: ignore[no-untyped-call]
     ):
