@@ -31,7 +31,7 @@ from pipeline.config import SCHEMAS_DIR
 from sample_data.generator import generate
 
 COUNTIES = 5
-SIZE = 3000
+SIZE = 2000
 WORKER_MEMORY = "1500MB"
 
 
