@@ -55,3 +55,23 @@ def test_facts_from_slices_equal_facts_of_the_whole(
         assert parts[name].equals(whole[name]), name
     shared = frames["cases"].group_by("summary").len().filter(pl.col("len") > 1)
     assert shared.height > 0, "some summaries are shared by several rows (one case)"
+
+
+def test_a_filtered_run_in_parts_equals_one_process(config: Config, tmp_path: Path) -> None:
+    """Analysts' filters are applied on the driver after validation, as `run` does."""
+    from datetime import date
+    from functools import partial
+
+    from benchmarks.compare_runs import differences
+    from pipeline.link.partition import link_people_partitioned
+    from pipeline.partitioned.run import run_partitioned
+    from pipeline.run import RunFilters, RunInputs, run
+
+    filters = RunFilters(since=date(2024, 7, 1))
+    linker = partial(link_people_partitioned, partitioning=config.partitioning)
+    one = run(RunInputs.sample(), tmp_path / "one", config, filters, link=linker)
+    parts = run_partitioned(
+        RunInputs.sample(), tmp_path / "parts", tmp_path / "work", map, config, filters, slices=3
+    )
+    assert one.manifest["counts"]["rows_filtered_out"], "the filter took some rows out"
+    assert differences(one.folder, parts.folder) == []
