@@ -269,12 +269,22 @@ def link_sources(with_facts: WithFacts, config: Config, link: LinkFn) -> Linked:
     return Linked(frames, result)
 
 
-def score_sources(linked: Linked, config: Config, inputs: RunInputs, folder: RunFolder) -> Scored:
+# Scores the leads: score_leads in one process, or in slices on a cluster (pipeline/partitioned/).
+ScoreFn = Callable[[pl.DataFrame, Config], tuple[pl.DataFrame, pl.DataFrame]]
+
+
+def score_sources(
+    linked: Linked,
+    config: Config,
+    inputs: RunInputs,
+    folder: RunFolder,
+    score: ScoreFn = score_leads,
+) -> Scored:
     """Leads scored against the legal test, marked new against the last full run
     (`folder.baseline`, `<out>/latest`), decisions carried over (the history's, then the
     reviews file's), ordered within tiers by the review model."""
     leads = build_leads(linked.frames, config.scoring, config.vocabulary)
-    candidates, excluded = score_leads(leads, config)
+    candidates, excluded = score(leads, config)
     minors = minors_by_any_row(linked.frames, leads)
     candidates, excluded = with_minor_flag(candidates, minors), with_minor_flag(excluded, minors)
     candidates = mark_new(candidates, previous_candidates(folder.baseline))
