@@ -80,6 +80,8 @@ def _separable(accepted: int, rejected: int) -> list[tuple[str, str, list[str]]]
         ({"min_decisions": 60}, _separable(25, 25), False, "at least 60"),
         ({"min_auc_gain": 0.6}, _separable(25, 25), False, "better than the legal test"),
         ({}, _separable(25, 25), True, "on: 50 decisions"),
+        ({"min_per_class": 20}, _separable(30, 19), False, "with 20 of each kind"),
+        ({"min_per_class": 20}, _separable(30, 20), True, "on: 50 decisions"),
     ],
 )
 def test_the_switch_follows_the_learning_settings(
@@ -89,7 +91,9 @@ def test_the_switch_follows_the_learning_settings(
     active: bool,
     reason_part: str,
 ) -> None:
-    learning = config.scoring.learning.model_copy(update=settings_change)
+    # the table's thresholds, whatever scoring.yaml ships
+    table = {"enabled": True, "min_decisions": 30, "min_per_class": 5, "min_auc_gain": 0.05}
+    learning = config.scoring.learning.model_copy(update=table | settings_change)
     model = train_review_model(history_of(decisions), learning, config.vocabulary.review_decisions)
     assert model.active is active
     assert reason_part in model.reason
