@@ -100,7 +100,15 @@ def run_bench(args: argparse.Namespace) -> int:
         return bench_ranking(args.size, args.seed, args.data_dir)
     if args.bench == "reviews":
         decide = [int(n) for n in args.decide.split(",")]
-        return bench_reviews(args.size, args.seed, decide, args.data_dir, args.config_dir)
+        return bench_reviews(
+            args.size,
+            args.seed,
+            decide,
+            args.data_dir,
+            args.config_dir,
+            args.profile,
+            args.reviewers,
+        )
     if args.bench == "facts":
         return bench_facts(args.texts, args.labels, args.errors, args.confusion)
     return bench_febrl4(args.config)

@@ -22,14 +22,10 @@ from pipeline.ingest.decisions import read_decision_store
 from pipeline.ingest.read import JUNK_COLUMN, read_source
 from pipeline.leads.build import build_leads
 from pipeline.leads.decisions import STORE_NAME, latest_decisions, record_decisions
-from pipeline.leads.learning import (
-    apply_review_model,
-    feature_labels,
-    train_review_model,
-    with_features,
-)
+from pipeline.leads.learning import apply_review_model, train_review_model
 from pipeline.leads.minors import minors_by_any_row, with_minor_flag
 from pipeline.leads.referrals import build_referrals
+from pipeline.leads.review_features import feature_labels, with_features
 from pipeline.leads.reviews import (
     carry_over_reviews,
     mark_new,
@@ -299,7 +295,7 @@ def score_sources(
     if reviews is not None:
         counts = review_counts(reviews, candidates)
         _log_unknown_decisions(counts)
-    candidates = with_features(candidates, config.scoring.elderly_age)
+    candidates = with_features(candidates, config.scoring)
     history = record_decisions(history, candidates, folder.run_id, datetime.now(UTC).date())
     model = train_review_model(
         latest_decisions(history), config.scoring.learning, config.vocabulary.review_decisions

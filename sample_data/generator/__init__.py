@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sample_data.generator import case_rows, exports, petitions, poverty, relief, truth
+from sample_data.generator import case_rows, exports, petitions, poverty, practice, relief, truth
 from sample_data.generator.population import EXPORT_DATE
 from sample_data.generator.profile import ORDINARY, Profile
 from sample_data.generator.table import Table
@@ -76,7 +76,15 @@ def generate(
         tables.append(table.release())
     truth.write_records(out / "truth" / "records.csv", tables)
     truth.write_people(out / "truth" / "people.csv", pop, tables)
-    truth.write_leads(out / "truth" / "leads.csv", world.cases)
+    truth.write_leads(out / "truth" / "leads.csv", world.cases, world.practices)
+    practice.write_practices(
+        out / "truth" / "county_practice.csv", world.pop.geo.county_names, world.practices
+    )
     counts = {t.file: t.n_rows for t in tables}
     counts["qualifying_pairs"] = sum(f.qualifies for c in world.cases for f in c.victims)
+    counts["county_accepted_pairs"] = sum(
+        practice.county_accepts(f, c, world.practices[c.county])
+        for c in world.cases
+        for f in c.victims
+    )
     return counts

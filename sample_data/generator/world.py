@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sample_data.generator import case_text, naming, petitions, relief
+from sample_data.generator import case_text, naming, petitions, practice, relief
 from sample_data.generator.cases import Case, PersonPicker, attach_hardship_evidence, draw_case
 from sample_data.generator.places import build_geography, counties_for_size
 from sample_data.generator.population import Population, build_population
@@ -14,7 +14,8 @@ from sample_data.generator.profile import ORDINARY, Profile
 
 CASES_PER_POVERTY_ROW = 0.1  # ~2.7 party rows per case -> cases.csv ~ 0.27 x size
 PETITIONS_PER_POVERTY_ROW = 0.17
-_STAGES = ("geography", "population", "cases", "relief", "petitions", "exports")
+# a new stage goes last: the earlier stages' streams, and so the exports, stay as they were
+_STAGES = ("geography", "population", "cases", "relief", "petitions", "exports", "practice")
 
 
 @dataclass
@@ -23,6 +24,7 @@ class World:
     cases: list[Case]
     petitions: list[petitions.PetitionItem]
     rngs: dict[str, np.random.Generator]
+    practices: list[tuple[str, ...]]  # per county: how its reviewers decide (practice.py)
 
 
 def _prosecutors(rng: np.random.Generator, n_counties: int) -> list[list[str]]:
@@ -86,4 +88,5 @@ def build_world(
         n_petitions if n_petitions is not None else max(20, round(size * PETITIONS_PER_POVERTY_ROW))
     )
     items = petitions.draw_petitions(rngs["petitions"], pop, cases, target)
-    return World(pop, cases, items, rngs)
+    practices = practice.draw_practices(rngs["practice"], len(geo.county_codes))
+    return World(pop, cases, items, rngs, practices)
