@@ -19,7 +19,7 @@ import polars as pl
 from pipeline.config import Config, LinkageSettings, load_config
 from pipeline.errors import QuarantineLimitError
 from pipeline.ingest.decisions import read_decision_store
-from pipeline.ingest.read import JUNK_COLUMN, read_source
+from pipeline.ingest.read import JUNK_COLUMN, SourceFrame, read_source
 from pipeline.leads.build import build_leads
 from pipeline.leads.decisions import STORE_NAME, latest_decisions, record_decisions
 from pipeline.leads.learning import (
@@ -93,6 +93,23 @@ __all__ = [
 ]
 
 log = logging.getLogger("relief_leads")
+# Free text the facts are read from; nothing after the signals stage reads it.
+FREE_TEXT_COLUMNS = ("summary", "text")
+# What the score and write stages read of the accepted rows, besides the `fact_*` columns:
+# the record reference, the case, the household's monitoring fields and the person's
+# normalised identity (pipeline/leads/build.py, leads/minors.py, outputs/tables.py).
+SCORED_COLUMNS = frozenset(
+    {
+        "source", "file", "sheet", "row_number", "excel_row", "record_key",
+        "case_id", "case_name", "charge", "role", "accepted", "case_ref",
+        "injury", "loss", "compensation", "forgiveness", "status",
+        "household_id", "relation", "household_type", "monitor_type", "risk_type",
+        "risk_cleared", "risk_identified", "income_per_capita", "health", "labour",
+        "name_norm", "birth", "birth_date", "sex", "sex_norm", "id_number", "id_norm",
+        "id_trusted", "id_birth", "id_region",
+    }
+)  # fmt: skip
+_BIRTH_COLUMNS = ("person_id", "birth", "id_birth", "birth_date")
 # The linker: link_people in one process, or a partitioned linker (pipeline/link/partition.py)
 # whose partitions a Dask cluster runs (flows/distributed.py). Both return what run() reads.
 LinkFn = Callable[[pl.DataFrame, LinkageSettings], Any]
@@ -157,8 +174,10 @@ def run(
             validated = validate_sources(ingested, config, folder, filters, timer)
         with timer.stage("signals"):
             with_facts = read_free_text(validated, config)
+            validated = validated.without_rows()  # the rows live on in with_facts
         with timer.stage("link", rows=lambda: linked.result.blocking.candidate_pairs):
             linked = link_sources(with_facts, config, link)
+            del with_facts  # linked.frames keep what scoring and writing read
         with timer.stage("score", rows=lambda: scored.candidates.height):
             scored = score_sources(linked, config, inputs, folder)
         with timer.stage("write"):
@@ -198,12 +217,9 @@ def validate_sources(
     views: dict[str, pl.DataFrame] = {}
     sampled: dict[str, dict[str, int]] = {}
     for name, source in ingested.sources.items():
-        frame = prepare_source(name, source.frame)
-        checked[name] = validate_rows(name, frame, config.source(name), suites.get(name))
-        count_per_file(source.files, checked[name])
-        if name in suites:
-            views[name] = _expectation_records(frame, config, name, sampled)
-            views[name] = expectation_view(views[name], config.source(name), suites[name])
+        checked[name], view = _validate_source(name, source, config, sampled)
+        if view is not None:
+            views[name] = view
     reports = {name: s.files for name, s in ingested.sources.items()}
     with timer.stage("expectations"):
         expectations = run_expectation_suites(
@@ -217,6 +233,24 @@ def validate_sources(
     accepted = {name: apply_filters(name, v.accepted, filters) for name, v in checked.items()}
     filtered_out = {name: checked[name].accepted.height - f.height for name, f in accepted.items()}
     return Validated(checked, accepted, filters, filtered_out, sampled, results)
+
+
+def _validate_source(
+    name: str, source: SourceFrame, config: Config, sampled: dict[str, dict[str, int]]
+) -> tuple[ValidatedSource, pl.DataFrame | None]:
+    """One source's accepted rows and quarantine, and the view its expectation suite checks.
+
+    The raw frame is taken from `source` (its reports stay): once normalised and split, the
+    raw cells are held only by the accepted rows, and the prepared frame dies with this call.
+    """
+    frame = prepare_source(name, source.release())
+    suite = config.suites.get(name)
+    checked = validate_rows(name, frame, config.source(name), suite)
+    count_per_file(source.files, checked)
+    if suite is None:
+        return checked, None
+    view = _expectation_records(frame, config, name, sampled)
+    return checked, expectation_view(view, config.source(name), suite)
 
 
 def _expectation_records(
@@ -252,9 +286,11 @@ def read_free_text(validated: Validated, config: Config) -> WithFacts:
     frames = dict(validated.accepted)
     frames["cases"] = case_facts_frame(
         frames["cases"], config.text_patterns, config.scoring.roles["victim"]
-    )
+    ).drop(FREE_TEXT_COLUMNS, strict=False)
     if "petitions" in frames:
-        frames["petitions"] = petition_facts_frame(frames["petitions"], config.text_patterns)
+        frames["petitions"] = petition_facts_frame(frames["petitions"], config.text_patterns).drop(
+            FREE_TEXT_COLUMNS, strict=False
+        )
     return WithFacts(frames)
 
 
@@ -263,10 +299,26 @@ def link_sources(with_facts: WithFacts, config: Config, link: LinkFn) -> Linked:
     result = link(linkage_records(with_facts.frames, config.vocabulary), config.linkage)
     person_of = result.links.select("record_key", "person_id", "link_confidence")
     frames = {
-        name: frame.join(person_of, on="record_key", how="left")
+        name: _with_person_ids(_scored_columns(frame), person_of)
         for name, frame in with_facts.frames.items()
     }
     return Linked(frames, result)
+
+
+def _scored_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """The columns scoring and the run folder read (SCORED_COLUMNS, the facts); the rest
+    (raw names, phones, places, linkage keys) served linking and are let go."""
+    keep = [c for c in frame.columns if c in SCORED_COLUMNS or c.startswith("fact_")]
+    return frame.select(keep)
+
+
+def _with_person_ids(frame: pl.DataFrame, person_of: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with person_id and link_confidence of its record_key, its columns shared, not
+    copied by a join of the whole frame."""
+    linked = frame.select("record_key").join(
+        person_of, on="record_key", how="left", maintain_order="left"
+    )
+    return frame.with_columns(linked["person_id"], linked["link_confidence"])
 
 
 def score_sources(linked: Linked, config: Config, inputs: RunInputs, folder: RunFolder) -> Scored:
@@ -275,7 +327,7 @@ def score_sources(linked: Linked, config: Config, inputs: RunInputs, folder: Run
     reviews file's), ordered within tiers by the review model."""
     leads = build_leads(linked.frames, config.scoring, config.vocabulary)
     candidates, excluded = score_leads(leads, config)
-    minors = minors_by_any_row(linked.frames, leads)
+    minors = minors_by_any_row(_rows_of_victims(linked.frames, leads), leads)
     candidates, excluded = with_minor_flag(candidates, minors), with_minor_flag(excluded, minors)
     candidates = mark_new(candidates, previous_candidates(folder.baseline))
     decisions = config.vocabulary.review_decisions
@@ -307,6 +359,20 @@ def score_sources(linked: Linked, config: Config, inputs: RunInputs, folder: Run
         history=history,
         review_model=model,
     )
+
+
+def _rows_of_victims(
+    frames: dict[str, pl.DataFrame], leads: pl.DataFrame
+) -> dict[str, pl.DataFrame]:
+    """The rows of the leads' persons, with their birth columns: all that masking minors
+    reads (every row of a victim counts), without exploding the birth dates of everyone."""
+    victims = leads.select("person_id").unique()
+    return {
+        name: frame.select(c for c in frame.columns if c in _BIRTH_COLUMNS).join(
+            victims, on="person_id", how="semi"
+        )
+        for name, frame in frames.items()
+    }
 
 
 def _log_unknown_decisions(counts: dict[str, Any]) -> None:
