@@ -177,7 +177,6 @@ def run(
             validated = validated.without_rows()  # the rows live on in with_facts
         with timer.stage("link", rows=lambda: linked.result.blocking.candidate_pairs):
             linked = link_sources(with_facts, config, link)
-            del with_facts  # linked.frames keep what scoring and writing read
         with timer.stage("score", rows=lambda: scored.candidates.height):
             scored = score_sources(linked, config, inputs, folder)
         with timer.stage("write"):
@@ -240,24 +239,30 @@ def _validate_source(
 ) -> tuple[ValidatedSource, pl.DataFrame | None]:
     """One source's accepted rows and quarantine, and the view its expectation suite checks.
 
-    The raw frame is taken from `source` (its reports stay): once normalised and split, the
-    raw cells are held only by the accepted rows, and the prepared frame dies with this call.
+    The raw frame is taken from `source` (its reports stay) and the prepared rows are moved
+    into the accepted ones column by column: no row is ever held twice.
     """
     frame = prepare_source(name, source.release())
     suite = config.suites.get(name)
-    checked = validate_rows(name, frame, config.source(name), suite)
+    view = None
+    if suite is not None:
+        view = _expectation_records(frame, config, name, sampled)
+        view = expectation_view(view, config.source(name), suite)
+    checked = validate_rows(name, frame, config.source(name), suite, consume=True)
     count_per_file(source.files, checked)
-    if suite is None:
-        return checked, None
-    view = _expectation_records(frame, config, name, sampled)
-    return checked, expectation_view(view, config.source(name), suite)
+    return checked, view
 
 
 def _expectation_records(
     frame: pl.DataFrame, config: Config, name: str, sampled: dict[str, dict[str, int]]
 ) -> pl.DataFrame:
     """The records GX checks: layout rows (blank, total, repeated header) are quarantined
-    anyway; above the cap a fixed sample (the row rules still check every row)."""
+    anyway; above the cap a fixed sample (the row rules still check every row). Only the
+    fields the suite reads are copied: the sample draws rows, whatever the columns."""
+    suite = config.suites[name]
+    fields = {*config.source(name).required, "id_status", JUNK_COLUMN, *suite.dates}
+    fields |= {*suite.vocabularies, *(f for key in suite.unique.values() for f in key)}
+    frame = frame.select(c for c in frame.columns if c in fields)
     records = frame.filter(pl.col(JUNK_COLUMN).is_null()) if JUNK_COLUMN in frame.columns else frame
     cap = config.pipeline.expectations_max_rows
     if records.height > cap:
@@ -295,14 +300,15 @@ def read_free_text(validated: Validated, config: Config) -> WithFacts:
 
 
 def link_sources(with_facts: WithFacts, config: Config, link: LinkFn) -> Linked:
-    """One person_id for every accepted row."""
-    result = link(linkage_records(with_facts.frames, config.vocabulary), config.linkage)
+    """One person_id for every accepted row; `with_facts` hands its frames over (see
+    WithFacts.release), and only the columns scoring and writing read are kept."""
+    frames = with_facts.release()
+    records = linkage_records(frames, config.vocabulary)
+    frames = {name: _scored_columns(frame) for name, frame in frames.items()}
+    result = link(records, config.linkage)
+    del records
     person_of = result.links.select("record_key", "person_id", "link_confidence")
-    frames = {
-        name: _with_person_ids(_scored_columns(frame), person_of)
-        for name, frame in with_facts.frames.items()
-    }
-    return Linked(frames, result)
+    return Linked({n: _with_person_ids(f, person_of) for n, f in frames.items()}, result)
 
 
 def _scored_columns(frame: pl.DataFrame) -> pl.DataFrame:

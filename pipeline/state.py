@@ -121,6 +121,13 @@ class WithFacts:
 
     frames: dict[str, pl.DataFrame]
 
+    def release(self) -> dict[str, pl.DataFrame]:
+        """Hand the frames over, keeping none here: linking reads every column once, and
+        then only the columns later stages read need to stay in memory."""
+        frames = dict(self.frames)
+        self.frames.clear()
+        return frames
+
 
 @dataclass(frozen=True)
 class Linked:
