@@ -8,6 +8,7 @@ part of that figure. Output carries counts and scores only, never a name or an I
 from __future__ import annotations
 
 import argparse
+import resource
 import subprocess
 import sys
 import time
@@ -65,6 +66,12 @@ def add_bench_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
         help="the generator's profile (hard: more twins, family phones, moves, petitions "
         "without an ID, namesakes)",
     )
+    county.add_argument(
+        "--counties",
+        type=int,
+        help="spread the people over this many counties (default: the generator's, one per "
+        "~60,000 rows); e.g. --size 780000 --counties 3: a million people in three counties",
+    )
     ranking = which.add_parser(
         "ranking", help="run the whole pipeline on a generated county and score the lead ranking"
     )
@@ -86,12 +93,22 @@ def add_bench_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
 def run_bench(args: argparse.Namespace) -> int:
     if args.bench == "linkage":
         config = load_config(args.config_dir)
-        return bench_county(args.size, args.seed, args.data_dir, config, args.errors, args.profile)
+        return bench_county(
+            args.size, args.seed, args.data_dir, config, args.errors, args.profile, args.counties
+        )
     if args.bench == "ranking":
         return bench_ranking(args.size, args.seed, args.data_dir)
     if args.bench == "reviews":
         decide = [int(n) for n in args.decide.split(",")]
-        return bench_reviews(args.size, args.seed, decide, args.data_dir, args.config_dir)
+        return bench_reviews(
+            args.size,
+            args.seed,
+            decide,
+            args.data_dir,
+            args.config_dir,
+            args.profile,
+            args.reviewers,
+        )
     if args.bench == "facts":
         return bench_facts(args.texts, args.labels, args.errors, args.confusion)
     return bench_febrl4(args.config)
@@ -129,10 +146,27 @@ def bench_ranking(size: int, seed: int, root: Path) -> int:
 # --- generated county -----------------------------------------------------------------
 
 
-def generated_county(size: int, seed: int, root: Path, profile: str = "ordinary") -> Path:
-    """The generator's output for (size, seed, profile), generated once and then reused."""
-    suffix = "" if profile == "ordinary" else f"-{profile}"
-    folder = root / f"county-{size}-s{seed}{suffix}"
+@dataclass(frozen=True)
+class GeneratedCounty:
+    """What the generator is asked for: poverty rows, seed, profile and (optionally) counties."""
+
+    size: int
+    seed: int
+    profile: str = "ordinary"
+    counties: int | None = None
+
+    @property
+    def folder_name(self) -> str:
+        suffix = "" if self.profile == "ordinary" else f"-{self.profile}"
+        spread = f"-{self.counties}counties" if self.counties else ""
+        return f"county-{self.size}-s{self.seed}{suffix}{spread}"
+
+
+def generated_county(
+    size: int, seed: int, root: Path, profile: str = "ordinary", counties: int | None = None
+) -> Path:
+    """The generator's output for (size, seed, profile, counties), generated once and then reused."""
+    folder = root / GeneratedCounty(size, seed, profile, counties).folder_name
     if not (folder / "truth" / "records.csv").exists():
         started = time.perf_counter()
         subprocess.run(
@@ -148,6 +182,7 @@ def generated_county(size: int, seed: int, root: Path, profile: str = "ordinary"
                 str(folder),
                 "--profile",
                 profile,
+                *(["--counties", str(counties)] if counties else []),
             ],
             check=True,
             cwd=PROJECT_ROOT,
@@ -159,18 +194,34 @@ def generated_county(size: int, seed: int, root: Path, profile: str = "ordinary"
 
 @dataclass(frozen=True)
 class CountyLinkage:
-    """Linkage of one county: the table, the result, its row references and the link time."""
+    """Linkage of one county: the table, the result, its row references, the link time and
+    the process's peak RSS so far (ingest included: the kernel's high-water mark)."""
 
     records: pl.DataFrame
     result: LinkResult
     refs: pl.DataFrame
     seconds: float
+    peak_rss_mb: int = 0
+
+
+def county_inputs(folder: Path) -> RunInputs:
+    """A generated county's exports; above 200,000 rows the poverty export is a folder of
+    CSVs, one per county (poverty/)."""
+    inputs = RunInputs.sample(folder)
+    if (folder / "poverty").is_dir():
+        return RunInputs(
+            poverty=folder / "poverty",
+            petitions=inputs.petitions,
+            cases=inputs.cases,
+            relief_history=inputs.relief_history,
+        )
+    return inputs
 
 
 def link_county(folder: Path, config: Config) -> CountyLinkage:
     """ingest -> prepare -> validate -> link, timing only the linkage."""
     prepared: dict[str, pl.DataFrame] = {}
-    for name, path in RunInputs.sample(folder).by_source().items():
+    for name, path in county_inputs(folder).by_source().items():
         frame = prepare_source(name, read_source(name, path, config).frame)
         prepared[name] = validate_rows(name, frame, config.source(name)).accepted
     refs = pl.concat([f.select(*_REF, "record_key") for f in prepared.values()])
@@ -178,14 +229,21 @@ def link_county(folder: Path, config: Config) -> CountyLinkage:
     records = linkage_records(prepared, config.vocabulary)
     result = link_people(records, config.linkage)
     seconds = time.perf_counter() - started
-    return CountyLinkage(records, result, refs, seconds)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # Linux: kB
+    return CountyLinkage(records, result, refs, seconds, peak)
 
 
 def bench_county(
-    size: int, seed: int, root: Path, config: Config, show_errors: bool, profile: str = "ordinary"
+    size: int,
+    seed: int,
+    root: Path,
+    config: Config,
+    show_errors: bool,
+    profile: str = "ordinary",
+    counties: int | None = None,
 ) -> int:
     """Link a generated county (`generated_county`) and score it against its truth."""
-    folder = generated_county(size, seed, root, profile)
+    folder = generated_county(size, seed, root, profile, counties)
     truth = read_truth_records(folder / "truth")
     county = link_county(folder, config)
     links = county.refs.join(county.result.links.select("record_key", "person_id"), on="record_key")
@@ -213,7 +271,7 @@ def bench_county(
         )
         with pl.Config(tbl_rows=60, tbl_cols=20, fmt_str_lengths=60, tbl_width_chars=200):
             print(errors)
-    print(f"linkage seconds={county.seconds:.2f}")
+    print(f"linkage seconds={county.seconds:.2f} peak_rss_mb={county.peak_rss_mb}")
     print(
         f"bench linkage size={size} records={county.records.height} all_f1={every.f1:.5f} "
         f"cross_f1={cross.f1:.5f} blocking_recall={recall.recall:.5f} seconds={county.seconds:.2f}"

@@ -28,10 +28,13 @@ _VOLATILE = frozenset(
 
 # Data Docs pages are named after the time GX validated
 _DOCS_TIME = re.compile(r"/\d{8}T\d{6}\.\d+Z/")
+# a run id in text (an ad-hoc run's summary names its own folder)
+_RUN_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{6}")
 
 
 def _text_lines(path: Path) -> list[str]:
     text = _DOCS_TIME.sub("/<time>/", path.read_text(encoding="utf-8"))
+    text = _RUN_ID.sub("<run_id>", text)
     return [ln for ln in text.splitlines() if not ln.startswith(("# Run", "code "))]
 
 

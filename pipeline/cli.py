@@ -7,6 +7,7 @@ Output carries counts and paths only, never an ID number, phone or name.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import os
@@ -14,13 +15,16 @@ import sys
 import traceback
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from pipeline.errors import ReconciliationError, ReliefLeadsError
+from pipeline.errors import ConfigError, ReconciliationError, ReliefLeadsError
 
 if TYPE_CHECKING:
-    from pipeline.state import StageEvent
+    from pipeline.config import Config
+    from pipeline.state import RunInputs, RunResult, StageEvent
+    from pipeline.validate.filters import RunFilters
 
 EXIT_BAD_INPUT = 2
 EXIT_BUG = 3
@@ -57,11 +61,48 @@ def _add_run_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
         help="cases accepted / petitions received on or after (YYYY-MM-DD)",
     )
     run.add_argument("--until", type=date.fromisoformat, help="… on or before (YYYY-MM-DD)")
+    cluster = run.add_argument_group("on a Dask cluster (docs/distributed.md)")
+    cluster.add_argument(
+        "--cluster",
+        metavar="tcp://HOST:8786 | local:N",
+        help="run every stage part by part on a Dask cluster: a scheduler's address, or "
+        "local:N for N worker processes on this machine",
+    )
+    cluster.add_argument(
+        "--work",
+        type=Path,
+        help="folder for the parts, seen by every worker at the same path (needed with a "
+        "scheduler address; default for local:N: <out>/.work)",
+    )
+    cluster.add_argument(
+        "--worker-memory", metavar="4GB", help="memory limit of each local:N worker process"
+    )
+    cluster.add_argument(
+        "--partitioned",
+        action="store_true",
+        help="one process, linking county by county as the cluster does (its results equal "
+        "--cluster's)",
+    )
+
+
+_BAR = 24
 
 
 def _show_progress(event: StageEvent) -> None:
-    """In a terminal: one line per stage with its time, rows and the time so far."""
-    if event.done:
+    """In a terminal: one line per stage with its time, rows and the time so far; a bar
+    while a stage runs part by part (on a cluster)."""
+    if event.parts_total:
+        done = event.parts_done or 0
+        filled = _BAR * done // event.parts_total
+        bar = "█" * filled + "░" * (_BAR - filled)
+        print(
+            f"\r\x1b[K[{event.index}/{event.total}] {event.stage:<12} {bar} "
+            f"{done}/{event.parts_total} parts  (elapsed {event.elapsed:.1f} s)",
+            file=sys.stderr,
+            end="",
+            flush=True,
+        )
+    elif event.done:
         rows = f", {event.rows:,} rows" if event.rows is not None else ""
         step = f"[{event.index}/{event.total}] " if event.index else "      "
         print(
@@ -88,6 +129,7 @@ def _log_progress(event: StageEvent) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from pipeline.config import load_config
+    from pipeline.link.people import link_people
     from pipeline.run import run
     from pipeline.state import RunInputs
     from pipeline.validate.filters import RunFilters
@@ -97,7 +139,13 @@ def _run(args: argparse.Namespace) -> int:
     )
     filters = RunFilters(county=args.county, since=args.since, until=args.until)
     config = load_config(args.config_dir)
-    result = run(inputs, out=args.out, config=config, filters=filters, progress=_progress(args))
+    if args.cluster:
+        result = _run_on_cluster(args, inputs, config, filters)
+    else:
+        if args.work or args.worker_memory:
+            raise ConfigError("--work and --worker-memory go with --cluster")
+        link = _partitioned_linker(config) if args.partitioned else link_people
+        result = run(inputs, args.out, config, filters, _progress(args), link)
     counts = result.manifest["counts"]
     by_tier = counts["leads_by_tier"]
     tiers = ", ".join(f"{k} {by_tier[k]}" for k in config.scoring.tiers if k in by_tier)
@@ -115,6 +163,39 @@ def _run(args: argparse.Namespace) -> int:
             "--reviews should read) is unchanged"
         )
     return 0
+
+
+def _partitioned_linker(config: Config) -> Callable[..., Any]:
+    from pipeline.link.partition import link_people_partitioned
+
+    return partial(link_people_partitioned, partitioning=config.partitioning)
+
+
+def _run_on_cluster(
+    args: argparse.Namespace, inputs: RunInputs, config: Config, filters: RunFilters
+) -> RunResult:
+    """`run_partitioned` with a Dask client's map (flows/cluster.py: Dask only, no Prefect)."""
+    from pipeline.partitioned.run import run_partitioned
+
+    cluster = importlib.import_module("flows.cluster")
+    is_local = cluster.local_workers(args.cluster) is not None
+    if not is_local and args.work is None:
+        raise ConfigError(
+            "--cluster with a scheduler address needs --work DIR on a file system every worker sees"
+        )
+    if args.worker_memory and not is_local:
+        raise ConfigError(
+            "--worker-memory applies to --cluster local:N (set it on your own workers)"
+        )
+    work = args.work or args.out / ".work"
+    try:
+        with cluster.dask_client(args.cluster, args.worker_memory) as client:
+            return run_partitioned(
+                inputs, args.out, work, cluster.client_map(client), config, filters, _progress(args)
+            )
+    finally:
+        if args.work is None and work.is_dir() and not any(work.iterdir()):
+            work.rmdir()  # the default folder, empty once the run's parts are deleted
 
 
 def _progress(args: argparse.Namespace) -> Callable[[StageEvent], None] | None:

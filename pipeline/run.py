@@ -22,14 +22,10 @@ from pipeline.ingest.decisions import read_decision_store
 from pipeline.ingest.read import JUNK_COLUMN, SourceFrame, read_source
 from pipeline.leads.build import build_leads
 from pipeline.leads.decisions import STORE_NAME, latest_decisions, record_decisions
-from pipeline.leads.learning import (
-    apply_review_model,
-    feature_labels,
-    train_review_model,
-    with_features,
-)
+from pipeline.leads.learning import apply_review_model, train_review_model
 from pipeline.leads.minors import minors_by_any_row, with_minor_flag
 from pipeline.leads.referrals import build_referrals
+from pipeline.leads.review_features import feature_labels, with_features
 from pipeline.leads.reviews import (
     carry_over_reviews,
     mark_new,
@@ -327,12 +323,22 @@ def _with_person_ids(frame: pl.DataFrame, person_of: pl.DataFrame) -> pl.DataFra
     return frame.with_columns(linked["person_id"], linked["link_confidence"])
 
 
-def score_sources(linked: Linked, config: Config, inputs: RunInputs, folder: RunFolder) -> Scored:
+# Scores the leads: score_leads in one process, or in slices on a cluster (pipeline/partitioned/).
+ScoreFn = Callable[[pl.DataFrame, Config], tuple[pl.DataFrame, pl.DataFrame]]
+
+
+def score_sources(
+    linked: Linked,
+    config: Config,
+    inputs: RunInputs,
+    folder: RunFolder,
+    score: ScoreFn = score_leads,
+) -> Scored:
     """Leads scored against the legal test, marked new against the last full run
     (`folder.baseline`, `<out>/latest`), decisions carried over (the history's, then the
     reviews file's), ordered within tiers by the review model."""
     leads = build_leads(linked.frames, config.scoring, config.vocabulary)
-    candidates, excluded = score_leads(leads, config)
+    candidates, excluded = score(leads, config)
     minors = minors_by_any_row(_rows_of_victims(linked.frames, leads), leads)
     candidates, excluded = with_minor_flag(candidates, minors), with_minor_flag(excluded, minors)
     candidates = mark_new(candidates, previous_candidates(folder.baseline))
@@ -347,7 +353,7 @@ def score_sources(linked: Linked, config: Config, inputs: RunInputs, folder: Run
     if reviews is not None:
         counts = review_counts(reviews, candidates)
         _log_unknown_decisions(counts)
-    candidates = with_features(candidates, config.scoring.elderly_age)
+    candidates = with_features(candidates, config.scoring)
     history = record_decisions(history, candidates, folder.run_id, datetime.now(UTC).date())
     model = train_review_model(
         latest_decisions(history), config.scoring.learning, config.vocabulary.review_decisions

@@ -184,6 +184,9 @@ class StageEvent:
     seconds: float
     elapsed: float
     rows: int | None = None
+    # within a stage run part by part (files, partitions, slices on a cluster): parts done / all
+    parts_done: int | None = None
+    parts_total: int | None = None
 
 
 ProgressCallback = Callable[[StageEvent], None]

@@ -278,3 +278,11 @@ def test_the_hard_profile_is_harder(tmp_path: Path) -> None:
     assert petitions["证件号码"].is_null().mean() > 0.7
     people = pl.read_csv(tmp_path / "truth" / "people.csv", infer_schema=False)
     assert people["hard_case"].str.contains("moved").sum() > 0
+
+
+def test_counties_spread_the_people_over_that_many_counties(tmp_path: Path) -> None:
+    # a million people in three counties is --size 780000 --counties 3; the same at a
+    # size one county would hold
+    generate(1500, 5, tmp_path, counties=2)
+    people = pl.read_csv(tmp_path / "truth" / "people.csv", infer_schema=False)
+    assert people.filter(pl.col("county").is_not_null())["county"].n_unique() == 2

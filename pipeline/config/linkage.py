@@ -23,7 +23,8 @@ class LevelSpec(Frozen):
     different), within_edits {column: k} (optimal string alignment distance <= k),
     jaro_winkler {column: t} (similarity >= t), prefix {column: n} (first n characters
     equal), numeric_within {column: d} (both read as numbers, a trailing X as 10, at most
-    d apart: an ID rounded by Excel or a float), lookalike (same length, one character differs, the two in one look-alike
+    d apart: an ID rounded by Excel or a float), days_within {column: d} (two dates at most
+    d days apart), lookalike (same length, one character differs, the two in one look-alike
     group), longer_at_least {column: n} (the longer value has >= n characters).
     Boolean record columns: flag_both (true on both), flag_either (true on one).
     """
@@ -39,6 +40,7 @@ class LevelSpec(Frozen):
     jaro_winkler: dict[str, float] = Field(default_factory=dict)
     prefix: dict[str, int] = Field(default_factory=dict)
     numeric_within: dict[str, int] = Field(default_factory=dict)
+    days_within: dict[str, int] = Field(default_factory=dict)
     lookalike: tuple[str, ...] = ()
     longer_at_least: dict[str, int] = Field(default_factory=dict)
     flag_both: tuple[str, ...] = ()

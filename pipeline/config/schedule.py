@@ -77,3 +77,6 @@ class PartitionSettings(Frozen):
     id_region_first: bool
     follow_blocking_keys: bool
     unknown: str
+    # the whole pipeline on a cluster (pipeline/partitioned/): rows of text and leads per part
+    text_slice_rows: int = Field(default=200_000, ge=1)
+    lead_slice_rows: int = Field(default=50_000, ge=1)

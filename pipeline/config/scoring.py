@@ -49,9 +49,17 @@ class LearningSettings(Frozen):
     min_per_class: int = Field(ge=1)
     regularisation_c: float = Field(gt=0)
     explain_top: int = Field(ge=1)
-    order: Literal["probability", "within_strength"] = "probability"
+    order: Literal["probability", "within_strength", "blend"] = "probability"
+    # order `blend`: within a tier by strength + blend_weight x the model's log-odds
+    blend_weight: float = Field(default=1.0, ge=0)
     # it switches on only when, on held-out decisions, its AUC beats the legal test's order by this
     min_auc_gain: float = Field(default=0.05, ge=0, le=1)
+    # each decision is held out once, in one of this many folds fixed by the lead id
+    cv_folds: int = Field(default=5, ge=2)
+    # kind of case-caused hardship evidence of each hardship rule (feature hardship_evidence=…)
+    hardship_evidence: dict[str, str] = Field(default_factory=dict)
+    # vulnerabilities crossed with the harm (feature harm=minor_injury+elderly)
+    crossed_with_harm: tuple[Literal["minor", "elderly", "disabled", "monitored"], ...] = ()
 
 
 class ScoringSettings(Frozen):

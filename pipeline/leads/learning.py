@@ -1,14 +1,15 @@
 """Learning from reviewers: a calibrated model of 采纳 over the deployment's decision history.
 
-Each lead is described by named binary features a reviewer can read (harm=death,
-compensation=none, 困难=✓, rule=risk_after_incident, source=poverty, minor …). A logistic
-regression over the decided leads (采纳 = 1, 不采纳 = 0) gives every undecided lead a
-probability of being accepted. It only re-orders leads within their tier: the legal test
-decides the tier and the exclusions, the model never does. Below a minimum history
-(schemas/scoring.yaml `learning`) it stays off and says so.
+Each lead is described by named binary features a reviewer can read
+(pipeline/leads/review_features.py). A logistic regression over the decided leads
+(采纳 = 1, 不采纳 = 0) gives every lead a probability of being accepted. It only re-orders
+leads within their tier: the legal test decides the tier and the exclusions, the model never
+does. What it learns from the decided leads (mostly the top tier) re-orders every tier.
 
-The model is evaluated on a held-out part of the history (a fixed hash of the lead id),
-then fitted on all of it; the manifest records its features, coefficients and a hash.
+It is off, and says why, below a minimum history (schemas/scoring.yaml `learning`) or when,
+with each decision held out once (folds fixed by a hash of the lead id), it does not separate
+采纳 from 不采纳 better than the legal test's own order by `min_auc_gain`. Then it is fitted on
+all of the history; the manifest records its features, coefficients and a hash.
 """
 
 from __future__ import annotations
@@ -25,40 +26,15 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
 from pipeline.config import LearningSettings, ReviewDecisions, ScoringSettings
+from pipeline.leads.review_features import feature_label
 
-# within a tier: by the model's probability first, or by the legal test's strength first
-# (the model then orders leads of equal strength only)
+# within a tier: by the model's probability; by the legal test's strength first (the model
+# then orders leads of equal strength only); or by strength + blend_weight x the model's logit
 _ORDER = {
     "probability": ["_tier", "accept_probability", "strength", "score", "candidate_id"],
     "within_strength": ["_tier", "strength", "accept_probability", "score", "candidate_id"],
+    "blend": ["_tier", "_blend", "strength", "score", "candidate_id"],
 }
-_ELEMENTS = {"harm_status": "伤害", "compensation_status": "赔偿", "hardship_status": "困难"}
-
-
-def lead_features(row: dict[str, Any], elderly_age: int) -> list[str]:
-    """The named features of one candidate row (what the model and its reasons speak of)."""
-    features = [
-        f"harm={row.get('harm')}",
-        f"compensation={row.get('compensation')}",
-        f"tier={row.get('tier')}",
-        *(f"{name}={row.get(column)}" for column, name in _ELEMENTS.items()),
-        *(f"source={s}" for s in str(row.get("sources") or "").split("+") if s),
-        *(f"rule={t.split(':')[0]}" for t in str(row.get("score_breakdown") or "").split()),
-    ]
-    age = row.get("age_at_case")
-    if row.get("is_minor"):
-        features.append("minor")
-    if age is not None and int(age) >= elderly_age:
-        features.append("elderly")
-    return sorted(set(features))
-
-
-def with_features(candidates: pl.DataFrame, elderly_age: int) -> pl.DataFrame:
-    """candidates + `features` (list of names)."""
-    if candidates.is_empty():
-        return candidates
-    features = [lead_features(r, elderly_age) for r in candidates.iter_rows(named=True)]
-    return candidates.with_columns(pl.Series("features", features, dtype=pl.List(pl.Utf8)))
 
 
 @dataclass(frozen=True)
@@ -118,39 +94,56 @@ def _fit(
     return vocabulary, model
 
 
-def _held_out(history: pl.DataFrame) -> pl.Series:
-    """A fixed ~25 % of the history by lead id, for the AUC and the calibration table."""
-    return history["candidate_id"].map_elements(
-        lambda c: int(hashlib.sha256(c.encode()).hexdigest(), 16) % 4 == 0, return_dtype=pl.Boolean
-    )
+def _folds(history: pl.DataFrame, k: int) -> np.ndarray:
+    """A fixed fold per lead (a hash of its id), so re-runs hold out the same decisions."""
+    ids = history["candidate_id"].to_list()
+    return np.array([int(hashlib.sha256(c.encode()).hexdigest(), 16) % k for c in ids])
 
 
-def _evaluate(history: pl.DataFrame, s: LearningSettings) -> dict[str, Any]:
-    """AUC and a calibration table (by decile of predicted probability) on the held-out part."""
-    test = _held_out(history)
-    train, held = history.filter(~test), history.filter(test)
-    y_train, y_held = (f["accepted"].to_numpy().astype(int) for f in (train, held))
-    if len(set(y_train)) < 2 or len(set(y_held)) < 2:
-        return {"held_out": held.height, "auc": None, "note": "held-out part has one kind only"}
-    vocabulary, model = _fit(train["features"].to_list(), y_train, s)
-    p = model.predict_proba(_matrix(held["features"].to_list(), vocabulary))[:, 1]
-    baseline = (held["strength"].fill_null(0) + held["score"].fill_null(0) / 1000).to_numpy()
+def _out_of_fold(history: pl.DataFrame, s: LearningSettings) -> np.ndarray:
+    """Each decision's probability from a model fitted without its fold (NaN where the rest
+    of the history has one kind only)."""
+    rows, y = history["features"].to_list(), history["accepted"].to_numpy().astype(int)
+    folds, p = _folds(history, s.cv_folds), np.full(history.height, np.nan)
+    for k in range(s.cv_folds):
+        test = folds == k
+        if not test.any() or len(set(y[~test])) < 2:
+            continue
+        vocabulary, model = _fit([r for r, t in zip(rows, test, strict=True) if not t], y[~test], s)
+        chosen = [r for r, t in zip(rows, test, strict=True) if t]
+        p[test] = model.predict_proba(_matrix(chosen, vocabulary))[:, 1]
+    return p
+
+
+def _calibration(p: np.ndarray, y: np.ndarray) -> list[dict[str, Any]]:
     deciles = np.minimum((p * 10).astype(int), 9)
-    table = [
+    return [
         {
             "decile": f"{d * 10}–{d * 10 + 10}%",
             "leads": int((deciles == d).sum()),
             "predicted": round(float(p[deciles == d].mean()), 3),
-            "accepted": round(float(y_held[deciles == d].mean()), 3),
+            "accepted": round(float(y[deciles == d].mean()), 3),
         }
         for d in range(10)
         if (deciles == d).any()
     ]
+
+
+def _evaluate(history: pl.DataFrame, s: LearningSettings) -> dict[str, Any]:
+    """AUC of the model and of the legal test's own order on held-out decisions (each decision
+    held out once, `cv_folds` folds), and a calibration table by decile of probability."""
+    p = _out_of_fold(history, s)
+    scored = ~np.isnan(p)
+    y = history["accepted"].to_numpy().astype(int)[scored]
+    if len(set(y)) < 2:
+        return {"held_out": int(scored.sum()), "auc": None, "note": "held out: one kind only"}
+    legal = (history["strength"].fill_null(0) + history["score"].fill_null(0) / 1000).to_numpy()
     return {
-        "held_out": held.height,
-        "auc": round(float(roc_auc_score(y_held, p)), 4),
-        "auc_legal_test_order": round(float(roc_auc_score(y_held, baseline)), 4),
-        "calibration": table,
+        "held_out": int(scored.sum()),
+        "folds": s.cv_folds,
+        "auc": round(float(roc_auc_score(y, p[scored])), 4),
+        "auc_legal_test_order": round(float(roc_auc_score(y, legal[scored])), 4),
+        "calibration": _calibration(p[scored], y),
     }
 
 
@@ -197,20 +190,6 @@ def train_review_model(
     )
 
 
-def feature_labels(s: ScoringSettings, sources: Mapping[str, str]) -> dict[str, str]:
-    """Plain-Chinese names of the features, from the rules' own reasons in scoring.yaml."""
-    labels: dict[str, str] = {"minor": "未成年人", "elderly": "老年人"}
-    for group in ("harm", "compensation", "hardship", "priority"):
-        for key, rule in getattr(s, group).items():
-            labels[f"rule={key}"] = rule.reason
-            labels[f"{group}={key}"] = rule.reason
-    labels |= {f"source={k}": f"{v}有记录" for k, v in sources.items()}
-    labels |= {f"tier={t}": f"等级{t}" for t in s.tiers}
-    for name in _ELEMENTS.values():
-        labels |= {f"{name}=✓": f"{name}要件满足", f"{name}=?": f"{name}要件待核实"}
-    return labels
-
-
 def apply_review_model(
     candidates: pl.DataFrame, model: ReviewModel, s: ScoringSettings, labels: Mapping[str, str]
 ) -> pl.DataFrame:
@@ -223,15 +202,17 @@ def apply_review_model(
             pl.lit(None, dtype=pl.Float64).alias("accept_probability"),
             pl.lit("", dtype=pl.Utf8).alias("model_reason"),
         )
-    probability = model.probabilities(candidates["features"].to_list())
+    probability = np.clip(model.probabilities(candidates["features"].to_list()), 1e-6, 1 - 1e-6)
     order = {tier: i for i, tier in enumerate(s.tiers)}
+    logit = np.log(probability / (1 - probability))
     ranked = (
         candidates.with_columns(
             pl.Series("accept_probability", probability).round(4),
             pl.col("tier").replace_strict(order, return_dtype=pl.Int8).alias("_tier"),
+            (pl.col("strength") + s.learning.blend_weight * pl.Series(logit)).alias("_blend"),
         )
         .sort(_ORDER[s.learning.order], descending=[False, True, True, True, False])
-        .drop("_tier")
+        .drop("_tier", "_blend")
         .with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("_new_rank"))
     )
     reasons = [
@@ -256,7 +237,7 @@ def _moved_reason(
     weights = dict(zip(model.features, model.coefficients, strict=True))
     toward = 1.0 if new < old else -1.0
     present = sorted(((toward * weights.get(f, 0.0), f) for f in features), reverse=True)
-    named = [labels.get(f, f) for w, f in present if w > 0][: s.learning.explain_top]
+    named = [feature_label(f, labels) for w, f in present if w > 0][: s.learning.explain_top]
     if not named:
         return ""
     kind = "已采纳" if toward > 0 else "未采纳"

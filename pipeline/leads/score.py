@@ -301,9 +301,16 @@ def _ranked(rows: list[dict[str, Any]], s: ScoringSettings) -> pl.DataFrame:
     """Tier first (高, 中, 低), then the strength of the evidence, then the points."""
     if not rows:
         return pl.DataFrame()
+    return rank_candidates(pl.DataFrame(rows, schema=_row_schema(rows)), s)
+
+
+def rank_candidates(candidates: pl.DataFrame, s: ScoringSettings) -> pl.DataFrame:
+    """`rank` by tier, strength, score, candidate_id (leads scored in slices ranked as one)."""
+    if candidates.is_empty() and not candidates.width:
+        return candidates
     order = {tier: i for i, tier in enumerate(s.tiers)}
     return (
-        pl.DataFrame(rows, schema=_row_schema(rows))
+        candidates.drop("rank", strict=False)
         .with_columns(pl.col("tier").replace_strict(order, return_dtype=pl.Int8).alias("_tier"))
         .sort(
             ["_tier", "strength", "score", "candidate_id"],

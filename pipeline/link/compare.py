@@ -246,6 +246,10 @@ def _numeric_gap(col: str) -> pl.Expr:
     return (_as_number(f"{col}_l") - _as_number(f"{col}_r")).abs().fill_null(2**62)
 
 
+def _days_apart(col: str) -> pl.Expr:
+    return (pl.col(f"{col}_l") - pl.col(f"{col}_r")).dt.total_days().abs()
+
+
 def _distance_keys(level: LevelSpec) -> list[tuple[str, str]]:
     """The (kind, column) distance arrays a level reads."""
     return (
@@ -328,6 +332,7 @@ def level_condition(level: LevelSpec, dist: _Distances | None) -> pl.Expr:
         for c, n in level.prefix.items()
     ]
     terms += [_both(c) & (_numeric_gap(c) <= d) for c, d in level.numeric_within.items()]
+    terms += [_both(c) & (_days_apart(c) <= d) for c, d in level.days_within.items()]
     if dist is not None:
         terms += [dist.get("lookalike", c) for c in level.lookalike]
     terms += [

@@ -29,11 +29,16 @@ _PROVINCE = r"(?:中国)?(?:[^省]{2,7}?省|[^区]{2,12}?自治区|(?:北京|天
 _CITY = rf"[^{_UNIT_SUFFIXES}]{{1,10}}?(?:自治州|地区|盟|市)"
 _COUNTY = (
     r"(?P<county>[^省市县区旗]{2,12}?自治[县旗]"
-    rf"|[^省市县区旗][^{_UNIT_SUFFIXES}社小]{{0,9}}?[县区市旗])"
+    rf"|[^省市县区旗][^{_UNIT_SUFFIXES}社小]{{0,9}}?[县区市]"
+    # a banner has three characters or more (正蓝旗, 土默特左旗): 红旗 of 红旗村 is none
+    rf"|[^省市县区旗][^{_UNIT_SUFFIXES}社小]{{1,9}}?旗)"
 )
 _TOWN = rf"(?P<town>[^省市县区旗][^{_UNIT_SUFFIXES}]{{0,9}}?(?:镇|乡|街道办事处|街道办|街道))"
+# A village name may hold 旗 (红旗村 is among the commonest village names): a
+# banner (旗) is a county-level unit, and the county part before the village takes it.
+_VILLAGE_BODY = _UNIT_SUFFIXES.replace("旗", "")
 _VILLAGE = (
-    rf"(?P<village>[^省市县区旗][^{_UNIT_SUFFIXES}]{{0,9}}?"
+    rf"(?P<village>[^省市县区旗][^{_VILLAGE_BODY}]{{0,9}}?"
     r"(?:村民委员会|村委会|村|社区居民委员会|社区居委会|社区|居民委员会|居委会))"
 )
 _ADDRESS = rf"^(?:{_PROVINCE})?(?P<city>{_CITY})?{_COUNTY}?{_TOWN}?{_VILLAGE}?"

@@ -99,8 +99,9 @@ def _review_model_lines(model: dict[str, Any]) -> list[str]:
     holdout = model.get("holdout") or {}
     if model.get("active") and holdout.get("auc") is not None:
         lines += [
-            f"On {holdout['held_out']} held-out decisions, AUC {holdout['auc']:.3f} "
-            "(1.0 separates 采纳 from 不采纳 perfectly, 0.5 not at all).",
+            f"On {holdout['held_out']} decisions, each held out once, AUC {holdout['auc']:.3f} "
+            f"against {holdout.get('auc_legal_test_order', 0):.3f} for the legal test's own "
+            "order (1.0 separates 采纳 from 不采纳 perfectly, 0.5 not at all).",
             "",
             "| predicted 采纳 | leads | mean predicted | share 采纳 |",
             "|---|---:|---:|---:|",

@@ -18,14 +18,14 @@ is resolved by preferring names written after 被害人 in that clause.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import polars as pl
 
 from pipeline.signals.patterns import (
-    CaseTextRules,
     Hit,
     TextPatterns,
     amount_of,
@@ -154,16 +154,61 @@ def _view(
 # --- reading one text ------------------------------------------------------------------
 
 
-def _paid_against_loss(hits: tuple[Hit, ...], loss: float | None) -> tuple[Hit, ...]:
-    """A payment with an amount is full when it covers the loss, else partial; with no
-    loss stated it is full (paid, and nothing said to be outstanding)."""
+_CLAUSE = re.compile(r"[,;。!?:]")
+# a payment said to be whole (退赔全部赃款, 履行完毕) stays full whatever amount is near it
+_WHOLE = re.compile(r"全额|全部|足额|如数|完毕|付清|还清|退清|均已|剩余|其余|余下")
+# a clause that continues the one before it (扣押了54615元赃款,并返还给了被害人)
+_CONTINUING = re.compile(r"(?:并|后|随后|现|已)")
+
+
+def _with_amounts(hits: tuple[Hit, ...], amount: re.Pattern[str], units: Any) -> tuple[Hit, ...]:
+    """Payments whose pattern names no amount, given the nearest amount of their clause (or
+    of the clause they continue), so that they are compared with the loss."""
     out = []
     for hit in hits:
-        if hit.value == "paid" or (hit.amount is not None and hit.value in ("full", "partial")):
-            covers = loss is None or loss <= 0 or hit.amount is None or hit.amount >= loss - 0.5
-            hit = hit.with_value("full" if covers else "partial")
+        if (
+            hit.amount is None
+            and hit.value == "full"
+            and not _WHOLE.search(hit.text, hit.start, hit.end)
+        ):
+            found = _nearest_amount(hit, amount)
+            if found is not None:
+                end = max(hit.end, found.end())  # a list of payments may go on after it
+                hit = replace(hit, value="paid", amount=amount_of(found, units), end=end)
         out.append(hit)
     return tuple(out)
+
+
+def _nearest_amount(hit: Hit, amount: re.Pattern[str]) -> re.Match[str] | None:
+    text = hit.text
+    start, end = _clause_bounds(hit)
+    matches = list(amount.finditer(text, start, end))
+    if not matches and start > 0 and text[start - 1] == "," and _CONTINUING.match(text, start):
+        before = max((m.end() for m in _CLAUSE.finditer(text, 0, start - 1)), default=0)
+        matches = list(amount.finditer(text, before, start - 1))
+    if not matches:
+        return None
+    return min(matches, key=lambda m: min(abs(m.start() - hit.end), abs(hit.start - m.end())))
+
+
+def _paid_against_loss(hits: tuple[Hit, ...], loss: float | None) -> tuple[Hit, ...]:
+    """The largest payment with an amount is compared with the loss (a text repeats one
+    payment in its evidence, so amounts are not added up): full when it covers the loss, else
+    partial; with no loss stated, or beside a return of goods or a payment said to be whole
+    (no amount), payments are full (paid, and nothing said to be outstanding)."""
+    amounts = [h.amount for h in hits if h.amount is not None and h.value in _PAID]
+    whole = any(h.value == "full" and h.amount is None for h in hits)
+    covers = loss is None or loss <= 0 or whole or max(amounts, default=0.0) >= loss - 0.5
+    out = []
+    for hit in hits:
+        if hit.value == "paid" or (hit.amount is not None and hit.value in _PAID):
+            hit = hit.with_value("full" if covers or hit.amount is None else "partial")
+        out.append(hit)
+    return tuple(out)
+
+
+_PAID = ("full", "partial", "paid")
+SPENT = "spent"  # the loot was spent: the rest of a return or a payment is not coming back
 
 
 # every case_summary rule, in the order they are read
@@ -178,7 +223,28 @@ _CASE_WIDE = frozenset({"hit_and_run", "offender_unknown", "offender_dead"})
 def _scan(text: str, patterns: TextPatterns) -> Scan:
     """The hits of every case rule in one folded text."""
     rules = patterns.case
-    return {name: getattr(rules, name).find(text) for name in _SCANNED}
+    found = {name: getattr(rules, name).find(text) for name in _SCANNED}
+    paid = _with_amounts(found["compensation"], patterns.payment_amount, patterns.units)
+    found["compensation"] = _listed_payments(paid, patterns)
+    return found
+
+
+def _listed_payments(hits: tuple[Hit, ...], patterns: TextPatterns) -> tuple[Hit, ...]:
+    """Each further (victim, amount) of a list of payments after one verb (退还给包某甲13万元、
+    包某乙16万元), as a payment of its own where that victim is named."""
+    out: list[Hit] = []
+    taken = {h.start for h in hits}
+    for hit in hits:
+        out.append(hit)
+        at = hit.end
+        while hit.value == "paid" and hit.amount is not None:
+            match = patterns.payment_list.match(hit.text, at)
+            if match is None or any(match.start() <= t < match.end() for t in taken):
+                break
+            amount = amount_of(match, patterns.units)
+            out.append(replace(hit, start=match.start() + 1, end=match.end(), amount=amount))
+            at = match.end()
+    return tuple(out)
 
 
 def _latest_appraisal(hits: tuple[Hit, ...], text: str, patterns: TextPatterns) -> tuple[Hit, ...]:
@@ -200,8 +266,19 @@ def _own_hits(hits: tuple[Hit, ...], view: VictimView | None, rule: str) -> tupl
     if view is None or rule in _CASE_WIDE or not hits:
         return hits
     owners = [view.owner(h.start, h.end) for h in hits]
+    for i, owner in view.respective([(h.start, h.end) for h in hits]).items():
+        owners[i] = owner
+    unnamed = [i for i, o in enumerate(owners) if o == SHARED]
+    episodes = {view.episode(hits[i].start) for i in unnamed}
+    # A fact stated in several incidents of a numbered list is each incident's; stated once,
+    # at the end of the last incident (现赃物已追回并返还给被害人), it sums up the case.
+    if episodes and episodes != {view.last_episode()}:
+        for i in unnamed:
+            owners[i] = view.episode_owner(hits[i].start)
     own = tuple(h for h, o in zip(hits, owners, strict=True) if o == OWN)
-    return own or tuple(h for h, o in zip(hits, owners, strict=True) if o == SHARED)
+    shared = tuple(h for h, o in zip(hits, owners, strict=True) if o == SHARED)
+    # loot said to be spent is no statement of what this victim got back: shared ones still count
+    return own + shared if all(h.value == SPENT for h in own) else own
 
 
 Evidence = dict[str, list[str]]
@@ -238,7 +315,9 @@ def _read_summary(
     loss_hit = max(loss_hits, key=lambda h: h.amount or 0.0, default=None)
     if loss_hit is not None:
         evidence["loss"].append(rules.loss_amount.evidence(loss_hit, tag))
-    choices = _choices(hits, loss_hit.amount if loss_hit else None, rules, tag, evidence)
+    cash_lost = any(_clause_has(h, patterns.cash_taken) for h in loss_hits)
+    loss = loss_hit.amount if loss_hit else None
+    choices = _choices(hits, loss, cash_lost, patterns, evidence)
     flags = {}
     for name, rule_name in _TEXT_FLAGS.items():
         rule_hits = hits(rule_name)
@@ -261,14 +340,48 @@ def _read_summary(
     return facts, evidence
 
 
+def _clause_bounds(hit: Hit) -> tuple[int, int]:
+    text = hit.text
+    start = max((m.end() for m in _CLAUSE.finditer(text, 0, hit.start)), default=0)
+    end_break = _CLAUSE.search(text, hit.end)
+    return start, end_break.start() if end_break else len(text)
+
+
+def _clause_has(hit: Hit, pattern: re.Pattern[str]) -> bool:
+    start, end = _clause_bounds(hit)
+    return pattern.search(hit.text, start, end) is not None
+
+
+def _things_returned(hits: tuple[Hit, ...], patterns: TextPatterns) -> tuple[Hit, ...]:
+    """Returns of named things only (涉案手机已被缴回并发还), to a victim who also lost cash:
+    the cash is not said to be returned, so partial."""
+    out = []
+    for hit in hits:
+        if hit.value == "full" and hit.amount is None:
+            start, _ = _clause_bounds(hit)
+            before = hit.text[start : hit.end]
+            if patterns.returned_things.search(before) and not patterns.returned_all.search(before):
+                hit = hit.with_value("partial")
+        out.append(hit)
+    return tuple(out)
+
+
+def _spent_after(spent: tuple[Hit, ...], hits: tuple[Hit, ...]) -> bool:
+    """The loot said to be spent after the last return or payment (该手机已返还失主，赃款已被
+    挥霍): the rest is not coming back. Spent before it (赃款挥霍…亲属已将赃款返还) says nothing."""
+    paid = [h.start for h in hits if h.value in _PAID]
+    return bool(spent) and bool(paid) and max(h.start for h in spent) > max(paid)
+
+
 def _choices(
     hits: Callable[[str], tuple[Hit, ...]],
     loss: float | None,
-    rules: CaseTextRules,
-    tag: str,
+    cash_lost: bool,
+    patterns: TextPatterns,
     evidence: Evidence,
 ) -> dict[str, str | None]:
     """Compensation, forgiveness and settlement: the chosen value of each, evidence added."""
+    rules, tag = patterns.case, patterns.evidence_tags["text"]
     choices: dict[str, str | None] = {}
     for name, group in (
         ("compensation", "compensation"),
@@ -277,9 +390,17 @@ def _choices(
     ):
         rule = getattr(rules, name)
         rule_hits = hits(name)
+        spent: tuple[Hit, ...] = ()
         if name == "compensation":
+            spent = tuple(h for h in rule_hits if h.value == SPENT)
+            rule_hits = tuple(h for h in rule_hits if h.value != SPENT)
+            if cash_lost:
+                rule_hits = _things_returned(rule_hits, patterns)
             rule_hits = _paid_against_loss(rule_hits, loss)
         chosen = rule.choose(rule_hits)
+        if chosen is not None and chosen.value == "full" and _spent_after(spent, rule_hits):
+            chosen = spent[-1].with_value("partial")  # returned, and the rest spent
+            rule_hits = (*rule_hits, chosen)
         choices[name] = chosen.value if chosen else None
         if chosen is not None:
             evidence[group].extend(rule.evidence_of_choice(chosen, rule_hits, tag))

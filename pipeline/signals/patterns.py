@@ -33,7 +33,7 @@ FACT_VALUES: Mapping[str, frozenset[str]] = MappingProxyType(
         "loss_amount": frozenset({"amount"}),
         # `paid` (an amount paid) is compared with the loss by case_text.py and leaves
         # it as full or partial: it never reaches the output
-        "compensation": frozenset({"full", "partial", "none", "unable", "paid"}),
+        "compensation": frozenset({"full", "partial", "none", "unable", "paid", "spent"}),
         "forgiveness": frozenset({"forgiven", "not_forgiven"}),
         "settlement": frozenset({"paid", "unpaid"}),
     }
@@ -248,11 +248,35 @@ def _best_words(sets: list[frozenset[str]]) -> frozenset[str] | None:
     return max(sets, key=lambda s: (min(map(len, s)), -len(s)), default=None)
 
 
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG = {"万": 10_000, "亿": 100_000_000}
+
+
+def chinese_number(text: str) -> float | None:
+    """三万 -> 30000, 四万五千 -> 45000, 十二 -> 12; None when it is not a number."""
+    total, section, digit = 0, 0, 0
+    for char in text:
+        if char in _CN_DIGITS:
+            digit = _CN_DIGITS[char]
+        elif char in _CN_UNITS:
+            section += (digit or 1) * _CN_UNITS[char]
+            digit = 0
+        elif char in _CN_BIG:
+            total += (section + digit) * _CN_BIG[char]
+            section, digit = 0, 0
+        else:
+            return None
+    value = total + section + digit
+    return float(value) if value else None
+
+
 def amount_of(match: re.Match[str], units: Mapping[str, float]) -> float | None:
-    """Yuan amount of a match with `num` (and optional `unit`) groups, else None."""
+    """Yuan amount of a match with `num` (and optional `unit`) groups, or a `cnum` group in
+    Chinese numerals (三万元), else None."""
     groups = match.groupdict()
     if not groups.get("num"):
-        return None
+        return chinese_number(groups["cnum"]) if groups.get("cnum") else None
     # rounded to the fen: 2.01 * 10000 is 20099.999999999996 in binary floating point
     return round(
         float(groups["num"].replace(",", "")) * units.get(groups.get("unit") or "", 1.0), 2
@@ -302,6 +326,9 @@ class VictimMentionRules:
     masked: re.Pattern[str]  # matched right after a marker: 王某 / 王某某 / 王某甲 / 李×1
     full: re.Pattern[str]  # the longest full-name candidate right after a marker
     not_a_name: re.Pattern[str]  # right after a marker, no name follows: 被害人母亲王某
+    # a sentence that starts a new incident (1、… / 二、… / 第三起) or closes them all (综上)
+    episode: re.Pattern[str]
+    episode_end: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -323,6 +350,14 @@ class TextPatterns:
     relief_categories: tuple[str, ...]
     # a sentence of a later appraisal (补充鉴定): its grade replaces the earlier ones
     later_appraisal: re.Pattern[str]
+    # the amount of a payment whose pattern has none (赃款2000元已返还被害人): the nearest in
+    # its clause that is not something else (利息, 每月)
+    payment_amount: re.Pattern[str]
+    payment_list: re.Pattern[str]  # one more (victim, amount) of a list of payments
+    # a return of named things only, to a victim who also lost cash: partial
+    returned_things: re.Pattern[str]
+    returned_all: re.Pattern[str]
+    cash_taken: re.Pattern[str]
     units: Mapping[str, float]
     evidence_tags: Mapping[str, str]
     digest: str
@@ -412,10 +447,21 @@ class _Loader:
         if case is None or petition is None or structured is None or self.problems:
             return None
         later = self._compile("later_appraisal", self.raw.get("later_appraisal"))
-        if mentions is None or later is None:
+        paid = self._compile("payment_amount", self.raw.get("payment_amount"))
+        paid_list = self._compile("payment_list", self.raw.get("payment_list"))
+        things = {
+            key: self._compile(key, self.raw.get(key))
+            for key in ("returned_things", "returned_all", "cash_taken")
+        }
+        if mentions is None or later is None or paid is None or paid_list is None:
+            return None
+        if any(p is None for p in things.values()):
             return None
         return TextPatterns(
+            **things,  # type: ignore[arg-type]
             later_appraisal=later,
+            payment_amount=paid,
+            payment_list=paid_list,
             case=case,
             case_structured=structured,
             victim_mentions=mentions,
@@ -490,7 +536,7 @@ class _Loader:
         raw = self._mapping("victim_mentions", self.raw.get("victim_mentions"))
         compiled = {
             key: self._compile(f"victim_mentions.{key}", raw.get(key))
-            for key in ("marker", "masked", "full", "not_a_name")
+            for key in ("marker", "masked", "full", "not_a_name", "episode", "episode_end")
         }
         if any(p is None for p in compiled.values()):
             return None

@@ -20,6 +20,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.signals.patterns import VictimMentionRules
 
@@ -30,16 +31,23 @@ TOTAL = "total"  # a case total (一人死亡、二人轻伤): nobody's own
 
 _CLAUSE_BREAK = re.compile(r"[,;。!?:]")
 _SENTENCE_BREAK = re.compile(r"[。;!?]")
+_EPISODE_BREAK = re.compile(r"[。;!?:,]")
 # a count of people or a sum over several (致一人死亡, 共计骗取…): a case total
 # a fact said of each victim alike (均, 分别): every victim's
 _EACH = re.compile(r"均|都|分别|皆")
+_RESPECTIVE = re.compile(r"分别")
+_BARE = re.compile(
+    r"(?P<several>[两二三四五六七八九十各多众诸]名?|全体|上述|以上|所有)?(?:被害人|受害人|被害方)"
+)
 _COUNT_REACH = 6  # a count this close before a fact (致一人死亡, 共计骗取) makes it a total
 _COUNT = re.compile(r"(?:[一二两三四五六七八九十\d]+|多|数)(?:人|名)|共计|合计|总计|累计")
+# a count that names the victims themselves (对两名被害人进行了赔偿): each of them, no total
+_NAMES_VICTIMS = re.compile(r"(?:的)?(?:被害人|受害人|被害方)")
 _LIST_GLUE = re.compile(r"(?:[、和及与跟同]|被害人|受害人|死者|伤者)*")
 # a masked name continues when one of these follows: 王某 -> 王某某, 王某甲, 李× -> 李×1
 # (a digit continues it unless it starts an amount: 王某1 is a name, 王某10万元 is not)
 _CONTINUES = frozenset("某甲乙丙丁戊己庚辛壬癸×Xx")
-_NAME_DIGITS = re.compile(r"\d{1,2}(?![\d万千元.,])")
+_NAME_DIGITS = re.compile(r"\d{1,2}(?![\d万千元.,人名])")
 _MASK_CHARS = frozenset("某×")
 
 
@@ -59,6 +67,8 @@ class VictimView:
     mentions: tuple[Mention, ...]
     clause_breaks: tuple[int, ...]
     sentence_breaks: tuple[int, ...]
+    episode_starts: tuple[int, ...] = ()  # where each incident of a numbered list starts
+    incidents: int = 0  # how many of the episodes are incidents (the rest close the list)
 
     def owner(self, start: int, end: int) -> str:
         """Whose fact the text [start, end) states: OWN, OTHER, SHARED or TOTAL."""
@@ -76,11 +86,68 @@ class VictimView:
             return SHARED  # 以上三名被害人的损伤均构成轻微伤: each of them
         sentence_start, _ = _bounds(self.sentence_breaks, start, len(self.text))
         earlier = [m for m in self.mentions if sentence_start <= m.start and m.end <= clause_start]
+        bare = self._bare_marker(clause_start, end) if earlier else None
+        if bare is False:
+            # 其中吴某25000元、王某7500元，并取得被害人的谅解: every victim the clause before names
+            previous, _ = _bounds(self.clause_breaks, clause_start - 1, len(self.text))
+            named = [m for m in earlier if m.start >= previous]
+            earlier = named or earlier
+            bare = bool(named)
+        if bare:
+            # 取得了两被害人的谅解: every victim the sentence names
+            return OWN if any(m.own for m in earlier) else OTHER
         if earlier:
             return self._group_owner(earlier[-1])
-        if _COUNT.search(self.text, max(clause_start, start - _COUNT_REACH), end):
+        count = _COUNT.search(self.text, max(clause_start, start - _COUNT_REACH), end)
+        if count is not None and not _NAMES_VICTIMS.match(self.text, count.end()):
             return TOTAL
-        return SHARED
+        return SHARED  # (三名被害人的全部钱款: each of those victims)
+
+    def respective(self, spans: list[tuple[int, int]]) -> dict[int, str]:
+        """Facts paired in order with a list of victims by 分别 (被害人李某某、胡某的伤势分别
+        构成轻伤、轻微伤): index of the span -> OWN or OTHER, where the counts agree."""
+        owners: dict[int, str] = {}
+        for word in _RESPECTIVE.finditer(self.text):
+            start, end = _bounds(self.sentence_breaks, word.start(), len(self.text))
+            after = [i for i, (a, _) in enumerate(spans) if word.end() <= a < end]
+            before = [m for m in self.mentions if start <= m.start and m.end <= word.start()]
+            if not before or len(after) < 2:
+                continue
+            listed = [m for m in self.mentions if m.group == before[-1].group]
+            if len(listed) == len(after):
+                owners |= {i: OWN if m.own else OTHER for i, m in zip(after, listed, strict=True)}
+        return owners
+
+    def episode(self, at: int) -> int:
+        """The incident (0, 1, …) that holds position `at`; -1 before the first or with none."""
+        return bisect_right(self.episode_starts, at) - 1
+
+    def last_episode(self) -> int:
+        """The last incident (a closing 综上 … after it is no incident)."""
+        return self.incidents - 1
+
+    def episode_owner(self, at: int) -> str:
+        """Whose fact a sentence naming nobody states, by its incident: the victims its
+        incident names before the sentence, when they are all this party or all others."""
+        i = self.episode(at)
+        if i < 0 or i >= self.incidents:
+            return SHARED
+        sentence_start, _ = _bounds(self.sentence_breaks, at, len(self.text))
+        owners = {
+            self._group_owner(m)
+            for m in self.mentions
+            if self.episode_starts[i] <= m.start and m.end <= sentence_start
+        }
+        return owners.pop() if len(owners) == 1 else SHARED
+
+    def _bare_marker(self, start: int, end: int) -> bool | None:
+        """A 被害人 with no name after it in [start, end): True when it counts several
+        (两被害人, 各被害人), False for a plain one, None when there is none."""
+        starts = {m.start for m in self.mentions}
+        bare = [b for b in _BARE.finditer(self.text, start, end) if b.end() not in starts]
+        if not bare:
+            return None
+        return any(b.group("several") for b in bare)
 
     def _group_owner(self, mention: Mention) -> str:
         group = [m for m in self.mentions if m.group == mention.group]
@@ -95,7 +162,65 @@ def _bounds(breaks: tuple[int, ...], at: int, length: int) -> tuple[int, int]:
     return start, end
 
 
-def marked_names(text: str, rules: VictimMentionRules) -> set[str]:
+@lru_cache(maxsize=256)  # every party of one summary asks again
+def episode_starts(text: str, rules: VictimMentionRules) -> tuple[tuple[int, ...], int] | tuple[()]:
+    """Where the incidents of a summary that tells several start (1、… 2、…), then where the
+    part after them starts (综上, 上述事实, or a new list such as the evidence 1、2、…) if it
+    has one; and how many incidents. () for a summary that numbers none."""
+    starts = [0, *(m.end() for m in _EPISODE_BREAK.finditer(text))]
+    found: list[int] = []
+    seen: set[str] = set()
+    end = None
+    for at in starts:
+        match = rules.episode.match(text, at)
+        if match is None:
+            continue
+        kind = _marker_kind(match.group())
+        if kind == "digit" and match.group().strip("(").startswith("1") and kind in seen:
+            # 1、 again with no 一、/二、 heading since: a new list (the evidence), not an incident
+            end = at
+            break
+        if kind != "digit":
+            seen.discard("digit")
+        seen.add(kind)
+        found.append(at)
+    if len(found) < 2:
+        return ()
+    # the closing part (综上) after the last incident, unless a new list (the evidence) ends it
+    closing = (at for at in starts if at > found[-1] and rules.episode_end.match(text, at))
+    end = min((at for at in (end, next(closing, None)) if at is not None), default=None)
+    return (*found, *([end] if end is not None else [])), len(found)
+
+
+def _implicit_episodes(
+    text: str, mentions: list[Mention], rules: VictimMentionRules
+) -> tuple[tuple[int, ...], int]:
+    """Incidents of a summary that tells them one after another without numbers: each
+    sentence that names a victim not named before starts one (被告人…骗取被害人陶某某…。
+    被告人…骗取被害人王某甲…), when there are two or more; then the closing part (综上)."""
+    starts: list[int] = []
+    seen: set[str] = set()
+    for mention in mentions:
+        name = text[mention.start : mention.end]
+        if name in seen:
+            continue
+        seen.add(name)
+        start = max((m.end() for m in _SENTENCE_BREAK.finditer(text, 0, mention.start)), default=0)
+        if not starts or start > starts[-1]:
+            starts.append(start)
+    if len(starts) < 2:
+        return (), 0
+    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text, starts[-1])]
+    end = next((at for at in breaks if rules.episode_end.match(text, at)), None)
+    return (*starts, *([end] if end is not None else [])), len(starts)
+
+
+def _marker_kind(marker: str) -> str:
+    return "digit" if marker.strip("(")[:1].isdigit() else "other"
+
+
+@lru_cache(maxsize=256)  # every party of one summary asks again
+def marked_names(text: str, rules: VictimMentionRules) -> frozenset[str]:
     """Names written right after a victim marker (被害人王某甲, 死者李×1)."""
     names: set[str] = set()
     for marker in rules.marker.finditer(text):
@@ -108,7 +233,7 @@ def marked_names(text: str, rules: VictimMentionRules) -> set[str]:
         full = rules.full.match(text, marker.end())
         if full is not None:
             names.add(_full_name(full.group(), text))
-    return names
+    return frozenset(names)
 
 
 def _full_name(candidate: str, text: str) -> str:
@@ -146,7 +271,7 @@ def _occurrences(text: str, names: Iterable[str]) -> list[tuple[int, int, str]]:
     return kept
 
 
-def _masked_form(name: str, marked: set[str]) -> set[str]:
+def _masked_form(name: str, marked: frozenset[str]) -> set[str]:
     """The one masked form a full name goes by in the text (方彬贵 -> 方某某), if unambiguous."""
     if _is_masked(name):
         return set()
@@ -206,4 +331,5 @@ def victim_view(
         tuple(mentions),
         tuple(m.start() for m in _CLAUSE_BREAK.finditer(text)),
         tuple(m.start() for m in _SENTENCE_BREAK.finditer(text)),
+        *(episode_starts(text, rules) or _implicit_episodes(text, mentions, rules)),
     )

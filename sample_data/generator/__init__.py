@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sample_data.generator import case_rows, exports, petitions, poverty, relief, truth
+from sample_data.generator import case_rows, exports, petitions, poverty, practice, relief, truth
 from sample_data.generator.population import EXPORT_DATE
 from sample_data.generator.profile import ORDINARY, Profile
 from sample_data.generator.table import Table
@@ -50,15 +50,17 @@ def generate(
     petitions_target: int | None = None,
     per_county_csv: bool = False,
     profile: Profile = ORDINARY,
+    counties: int | None = None,
 ) -> dict[str, int]:
     """Write every export and the truth files into `out`; return data rows per file.
 
     `cases` (number of cases, ~2.7 party rows each) and `petitions_target` (about the rows of
     petitions.csv) default to 0.1 x size and 0.17 x size. `per_county_csv` writes the poverty
     export as per-county CSVs at any size (benchmarks compare sizes on the same reader);
-    `profile` sets how hard the county is for linking (sample_data/generator/profile.py).
+    `profile` sets how hard the county is for linking (sample_data/generator/profile.py);
+    `counties` spreads the people over that many counties (default: one per ~60,000 rows).
     """
-    world = build_world(size, seed, cases, petitions_target, profile)
+    world = build_world(size, seed, cases, petitions_target, profile, counties)
     rng, pop = world.rngs["exports"], world.pop
     out.mkdir(parents=True, exist_ok=True)
     (out / "truth").mkdir(exist_ok=True)
@@ -74,7 +76,15 @@ def generate(
         tables.append(table.release())
     truth.write_records(out / "truth" / "records.csv", tables)
     truth.write_people(out / "truth" / "people.csv", pop, tables)
-    truth.write_leads(out / "truth" / "leads.csv", world.cases)
+    truth.write_leads(out / "truth" / "leads.csv", world.cases, world.practices)
+    practice.write_practices(
+        out / "truth" / "county_practice.csv", world.pop.geo.county_names, world.practices
+    )
     counts = {t.file: t.n_rows for t in tables}
     counts["qualifying_pairs"] = sum(f.qualifies for c in world.cases for f in c.victims)
+    counts["county_accepted_pairs"] = sum(
+        practice.county_accepts(f, c, world.practices[c.county])
+        for c in world.cases
+        for f in c.victims
+    )
     return counts

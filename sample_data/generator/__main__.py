@@ -35,6 +35,11 @@ def main(argv: list[str] | None = None) -> int:
         help="how hard the county is for linking (hard: more twins, family phones, moves, "
         "petitions without an ID, namesakes)",
     )
+    parser.add_argument(
+        "--counties",
+        type=int,
+        help="spread the people over this many counties (default: one per ~60,000 rows)",
+    )
     args = parser.parse_args(argv)
     if args.size < 100:
         parser.error("--size must be at least 100")
@@ -47,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         args.petitions,
         args.poverty_csv,
         PROFILES[args.profile],
+        args.counties,
     )
     for name, rows in counts.items():
         print(f"{name}: {rows}")

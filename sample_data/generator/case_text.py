@@ -310,8 +310,27 @@ def _court_payment(rng, f: VictimFacts, v: str, s: str, unknown_offender: bool) 
     }[f.compensation]  # fmt: skip
 
 
-def _court_victim(rng, case: Case, f: VictimFacts, v: str, s: str) -> list[str]:
-    """The sentences about one victim: harm, loss, payment, forgiveness, fault, hardship."""
+def _nameless_payment(rng, f: VictimFacts, s: str) -> str:
+    """A payment sentence of a numbered incident that names nobody: its incident's victim's
+    (现赃款人民币2000元已返还被害人，其余被其挥霍)."""
+    paid = _money(rng, f.paid)
+    return {
+        "full": _pick(rng, ("现赃款已全部返还被害人", f"案发后，{s}已退赔被害人全部经济损失")),
+        "partial": _pick(rng, (
+            f"现赃款人民币{paid}已返还被害人，其余赃款被其挥霍",
+            "案发后，涉案手机已被缴回并发还，所得现金已被挥霍",
+        )),
+        "none": _pick(rng, ("赃款至今未退还", "被害人的损失至今未获赔偿")),
+        "unable": f"{s}无赔偿能力",
+        "unknown": "",
+    }[f.compensation]  # fmt: skip
+
+
+def _court_victim(
+    rng, case: Case, f: VictimFacts, v: str, s: str, nameless: bool = False
+) -> list[str]:
+    """The sentences about one victim: harm, loss, payment, forgiveness, fault, hardship.
+    `nameless`: the victim's incident is numbered and its payment sentence names nobody."""
     stated = _fact_stater(rng, f)
     out = [_court_harm(rng, f, v) if stated("injury") or f.harm == "death" else ""]
     if stated("loss"):
@@ -325,7 +344,9 @@ def _court_victim(rng, case: Case, f: VictimFacts, v: str, s: str) -> list[str]:
             )
         )
     if stated("compensation"):
-        out.append(_court_payment(rng, f, v, s, case.offender_unknown))
+        plain = not nameless or f.settlement == "paid" or case.offender_unknown
+        pay = _court_payment(rng, f, v, s, case.offender_unknown)
+        out.append(pay if plain else _nameless_payment(rng, f, s))
     if stated("forgiveness") and f.settlement != "paid":
         out.append(_forgiveness(rng, f, f"被害人{v}", s))
     if f.victim_fault:
@@ -356,8 +377,15 @@ def _court_summary(rng: np.random.Generator, case: Case, pop: Population) -> str
     first = case.victims[0]
     if first.also_suspect:
         sentences.append(f"双方发生互殴，被害人{names[first.pid]}亦将对方打伤")
-    for f in case.victims:
-        sentences.append("，".join(_court_victim(rng, case, f, names[f.pid], s)))
+    # several victims, half the time told as numbered incidents (1、… 2、…) whose payment
+    # sentences name nobody, as real judgments do, where two or more incidents state one
+    numbered = len(case.victims) > 1 and rng.random() < 0.5
+    nameless = numbered and sum(f.compensation != "unknown" for f in case.victims) > 1
+    for i, f in enumerate(case.victims, start=1):
+        # the last incident names its victim: stated there alone, it would read as the case's
+        alone = nameless and i < len(case.victims)
+        told = "，".join(_court_victim(rng, case, f, names[f.pid], s, alone))
+        sentences.append(f"{i}、{told}" if numbered and told else told)
     grades = [_GRADES.get(f.injury) for f in case.victims if f.injury in _GRADES]
     if len(case.victims) > 1 and grades:
         sentences.append("公诉机关认为，被告人的行为致" + "、".join(f"一人{g}" for g in grades))

@@ -11,6 +11,7 @@ import polars as pl
 from sample_data.generator.cases import Case
 from sample_data.generator.latent import describe
 from sample_data.generator.population import RELATIONS, Population
+from sample_data.generator.practice import county_accepts
 from sample_data.generator.table import Table
 
 _GROUPS = np.array(["general", "tuopin", "monitored"], dtype=object)
@@ -88,8 +89,9 @@ def _village_namesakes(pop: Population) -> np.ndarray:
     return people.select(pl.len().over("village", "name") > 1).to_series().to_numpy()
 
 
-def write_leads(path: Path, cases: list[Case]) -> None:
-    """One line per (victim, case) with the legal test's inputs and outcome."""
+def write_leads(path: Path, cases: list[Case], practices: list[tuple[str, ...]]) -> None:
+    """One line per (victim, case) with the legal test's inputs and outcome, and the decision
+    of the case's county under its practice (`practices`, per county: practice.py)."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(
@@ -103,6 +105,7 @@ def write_leads(path: Path, cases: list[Case]) -> None:
                 "excluded",
                 "charge",
                 "note",
+                "county_accepts",
             ]
         )
         for case in cases:
@@ -118,5 +121,6 @@ def write_leads(path: Path, cases: list[Case]) -> None:
                         f.excluded,
                         case.charge,
                         describe(f),
+                        int(county_accepts(f, case, practices[case.county])),
                     )
                 )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sample_data.generator import case_text, naming, petitions, relief
+from sample_data.generator import case_text, naming, petitions, practice, relief
 from sample_data.generator.cases import Case, PersonPicker, attach_hardship_evidence, draw_case
 from sample_data.generator.places import build_geography, counties_for_size
 from sample_data.generator.population import Population, build_population
@@ -14,7 +14,8 @@ from sample_data.generator.profile import ORDINARY, Profile
 
 CASES_PER_POVERTY_ROW = 0.1  # ~2.7 party rows per case -> cases.csv ~ 0.27 x size
 PETITIONS_PER_POVERTY_ROW = 0.17
-_STAGES = ("geography", "population", "cases", "relief", "petitions", "exports")
+# a new stage goes last: the earlier stages' streams, and so the exports, stay as they were
+_STAGES = ("geography", "population", "cases", "relief", "petitions", "exports", "practice")
 
 
 @dataclass
@@ -23,6 +24,7 @@ class World:
     cases: list[Case]
     petitions: list[petitions.PetitionItem]
     rngs: dict[str, np.random.Generator]
+    practices: list[tuple[str, ...]]  # per county: how its reviewers decide (practice.py)
 
 
 def _prosecutors(rng: np.random.Generator, n_counties: int) -> list[list[str]]:
@@ -50,15 +52,19 @@ def build_world(
     n_cases: int | None = None,
     n_petitions: int | None = None,
     profile: Profile = ORDINARY,
+    n_counties: int | None = None,
 ) -> World:
     """Every latent fact, before any export is written.
 
     `n_cases` and `n_petitions` override the default ratios to the poverty size (a provincial
     benchmark wants fewer cases and petitions per monitored row than one county has);
-    `profile` sets how hard the county is for linking.
+    `profile` sets how hard the county is for linking; `n_counties` spreads the people over
+    that many counties instead of one per ~60,000 poverty rows (denser villages: more
+    namesakes in each).
     """
     rngs = {name: np.random.default_rng([seed, i]) for i, name in enumerate(_STAGES)}
-    geo = build_geography(rngs["geography"], counties_for_size(size), profile.repeated_village)
+    counties_wanted = n_counties or counties_for_size(size)
+    geo = build_geography(rngs["geography"], counties_wanted, profile.repeated_village)
     pop = build_population(rngs["population"], size, geo, profile)
     rng = rngs["cases"]
     picker = PersonPicker(pop, rng)
@@ -82,4 +88,5 @@ def build_world(
         n_petitions if n_petitions is not None else max(20, round(size * PETITIONS_PER_POVERTY_ROW))
     )
     items = petitions.draw_petitions(rngs["petitions"], pop, cases, target)
-    return World(pop, cases, items, rngs)
+    practices = practice.draw_practices(rngs["practice"], len(geo.county_codes))
+    return World(pop, cases, items, rngs, practices)

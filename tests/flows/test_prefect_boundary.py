@@ -13,12 +13,19 @@ from flows.schedule import PROJECT_ROOT
 
 @pytest.mark.parametrize(
     "modules",
-    ["pipeline", "pipeline.run", "pipeline.cli", "pipeline.link.partition"],
+    [
+        "pipeline",
+        "pipeline.run",
+        "pipeline.cli",
+        "pipeline.link.partition",
+        "pipeline.partitioned.run",
+    ],
 )
 def test_pipeline_does_not_import_prefect(modules: str) -> None:
     code = (
         f"import sys, {modules}; "
-        "assert 'prefect' not in sys.modules, sorted(m for m in sys.modules if 'prefect' in m)"
+        "assert 'prefect' not in sys.modules, sorted(m for m in sys.modules if 'prefect' in m); "
+        "assert 'distributed' not in sys.modules and 'dask' not in sys.modules"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120

@@ -7,19 +7,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.config import Config
 from pipeline.ingest.decisions import read_decision_store
 from pipeline.ingest.read import SourceFrame
 from pipeline.leads.decisions import empty_history, latest_decisions, record_decisions
-from pipeline.leads.learning import (
-    apply_review_model,
-    feature_labels,
-    lead_features,
-    train_review_model,
-)
+from pipeline.leads.learning import ReviewModel, apply_review_model, train_review_model
+from pipeline.leads.review_features import feature_labels
 from pipeline.leads.reviews import ReviewsRead, carry_over_reviews, review_rows, rows_to_carry
 from pipeline.outputs.decisions import write_decision_store
 
@@ -61,6 +60,44 @@ def test_below_the_minimum_history_the_model_stays_off_and_says_so(
     )
     assert not model.active
     assert reason_part in model.reason and "off" in model.reason
+
+
+def _separable(accepted: int, rejected: int) -> list[tuple[str, str, list[str]]]:
+    """Decisions a model separates perfectly and the legal test's order does not."""
+    return [(f"A{i}", "采纳", ["charge=诈骗罪"]) for i in range(accepted)] + [
+        (f"R{i}", "不采纳", ["charge=交通肇事罪"]) for i in range(rejected)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("settings_change", "decisions", "active", "reason_part"),
+    [
+        ({}, _separable(25, 4), False, "29 decisions"),  # one short of min_decisions
+        ({}, _separable(26, 4), False, "26 采纳, 4 不采纳"),  # one short of min_per_class
+        ({}, _separable(4, 26), False, "4 采纳, 26 不采纳"),
+        ({}, _separable(25, 5), True, "on: 30 decisions"),  # both minimums met exactly
+        ({"enabled": False}, _separable(25, 25), False, "switched off"),
+        ({"min_decisions": 60}, _separable(25, 25), False, "at least 60"),
+        ({"min_auc_gain": 0.6}, _separable(25, 25), False, "better than the legal test"),
+        ({}, _separable(25, 25), True, "on: 50 decisions"),
+        ({"min_per_class": 20}, _separable(30, 19), False, "with 20 of each kind"),
+        ({"min_per_class": 20}, _separable(30, 20), True, "on: 50 decisions"),
+    ],
+)
+def test_the_switch_follows_the_learning_settings(
+    config: Config,
+    settings_change: dict[str, Any],
+    decisions: list[tuple[str, str, list[str]]],
+    active: bool,
+    reason_part: str,
+) -> None:
+    # the table's thresholds, whatever scoring.yaml ships
+    table = {"enabled": True, "min_decisions": 30, "min_per_class": 5, "min_auc_gain": 0.05}
+    learning = config.scoring.learning.model_copy(update=table | settings_change)
+    model = train_review_model(history_of(decisions), learning, config.vocabulary.review_decisions)
+    assert model.active is active
+    assert reason_part in model.reason
+    assert model.decisions == len(decisions)
 
 
 def test_the_model_orders_within_a_tier_and_never_across(config: Config) -> None:
@@ -128,14 +165,6 @@ def test_the_held_out_check_reports_auc_and_a_calibration_table(config: Config) 
     assert model["hash"] and len(model["coefficients"]) == len(model["features"])
 
 
-def test_features_name_what_a_reviewer_reads(config: Config) -> None:
-    row = {"harm": "death", "compensation": "none", "tier": "高", "harm_status": "✓", "compensation_status": "✓", "hardship_status": "?", "sources": "cases+poverty", "score_breakdown": "death:40 none:18", "is_minor": False, "age_at_case": 70}  # fmt: skip
-    features = lead_features(row, config.scoring.elderly_age)
-    assert features == sorted(
-        ["harm=death", "compensation=none", "tier=高", "伤害=✓", "赔偿=✓", "困难=?", "source=cases", "source=poverty", "rule=death", "rule=none", "elderly"]
-    )  # fmt: skip
-
-
 def test_the_history_keeps_each_decision_once_and_the_reviews_file_wins(config: Config) -> None:
     candidates = pl.DataFrame(
         {"candidate_id": ["a", "b", "c"], "evidence_hash": ["h", "h", "h"], "decision": ["采纳", "", "不采纳"], "note": ["ok", "", ""], "features": [["x"], ["y"], ["z"]], "strength": [9.0, 8.0, 7.0], "score": [80.0, 70.0, 60.0]}
@@ -195,3 +224,112 @@ def test_decisions_outlive_the_reviews_file(tmp_path: Path) -> None:
     assert read_decision_store(out / "decisions.parquet").height == 3
     assert third.manifest["decision_history"] == 3
     assert "off: 3 decisions" in third.manifest["review_model"]["reason"]
+
+
+_FEATURES = ["a", "b", "c", "d"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    leads=st.lists(
+        st.tuples(
+            st.sampled_from(["高", "中", "低"]),
+            st.floats(0, 12, allow_nan=False),
+            st.lists(st.sampled_from(_FEATURES), unique=True),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    weights=st.lists(st.floats(-8, 8, allow_nan=False), min_size=4, max_size=4),
+    order=st.sampled_from(["probability", "within_strength", "blend"]),
+)
+def test_the_model_never_lifts_a_lead_past_its_tier(
+    config: Config, leads: list[tuple[str, float, list[str]]], weights: list[float], order: str
+) -> None:
+    """Whatever the model learned, the legal test's tiers stay in order (a 中 lead never
+    above a 高 one), no lead is added or lost, and ranks run 1..n."""
+    tiers = config.scoring.tiers
+    rows = sorted(leads, key=lambda lead: (tiers.index(lead[0]), -lead[1]))
+    candidates = candidates_of(
+        [
+            {"candidate_id": f"L{i}", "tier": t, "strength": s, "features": f}
+            for i, (t, s, f) in enumerate(rows)
+        ]
+    )
+    model = ReviewModel(True, "on", 40, 20, tuple(_FEATURES), tuple(weights), 0.0)
+    scoring = config.scoring.model_copy(
+        update={"learning": config.scoring.learning.model_copy(update={"order": order})}
+    )
+    out = apply_review_model(candidates, model, scoring, {})
+    assert out["rank"].to_list() == list(range(1, len(rows) + 1))
+    assert sorted(out["candidate_id"]) == sorted(candidates["candidate_id"])
+    positions = [tiers.index(t) for t in out["tier"]]
+    assert positions == sorted(positions)
+    tier_of = dict(zip(candidates["candidate_id"], candidates["tier"], strict=True))
+    assert all(tier_of[c] == t for c, t in out.select("candidate_id", "tier").iter_rows())
+    assert out["accept_probability"].is_between(0, 1).all()
+
+
+def test_the_model_moves_what_it_learned_into_lower_tiers(config: Config) -> None:
+    """Decided leads are mostly of the top tier; what they teach re-orders the others."""
+    model = train_review_model(
+        history_of(_separable(25, 25)), config.scoring.learning, config.vocabulary.review_decisions
+    )
+    assert model.active
+    candidates = candidates_of(
+        [
+            {"candidate_id": "traffic", "tier": "低", "strength": 6.0, "features": ["charge=交通肇事罪"]},
+            {"candidate_id": "fraud", "tier": "低", "strength": 5.5, "features": ["charge=诈骗罪"]},
+        ]
+    )  # fmt: skip
+    out = apply_review_model(candidates, model, config.scoring, {})
+    assert out["candidate_id"].to_list() == ["fraud", "traffic"]
+    assert out.filter(pl.col("candidate_id") == "fraud")["model_reason"][0].startswith(
+        "与已采纳线索相似：案由：诈骗罪"
+    )
+
+
+def test_a_run_with_no_history_ranks_as_the_legal_test(config: Config, tmp_path: Path) -> None:
+    """No decision history: the same order, rank for rank, as with learning switched off."""
+    from pipeline.run import run
+    from pipeline.state import RunInputs
+
+    learning = config.scoring.learning.model_copy(update={"enabled": False})
+    scoring = config.scoring.model_copy(update={"learning": learning})
+    off = config.model_copy(update={"scoring": scoring})
+    with_learning = run(RunInputs.sample(), out=tmp_path / "a", config=config)
+    without = run(RunInputs.sample(), out=tmp_path / "b", config=off)
+    keys = ["candidate_id", "rank", "tier", "strength", "score"]
+    assert with_learning.candidates.select(keys).equals(without.candidates.select(keys))
+    assert (
+        with_learning.candidates["accept_probability"].null_count()
+        == with_learning.candidates.height
+    )
+    assert "off: 0 decisions" in with_learning.manifest["review_model"]["reason"]
+
+
+def test_every_decision_carries_over_and_tiers_stay(config: Config, tmp_path: Path) -> None:
+    """Reviewers decide the first 60 leads as the sample county does (its practice, in the
+    truth); the next run carries all 60 and only re-orders leads within their tier."""
+    from benchmarks.reviews import _decide_first, _qualifying_by_candidate
+    from pipeline.run import run
+    from pipeline.state import SAMPLE_DIR, RunInputs
+
+    out = tmp_path / "runs"
+    first = run(RunInputs.sample(), out=out, config=config)
+    hits = _qualifying_by_candidate(first.folder, SAMPLE_DIR / "truth", "county_accepts")
+    reviewed = tmp_path / "reviewed.csv"
+    decided = _decide_first(first.folder / "线索清单.csv", reviewed, 60, hits)
+    second = run(replace(RunInputs.sample(), reviews=reviewed), out=out, config=config)
+    carried = second.candidates.filter(pl.col("decision") != "")
+    assert set(carried["candidate_id"]) == decided
+    expected = {c: "采纳" if hits[c] else "不采纳" for c in decided}
+    assert dict(carried.select("candidate_id", "decision").iter_rows()) == expected
+    tiers = dict(first.candidates.select("candidate_id", "tier").iter_rows())
+    assert all(
+        tiers[c] == t for c, t in second.candidates.select("candidate_id", "tier").iter_rows()
+    )
+    positions = [config.scoring.tiers.index(t) for t in second.candidates.sort("rank")["tier"]]
+    assert positions == sorted(positions)
+    assert second.manifest["decision_history"] == 60
+    assert np.isclose(second.manifest["review_model"]["decisions"], 60)

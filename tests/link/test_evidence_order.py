@@ -151,6 +151,43 @@ CASES = [
         0.999,
         "apart",
     ),
+    # 5. ... and a petition is weighed against a child's row where the ID numbers agree short
+    #    of one valid number: the child's own number with a slip (a parent's is years apart)
+    (
+        "child's own ID with one slip on the petition, likely",
+        row("肖飞", source="petitions", age_class="petitioner", id_norm="611023201504011234"),
+        row("肖飞", age_class="child", id_norm="611023201504011235", birth=date(2015, 4, 1)),
+        0.9,
+        "linked",
+    ),
+    (
+        "child's own ID with one slip on the petition, unlikely",
+        row("肖飞", source="petitions", age_class="petitioner", id_norm="611023201504011234"),
+        row("肖飞", age_class="child", id_norm="611023201504011235", birth=date(2015, 4, 1)),
+        0.1,
+        "apart",
+    ),
+    (
+        "petition by a parent of the child's name, another ID",
+        row("肖飞", source="petitions", age_class="petitioner", id_norm="611023198504011234"),
+        row("肖飞", age_class="child", id_norm="611023201504011235", birth=date(2015, 4, 1)),
+        0.999,
+        "apart",
+    ),
+    (
+        "birth dates a generation apart, no ID (a father and a son of one name)",
+        row("张建国", birth=date(1970, 7, 8), **HOME),
+        row("张建国", birth=date(2013, 7, 14), **HOME),
+        0.999,
+        "apart",
+    ),
+    (
+        "birth dates weeks apart across New Year (a lunar birthday), no ID",
+        row("张建国", birth=date(1970, 12, 20), **HOME),
+        row("张建国", birth=date(1971, 1, 26), **HOME),
+        0.9,
+        "linked",
+    ),
     # the model decides the rest
     ("same name, no ID, likely", row("张建国", **HOME), row("张建国", **HOME), 0.9, "linked"),
     ("same name, no ID, unlikely", row("张建国", **HOME), row("张建国", **HOME), 0.1, "apart"),

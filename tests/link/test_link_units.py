@@ -113,7 +113,12 @@ ID_A = "61102319900101123X"
         ({"id_norm": ID_A}, {"id_norm": "610104198502031234"}, "id_diff"),
         ({"id_norm": ID_A, "birth": date(1990, 1, 1)}, {"birth": date(1990, 1, 1)}, "birth_exact"),
         ({"birth": date(1990, 1, 1)}, {"birth": date(1990, 1, 7)}, "birth_close"),
+        # a lunar birthday written as a solar one: weeks apart, across New Year too
+        ({"birth": date(1970, 12, 20)}, {"birth": date(1971, 1, 26)}, "birth_near"),
+        ({"birth": date(1970, 3, 12)}, {"birth": date(1970, 12, 3)}, "birth_near"),  # swapped
         ({"birth": date(1990, 1, 1)}, {"birth": date(1985, 6, 1)}, "birth_diff"),
+        # a father and a son of one name: another generation
+        ({"birth": date(1970, 7, 8)}, {"birth": date(2013, 7, 14)}, "birth_diff"),
         ({}, {}, None),
     ],
 )

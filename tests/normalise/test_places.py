@@ -40,6 +40,10 @@ def parsed(addresses: list[str | None]) -> pl.DataFrame:
         ("内蒙古自治区呼和浩特市土默特左旗察素齐镇", "土默特左旗", "察素齐镇", None),
         ("甘肃省临夏回族自治州东乡族自治县锁南镇", "东乡族自治县", "锁南镇", None),
         ("商南县试马镇清油河社区居民委员会", "商南县", "试马镇", "清油河社区"),
+        # 旗 inside a village name (红旗村 is among the commonest): it was lost before
+        ("商南县城关镇红旗村四组", "商南县", "城关镇", "红旗村"),
+        ("红旗村", None, None, "红旗村"),
+        ("土默特左旗红旗村", "土默特左旗", None, "红旗村"),  # the banner before it stays the county
         ("富水镇市场街12号", None, "富水镇", None),  # 市 inside a street name
         ("城关镇阳光小区", None, "城关镇", None),
         ("东岭社区", None, None, "东岭社区"),

@@ -1,0 +1,109 @@
+"""Draw the fourth development split (dev4) from the real-text corpus (run once; labels are kept).
+
+Texts not yet labelled (any split) and not held out by `split_of`, up to 3,000 characters.
+Stratified by charge family; in each family texts whose wording talks about payment, return of
+goods, mediation, agreement or forgiveness and that name two or more victims are drawn first, then
+texts naming two or more victims, then payment wording, then the rest (chosen by words in the
+text, never by what the code extracts).
+
+    python -m benchmarks.realtext.select_dev4 --texts ../shared/realtext/cail2018_facts.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+from pathlib import Path
+from typing import Any
+
+from benchmarks.realtext.select_texts import FAMILIES, VICTIM, family_of, split_of
+
+PAYMENT_WORDS = (
+    "赔偿",
+    "退赔",
+    "退还",
+    "返还",
+    "发还",
+    "归还",
+    "谅解",
+    "调解",
+    "协议",
+    "追回",
+    "挥霍",
+    "执行",
+)
+QUOTA = {
+    "injury": 20,
+    "traffic": 12,
+    "homicide": 6,
+    "robbery": 12,
+    "fraud_theft": 44,
+    "sexual": 8,
+    "affray": 20,
+}
+MAX_CHARS = 3000
+NAME = r"[\u4e00-\u9fff×ＸX][\u4e00-\u9fff×ＸX0-9０-９甲乙丙丁]{0,3}?某[甲乙丙丁戊某]?|[\u4e00-\u9fff]×\d?"
+# 被害人张某、李某和王某: every name of the list after 被害人, not only the first
+VICTIM_LIST = re.compile(rf"被害人((?:{NAME})(?:[、和及与](?:{NAME}))*)")
+
+
+def victim_names(fact: str) -> set[str]:
+    names = set(VICTIM.findall(fact))
+    for group in VICTIM_LIST.findall(fact):
+        names.update(n for n in re.split(r"[、和及与]", group) if n)
+    return names
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--texts", default="../shared/realtext/cail2018_facts.jsonl")
+    parser.add_argument("--labels", default="benchmarks/realtext/labels.jsonl")
+    parser.add_argument("--out", default="benchmarks/realtext/labels/dev4_sample.jsonl")
+    args = parser.parse_args()
+    # texts already labelled before this draw (dev, dev2, dev3, holdout); dev4's own labels are
+    # ignored so the draw stays reproducible after they are appended
+    used = {
+        row["text_id"]
+        for row in map(json.loads, Path(args.labels).read_text(encoding="utf-8").splitlines())
+        if row["split"] != "dev4"
+    }
+    rng = random.Random(20261206 + 4)
+    by_family: dict[str, list[tuple[int, str, bool]]] = {f: [] for f in FAMILIES}
+    for line in Path(args.texts).read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if row["text_id"] in used or split_of(row["text_id"]) == "holdout":
+            continue
+        family = family_of(row["accusation"])
+        fact = row["fact"]
+        if family is None or len(fact) > MAX_CHARS:
+            continue
+        pay = any(w in fact for w in PAYMENT_WORDS)
+        by_family[family].append((len(victim_names(fact)), row["text_id"], pay))
+    chosen: list[dict[str, Any]] = []
+    for family, rows in by_family.items():
+        rows.sort(key=lambda r: r[1])
+        rng.shuffle(rows)
+        # the corpus left after dev..dev3 holds few texts with payment words: draw payment words
+        # and 2+ victims first, then 2+ victims, then payment words, then the rest
+        tiers = [
+            [r for r in rows if r[0] >= 2 and r[2]],
+            [r for r in rows if r[0] >= 2 and not r[2]],
+            [r for r in rows if r[0] < 2 and r[2]],
+            [r for r in rows if r[0] < 2 and not r[2]],
+        ]
+        for n, text_id, _pay in [r for tier in tiers for r in tier][: QUOTA[family]]:
+            chosen.append(
+                {"text_id": text_id, "family": family, "split": "dev4", "named_victims": n}
+            )
+    chosen.sort(key=lambda r: r["text_id"])
+    with open(args.out, "w", encoding="utf-8") as fh:
+        for row in chosen:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    multi_n = sum(1 for r in chosen if r["named_victims"] >= 2)
+    print(f"{len(chosen)} texts ({multi_n} naming 2+ victims) -> {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""Read, normalise and check one input file on a worker; put a source back together on the driver.
+
+A worker reads one export file (`read_file_sheets`), normalises it (`prepare_source`) and
+applies the row rules (`validate_rows`), then writes three parquet files to the work dir:
+the accepted rows, the quarantined rows, and the derived view Great Expectations checks.
+Every row rule reads one row, so the file gives the rows the whole source would; the one
+check that needs the whole source, duplicate keys (`unique` in schemas/suites/), is left
+out on the worker and added on the driver (`with_duplicate_flags`), last, as
+`validate_rows` orders its flags.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from pipeline.config import Config, SuiteSpec
+from pipeline.errors import InputError
+from pipeline.ingest.read import (
+    JUNK_COLUMN,
+    FileReport,
+    list_input_files,
+    read_file_sheets,
+)
+from pipeline.normalise.prepare import prepare_source
+from pipeline.outputs.masking import mask_digit_runs
+from pipeline.validate.expectations import duplicate_key, expectation_view
+from pipeline.validate.rows import ValidatedSource, validate_rows
+
+MUST_HAVE_ROWS = ("poverty", "petitions", "cases")
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One export file of one source, as a worker is asked to read it."""
+
+    source: str
+    path: str
+    file_name: str  # as `read_source` names it: relative to the folder given
+    index: int
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """Where a worker wrote a file's rows, and what it read (counts and headers only)."""
+
+    file: InputFile
+    reports: list[FileReport]
+    accepted: str
+    quarantined: str
+    view: str | None
+
+
+def input_files(inputs: dict[str, Path]) -> list[InputFile]:
+    """Every file of every source, in `read_source`'s order."""
+    files: list[InputFile] = []
+    for source, path in inputs.items():
+        root = path if path.is_dir() else path.parent
+        for file_path in list_input_files(path, source):
+            name = str(file_path.relative_to(root)) if path.is_dir() else file_path.name
+            files.append(InputFile(source, str(file_path), name, len(files)))
+    return files
+
+
+def check_file(item: InputFile, config: Config, work: Path) -> CheckedFile:
+    """Read, normalise and apply the row rules to one file; write its parquet files."""
+    spec = config.source(item.source)
+    sheets = read_file_sheets(
+        item.source,
+        Path(item.path),
+        item.file_name,
+        spec,
+        spec.header_index(),
+        config.pipeline.header_scan_rows,
+    )
+    frame = prepare_source(item.source, pl.concat([f for f, _ in sheets], how="vertical"))
+    suite = config.suites.get(item.source)
+    checked = validate_rows(item.source, frame, spec, _without_unique(suite))
+    stem = Path(work) / "files" / f"{item.index:05d}-{item.source}"
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    checked.accepted.write_parquet(f"{stem}.accepted.parquet")
+    checked.quarantined.write_parquet(f"{stem}.quarantined.parquet")
+    view = None
+    if suite is not None:
+        records = frame.filter(pl.col(JUNK_COLUMN).is_null())
+        view = f"{stem}.view.parquet"
+        expectation_view(records, spec, suite).write_parquet(view)
+    return CheckedFile(
+        item,
+        [r for _, r in sheets],
+        f"{stem}.accepted.parquet",
+        f"{stem}.quarantined.parquet",
+        view,
+    )
+
+
+def _without_unique(suite: SuiteSpec | None) -> SuiteSpec | None:
+    return None if suite is None else suite.model_copy(update={"unique": {}})
+
+
+def source_reports(checked: list[CheckedFile], source: str) -> list[FileReport]:
+    return [r for c in checked if c.file.source == source for r in c.reports]
+
+
+def checked_source(checked: list[CheckedFile], source: str, config: Config) -> ValidatedSource:
+    """A source's accepted and quarantined rows, in file order, with its duplicate flags."""
+    mine = [c for c in checked if c.file.source == source]
+    reports = source_reports(checked, source)
+    if sum(r.rows_read for r in reports) == 0 and source in MUST_HAVE_ROWS:
+        headers = ", ".join(reports[0].headers_found) if reports else "(none)"
+        raise InputError(
+            f"{source}: {Path(mine[0].file.path).name}: no data rows below the header; "
+            f"headers found: {mask_digit_runs(headers)}"
+        )
+    accepted = pl.concat([pl.read_parquet(c.accepted) for c in mine], how="vertical_relaxed")
+    quarantined = pl.concat([pl.read_parquet(c.quarantined) for c in mine], how="vertical")
+    suite = config.suites.get(source)
+    return ValidatedSource(with_duplicate_flags(accepted, suite), quarantined)
+
+
+def with_duplicate_flags(accepted: pl.DataFrame, suite: SuiteSpec | None) -> pl.DataFrame:
+    """`flags` plus `duplicate_<name>` where a key of the suite repeats across the source."""
+    if suite is None:
+        return accepted
+    flags = [pl.col("flags")]
+    for name, fields in suite.unique.items():
+        if all(f in accepted.columns for f in fields):
+            key = duplicate_key(fields)
+            flags.append(
+                pl.when(key.is_not_null() & key.is_duplicated()).then(pl.lit(f"duplicate_{name}"))
+            )
+    joined = pl.concat_str(flags, separator=",", ignore_nulls=True).replace("", None)
+    return accepted.with_columns(joined.alias("flags"))
+
+
+def source_view(checked: list[CheckedFile], source: str) -> pl.DataFrame | None:
+    views = [c.view for c in checked if c.file.source == source and c.view is not None]
+    return pl.concat([pl.read_parquet(v) for v in views], how="vertical") if views else None

@@ -1,0 +1,105 @@
+"""`link_people_partitioned` through parquet files: what a cluster's workers read and write.
+
+The driver splits the linkage table by region into `<work>/partitions/part-NNN.parquet`;
+a worker links one partition file (`link_partition_file`) and writes its links and pairs
+beside it; the driver joins the partitions by trusted ID (`join_partition_files`). Only
+paths, names, counts and the fitted model (parameters, no rows) travel between them, so
+the result is `link_people_partitioned`'s, row for row.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import polars as pl
+
+from pipeline.config import LinkageSettings, PartitionSettings
+from pipeline.link.blocking import BlockingReport
+from pipeline.link.model import FittedModel
+from pipeline.link.partition import (
+    MapFn,
+    PartitionedLinkResult,
+    PartitionLinks,
+    join_partitions,
+    link_partition,
+    linkage_partitions,
+)
+
+PARTITIONS_DIR = "partitions"
+
+
+@dataclass(frozen=True)
+class PartitionFile:
+    name: str
+    path: str
+    rows: int
+
+
+@dataclass(frozen=True)
+class LinkedPartitionFile:
+    """A linked partition: where its links and pairs are, and its model (parameters only)."""
+
+    name: str
+    links: str
+    pairs: str
+    model: FittedModel
+    blocking: BlockingReport
+    rows: int = 0
+
+
+def write_partitions(
+    records: pl.DataFrame, settings: LinkageSettings, partitioning: PartitionSettings, work: Path
+) -> list[PartitionFile]:
+    """One parquet per region partition (schemas/partitioning.yaml) under `<work>/partitions/`."""
+    folder = Path(work) / PARTITIONS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for i, (name, frame) in enumerate(linkage_partitions(records, settings, partitioning)):
+        path = folder / f"part-{i:03d}.parquet"
+        frame.write_parquet(path)
+        files.append(PartitionFile(name, str(path), frame.height))
+    return files
+
+
+def link_partition_file(part: PartitionFile, settings: LinkageSettings) -> LinkedPartitionFile:
+    """Link one partition file (on a worker); write its links and pairs beside it."""
+    result = link_partition(part.name, pl.read_parquet(part.path), settings)
+    stem = Path(part.path).with_suffix("")
+    links, pairs = f"{stem}.links.parquet", f"{stem}.pairs.parquet"
+    result.links.write_parquet(links)
+    result.pairs.write_parquet(pairs)
+    return LinkedPartitionFile(part.name, links, pairs, result.model, result.blocking, part.rows)
+
+
+def join_partition_files(
+    records: pl.DataFrame, linked: list[LinkedPartitionFile], settings: LinkageSettings
+) -> PartitionedLinkResult:
+    """Join the linked partitions by trusted ID (`join_partitions`)."""
+    parts = [
+        PartitionLinks(
+            p.name, pl.read_parquet(p.links), pl.read_parquet(p.pairs), p.model, p.blocking
+        )
+        for p in linked
+    ]
+    return join_partitions(records, parts, settings)
+
+
+def link_via_files(
+    records: pl.DataFrame,
+    settings: LinkageSettings,
+    partitioning: PartitionSettings,
+    work: Path,
+    map_fn: MapFn = map,
+    keep_partitions: bool = False,
+) -> PartitionedLinkResult:
+    """Split, link every partition file with `map_fn`, join; the partition files (personal
+    data) are deleted after the join unless `keep_partitions`."""
+    parts = write_partitions(records, settings, partitioning, work)
+    linked = list(map_fn(partial(link_partition_file, settings=settings), parts))
+    result = join_partition_files(records, linked, settings)
+    if not keep_partitions:
+        shutil.rmtree(Path(work) / PARTITIONS_DIR)
+    return result
