@@ -19,7 +19,7 @@ import polars as pl
 from pipeline.config import Config, LinkageSettings, load_config
 from pipeline.errors import QuarantineLimitError
 from pipeline.ingest.decisions import read_decision_store
-from pipeline.ingest.read import JUNK_COLUMN, read_source
+from pipeline.ingest.read import JUNK_COLUMN, SourceFrame, read_source
 from pipeline.leads.build import build_leads
 from pipeline.leads.decisions import STORE_NAME, latest_decisions, record_decisions
 from pipeline.leads.learning import apply_review_model, train_review_model
@@ -89,6 +89,23 @@ __all__ = [
 ]
 
 log = logging.getLogger("relief_leads")
+# Free text the facts are read from; nothing after the signals stage reads it.
+FREE_TEXT_COLUMNS = ("summary", "text")
+# What the score and write stages read of the accepted rows, besides the `fact_*` columns:
+# the record reference, the case, the household's monitoring fields and the person's
+# normalised identity (pipeline/leads/build.py, leads/minors.py, outputs/tables.py).
+SCORED_COLUMNS = frozenset(
+    {
+        "source", "file", "sheet", "row_number", "excel_row", "record_key",
+        "case_id", "case_name", "charge", "role", "accepted", "case_ref",
+        "injury", "loss", "compensation", "forgiveness", "status",
+        "household_id", "relation", "household_type", "monitor_type", "risk_type",
+        "risk_cleared", "risk_identified", "income_per_capita", "health", "labour",
+        "name_norm", "birth", "birth_date", "sex", "sex_norm", "id_number", "id_norm",
+        "id_trusted", "id_birth", "id_region",
+    }
+)  # fmt: skip
+_BIRTH_COLUMNS = ("person_id", "birth", "id_birth", "birth_date")
 # The linker: link_people in one process, or a partitioned linker (pipeline/link/partition.py)
 # whose partitions a Dask cluster runs (flows/distributed.py). Both return what run() reads.
 LinkFn = Callable[[pl.DataFrame, LinkageSettings], Any]
@@ -153,6 +170,7 @@ def run(
             validated = validate_sources(ingested, config, folder, filters, timer)
         with timer.stage("signals"):
             with_facts = read_free_text(validated, config)
+            validated = validated.without_rows()  # the rows live on in with_facts
         with timer.stage("link", rows=lambda: linked.result.blocking.candidate_pairs):
             linked = link_sources(with_facts, config, link)
         with timer.stage("score", rows=lambda: scored.candidates.height):
@@ -194,12 +212,9 @@ def validate_sources(
     views: dict[str, pl.DataFrame] = {}
     sampled: dict[str, dict[str, int]] = {}
     for name, source in ingested.sources.items():
-        frame = prepare_source(name, source.frame)
-        checked[name] = validate_rows(name, frame, config.source(name), suites.get(name))
-        count_per_file(source.files, checked[name])
-        if name in suites:
-            views[name] = _expectation_records(frame, config, name, sampled)
-            views[name] = expectation_view(views[name], config.source(name), suites[name])
+        checked[name], view = _validate_source(name, source, config, sampled)
+        if view is not None:
+            views[name] = view
     reports = {name: s.files for name, s in ingested.sources.items()}
     with timer.stage("expectations"):
         expectations = run_expectation_suites(
@@ -215,11 +230,35 @@ def validate_sources(
     return Validated(checked, accepted, filters, filtered_out, sampled, results)
 
 
+def _validate_source(
+    name: str, source: SourceFrame, config: Config, sampled: dict[str, dict[str, int]]
+) -> tuple[ValidatedSource, pl.DataFrame | None]:
+    """One source's accepted rows and quarantine, and the view its expectation suite checks.
+
+    The raw frame is taken from `source` (its reports stay) and the prepared rows are moved
+    into the accepted ones column by column: no row is ever held twice.
+    """
+    frame = prepare_source(name, source.release())
+    suite = config.suites.get(name)
+    view = None
+    if suite is not None:
+        view = _expectation_records(frame, config, name, sampled)
+        view = expectation_view(view, config.source(name), suite)
+    checked = validate_rows(name, frame, config.source(name), suite, consume=True)
+    count_per_file(source.files, checked)
+    return checked, view
+
+
 def _expectation_records(
     frame: pl.DataFrame, config: Config, name: str, sampled: dict[str, dict[str, int]]
 ) -> pl.DataFrame:
     """The records GX checks: layout rows (blank, total, repeated header) are quarantined
-    anyway; above the cap a fixed sample (the row rules still check every row)."""
+    anyway; above the cap a fixed sample (the row rules still check every row). Only the
+    fields the suite reads are copied: the sample draws rows, whatever the columns."""
+    suite = config.suites[name]
+    fields = {*config.source(name).required, "id_status", JUNK_COLUMN, *suite.dates}
+    fields |= {*suite.vocabularies, *(f for key in suite.unique.values() for f in key)}
+    frame = frame.select(c for c in frame.columns if c in fields)
     records = frame.filter(pl.col(JUNK_COLUMN).is_null()) if JUNK_COLUMN in frame.columns else frame
     cap = config.pipeline.expectations_max_rows
     if records.height > cap:
@@ -248,21 +287,40 @@ def read_free_text(validated: Validated, config: Config) -> WithFacts:
     frames = dict(validated.accepted)
     frames["cases"] = case_facts_frame(
         frames["cases"], config.text_patterns, config.scoring.roles["victim"]
-    )
+    ).drop(FREE_TEXT_COLUMNS, strict=False)
     if "petitions" in frames:
-        frames["petitions"] = petition_facts_frame(frames["petitions"], config.text_patterns)
+        frames["petitions"] = petition_facts_frame(frames["petitions"], config.text_patterns).drop(
+            FREE_TEXT_COLUMNS, strict=False
+        )
     return WithFacts(frames)
 
 
 def link_sources(with_facts: WithFacts, config: Config, link: LinkFn) -> Linked:
-    """One person_id for every accepted row."""
-    result = link(linkage_records(with_facts.frames, config.vocabulary), config.linkage)
+    """One person_id for every accepted row; `with_facts` hands its frames over (see
+    WithFacts.release), and only the columns scoring and writing read are kept."""
+    frames = with_facts.release()
+    records = linkage_records(frames, config.vocabulary)
+    frames = {name: _scored_columns(frame) for name, frame in frames.items()}
+    result = link(records, config.linkage)
+    del records
     person_of = result.links.select("record_key", "person_id", "link_confidence")
-    frames = {
-        name: frame.join(person_of, on="record_key", how="left")
-        for name, frame in with_facts.frames.items()
-    }
-    return Linked(frames, result)
+    return Linked({n: _with_person_ids(f, person_of) for n, f in frames.items()}, result)
+
+
+def _scored_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """The columns scoring and the run folder read (SCORED_COLUMNS, the facts); the rest
+    (raw names, phones, places, linkage keys) served linking and are let go."""
+    keep = [c for c in frame.columns if c in SCORED_COLUMNS or c.startswith("fact_")]
+    return frame.select(keep)
+
+
+def _with_person_ids(frame: pl.DataFrame, person_of: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with person_id and link_confidence of its record_key, its columns shared, not
+    copied by a join of the whole frame."""
+    linked = frame.select("record_key").join(
+        person_of, on="record_key", how="left", maintain_order="left"
+    )
+    return frame.with_columns(linked["person_id"], linked["link_confidence"])
 
 
 # Scores the leads: score_leads in one process, or in slices on a cluster (pipeline/partitioned/).
@@ -281,7 +339,7 @@ def score_sources(
     reviews file's), ordered within tiers by the review model."""
     leads = build_leads(linked.frames, config.scoring, config.vocabulary)
     candidates, excluded = score(leads, config)
-    minors = minors_by_any_row(linked.frames, leads)
+    minors = minors_by_any_row(_rows_of_victims(linked.frames, leads), leads)
     candidates, excluded = with_minor_flag(candidates, minors), with_minor_flag(excluded, minors)
     candidates = mark_new(candidates, previous_candidates(folder.baseline))
     decisions = config.vocabulary.review_decisions
@@ -313,6 +371,20 @@ def score_sources(
         history=history,
         review_model=model,
     )
+
+
+def _rows_of_victims(
+    frames: dict[str, pl.DataFrame], leads: pl.DataFrame
+) -> dict[str, pl.DataFrame]:
+    """The rows of the leads' persons, with their birth columns: all that masking minors
+    reads (every row of a victim counts), without exploding the birth dates of everyone."""
+    victims = leads.select("person_id").unique()
+    return {
+        name: frame.select(c for c in frame.columns if c in _BIRTH_COLUMNS).join(
+            victims, on="person_id", how="semi"
+        )
+        for name, frame in frames.items()
+    }
 
 
 def _log_unknown_decisions(counts: dict[str, Any]) -> None:

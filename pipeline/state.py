@@ -100,12 +100,33 @@ class Validated:
     expectations_sampled: dict[str, dict[str, int]] = field(default_factory=dict)
     results: dict[str, SourceValidation] = field(default_factory=dict)
 
+    def without_rows(self) -> Validated:
+        """The quarantine, counts and reports, without the accepted rows.
+
+        Once the facts are read the accepted rows live on in the later stages' frames,
+        which drop the columns they no longer need; held here as well, every column of
+        every row would stay in memory until the run ends. The accepted counts stay in
+        the file reports (`FileReport.rows_accepted`) and in `results`.
+        """
+        checked = {
+            name: ValidatedSource(v.accepted.clear(), v.quarantined)
+            for name, v in self.checked.items()
+        }
+        return replace(self, checked=checked, accepted={})
+
 
 @dataclass(frozen=True)
 class WithFacts:
     """Accepted rows with the facts read from their free text."""
 
     frames: dict[str, pl.DataFrame]
+
+    def release(self) -> dict[str, pl.DataFrame]:
+        """Hand the frames over, keeping none here: linking reads every column once, and
+        then only the columns later stages read need to stay in memory."""
+        frames = dict(self.frames)
+        self.frames.clear()
+        return frames
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,13 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import Config
-from pipeline.run import STAGES, RunInputs, StageEvent, run
+from pipeline.ingest.read import read_source
+from pipeline.link.people import link_people
+from pipeline.normalise.prepare import prepare_source
+from pipeline.run import STAGES, RunInputs, StageEvent, link_sources, read_free_text, run
+from pipeline.state import Validated
 from pipeline.validate.filters import RunFilters
+from pipeline.validate.rows import validate_rows
 
 
 def test_progress_events_expectation_sampling_and_filters(tmp_path: Path, config: Config) -> None:
@@ -72,3 +77,25 @@ def test_a_filtered_run_never_moves_the_nightly_latest_nor_its_new_flags(tmp_pat
         "new_against": "latest",
         "stale_partials_removed": [],
     }
+
+
+def test_linking_keeps_only_what_scoring_and_writing_read(config: Config) -> None:
+    """Free text, raw names, phones and linkage keys are let go once linked; the record
+    reference, the facts and every row's person id stay."""
+    checked = {}
+    for name, path in RunInputs.sample().by_source().items():
+        frame = prepare_source(name, read_source(name, path, config).frame)
+        checked[name] = validate_rows(name, frame, config.source(name), config.suites.get(name))
+    validated = Validated(checked, {n: v.accepted for n, v in checked.items()})
+    with_facts = read_free_text(validated, config)
+    assert "summary" not in with_facts.frames["cases"].columns
+    linked = link_sources(with_facts, config, link_people)
+    assert with_facts.frames == {}
+    for name, frame in linked.frames.items():
+        assert frame.height == checked[name].accepted.height
+        assert frame["person_id"].null_count() == 0
+        assert {"record_key", "excel_row", "birth", "person_id", "link_confidence"} <= set(
+            frame.columns
+        )
+        assert not {"name", "phone", "phone_norm", "name_pinyin", "text"} & set(frame.columns)
+    assert any(c.startswith("fact_") for c in linked.frames["cases"].columns)

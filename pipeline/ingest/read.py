@@ -59,6 +59,15 @@ class SourceFrame:
     frame: pl.DataFrame
     files: list[FileReport]
 
+    def release(self) -> pl.DataFrame:
+        """Hand the frame over and keep only its schema and the file reports.
+
+        Validation normalises and filters the rows into frames of its own; a reference
+        kept here would hold every raw cell of the source until the run ends.
+        """
+        frame, self.frame = self.frame, self.frame.clear()
+        return frame
+
 
 def _unmapped_first_row(cells: list[str]) -> str:
     """With no header row, the first row is as likely a person as a header: never quote it."""

@@ -15,6 +15,8 @@ from pipeline.normalise.phones import with_phone_columns
 from pipeline.normalise.places import clean_place, with_place_columns
 
 _SEX_WORDS = {"男": "M", "女": "F", "M": "M", "F": "F", "1": "M", "2": "F"}
+# Rows normalised at once: a provincial export's intermediate columns stay within ~0.3 GB.
+PREPARE_SLICE_ROWS = 1_000_000
 
 
 def _ensure(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
@@ -22,8 +24,21 @@ def _ensure(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
     return frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in missing)
 
 
-def prepare_source(source: str, frame: pl.DataFrame) -> pl.DataFrame:
-    """Normalise IDs, names, phones, places, birth date and sex of one source."""
+def prepare_source(
+    source: str, frame: pl.DataFrame, slice_rows: int = PREPARE_SLICE_ROWS
+) -> pl.DataFrame:
+    """Normalise IDs, names, phones, places, birth date and sex of one source.
+
+    Every normaliser works row by row, so a large source is prepared `slice_rows` rows at a
+    time: the same values, with the normalisers' working memory bounded by a slice.
+    """
+    if frame.height <= slice_rows:
+        return _prepared(source, frame)
+    slices = range(0, frame.height, slice_rows)
+    return pl.concat([_prepared(source, frame.slice(o, slice_rows)) for o in slices])
+
+
+def _prepared(source: str, frame: pl.DataFrame) -> pl.DataFrame:
     df = _ensure(frame, "id_number", "name", "phone", "birth_date", "sex", "address")
     df = with_id_columns(df, "id_number")
     df = with_name_columns(df, "name")

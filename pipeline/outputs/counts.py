@@ -20,7 +20,7 @@ def run_counts(run: CompletedRun, config: Config) -> dict[str, Any]:
     candidates, excluded = scored.candidates, scored.excluded
     return {
         "rows_read": {n: sum(r.rows_read for r in s.files) for n, s in sources.items()},
-        "rows_accepted": {n: v.accepted.height for n, v in validated.checked.items()},
+        "rows_accepted": {n: sum(r.rows_accepted for r in s.files) for n, s in sources.items()},
         "rows_quarantined": {n: v.quarantined.height for n, v in validated.checked.items()},
         "rows_filtered_out": validated.filtered_out,
         "linkage": run.linked.result.summary(),
@@ -99,7 +99,7 @@ def lead_funnel(run: CompletedRun) -> dict[str, int]:
     leads = scored.leads
     return {
         "rows_read": sum(r.rows_read for s in sources.values() for r in s.files),
-        "rows_accepted": sum(v.accepted.height for v in run.validated.checked.values()),
+        "rows_accepted": sum(r.rows_accepted for s in sources.values() for r in s.files),
         "persons": int(run.linked.result.links["person_id"].n_unique()),
         "victims": int(leads["person_id"].n_unique()) if leads.height else 0,
         "leads": leads.height,

@@ -17,6 +17,7 @@ import polars as pl
 
 from pipeline.config import Config
 from pipeline.link.partition import MapFn
+from pipeline.run import FREE_TEXT_COLUMNS
 from pipeline.signals.case_text import case_facts_frame
 from pipeline.signals.petition_text import petition_facts_frame
 from pipeline.state import WithFacts
@@ -51,7 +52,7 @@ def facts_in_slices(
         parts = [pl.read_parquet(s.out) for s in done if s.source == source]
         if parts:
             joined = pl.concat(parts, how="vertical_relaxed").sort(_POSITION)
-            out[source] = joined.drop(_POSITION)
+            out[source] = joined.drop(_POSITION, *FREE_TEXT_COLUMNS, strict=False)
         elif source in frames:  # no rows (a filter took them all): the columns still
             out[source] = text_facts(frames[source], source, config)
     return WithFacts(out)

@@ -20,7 +20,7 @@ from pipeline.config import Config
 from pipeline.ingest.read import FileReport
 from pipeline.outputs.masking import mask_id
 from pipeline.validate.expectations import SuiteOutcome
-from pipeline.validate.rows import ValidatedSource, describe_flag
+from pipeline.validate.rows import ValidatedSource, describe_flag, rows_per_file
 
 SUCCEEDED, FAILED = "Succeeded", "Failed"
 STATUS_MEANING = (
@@ -156,20 +156,23 @@ def validation_results(
 
 
 def _file_rows(files: list[FileReport], accepted: pl.DataFrame) -> list[FileRow]:
+    flagged = (
+        rows_per_file(accepted.select("file", "sheet", "flags").drop_nulls("flags"))
+        if "flags" in accepted.columns
+        else {}
+    )
     rows = []
     for r in files:
-        flagged = (
-            accepted.filter(
-                (pl.col("file") == r.file)
-                & pl.col("sheet").eq_missing(r.sheet)
-                & pl.col("flags").is_not_null()
-            ).height
-            if "flags" in accepted.columns
-            else 0
-        )
         where = r.file + (f" [{r.sheet}]" if r.sheet else "")
         rows.append(
-            FileRow(where, r.encoding, r.rows_read, r.rows_accepted, r.rows_quarantined, flagged)
+            FileRow(
+                where,
+                r.encoding,
+                r.rows_read,
+                r.rows_accepted,
+                r.rows_quarantined,
+                flagged.get((r.file, r.sheet), 0),
+            )
         )
     return rows
 
@@ -199,14 +202,21 @@ def _flag_counts(accepted: pl.DataFrame) -> list[RuleCount]:
     )
     out = []
     for flag, n in counts.iter_rows():
-        rows = accepted.filter(pl.col("flags").str.split(",").list.contains(flag)).head(_EXAMPLES)
         value = _example_value(flag)
         example = (
             pl.format("{} ({})", row_ref(), value.fill_null("空"))
-            if value is not None and value.meta.root_names()[0] in rows.columns
+            if value is not None and value.meta.root_names()[0] in accepted.columns
             else row_ref()
         )
-        examples = ", ".join(rows.select(example).to_series().to_list())
+        # lazily: only the example's columns of the first rows are ever copied
+        rows = (
+            accepted.lazy()
+            .filter(pl.col("flags").str.split(",").list.contains(flag))
+            .head(_EXAMPLES)
+            .select(example)
+            .collect()
+        )
+        examples = ", ".join(rows.to_series().to_list())
         out.append(RuleCount(flag, n, describe_flag(flag), examples))
     return out
 

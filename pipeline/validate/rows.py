@@ -168,13 +168,57 @@ def _flag_exprs(suite: SuiteSpec | None, frame: pl.DataFrame) -> list[pl.Expr]:
 
 
 def validate_rows(
-    source: str, frame: pl.DataFrame, spec: SourceSpec, suite: SuiteSpec | None = None
+    source: str,
+    frame: pl.DataFrame,
+    spec: SourceSpec,
+    suite: SuiteSpec | None = None,
+    *,
+    consume: bool = False,
 ) -> ValidatedSource:
     """Apply the row rules; the first rule that fires names the quarantine reason.
 
     Junk rows (blank, repeated header, total) are quarantined, not dropped, and take no
     part in the duplicate flags.
+
+    Args:
+        consume: move `frame`'s columns into the accepted rows one at a time, leaving
+            `frame` empty, so that a provincial source is never held twice (prepared and
+            accepted) while it is filtered.
     """
+    marks = _rule_marks(frame, spec, suite)
+    keep = marks["_rule"].is_null()
+    refs = frame.select(
+        "source",
+        "file",
+        "sheet",
+        "row_number",
+        pl.col("excel_row") if "excel_row" in frame.columns else pl.lit(None, dtype=pl.Int64),
+    )
+    quarantined = refs.hstack(marks).filter(~keep)
+    quarantined = quarantined.select(*refs.columns[:4], "excel_row", "_rule", "_reason").rename(
+        {"_rule": "rule", "_reason": "reason"}
+    )
+    rows_read = frame.height
+    accepted = _moved_rows(frame, keep) if consume else frame.filter(keep)
+    if "excel_row" not in accepted.columns:  # a frame built elsewhere: the row is unknown
+        accepted = accepted.with_columns(pl.lit(None, dtype=pl.Int64).alias("excel_row"))
+    flags = _flag_exprs(suite, accepted)
+    flag_expr = (
+        pl.concat_str(flags, separator=",", ignore_nulls=True).replace("", None)
+        if flags
+        else pl.lit(None, dtype=pl.Utf8)
+    )
+    accepted = accepted.with_columns(flag_expr.alias("flags")).drop(JUNK_COLUMN, strict=False)
+    if accepted.height + quarantined.height != rows_read:
+        raise ReconciliationError(
+            f"{source}: read {rows_read} rows but accepted {accepted.height}"
+            f" + quarantined {quarantined.height}"
+        )
+    return ValidatedSource(accepted=accepted, quarantined=quarantined.cast(QUARANTINE_SCHEMA))
+
+
+def _rule_marks(frame: pl.DataFrame, spec: SourceSpec, suite: SuiteSpec | None) -> pl.DataFrame:
+    """`_rule` and `_reason` of every row: the first rule that fires, null for a usable row."""
     df = (
         frame.with_columns(mask_id("id_number").alias("id_masked"))
         if "id_number" in frame.columns
@@ -185,47 +229,27 @@ def validate_rows(
     for rule, condition, reason in reversed(_reason_rules(spec, suite, df)):
         rule_expr = pl.when(condition).then(pl.lit(rule)).otherwise(rule_expr)
         reason_expr = pl.when(condition).then(reason).otherwise(reason_expr)
-    df = df.with_columns(rule_expr.alias("_rule"), reason_expr.alias("_reason"))
-    if "excel_row" not in df.columns:  # a frame built elsewhere: the row is unknown
-        df = df.with_columns(pl.lit(None, dtype=pl.Int64).alias("excel_row"))
-    quarantined = df.filter(pl.col("_rule").is_not_null()).select(
-        "source",
-        "file",
-        "sheet",
-        "row_number",
-        "excel_row",
-        pl.col("_rule").alias("rule"),
-        pl.col("_reason").alias("reason"),
-    )
-    accepted = df.filter(pl.col("_rule").is_null())
-    flags = _flag_exprs(suite, accepted)
-    flag_expr = (
-        pl.concat_str(flags, separator=",", ignore_nulls=True).replace("", None)
-        if flags
-        else pl.lit(None, dtype=pl.Utf8)
-    )
-    accepted = accepted.with_columns(flag_expr.alias("flags")).drop(
-        "_rule", "_reason", "id_masked", JUNK_COLUMN, strict=False
-    )
-    if accepted.height + quarantined.height != frame.height:
-        raise ReconciliationError(
-            f"{source}: read {frame.height} rows but accepted {accepted.height}"
-            f" + quarantined {quarantined.height}"
-        )
-    return ValidatedSource(accepted=accepted, quarantined=quarantined.cast(QUARANTINE_SCHEMA))
+    return df.select(rule_expr.alias("_rule"), reason_expr.alias("_reason"))
+
+
+def _moved_rows(frame: pl.DataFrame, keep: pl.Series) -> pl.DataFrame:
+    """`frame.filter(keep)`, taking each column out of `frame` as it is filtered."""
+    return pl.DataFrame([frame.drop_in_place(name).filter(keep) for name in list(frame.columns)])
+
+
+def rows_per_file(frame: pl.DataFrame) -> dict[tuple[str, str | None], int]:
+    """Rows of `frame` per (file, sheet): counted by group, never by filtering every column."""
+    counted = frame.select("file", "sheet").group_by("file", "sheet").len()
+    return {(file, sheet): n for file, sheet, n in counted.iter_rows()}
 
 
 def count_per_file(reports: list[FileReport], validated: ValidatedSource) -> None:
     """Write accepted / quarantined counts into each file's report; check they reconcile."""
-    counts = validated.quarantined.group_by("file", "sheet").len()
+    quarantined = rows_per_file(validated.quarantined)
+    accepted = rows_per_file(validated.accepted)
     for report in reports:
-        quarantined = counts.filter(
-            (pl.col("file") == report.file) & pl.col("sheet").eq_missing(report.sheet)
-        )["len"].sum()
-        report.rows_quarantined = int(quarantined or 0)
-        report.rows_accepted = validated.accepted.filter(
-            (pl.col("file") == report.file) & pl.col("sheet").eq_missing(report.sheet)
-        ).height
+        report.rows_quarantined = quarantined.get((report.file, report.sheet), 0)
+        report.rows_accepted = accepted.get((report.file, report.sheet), 0)
         if report.rows_read != report.rows_accepted + report.rows_quarantined:
             raise ReconciliationError(
                 f"{report.source}: {report.file}: read {report.rows_read} rows but accepted "

@@ -22,6 +22,7 @@ from pipeline.validate.rows import (
     count_per_file,
     describe_flag,
     quarantine_limit_breaches,
+    rows_per_file,
     validate_rows,
 )
 from tests.conftest import write_csv
@@ -244,3 +245,21 @@ def test_limit_stops_the_run_with_the_summary_and_latest_does_not_move(
     assert not [p for p in out.iterdir() if p.name.endswith(".partial")]
     logged = caplog.text + err
     assert not FULL_ID.search(logged) and not FULL_PHONE.search(logged)
+
+
+def test_consuming_validation_gives_the_same_rows_and_empties_the_prepared_frame(
+    cases_csv: Path, config: Config
+) -> None:
+    frame = prepare_source("cases", read_source("cases", cases_csv, config).frame)
+    spec, suite = config.source("cases"), config.suites["cases"]
+    copied = validate_rows("cases", frame, spec, suite)
+    moved = validate_rows("cases", frame, spec, suite, consume=True)
+    assert moved.accepted.equals(copied.accepted)
+    assert moved.quarantined.equals(copied.quarantined)
+    assert frame.width == 0  # its columns went into the accepted rows, none is held twice
+
+
+def test_per_file_counts_need_no_filter_of_the_rows(validated: tuple) -> None:
+    source, result = validated
+    counted = rows_per_file(result.accepted)
+    assert counted == {(r.file, r.sheet): r.rows_accepted for r in source.files}
