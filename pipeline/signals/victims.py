@@ -1,8 +1,8 @@
 """Which victim a fact in a summary is about, when the summary names several.
 
 Real summaries (起诉书 and judgment wording) state each victim's harm, loss, payment and
-forgiveness next to that victim's name: 致王某甲轻伤、王某乙轻微伤; 经鉴定，被害人葛某的损伤
-程度构成轻伤二级，被害人赵某的损伤程度构成轻微伤; 赔偿被害人陈某30000元. A fact is given
+forgiveness next to that victim's name: 致王某甲轻伤、王某乙轻微伤; 经鉴定，被害人甘某的损伤
+为轻伤二级，被害人柯某的损伤为轻微伤; 赔偿被害人陈某30000元. A fact is given
 to the victim named nearest before it in its clause (a list 王某甲、王某乙 shares it), else
 the first named after it in the clause, else the last named earlier in its sentence. A fact
 with no victim in its sentence is shared by every victim that has none of its own, unless
@@ -88,7 +88,7 @@ class VictimView:
         earlier = [m for m in self.mentions if sentence_start <= m.start and m.end <= clause_start]
         bare = self._bare_marker(clause_start, end) if earlier else None
         if bare is False:
-            # 其中吴某25000元、王某7500元，并取得被害人的谅解: every victim the clause before names
+            # 其中甘某15000元、柯某6000元，并取得被害人的谅解: every victim the clause before names
             previous, _ = _bounds(self.clause_breaks, clause_start - 1, len(self.text))
             named = [m for m in earlier if m.start >= previous]
             earlier = named or earlier

@@ -312,7 +312,7 @@ def _court_payment(rng, f: VictimFacts, v: str, s: str, unknown_offender: bool) 
 
 def _nameless_payment(rng, f: VictimFacts, s: str) -> str:
     """A payment sentence of a numbered incident that names nobody: its incident's victim's
-    (现赃款人民币2000元已返还被害人，其余被其挥霍)."""
+    (现赃款人民币1800元已返还被害人，其余被其挥霍)."""
     paid = _money(rng, f.paid)
     return {
         "full": _pick(rng, ("现赃款已全部返还被害人", f"案发后，{s}已退赔被害人全部经济损失")),
