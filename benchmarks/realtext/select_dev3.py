@@ -14,6 +14,7 @@ import argparse
 import json
 import random
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -57,30 +58,44 @@ def victim_names(fact: str) -> set[str]:
     return names
 
 
+def unlabelled(texts: Path, labels: Path, split: str) -> Iterator[tuple[str, str, str]]:
+    """(family, text_id, fact) of each corpus text of a charge family, up to MAX_CHARS, that
+    no split but `split` labels (so a draw stays reproducible after its labels are appended)
+    and that `split_of` does not hold out."""
+    used = {
+        row["text_id"]
+        for row in map(json.loads, labels.read_text(encoding="utf-8").splitlines())
+        if row["split"] != split
+    }
+    for line in texts.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if row["text_id"] in used or split_of(row["text_id"]) == "holdout":
+            continue
+        family = family_of(row["accusation"])
+        if family is not None and len(row["fact"]) <= MAX_CHARS:
+            yield family, row["text_id"], row["fact"]
+
+
+def write_sample(chosen: list[dict[str, Any]], out: str) -> None:
+    chosen.sort(key=lambda r: r["text_id"])
+    with open(out, "w", encoding="utf-8") as fh:
+        for row in chosen:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    multi_n = sum(1 for r in chosen if r["named_victims"] >= 2)
+    print(f"{len(chosen)} texts ({multi_n} naming 2+ victims) -> {out}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--texts", default="../shared/realtext/cail2018_facts.jsonl")
     parser.add_argument("--labels", default="benchmarks/realtext/labels.jsonl")
     parser.add_argument("--out", default="benchmarks/realtext/labels/dev3_sample.jsonl")
     args = parser.parse_args()
-    # texts already labelled before this draw (dev, dev2, holdout); dev3's own labels are ignored so
-    # the draw stays reproducible after they are appended
-    used = {
-        row["text_id"]
-        for row in map(json.loads, Path(args.labels).read_text(encoding="utf-8").splitlines())
-        if row["split"] != "dev3"
-    }
     rng = random.Random(20261206 + 3)
     by_family: dict[str, list[tuple[int, str]]] = {f: [] for f in FAMILIES}
-    for line in Path(args.texts).read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        if row["text_id"] in used or split_of(row["text_id"]) == "holdout":
-            continue
-        family = family_of(row["accusation"])
-        fact = row["fact"]
-        if family is None or len(fact) > MAX_CHARS or not any(w in fact for w in PAYMENT_WORDS):
-            continue
-        by_family[family].append((len(victim_names(fact)), row["text_id"]))
+    for family, text_id, fact in unlabelled(Path(args.texts), Path(args.labels), "dev3"):
+        if any(w in fact for w in PAYMENT_WORDS):
+            by_family[family].append((len(victim_names(fact)), text_id))
     chosen: list[dict[str, Any]] = []
     for family, rows in by_family.items():
         rows.sort(key=lambda r: r[1])
@@ -91,12 +106,7 @@ def main() -> None:
             chosen.append(
                 {"text_id": text_id, "family": family, "split": "dev3", "named_victims": n}
             )
-    chosen.sort(key=lambda r: r["text_id"])
-    with open(args.out, "w", encoding="utf-8") as fh:
-        for row in chosen:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    multi_n = sum(1 for r in chosen if r["named_victims"] >= 2)
-    print(f"{len(chosen)} texts ({multi_n} naming 2+ victims) -> {args.out}")
+    write_sample(chosen, args.out)
 
 
 if __name__ == "__main__":

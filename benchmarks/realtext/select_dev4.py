@@ -12,13 +12,12 @@ text, never by what the code extracts).
 from __future__ import annotations
 
 import argparse
-import json
 import random
-import re
 from pathlib import Path
 from typing import Any
 
-from benchmarks.realtext.select_texts import FAMILIES, VICTIM, family_of, split_of
+from benchmarks.realtext.select_dev3 import unlabelled, victim_names, write_sample
+from benchmarks.realtext.select_texts import FAMILIES
 
 PAYMENT_WORDS = (
     "赔偿",
@@ -43,17 +42,6 @@ QUOTA = {
     "sexual": 8,
     "affray": 20,
 }
-MAX_CHARS = 3000
-NAME = r"[\u4e00-\u9fff×ＸX][\u4e00-\u9fff×ＸX0-9０-９甲乙丙丁]{0,3}?某[甲乙丙丁戊某]?|[\u4e00-\u9fff]×\d?"
-# 被害人张某、李某和王某: every name of the list after 被害人, not only the first
-VICTIM_LIST = re.compile(rf"被害人((?:{NAME})(?:[、和及与](?:{NAME}))*)")
-
-
-def victim_names(fact: str) -> set[str]:
-    names = set(VICTIM.findall(fact))
-    for group in VICTIM_LIST.findall(fact):
-        names.update(n for n in re.split(r"[、和及与]", group) if n)
-    return names
 
 
 def main() -> None:
@@ -62,25 +50,11 @@ def main() -> None:
     parser.add_argument("--labels", default="benchmarks/realtext/labels.jsonl")
     parser.add_argument("--out", default="benchmarks/realtext/labels/dev4_sample.jsonl")
     args = parser.parse_args()
-    # texts already labelled before this draw (dev, dev2, dev3, holdout); dev4's own labels are
-    # ignored so the draw stays reproducible after they are appended
-    used = {
-        row["text_id"]
-        for row in map(json.loads, Path(args.labels).read_text(encoding="utf-8").splitlines())
-        if row["split"] != "dev4"
-    }
     rng = random.Random(20261206 + 4)
     by_family: dict[str, list[tuple[int, str, bool]]] = {f: [] for f in FAMILIES}
-    for line in Path(args.texts).read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        if row["text_id"] in used or split_of(row["text_id"]) == "holdout":
-            continue
-        family = family_of(row["accusation"])
-        fact = row["fact"]
-        if family is None or len(fact) > MAX_CHARS:
-            continue
+    for family, text_id, fact in unlabelled(Path(args.texts), Path(args.labels), "dev4"):
         pay = any(w in fact for w in PAYMENT_WORDS)
-        by_family[family].append((len(victim_names(fact)), row["text_id"], pay))
+        by_family[family].append((len(victim_names(fact)), text_id, pay))
     chosen: list[dict[str, Any]] = []
     for family, rows in by_family.items():
         rows.sort(key=lambda r: r[1])
@@ -97,12 +71,7 @@ def main() -> None:
             chosen.append(
                 {"text_id": text_id, "family": family, "split": "dev4", "named_victims": n}
             )
-    chosen.sort(key=lambda r: r["text_id"])
-    with open(args.out, "w", encoding="utf-8") as fh:
-        for row in chosen:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    multi_n = sum(1 for r in chosen if r["named_victims"] >= 2)
-    print(f"{len(chosen)} texts ({multi_n} naming 2+ victims) -> {args.out}")
+    write_sample(chosen, args.out)
 
 
 if __name__ == "__main__":
