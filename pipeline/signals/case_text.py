@@ -32,7 +32,7 @@ from pipeline.signals.patterns import (
     fold_text,
     load_text_patterns,
 )
-from pipeline.signals.victims import OWN, SHARED, VictimView, victim_view
+from pipeline.signals.victims import CLAUSE_BREAK, OWN, SHARED, VictimView, victim_view
 
 CASE_FACTS_INPUT: dict[str, pl.DataType] = {
     "summary": pl.String(),
@@ -154,7 +154,6 @@ def _view(
 # --- reading one text ------------------------------------------------------------------
 
 
-_CLAUSE = re.compile(r"[,;。!?:]")
 # a payment said to be whole (退赔全部赃款, 履行完毕) stays full whatever amount is near it
 _WHOLE = re.compile(r"全额|全部|足额|如数|完毕|付清|还清|退清|均已|剩余|其余|余下")
 # a clause that continues the one before it (扣押了54615元赃款,并返还给了被害人)
@@ -184,7 +183,7 @@ def _nearest_amount(hit: Hit, amount: re.Pattern[str]) -> re.Match[str] | None:
     start, end = _clause_bounds(hit)
     matches = list(amount.finditer(text, start, end))
     if not matches and start > 0 and text[start - 1] == "," and _CONTINUING.match(text, start):
-        before = max((m.end() for m in _CLAUSE.finditer(text, 0, start - 1)), default=0)
+        before = max((m.end() for m in CLAUSE_BREAK.finditer(text, 0, start - 1)), default=0)
         matches = list(amount.finditer(text, before, start - 1))
     if not matches:
         return None
@@ -342,8 +341,8 @@ def _read_summary(
 
 def _clause_bounds(hit: Hit) -> tuple[int, int]:
     text = hit.text
-    start = max((m.end() for m in _CLAUSE.finditer(text, 0, hit.start)), default=0)
-    end_break = _CLAUSE.search(text, hit.end)
+    start = max((m.end() for m in CLAUSE_BREAK.finditer(text, 0, hit.start)), default=0)
+    end_break = CLAUSE_BREAK.search(text, hit.end)
     return start, end_break.start() if end_break else len(text)
 
 

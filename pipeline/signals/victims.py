@@ -29,7 +29,7 @@ OTHER = "other"  # about another victim
 SHARED = "shared"  # about nobody named: every victim's, unless they have their own
 TOTAL = "total"  # a case total (一人死亡、二人轻伤): nobody's own
 
-_CLAUSE_BREAK = re.compile(r"[,;。!?:]")
+CLAUSE_BREAK = re.compile(r"[,;。!?:]")  # also case_text.py: where a clause ends
 _SENTENCE_BREAK = re.compile(r"[。;!?]")
 _EPISODE_BREAK = re.compile(r"[。;!?:,]")
 # a count of people or a sum over several (致一人死亡, 共计骗取…): a case total
@@ -329,7 +329,7 @@ def victim_view(
     return VictimView(
         text,
         tuple(mentions),
-        tuple(m.start() for m in _CLAUSE_BREAK.finditer(text)),
+        tuple(m.start() for m in CLAUSE_BREAK.finditer(text)),
         tuple(m.start() for m in _SENTENCE_BREAK.finditer(text)),
         *(episode_starts(text, rules) or _implicit_episodes(text, mentions, rules)),
     )
