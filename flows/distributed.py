@@ -48,7 +48,7 @@ from prefect.futures import as_completed
 from prefect_dask import DaskTaskRunner  # type: ignore[attr-defined]
 
 from flows.artifacts import publish_run_artifacts
-from flows.tasks import PipelineFailure, RunSummary, mask_error
+from flows.tasks import PipelineFailure, RunSummary, mask_error, masked_error, run_summary
 from pipeline.config import load_config
 from pipeline.errors import ConfigError, ReliefLeadsError
 from pipeline.partitioned import linking
@@ -240,23 +240,13 @@ def run_on_cluster(
         result = run_partitioned(
             inputs, Path(out), Path(work), prefect_map, load_config(config_dir), filters
         )
-    except ReliefLeadsError as exc:
-        masked = type(exc)(mask_error(str(exc)))
     except OSError:
         raise
-    except Exception as exc:  # a bug: its text may quote a cell value
-        masked = PipelineFailure(f"{type(exc).__name__}: {mask_error(str(exc))}")
+    except Exception as exc:  # bad input or a bug: masked as run_pipeline masks them
+        masked = masked_error(exc)
     if masked is not None:
         raise masked
-    manifest = result.manifest
-    return RunSummary(
-        run_id=result.run_id,
-        folder=str(result.folder),
-        code_version=str(manifest.get("code_version", "")),
-        config_hash=str(manifest.get("config_hash", "")),
-        counts=manifest["counts"],
-        timings_seconds=dict(manifest.get("timings_seconds", {})),
-    )
+    return run_summary(result)
 
 
 @flow(name="distributed-run")

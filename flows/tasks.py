@@ -205,19 +205,28 @@ def run_pipeline(
     masked: Exception | None = None
     try:
         result = run(inputs, out=Path(out), **kwargs)
-    except ReliefLeadsError as exc:
-        # Same type (so callers and the retry condition still see bad input), masked text.
-        masked = type(exc)(mask_error(str(exc)))
     except OSError:
         raise  # paths only; retried
     except Exception as exc:
-        # A bug: its text may quote a cell value (polars errors do). Keep the type name only
-        # plus the masked text.
-        masked = PipelineFailure(
-            f"{type(exc).__name__} at {_innermost_frame(exc)}: {mask_error(str(exc))}"
-        )
+        masked = masked_error(exc)
     if masked is not None:
         raise masked
+    return run_summary(result)
+
+
+def masked_error(exc: Exception) -> Exception:
+    """What Prefect may keep of an error: bad input keeps its type (callers and the retry
+    condition still see it); a bug keeps its type name and where it happened. A polars
+    error quotes cell values, so the text is masked either way."""
+    if isinstance(exc, ReliefLeadsError):
+        return type(exc)(mask_error(str(exc)))
+    return PipelineFailure(
+        f"{type(exc).__name__} at {_innermost_frame(exc)}: {mask_error(str(exc))}"
+    )
+
+
+def run_summary(result: Any) -> RunSummary:
+    """The run folder's path, versions, counts and timings (a RunResult's manifest)."""
     manifest = result.manifest
     return RunSummary(
         run_id=result.run_id,

@@ -224,7 +224,7 @@ def validate_sources(
     results = validation_results(reports, checked, expectations, config, sampled)
     folder.write_text("validation/summary.md", steward_summary(results, breaches))
     folder.write_text("validation/report.html", validation_page(results, breaches, folder.run_id))
-    _check_quarantine_limits(breaches, folder)
+    check_quarantine_limits(breaches, folder)
     accepted = {name: apply_filters(name, v.accepted, filters) for name, v in checked.items()}
     filtered_out = {name: checked[name].accepted.height - f.height for name, f in accepted.items()}
     return Validated(checked, accepted, filters, filtered_out, sampled, results)
@@ -267,7 +267,7 @@ def _expectation_records(
     return records
 
 
-def _check_quarantine_limits(breaches: list[str], folder: RunFolder) -> None:
+def check_quarantine_limits(breaches: list[str], folder: RunFolder) -> None:
     """Stop the run when a source passed its quarantine limit, keeping only the validation report.
 
     The partial folder becomes `<run_id>-FAILED` (it never looks complete, and `latest`

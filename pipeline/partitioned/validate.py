@@ -9,16 +9,14 @@ analysts' filters — as `validate_sources` in run.py does for one process.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
 
 from pipeline.config import Config
-from pipeline.errors import QuarantineLimitError
 from pipeline.ingest.read import FileReport
 from pipeline.outputs.folder import RunFolder
 from pipeline.outputs.validation_page import validation_page
 from pipeline.partitioned.files import CheckedFile, checked_source, source_reports, source_view
+from pipeline.run import check_quarantine_limits
 from pipeline.state import Validated
 from pipeline.validate.expectations import run_expectation_suites
 from pipeline.validate.filters import RunFilters, apply_filters
@@ -59,13 +57,7 @@ def validate_checked_files(
     results = validation_results(reports, validated, expectations, config, sampled)
     folder.write_text("validation/summary.md", steward_summary(results, breaches))
     folder.write_text("validation/report.html", validation_page(results, breaches, folder.run_id))
-    if breaches:
-        failed = folder.fail()
-        raise QuarantineLimitError(
-            "run stopped, too many rows quarantined (the export looks broken): "
-            + "; ".join(breaches)
-            + f". Steward summary: {Path(failed) / 'validation' / 'summary.md'}"
-        )
+    check_quarantine_limits(breaches, folder)
     accepted = {name: apply_filters(name, v.accepted, filters) for name, v in validated.items()}
     filtered_out = {
         name: validated[name].accepted.height - f.height for name, f in accepted.items()
