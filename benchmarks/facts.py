@@ -38,7 +38,7 @@ from pipeline.state import PROJECT_ROOT
 LABELS = PROJECT_ROOT / "benchmarks" / "realtext" / "labels.jsonl"
 TEXTS = PROJECT_ROOT.parent / "shared" / "realtext" / "cail2018_facts.jsonl"
 GRADES = ("死亡", "重伤", "轻伤", "轻微伤")
-SPLITS = ("dev", "dev2", "dev3", "dev4", "holdout")
+SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "holdout")
 
 
 @dataclass(frozen=True)
