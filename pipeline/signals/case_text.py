@@ -156,8 +156,9 @@ def _view(
 
 # a payment said to be whole (退赔全部赃款, 履行完毕) stays full whatever amount is near it
 _WHOLE = re.compile(r"全额|全部|足额|如数|完毕|付清|还清|退清|均已|剩余|其余|余下")
-# a clause that continues the one before it (扣押了54615元赃款,并返还给了被害人)
-_CONTINUING = re.compile(r"(?:并|后|随后|现|已)")
+# a clause that continues the one before it (扣押了54615元赃款,并返还给了被害人; 退回赃款5000元,
+# 发还被害人)
+_CONTINUING = re.compile(r"(?:并|后|随后|现|已|发还|返还|退还|归还|交还)")
 
 
 def _with_amounts(hits: tuple[Hit, ...], amount: re.Pattern[str], units: Any) -> tuple[Hit, ...]:
@@ -311,6 +312,12 @@ def _read_summary(
         group = _OTHER_EVIDENCE if death else "injury"
         evidence[group].append(rules.injury.evidence(injury_hit, tag))
     loss_hits = [h for h in hits("loss_amount") if h.amount is not None]
+    if view is not None and any(not m.own for m in view.mentions):
+        # an amount stated for several victims at once (骗取甘某、柯某共计12000元) is theirs
+        # together, no one's own; one naming nobody (诈骗数额共计7万元) is the case's total
+        # beside the victim's own amounts, and alone it is all the text says
+        loss_hits = [h for h in loss_hits if not _names_others(view, h)]
+        loss_hits = [h for h in loss_hits if view.owner(h.start, h.end) == OWN] or loss_hits
     loss_hit = max(loss_hits, key=lambda h: h.amount or 0.0, default=None)
     if loss_hit is not None:
         evidence["loss"].append(rules.loss_amount.evidence(loss_hit, tag))
@@ -337,6 +344,10 @@ def _read_summary(
         **flags,
     )
     return facts, evidence
+
+
+def _names_others(view: VictimView, hit: Hit) -> bool:
+    return any(not m.own and m.start < hit.end and m.end > hit.start for m in view.mentions)
 
 
 def _clause_bounds(hit: Hit) -> tuple[int, int]:
@@ -372,6 +383,18 @@ def _spent_after(spent: tuple[Hit, ...], hits: tuple[Hit, ...]) -> bool:
     return bool(spent) and bool(paid) and max(h.start for h in spent) > max(paid)
 
 
+def _settled_after(chosen: Hit, hits: tuple[Hit, ...]) -> Hit:
+    """A debt told in the story (尚欠赵某10.9万元), then said to be paid in full after it (将所欠
+    赵某的309000元全部还清): the later whole payment is the outcome."""
+    last_partial = max(h.start for h in hits if h.value == "partial")
+    whole = [
+        h
+        for h in hits
+        if h.value == "full" and h.start > last_partial and _WHOLE.search(h.text, h.start, h.end)
+    ]
+    return whole[-1] if whole else chosen
+
+
 def _choices(
     hits: Callable[[str], tuple[Hit, ...]],
     loss: float | None,
@@ -397,6 +420,8 @@ def _choices(
                 rule_hits = _things_returned(rule_hits, patterns)
             rule_hits = _paid_against_loss(rule_hits, loss)
         chosen = rule.choose(rule_hits)
+        if chosen is not None and chosen.value == "partial":
+            chosen = _settled_after(chosen, rule_hits)
         if chosen is not None and chosen.value == "full" and _spent_after(spent, rule_hits):
             chosen = spent[-1].with_value("partial")  # returned, and the rest spent
             rule_hits = (*rule_hits, chosen)

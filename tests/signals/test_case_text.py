@@ -703,7 +703,7 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     ("被告人以借用为名从被害人甘某处骗走人民币3600元。后被害人追回了其被骗的3600元。", "甘某", (),
      {"compensation": "full", "loss_amount": 3600.0}),
     ("被告人收取甘某承包款64000元，后退还8000元，尚余承包款56000元被其占有。", "甘某", (),
-     {"compensation": "partial"}),
+     {"compensation": "partial", "loss_amount": 64000.0}),
     ("肇事方已支付被害人家属补偿款6万元，被害人家属对其表示谅解。", "甘某", (),
      {"compensation": "full", "forgiveness": "forgiven"}),
     # an agreement performed on a date; taken back by the police; marked paid; still unpaid
@@ -724,6 +724,38 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     (PAID_LIST, "柏某", ("严某", "喻某"), {"compensation": "full", "loss_amount": 30000.0}),
     (PAID_LIST, "喻某", ("严某", "柏某"), {"compensation": "partial", "loss_amount": 70000.0}),
     (PAID_LIST, "严某", ("柏某", "喻某"), {"compensation": "partial", "loss_amount": 50000.0}),
+    # dev5 wording: the victim named between the verb and the amount; what the police returned
+    # is less than the loss; asked for it back in vain; the victims' own money given back
+    ("被告人以办理保险为名骗取被害人甘某人民币共计31500元。案发后公安机关将扣押的现金1800元"
+     "返还被害人。", "甘某", (), {"compensation": "partial", "loss_amount": 31500.0}),
+    ("被告人骗取甘某现金20000元。后甘某多次找被告人退钱未果。", "甘某", (),
+     {"compensation": "none", "loss_amount": 20000.0}),
+    ("被告人骗取柯某现金42000元。柯某发现受骗后，多次索要钱款、证件未果。", "柯某", (),
+     {"compensation": "none", "loss_amount": 42000.0}),
+    ("被告人骗取甘某现金9000元、柯某现金6000元。被告人在审理期间退还甘某、柯某被骗现金，"
+     "甘某、柯某出具谅解书。", "甘某", ("柯某",),
+     {"compensation": "full", "loss_amount": 9000.0, "forgiveness": "forgiven"}),
+    # the victim got some of it back; a surname alone after 赔偿了; a return then 发还
+    ("被告人以结婚为名骗走甘某现金18000元。后甘某向被告人要回彩礼15000元。", "甘某", (),
+     {"compensation": "partial", "loss_amount": 18000.0}),
+    ("案发后，被告人一方与被害人甘某达成和解协议，并赔偿了甘6万元，甘对被告人表示谅解。", "甘某", (),
+     {"compensation": "full", "forgiveness": "forgiven"}),
+    ("被告人骗取被害人甘某现金26000元。破案后，被告人退回赃款3000元，发还被害人。", "甘某", (),
+     {"compensation": "partial", "loss_amount": 26000.0}),
+    # cannot return it: unable; paid and forgave in so many words
+    ("被告人以投资为名骗取甘某借款8万元，用于赌博，现已无法归还。", "甘某", (),
+     {"compensation": "unable", "loss_amount": 80000.0}),
+    ("被害人甘某得到经济赔偿后撤回了附带民事诉讼，并谅解了被告人。", "甘某", (),
+     {"compensation": "full", "forgiveness": "forgiven"}),
+    # a debt in the story, paid in full after it
+    ("后经结算被告人尚欠甘某6.5万元，被告人再未联系甘某。案发后，被告人将所欠甘某的65000元"
+     "全部还清。", "甘某", (), {"compensation": "full"}),
+    # the amount of the crime, a deposit taken, the value of what was taken
+    ("被告人以低价售房为名收取了甘某购房定金5万元。综上，被告人诈骗数额为5万元。", "甘某", (),
+     {"loss_amount": 50000.0}),
+    ("经价格鉴定，被害人甘某被骗的玉米价格为人民币86000元。", "甘某", (), {"loss_amount": 86000.0}),
+    # an amount for two victims together is neither's own
+    ("被告人骗取被害人甘某、柯某共计12000元。", "甘某", ("柯某",), {}),
 ]  # fmt: skip
 
 
