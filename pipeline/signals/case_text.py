@@ -450,7 +450,9 @@ def case_facts_frame(
         patterns: compiled text patterns; defaults to schemas/text_patterns.yaml.
         victim_roles: 诉讼地位 values of victims (scoring.yaml `roles.victim`); with a
             `role` column, the victims of rows sharing a summary (one case) are each
-            other's "others" when the summary is read per victim.
+            other's "others" when the summary is read per victim, and the summary is read
+            for victims' rows only: other parties' facts come from their structured
+            columns alone.
 
     Returns:
         `df` with the facts; `fact_source_<name>` says whether a fact came from the
@@ -466,7 +468,12 @@ def case_facts_frame(
         else pl.repeat("", df.height, dtype=pl.String, eager=True)
     )
     keyed = df.with_columns(names.alias(f"{_TMP}name_key"))
-    pairs = keyed.select("summary", f"{_TMP}name_key").drop_nulls("summary").unique()
+    read = keyed
+    if "role" in keyed.columns and victim_roles:
+        # facts are about victims: an offender's or a witness's row keeps its structured
+        # columns only (nothing downstream reads their facts), and its reading is saved
+        read = keyed.filter(pl.col("role").str.strip_chars().is_in(list(victim_roles)))
+    pairs = read.select("summary", f"{_TMP}name_key").drop_nulls("summary").unique()
     pairs = pairs.join(_victims_by_summary(keyed, victim_roles), on="summary", how="left")
     text = _summary_facts(pairs, patterns)
     out = keyed.join(

@@ -20,6 +20,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
 
+import ahocorasick
 import yaml
 
 from pipeline.errors import ConfigError
@@ -91,27 +92,47 @@ class FactRule:
 
     def __post_init__(self) -> None:
         # masks (rank 0), then every value's patterns (rank 1), each with its words
-        plan: list[tuple[int, str | None, re.Pattern[str], tuple[str, ...]]] = [
-            (0, None, p, self.words.get(p, ())) for p in self.masks
+        plan: list[tuple[int, str | None, re.Pattern[str], frozenset[str]]] = [
+            (0, None, p, frozenset(self.words.get(p, ()))) for p in self.masks
         ]
-        plan += [(1, value, p, self.words.get(p, ())) for value, pats in self.values for p in pats]
+        plan += [
+            (1, value, p, frozenset(self.words.get(p, ())))
+            for value, pats in self.values
+            for p in pats
+        ]
         object.__setattr__(self, "_plan", tuple(plan))
+        # each word, with the plan entries that need it; entries that need no word always run
+        needing: dict[str, set[int]] = {}
+        for i, (*_, words) in enumerate(plan):
+            for word in words:
+                needing.setdefault(word, set()).add(i)
+        object.__setattr__(self, "_always", frozenset(i for i, p in enumerate(plan) if not p[3]))
+        object.__setattr__(self, "_words", _automaton(needing))
 
-    _plan: tuple[tuple[int, str | None, re.Pattern[str], tuple[str, ...]], ...] = field(
+    _plan: tuple[tuple[int, str | None, re.Pattern[str], frozenset[str]], ...] = field(
         init=False, repr=False, compare=False, default=()
     )
+    _always: frozenset[int] = field(init=False, repr=False, compare=False, default=frozenset())
+    # the words of `words`, found in one pass over a text (Aho-Corasick), each giving the
+    # plan entries it lets run
+    _words: Any = field(init=False, repr=False, compare=False, default=None)
 
     def find(self, text: str) -> tuple[Hit, ...]:
         """Hits in folded `text` that survive leftmost-longest resolution, masks removed."""
         if self.gate is not None and self.gate.search(text) is None:
             return ()
+        # only the patterns one of whose words the text holds can match
+        runs = set(self._always)
+        if self._words is not None:
+            for _, entries in self._words.iter(text):
+                runs.update(entries)
+        plan = self._plan
         # (start, end, rank, value, match); a mask ranks first among equal spans, so a
         # denial beats its identical twin.
         found: list[tuple[int, int, int, str | None, re.Match[str]]] = []
         append = found.append
-        for rank, value, pattern, words in self._plan:
-            if words and not any(map(text.__contains__, words)):
-                continue  # none of the words it needs: it cannot match
+        for i in sorted(runs):
+            rank, value, pattern, _ = plan[i]
             for m in pattern.finditer(text):
                 append((m.start(), m.end(), rank, value, m))
         found.sort(key=lambda h: (h[0], h[0] - h[1], h[2]))
@@ -157,6 +178,18 @@ class FactRule:
             detail=match.groupdict().get("detail"),
             amount=amount_of(match, self.units),
         )
+
+
+def _automaton(values: Mapping[str, Iterable[int]]) -> Any:
+    """An Aho-Corasick automaton of the words of `values`, each found with its value (a
+    tuple); None without words."""
+    if not values:
+        return None
+    automaton = ahocorasick.Automaton()
+    for word in sorted(values):
+        automaton.add_word(word, tuple(sorted(values[word])))
+    automaton.make_automaton()
+    return automaton
 
 
 def _gate(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str] | None:

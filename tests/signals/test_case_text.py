@@ -783,8 +783,18 @@ def test_the_frame_takes_the_other_victims_from_the_case_party_list() -> None:
         pl.Series("role", ["被害人", "被害人", "被告人"]),
     )
     out = case_facts_frame(df, victim_roles=("被害人",))
-    assert out["fact_injury"].to_list() == ["轻伤", "轻微伤", "轻伤"]
-    assert out["fact_text_scope"].to_list() == ["victim", "victim", "summary"]
+    # the summary is read for the victims; the accused's row keeps its structured columns only
+    assert out["fact_injury"].to_list() == ["轻伤", "轻微伤", None]
+    assert out["fact_text_scope"].to_list() == ["victim", "victim", None]
+
+
+def test_a_party_that_is_no_victim_keeps_its_structured_facts() -> None:
+    df = _frame([{"summary": "致冯某1轻伤一级。", "injury": "轻微伤"}]).with_columns(
+        pl.Series("name", ["马某"]), pl.Series("role", ["被告人"])
+    )
+    out = case_facts_frame(df, victim_roles=("被害人",))
+    assert out["fact_injury"].to_list() == ["轻微伤"]
+    assert out["fact_source_injury"].to_list() == ["structured"]
 
 
 @pytest.mark.parametrize(
