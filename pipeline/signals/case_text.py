@@ -32,7 +32,15 @@ from pipeline.signals.patterns import (
     fold_text,
     load_text_patterns,
 )
-from pipeline.signals.victims import CLAUSE_BREAK, OWN, SHARED, VictimView, victim_view
+from pipeline.signals.victims import (
+    CLAUSE_BREAK,
+    OTHER,
+    OWN,
+    SHARED,
+    VictimView,
+    episode_starts,
+    victim_view,
+)
 
 CASE_FACTS_INPUT: dict[str, pl.DataType] = {
     "summary": pl.String(),
@@ -161,9 +169,12 @@ _WHOLE = re.compile(r"全额|全部|足额|如数|完毕|付清|还清|退清|�
 _CONTINUING = re.compile(r"(?:并|后|随后|现|已|发还|返还|退还|归还|交还)")
 
 
-def _with_amounts(hits: tuple[Hit, ...], amount: re.Pattern[str], units: Any) -> tuple[Hit, ...]:
+def _with_amounts(
+    hits: tuple[Hit, ...], amount: re.Pattern[str], units: Any, incidents: tuple[int, ...] = ()
+) -> tuple[Hit, ...]:
     """Payments whose pattern names no amount, given the nearest amount of their clause (or
-    of the clause they continue), so that they are compared with the loss."""
+    of the clause they continue, never past the start of the next incident), so that they are
+    compared with the loss."""
     out = []
     for hit in hits:
         if (
@@ -171,7 +182,7 @@ def _with_amounts(hits: tuple[Hit, ...], amount: re.Pattern[str], units: Any) ->
             and hit.value == "full"
             and not _WHOLE.search(hit.text, hit.start, hit.end)
         ):
-            found = _nearest_amount(hit, amount)
+            found = _nearest_amount(hit, amount, incidents)
             if found is not None:
                 end = max(hit.end, found.end())  # a list of payments may go on after it
                 hit = replace(hit, value="paid", amount=amount_of(found, units), end=end)
@@ -179,9 +190,14 @@ def _with_amounts(hits: tuple[Hit, ...], amount: re.Pattern[str], units: Any) ->
     return tuple(out)
 
 
-def _nearest_amount(hit: Hit, amount: re.Pattern[str]) -> re.Match[str] | None:
+def _nearest_amount(
+    hit: Hit, amount: re.Pattern[str], incidents: tuple[int, ...] = ()
+) -> re.Match[str] | None:
     text = hit.text
     start, end = _clause_bounds(hit)
+    later = [at for at in incidents if at > hit.start]
+    if later:  # a clause that runs on into the next incident ((赃款已退还)二、…) stops there
+        end = max(min(end, later[0]), hit.end)
     matches = list(amount.finditer(text, start, end))
     if not matches and start > 0 and text[start - 1] == "," and _CONTINUING.match(text, start):
         before = max((m.end() for m in CLAUSE_BREAK.finditer(text, 0, start - 1)), default=0)
@@ -224,7 +240,9 @@ def _scan(text: str, patterns: TextPatterns) -> Scan:
     """The hits of every case rule in one folded text."""
     rules = patterns.case
     found = {name: getattr(rules, name).find(text) for name in _SCANNED}
-    paid = _with_amounts(found["compensation"], patterns.payment_amount, patterns.units)
+    incidents = episode_starts(text, patterns.victim_mentions)
+    starts = incidents[0] if incidents else ()
+    paid = _with_amounts(found["compensation"], patterns.payment_amount, patterns.units, starts)
     found["compensation"] = _listed_payments(paid, patterns)
     return found
 
@@ -301,12 +319,25 @@ def _read_summary(
     text = (summary or "") if folded else fold_text(summary or "")
     found = scan if scan is not None else _scan(text, patterns)
 
+    kin_are_others = False  # another victim died and this one did not (set below)
+
     def hits(name: str) -> tuple[Hit, ...]:
-        return _own_hits(found[name], view, name)
+        own = _own_hits(found[name], view, name)
+        if name == "compensation" and view is not None:
+            own = tuple(h for h in own if not _paid_by_a_victim(view, h))
+        if kin_are_others and view is not None and name in _TO_KIN:
+            # 赔偿了被害人近亲属24万元 naming nobody: the dead victim's family, not this victim
+            own = tuple(h for h in own if not (_to_kin(h) and view.owner(h.start, h.end) != OWN))
+        return own
 
     evidence: Evidence = {g: [] for g in (*_OVERRIDABLE, _OTHER_EVIDENCE)}
     injury_hit = rules.injury.choose(_latest_appraisal(hits("injury"), text, patterns))
     death = injury_hit is not None and injury_hit.value == DEATH
+    kin_are_others = (
+        view is not None
+        and not death
+        and any(h.value == DEATH and view.owner(h.start, h.end) == OTHER for h in found["injury"])
+    )
     if injury_hit is not None:
         # A death also counts when a structured 伤情 wins, so its evidence must stay.
         group = _OTHER_EVIDENCE if death else "injury"
@@ -344,6 +375,19 @@ def _read_summary(
         **flags,
     )
     return facts, evidence
+
+
+_KIN = re.compile(r"近亲属|家属|亲属|家人|遗属")
+_TO_KIN = frozenset({"compensation", "forgiveness", "settlement"})
+
+
+def _to_kin(hit: Hit) -> bool:
+    return _KIN.search(hit.text, hit.start, hit.end) is not None
+
+
+def _paid_by_a_victim(view: VictimView, hit: Hit) -> bool:
+    """A victim paying (孙某某向李某支付了200000元): the fraud's story, not compensation."""
+    return hit.text[hit.start] in "向给" and any(m.end == hit.start for m in view.mentions)
 
 
 def _names_others(view: VictimView, hit: Hit) -> bool:

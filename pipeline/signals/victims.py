@@ -31,7 +31,7 @@ TOTAL = "total"  # a case total (一人死亡、二人轻伤): nobody's own
 
 CLAUSE_BREAK = re.compile(r"[,;。!?:]")  # also case_text.py: where a clause ends
 _SENTENCE_BREAK = re.compile(r"[。;!?]")
-_EPISODE_BREAK = re.compile(r"[。;!?:,]")
+_EPISODE_BREAK = re.compile(r"[。;!?:,)]")  # ) too: 骗取高×4万元。(赃款已退还)二、…
 # a count of people or a sum over several (致一人死亡, 共计骗取…): a case total
 # a fact said of each victim alike (均, 分别): every victim's
 _EACH = re.compile(r"均|都|分别|皆")
@@ -76,6 +76,11 @@ class VictimView:
         if inside:
             return OWN if any(m.own for m in inside) else OTHER
         clause_start, clause_end = _bounds(self.clause_breaks, start, len(self.text))
+        if self.episode_starts:
+            # a clause runs on into the next incident ((赃款已退还)二、…骗取柯某): not past it
+            i = bisect_right(self.episode_starts, start)
+            if i < len(self.episode_starts):
+                clause_end = min(clause_end, self.episode_starts[i])
         before = [m for m in self.mentions if clause_start <= m.start and m.end <= start]
         if before:
             return self._group_owner(before[-1])

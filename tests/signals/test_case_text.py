@@ -756,6 +756,29 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     ("经价格鉴定，被害人甘某被骗的玉米价格为人民币86000元。", "甘某", (), {"loss_amount": 86000.0}),
     # an amount for two victims together is neither's own
     ("被告人骗取被害人甘某、柯某共计12000元。", "甘某", ("柯某",), {}),
+    # paid to the relatives of the victim who died, not to the one injured beside them
+    ("被告人驾车撞倒甘某驾驶的三轮车，造成甘某当场死亡、乘车人柯某受伤。案发后，被告人赔偿了被害人"
+     "近亲属150000元，并取得了被害人家属的谅解。", "柯某", ("甘某",), {}),
+    ("被告人驾车撞倒甘某驾驶的三轮车，造成甘某当场死亡、乘车人柯某受伤。案发后，被告人赔偿了被害人"
+     "近亲属150000元，并取得了被害人家属的谅解。", "甘某", ("柯某",),
+     {"injury": "死亡", "injury_detail": "死亡", "death": True, "compensation": "full",
+      "forgiveness": "forgiven"}),
+    # what the court is asked to order; the victim paying (支付宝, the price in a fraud)
+    ("附带民事诉讼原告人请求，依法判决被告人赔偿被害人甘某死亡赔偿金人民币430000元。", "甘某", (),
+     {"loss_amount": 430000.0}),
+    ("2016年3月2日，甘某在家中通过手机向柯某支付宝账户汇款两笔共6200元。", "甘某", (), {}),
+    ("签订合同后，甘某向柯某支付了150,000.00元。", "甘某", ("柯某",), {}),
+    # a return in brackets at the end of incident 一 is incident 一's
+    ("被告人指控：一、被告人以帮忙为由骗取甘某人民币3万元。(赃款已退还)二、被告人以办理入学为由"
+     "骗取柯某人民币5万元。", "柯某", ("甘某",), {"loss_amount": 50000.0}),
+    ("被告人指控：一、被告人以帮忙为由骗取甘某人民币3万元。(赃款已退还)二、被告人以办理入学为由"
+     "骗取柯某人民币5万元。", "甘某", ("柯某",), {"compensation": "full", "loss_amount": 30000.0}),
+    # paid to the owner named by role; a total after a comma; the amount before the hand-over
+    ("被告人蔡某亲属折价赔偿车主被害人甘某某人民币8000元。", "甘某某", (), {"compensation": "full"}),
+    ("被告人先后以办事为由向甘索要现金，共计156000余元。后经甘多次催要，被告人返还28000元。", "甘某",
+     (), {"compensation": "partial", "loss_amount": 156000.0}),
+    ("甘某将人民币四万五千元现金交给被告人。案发后，被告人退还了现金人民币三万元给被害人甘某。", "甘某",
+     (), {"compensation": "partial", "loss_amount": 45000.0}),
 ]  # fmt: skip
 
 
