@@ -773,6 +773,12 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
      "骗取柯某人民币5万元。", "柯某", ("甘某",), {"loss_amount": 50000.0}),
     ("被告人指控：一、被告人以帮忙为由骗取甘某人民币3万元。(赃款已退还)二、被告人以办理入学为由"
      "骗取柯某人民币5万元。", "甘某", ("柯某",), {"compensation": "full", "loss_amount": 30000.0}),
+    # the victim asks for leniency or gives up the prosecution: forgiven; the accused asking is not
+    ("被告人赔偿甘某各项损失8万元，被害人甘某放弃追究被告人的法律责任。", "甘某", (),
+     {"compensation": "full", "forgiveness": "forgiven"}),
+    ("被告人已赔偿甘某各项损失，甘某撤回附带民事起诉，并要求对被告人从轻处罚。", "甘某", (),
+     {"compensation": "full", "forgiveness": "forgiven"}),
+    ("被告人柯某请求法庭对其从轻处罚。", "甘某", (), {}),
     # paid to the owner named by role; a total after a comma; the amount before the hand-over
     ("被告人蔡某亲属折价赔偿车主被害人甘某某人民币8000元。", "甘某某", (), {"compensation": "full"}),
     ("被告人先后以办事为由向甘索要现金，共计156000余元。后经甘多次催要，被告人返还28000元。", "甘某",
