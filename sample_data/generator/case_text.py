@@ -195,7 +195,12 @@ def _forgiveness(rng, f: VictimFacts, v: str, s: str) -> str:
         return ""
     family = "家属" if f.harm == "death" else ""
     if f.forgiven:
-        return _pick(rng, (f"{v}{family}对{s}表示谅解", f"{v}{family}出具了谅解书"))
+        return _pick(rng, (
+            f"{v}{family}对{s}表示谅解",
+            f"{v}{family}出具了谅解书",
+            f"{v}{family}放弃追究{s}的法律责任",
+            f"{v}{family}建议对{s}从轻处罚",
+        ))  # fmt: skip
     return _pick(rng, (f"{v}{family}不予谅解", f"未取得{v}{family}谅解", f"{v}{family}拒绝谅解"))
 
 
@@ -294,18 +299,28 @@ def _court_payment(rng, f: VictimFacts, v: str, s: str, unknown_offender: bool) 
             f"审理期间，经本院主持调解，{s}与被害人{v}就民事赔偿部分达成调解协议并已履行完毕",
             f"案发后，{s}亲属赔偿被害人{v}亲属经济损失{paid}，并取得谅解",
         ))  # fmt: skip
+    rest = _money(rng, max(f.loss - f.paid, 1))
     return {
         "full": _pick(rng, (
             f"案发后，{s}一次性赔偿被害人{v}人民币{paid}",
             f"案发后，{s}已退赔被害人{v}全部经济损失",
             f"赃款已追回并发还被害人{v}",
+            f"被害人{v}得到经济赔偿后申请撤回了附带民事诉讼",
+            f"破案后，{s}退回赃款{paid}，发还被害人{v}",
         )),
         "partial": _pick(rng, (
             f"案发后，{s}退还被害人{v}人民币{paid}，其余{m}至今未退还",
             f"{s}仅赔偿被害人{v}医疗费{paid}，其余损失至今未赔偿",
+            f"后经被害人{v}多次催要，{s}退还{paid}，尚余{rest}未退还",
         )),
-        "none": _pick(rng, (f"{s}至今未赔偿被害人{v}的经济损失", f"被害人{v}的损失至今未获赔偿")),
-        "unable": _pick(rng, (f"{s}家庭困难，无力赔偿被害人{v}的损失", f"{s}无赔偿能力")),
+        "none": _pick(rng, (
+            f"{s}至今未赔偿被害人{v}的经济损失",
+            f"被害人{v}的损失至今未获赔偿",
+            f"后被害人{v}多次找{s}退钱未果",
+        )),
+        "unable": _pick(rng, (
+            f"{s}家庭困难，无力赔偿被害人{v}的损失", f"{s}无赔偿能力", f"所欠被害人{v}的钱款已无法归还",
+        )),
         "unknown": "",
     }[f.compensation]  # fmt: skip
 
@@ -346,6 +361,16 @@ def _court_victim(
     if stated("compensation"):
         plain = not nameless or f.settlement == "paid" or case.offender_unknown
         pay = _court_payment(rng, f, v, s, case.offender_unknown)
+        if (
+            f.harm == "death"
+            and len(case.victims) > 1
+            and f.compensation == "full"
+            and f.settlement == "none"
+            and rng.random() < 0.5
+        ):
+            # paid to "the victim's relatives", naming nobody: the dead victim's (real texts
+            # where a passenger was hurt beside the one who died)
+            pay = f"案发后，{s}赔偿了被害人近亲属人民币{_money(rng, f.paid)}"
         out.append(pay if plain else _nameless_payment(rng, f, s))
     if stated("forgiveness") and f.settlement != "paid":
         out.append(_forgiveness(rng, f, f"被害人{v}", s))
