@@ -773,6 +773,14 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
      "骗取柯某人民币5万元。", "柯某", ("甘某",), {"loss_amount": 50000.0}),
     ("被告人指控：一、被告人以帮忙为由骗取甘某人民币3万元。(赃款已退还)二、被告人以办理入学为由"
      "骗取柯某人民币5万元。", "甘某", ("柯某",), {"compensation": "full", "loss_amount": 30000.0}),
+    # losses: taken from the victim's card, lent to the accused, a place before the name, 共计 before
+    # 人民币, a price appraised
+    ("被告人从甘某的银行卡内取走现金11900元。", "甘某", (), {"loss_amount": 11900.0}),
+    ("被告人以购车为由向被害人甘某借款3万元，至今未还。", "甘某", (),
+     {"loss_amount": 30000.0, "compensation": "none"}),
+    ("被告人以办理低保为由骗取乡村民甘某现金5600元。", "甘某", (), {"loss_amount": 5600.0}),
+    ("被告人陆续骗取被害人甘某共计人民币25万元。", "甘某", (), {"loss_amount": 250000.0}),
+    ("被盗黄牛经价格认证中心鉴定，价格为12000元。", "甘某", (), {"loss_amount": 12000.0}),
     # the victim asks for leniency or gives up the prosecution: forgiven; the accused asking is not
     ("被告人赔偿甘某各项损失8万元，被害人甘某放弃追究被告人的法律责任。", "甘某", (),
      {"compensation": "full", "forgiveness": "forgiven"}),
