@@ -773,6 +773,9 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
      "骗取柯某人民币5万元。", "柯某", ("甘某",), {"loss_amount": 50000.0}),
     ("被告人指控：一、被告人以帮忙为由骗取甘某人民币3万元。(赃款已退还)二、被告人以办理入学为由"
      "骗取柯某人民币5万元。", "甘某", ("柯某",), {"compensation": "full", "loss_amount": 30000.0}),
+    # what the accused believed is no death
+    ("被告人持刀砍甘某头部数刀，误以为甘某已死亡，随即逃离。经鉴定，甘某的损伤构成轻伤一级。", "甘某",
+     (), {"injury": "轻伤", "injury_detail": "轻伤一级"}),
     # losses: taken from the victim's card, lent to the accused, a place before the name, 共计 before
     # 人民币, a price appraised
     ("被告人从甘某的银行卡内取走现金11900元。", "甘某", (), {"loss_amount": 11900.0}),
