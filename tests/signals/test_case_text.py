@@ -773,6 +773,14 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
      "骗取柯某人民币5万元。", "柯某", ("甘某",), {"loss_amount": 50000.0}),
     ("被告人指控：一、被告人以帮忙为由骗取甘某人民币3万元。(赃款已退还)二、被告人以办理入学为由"
      "骗取柯某人民币5万元。", "甘某", ("柯某",), {"compensation": "full", "loss_amount": 30000.0}),
+    # recovered: all of it, claimed back by the victim, an amount, a part
+    ("被告人骗取甘某现金8000元，案发后甘某的损失已全部挽回。", "甘某", (),
+     {"compensation": "full", "loss_amount": 8000.0}),
+    ("被告人盗走甘某摩托车一辆，被害人甘某当日自行取回。", "甘某", (), {"compensation": "full"}),
+    ("被告人骗取甘某现金8000元，公安机关为被害人挽回经济损失3000元。", "甘某", (),
+     {"compensation": "partial", "loss_amount": 8000.0}),
+    ("被告人骗取甘某现金8000元，损失已部分挽回。", "甘某", (),
+     {"compensation": "partial", "loss_amount": 8000.0}),
     # what the accused believed is no death
     ("被告人持刀砍甘某头部数刀，误以为甘某已死亡，随即逃离。经鉴定，甘某的损伤构成轻伤一级。", "甘某",
      (), {"injury": "轻伤", "injury_detail": "轻伤一级"}),
