@@ -47,7 +47,8 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
     ("造成经济损失人民币３５０００元。", {"loss_amount": 35000.0}),
     ("财产损失8000元，另有车辆损失1.2万元。", {"loss_amount": 12000.0}),
     ("盗窃现金人民币3000元及价值1200元的手机。", {"loss_amount": 3000.0}),
-    ("挽回经济损失2万元。", {}),
+    # what was recovered is no loss left with the victim, and is paid back (nothing said outstanding)
+    ("挽回经济损失2万元。", {"compensation": "full"}),
     # compensation
     ("被告人已全额赔偿被害人经济损失。", {"compensation": "full"}),
     (
