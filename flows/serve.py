@@ -1,7 +1,9 @@
-"""`make serve`: a local Prefect server on 127.0.0.1 and both deployments served from this process.
+"""`make serve`: a local Prefect server on 127.0.0.1 and the deployments served from this process.
 
 - `nightly/nightly` on the cron and time zone of schemas/schedule.yaml;
-- `adhoc/adhoc` without a schedule, for `prefect deployment run 'adhoc/adhoc' -p county=…`.
+- `adhoc/adhoc` without a schedule, for `prefect deployment run 'adhoc/adhoc' -p county=…`;
+- `distributed-run/distributed` without a schedule: the whole pipeline on a Dask cluster
+  (`-p out=… -p work=… [-p address=tcp://…]`, docs/distributed.md).
 
 Schedules need a real server: `serve` on Prefect's temporary server only warns. If the API at
 PREFECT_API_URL (default http://127.0.0.1:4200/api) already answers, it is used; otherwise
@@ -26,6 +28,7 @@ from prefect.schedules import Cron
 from prefect.settings import PREFECT_API_URL, PREFECT_HOME, temporary_settings
 
 from flows.adhoc import adhoc
+from flows.distributed import distributed_run
 from flows.nightly import nightly
 from flows.schedule import PROJECT_ROOT, load_nightly_settings
 
@@ -99,7 +102,7 @@ def api_url_hint(api_url: str) -> str:
 
 
 def deployments() -> list[RunnerDeployment]:
-    """`nightly` on the configured cron and time zone, `adhoc` on demand only."""
+    """`nightly` on the configured cron and time zone; `adhoc` and `distributed` on demand."""
     settings = load_nightly_settings()
     # to_deployment is sync here (called outside an event loop); the cast tells mypy so
     return [
@@ -113,6 +116,17 @@ def deployments() -> list[RunnerDeployment]:
             ),
         ),
         cast(RunnerDeployment, adhoc.to_deployment(name="adhoc", tags=["relief-leads"])),
+        # the whole pipeline on a Dask cluster (docs/distributed.md), on demand: `out` and
+        # `work` are required, the scheduler is `address` or $RELIEF_LEADS_DASK_ADDRESS
+        cast(
+            RunnerDeployment,
+            distributed_run.to_deployment(
+                name="distributed",
+                description="whole pipeline on the Dask cluster at address / "
+                "$RELIEF_LEADS_DASK_ADDRESS; parts under `work`, one run folder in `out`",
+                tags=["relief-leads"],
+            ),
+        ),
     ]
 
 

@@ -37,3 +37,13 @@ def test_the_readme_runs_deployments_against_the_served_api() -> None:
     first_run = readme.index(runs[0])
     assert export in readme[:first_run] or all("PREFECT_API_URL=" in line for line in runs)
     assert "make serve" in readme and "prints" in readme
+
+
+def test_make_serve_serves_the_nightly_the_adhoc_and_the_distributed_run() -> None:
+    served = {d.name: d for d in serving.deployments()}
+    assert set(served) == {"nightly", "adhoc", "distributed"}
+    assert served["nightly"].schedules
+    assert not served["adhoc"].schedules and not served["distributed"].schedules
+    # the distributed run needs its run folder and a shared work folder from whoever starts it
+    required = served["distributed"]._parameter_openapi_schema.required or []
+    assert {"out", "work"} <= set(required)
