@@ -319,36 +319,16 @@ def _read_summary(
     text = (summary or "") if folded else fold_text(summary or "")
     found = scan if scan is not None else _scan(text, patterns)
 
-    kin_are_others = False  # another victim died and this one did not (set below)
-
-    def hits(name: str) -> tuple[Hit, ...]:
-        own = _own_hits(found[name], view, name)
-        if name == "compensation" and view is not None:
-            own = tuple(h for h in own if not _paid_by_a_victim(view, h))
-        if kin_are_others and view is not None and name in _TO_KIN:
-            # 赔偿了被害人近亲属24万元 naming nobody: the dead victim's family, not this victim
-            own = tuple(h for h in own if not (_to_kin(h) and view.owner(h.start, h.end) != OWN))
-        return own
-
+    hits = _VictimHits(found, view)
     evidence: Evidence = {g: [] for g in (*_OVERRIDABLE, _OTHER_EVIDENCE)}
     injury_hit = rules.injury.choose(_latest_appraisal(hits("injury"), text, patterns))
     death = injury_hit is not None and injury_hit.value == DEATH
-    kin_are_others = (
-        view is not None
-        and not death
-        and any(h.value == DEATH and view.owner(h.start, h.end) == OTHER for h in found["injury"])
-    )
+    hits.kin_are_others = _others_died(found, view, death)
     if injury_hit is not None:
         # A death also counts when a structured 伤情 wins, so its evidence must stay.
         group = _OTHER_EVIDENCE if death else "injury"
         evidence[group].append(rules.injury.evidence(injury_hit, tag))
-    loss_hits = [h for h in hits("loss_amount") if h.amount is not None]
-    if view is not None and any(not m.own for m in view.mentions):
-        # an amount stated for several victims at once (骗取甘某、柯某共计12000元) is theirs
-        # together, no one's own; one naming nobody (诈骗数额共计7万元) is the case's total
-        # beside the victim's own amounts, and alone it is all the text says
-        loss_hits = [h for h in loss_hits if not _names_others(view, h)]
-        loss_hits = [h for h in loss_hits if view.owner(h.start, h.end) == OWN] or loss_hits
+    loss_hits = _own_losses(hits("loss_amount"), view)
     loss_hit = max(loss_hits, key=lambda h: h.amount or 0.0, default=None)
     if loss_hit is not None:
         evidence["loss"].append(rules.loss_amount.evidence(loss_hit, tag))
@@ -379,6 +359,48 @@ def _read_summary(
 
 _KIN = re.compile(r"近亲属|家属|亲属|家人|遗属")
 _TO_KIN = frozenset({"compensation", "forgiveness", "settlement"})
+
+
+@dataclass
+class _VictimHits:
+    """The hits of each rule about the victim of `view` (every hit without one)."""
+
+    found: Scan
+    view: VictimView | None
+    kin_are_others: bool = False  # another victim died and this one did not
+
+    def __call__(self, name: str) -> tuple[Hit, ...]:
+        view = self.view
+        own = _own_hits(self.found[name], view, name)
+        if view is None:
+            return own
+        if name == "compensation":
+            own = tuple(h for h in own if not _paid_by_a_victim(view, h))
+        if self.kin_are_others and name in _TO_KIN:
+            # 赔偿了被害人近亲属24万元 naming nobody: the dead victim's family, not this victim
+            own = tuple(h for h in own if not (_to_kin(h) and view.owner(h.start, h.end) != OWN))
+        return own
+
+
+def _others_died(found: Scan, view: VictimView | None, death: bool) -> bool:
+    """Another victim of the text died, and this one did not."""
+    return (
+        view is not None
+        and not death
+        and any(h.value == DEATH and view.owner(h.start, h.end) == OTHER for h in found["injury"])
+    )
+
+
+def _own_losses(hits: tuple[Hit, ...], view: VictimView | None) -> list[Hit]:
+    """The loss amounts that are this victim's: with other victims named, an amount stated
+    for several at once (骗取甘某、柯某共计12000元) is theirs together, no one's own; one naming
+    nobody (诈骗数额共计7万元) is the case's total beside the victim's own amounts, and alone it
+    is all the text says."""
+    losses = [h for h in hits if h.amount is not None]
+    if view is not None and any(not m.own for m in view.mentions):
+        losses = [h for h in losses if not _names_others(view, h)]
+        losses = [h for h in losses if view.owner(h.start, h.end) == OWN] or losses
+    return losses
 
 
 def _to_kin(hit: Hit) -> bool:
