@@ -14,7 +14,8 @@ one person per value; a row with none, a petition without an ID, is nobody's cou
 
 - the surname is as common as the place's own people say, blended with its share of
   everybody: a place with few people listed says little, one with many says much;
-- the given name (the name after its first character) is as common as everywhere: given
+- the given name (the name after its first character, or after the first syllable of a
+  pinyin) is as common as everywhere: given
   names do not cluster by village, surnames do;
 - a person counts once, in the place of its first record;
 - the pair's own person is not counted: one person of the surname and of the given name
@@ -57,7 +58,17 @@ def _people(records: pl.DataFrame, tf: TermFrequency) -> pl.DataFrame:
     return records.select(
         pl.when(known).then(person.hash()).alias("_person"),
         pl.col(tf.surname or tf.column).hash().alias("_surname"),
-        name.str.slice(1).hash().alias("_given"),
+        given_name(name).hash().alias("_given"),
+    )
+
+
+def given_name(name: pl.Expr) -> pl.Expr:
+    """The name after its surname: after the first syllable of a pinyin ("li xin" -> "xin"),
+    after the first character of a name in characters (李新 -> 新)."""
+    return (
+        pl.when(name.str.contains(" ", literal=True))
+        .then(name.str.splitn(" ", 2).struct.field("field_1"))
+        .otherwise(name.str.slice(1))
     )
 
 

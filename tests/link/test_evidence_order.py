@@ -188,6 +188,20 @@ CASES = [
         0.9,
         "linked",
     ),
+    (
+        "two ID numbers apart, one invalid, birth dates a generation apart",
+        row("张建国", id_norm="611023196506291234", birth=date(1965, 6, 29), **HOME),
+        row("张建国", id_norm="611023198907184321", birth=date(1989, 7, 18), **HOME),
+        0.999,
+        "apart",
+    ),
+    (
+        "two ID numbers apart, one invalid, the same birth date (two slips): weighed",
+        row("张建国", id_norm="611023198907181234", birth=date(1989, 7, 18), **HOME),
+        row("张建国", id_norm="611023198907184321", birth=date(1989, 7, 18), **HOME),
+        0.9,
+        "linked",
+    ),
     # the model decides the rest
     ("same name, no ID, likely", row("张建国", **HOME), row("张建国", **HOME), 0.9, "linked"),
     ("same name, no ID, unlikely", row("张建国", **HOME), row("张建国", **HOME), 0.1, "apart"),

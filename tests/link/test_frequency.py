@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from pipeline.config import Config
-from pipeline.link.frequency import place_shares
+from pipeline.link.frequency import given_name, place_shares
 from tests.link.test_link_units import records
 
 ZHANG_VILLAGE = {"county": "商南县", "town": "富水镇", "village": "张家湾"}
@@ -125,3 +125,54 @@ def test_pairs_that_agree_on_no_place_keep_the_plain_frequency(config: Config) -
         ],
     )
     assert np.isnan(result).all()
+
+
+@pytest.mark.parametrize(
+    ("name", "given"),
+    [
+        ("张建国", "建国"),
+        ("li xin", "xin"),  # a pinyin: after the first syllable
+        ("zhang jian guo", "jian guo"),
+        ("欧阳明轩", "阳明轩"),  # a compound surname is read as its first character ...
+        ("ou yang ming xuan", "yang ming xuan"),  # ... and as its first syllable
+        ("李", ""),
+    ],
+)
+def test_given_name(name: str, given: str) -> None:
+    frame = pl.DataFrame({"name": [name]})
+    assert frame.select(given_name(pl.col("name"))).item() == given
+
+
+def test_a_homophone_is_weighed_by_how_common_its_sound_is_in_the_village(
+    config: Config,
+) -> None:
+    # 东岭村 lists 李鑫 and 李欣 (both "li xin") and one 李明: a petition 李新 ("li xin")
+    # and a listed 李鑫 are likelier two people than a petition 李铭 and the listed 李明
+    def person(name: str, pinyin: str, number: int) -> dict[str, Any]:
+        return listed(name, number, MIXED_VILLAGE) | {"name_pinyin": pinyin}
+
+    def filed(name: str, pinyin: str) -> dict[str, Any]:
+        return petition(name, MIXED_VILLAGE) | {"name_pinyin": pinyin}
+
+    rows = [*census(), person("李欣", "li xin", 80)]
+    pairs = [
+        (person("李鑫", "li xin", 81), filed("李新", "li xin")),
+        (person("李明", "li ming", 82), filed("李铭", "li ming")),
+    ]
+    table = records([*rows, *(r for pair in pairs for r in pair)])
+    settings = config.linkage
+    levels = settings.level_names()
+    n = len(rows)
+    gammas = pl.DataFrame(
+        {
+            "idx_l": [n, n + 2],
+            "idx_r": [n + 1, n + 3],
+            "gamma_name": [levels["name"].index("pinyin_equal")] * 2,
+            "gamma_contact": [levels["contact"].index("village_no_phone")] * 2,
+        },
+        schema={"idx_l": pl.UInt32, "idx_r": pl.UInt32, "gamma_name": pl.Int8,
+                "gamma_contact": pl.Int8},
+    )  # fmt: skip
+    (tf,) = [t for t in settings.comparisons["name"].term_frequency if t.level == "pinyin_equal"]
+    common, rare = place_shares(gammas, table, tf, "name", levels)
+    assert common > rare

@@ -105,6 +105,21 @@ ID_A = "61102319900101123X"
             {"id_norm": "611823200108176733"},
             "id_diff",
         ),
+        (  # two numbers apart, birth dates one slip apart (1985 / 1995)
+            {"id_norm": "611023198501011234", "birth": date(1985, 1, 1)},
+            {"id_norm": "610104199501014321", "birth": date(1995, 1, 1)},
+            "id_diff_birth_close",
+        ),
+        (  # two numbers apart, birth dates a lunar birthday apart
+            {"id_norm": "611023197012201234", "birth": date(1970, 12, 20)},
+            {"id_norm": "610104197101264321", "birth": date(1971, 1, 26)},
+            "id_diff_birth_near",
+        ),
+        (  # two numbers apart, birth dates a generation apart: a father's and a son's
+            {"id_norm": "611023196506291234", "birth": date(1965, 6, 29)},
+            {"id_norm": "611023198907184321", "birth": date(1989, 7, 18)},
+            "id_diff_birth_diff",
+        ),
         (
             {"id_norm": ID_A, "id_trusted": True},
             {"id_norm": "610104198502031234", "id_trusted": True},
@@ -132,7 +147,8 @@ def test_birth_is_not_counted_again_when_both_ids_compare(config: Config) -> Non
     # same birth date, IDs differ in two digits: the birth date must not add evidence
     left = {"id_norm": "611023199001011234", "birth": date(1990, 1, 1)}
     right = {"id_norm": "611023199001011567", "birth": date(1990, 1, 1)}
-    assert level(compare(config, [left, right]), "identity", config) == "id_diff"
+    # (the shared date splits id_diff, a level of the one identity comparison, no second one)
+    assert level(compare(config, [left, right]), "identity", config) == "id_diff_birth_close"
 
 
 @pytest.mark.parametrize(
