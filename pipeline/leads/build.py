@@ -105,7 +105,9 @@ def build_leads(
     if poverty is not None and poverty.height:
         households = person_households(poverty)
         leads = leads.join(households.drop("record_key"), on="person_id", how="left")
-        leads = leads.join(household_status(poverty), on="household_id", how="left")
+        # only the victims' households: a few of the export's, and one row each to join
+        theirs = pl.col("household_id").is_in(leads.get_column("household_id").drop_nulls())
+        leads = leads.join(household_status(poverty.filter(theirs)), on="household_id", how="left")
     leads = leads.join(person_attributes(prepared), on="person_id", how="left")
     connected = _connected_people(leads, households)
     leads = _attach_petitions(leads, prepared.get("petitions"), connected)
