@@ -100,8 +100,13 @@ def _with_quote(text: pl.Expr | str, where: str) -> pl.Expr:
     return pl.when(said != "").then(_text(text, "（", said, "）")).otherwise(_text(text))
 
 
-def _element(name: str, findings: list[_Finding], otherwise: _Finding) -> list[pl.Expr]:
-    """The element's key, status, strength and evidence: the first finding that holds."""
+_VALUES = ("key", "status", "strength", "evidence")
+
+
+def _element(
+    name: str, findings: list[_Finding], otherwise: _Finding, values: tuple[str, ...] = _VALUES
+) -> list[pl.Expr]:
+    """The element's `values` (key, status, strength, evidence): the first finding that holds."""
 
     def chain(value: str) -> pl.Expr:
         expr = _value(otherwise, value)
@@ -109,7 +114,7 @@ def _element(name: str, findings: list[_Finding], otherwise: _Finding) -> list[p
             expr = pl.when(f.when).then(_value(f, value)).otherwise(expr)
         return expr.alias(f"{name}_{value}")
 
-    return [chain(value) for value in ("key", "status", "strength", "evidence")]
+    return [chain(value) for value in values]
 
 
 def _value(finding: _Finding, value: str) -> pl.Expr:
@@ -144,7 +149,7 @@ def vulnerabilities(s: ScoringSettings) -> pl.Expr:
     )
 
 
-def harm_element(s: ScoringSettings) -> list[pl.Expr]:
+def harm_element(s: ScoringSettings, values: tuple[str, ...] = _VALUES) -> list[pl.Expr]:
     injury, loss, charge = pl.col("injury"), pl.col("loss"), pl.col(Facts.charge)
     said = Facts.quote_injury
     property_crime = _contains_any(charge, s.property_crimes)
@@ -203,10 +208,11 @@ def harm_element(s: ScoringSettings) -> list[pl.Expr]:
             ),
         ],
         _Finding(pl.lit(True), "no_harm", MISSING, 0, "未见人身伤亡或重大财产损失的记载"),
+        values,
     )
 
 
-def compensation_element() -> list[pl.Expr]:
+def compensation_element(values: tuple[str, ...] = _VALUES) -> list[pl.Expr]:
     status = pl.col("compensation")
     said = Facts.quote_compensation
     return _element(
@@ -227,6 +233,7 @@ def compensation_element() -> list[pl.Expr]:
             ),
         ],
         _Finding(pl.lit(True), "unknown", UNCLEAR, 1, "赔偿情况不明，需核实"),
+        values,
     )
 
 
@@ -261,11 +268,12 @@ def _household_hardship(v: Vocabulary) -> pl.Expr:
     )
 
 
-def hardship_element(v: Vocabulary) -> list[pl.Expr]:
+def hardship_element(v: Vocabulary, values: tuple[str, ...] = _VALUES) -> list[pl.Expr]:
     injury, below = pl.col("injury"), pl.col(Facts.income_below_line)
     income, line = pl.col(Facts.income), pl.col(Facts.line_yuan)
     severe = pl.col("death") | injury.is_in(["死亡", "重伤"]).fill_null(False)
     known = _household_hardship(v)
+    in_hardship = (known != "") | below  # household != '', without writing it
     household = (
         pl.when(below & (known == ""))
         .then(_text("家庭人均纯收入", income, "元，低于监测线", line, "元"))
@@ -303,14 +311,14 @@ def hardship_element(v: Vocabulary) -> list[pl.Expr]:
                 _text("死亡/重伤被害人家庭人均纯收入", income, "元，低于监测线", line, "元"),
             ),
             _Finding(
-                (household != "") & medical,
+                in_hardship & medical,
                 "medical_burden",
                 MET,
                 2.5,
                 _text(household, "，且负担医疗等费用", loss, "元（人身损害的经济损失）"),
             ),
             _Finding(
-                household != "",
+                in_hardship,
                 "household_poverty",
                 UNCLEAR,
                 1,
@@ -325,12 +333,16 @@ def hardship_element(v: Vocabulary) -> list[pl.Expr]:
             ),
         ],
         _Finding(pl.lit(True), "none", MISSING, 0, "未见家庭困难的记载"),
+        values,
     )
 
 
-def legal_test_columns(s: ScoringSettings, v: Vocabulary) -> list[pl.Expr]:
-    """Every element's key, status, strength and evidence (see the module's docstring)."""
-    return [*harm_element(s), *compensation_element(), *hardship_element(v)]
+def legal_test_columns(
+    s: ScoringSettings, v: Vocabulary, values: tuple[str, ...] = _VALUES
+) -> list[pl.Expr]:
+    """Every element's key, status, strength and evidence (see the module's docstring), or
+    only some of them: statuses alone read no text (`Facts.QUOTED`, amounts)."""
+    return [*harm_element(s, values), *compensation_element(values), *hardship_element(v, values)]
 
 
 def tier(s: ScoringSettings) -> pl.Expr:

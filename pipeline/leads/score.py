@@ -140,24 +140,30 @@ def _quoted(frame: pl.DataFrame) -> pl.DataFrame:
     return joined.with_columns(pl.col(c).fill_null("") for c in Facts.QUOTED.values())
 
 
-def lead_facts(leads: pl.DataFrame, config: Config, today: date) -> pl.DataFrame:
-    """The leads with what the legal test and the points read (legal_test.py's `Facts`)."""
-    s, labels = config.scoring, config.source_labels(short=True)
-    frame = _lead_columns(leads)
+def _lead_flags(leads: pl.DataFrame, s: ScoringSettings, today: date) -> pl.DataFrame:
+    """The leads with what the elements' findings test (age, the monitoring line …)."""
     age = _age_at(pl.col("person_birth"), pl.col("case_accepted").fill_null(today))
-    frame = _quoted(_monitoring_lines(frame.with_columns(age.alias(Facts.age)), s))
+    frame = _monitoring_lines(_lead_columns(leads).with_columns(age.alias(Facts.age)), s)
     income = pl.col("income_per_capita")
     return frame.with_columns(
         (pl.col(Facts.age) < ADULT_AGE).fill_null(False).alias(Facts.minor),
         (pl.col(Facts.age) >= s.elderly_age).fill_null(False).alias(Facts.elderly),
         pl.col("charge").fill_null("").alias(Facts.charge),
-        _yuan(frame, "loss").alias(Facts.loss),
-        _yuan(frame, "income_per_capita").alias(Facts.income),
-        _yuan(frame, Facts.line).alias(Facts.line_yuan),
         (income.is_not_null() & (income < pl.col(Facts.line)))
         .fill_null(False)
         .alias(Facts.income_below_line),
         risk_after_incident(s).alias(Facts.risk_after_incident),
+    )
+
+
+def lead_facts(leads: pl.DataFrame, config: Config, today: date) -> pl.DataFrame:
+    """The leads with what the legal test and the points read (legal_test.py's `Facts`)."""
+    labels = config.source_labels(short=True)
+    frame = _quoted(_lead_flags(leads, config.scoring, today))
+    return frame.with_columns(
+        _yuan(frame, "loss").alias(Facts.loss),
+        _yuan(frame, "income_per_capita").alias(Facts.income),
+        _yuan(frame, Facts.line).alias(Facts.line_yuan),
         short_keys("case_rows", labels).alias(CASE_KEYS),
         short_keys("household_rows", labels, limit=1).alias(HOUSEHOLD_KEY),
         short_keys("petition_rows", labels).alias(PETITION_KEYS),
@@ -344,9 +350,9 @@ def score_leads(
 
 def lead_tiers(leads: pl.DataFrame, config: Config, today: date | None = None) -> pl.DataFrame:
     """(person_id, case_id, tier, excluded) of every lead: the legal test alone, no reasons."""
-    facts = lead_facts(leads, config, today or date.today())
     s, v = config.scoring, config.vocabulary
-    return facts.with_columns(legal_test_columns(s, v)).select(
+    flags = _lead_flags(leads, s, today or date.today())
+    return flags.with_columns(legal_test_columns(s, v, values=("status",))).select(
         "person_id", "case_id", tier(s), (_exclusions(s)[0] != "").alias("excluded")
     )
 
