@@ -46,7 +46,7 @@ class Facts:
     line = "_line"  # the monitoring line of the lead's province and case year
     line_yuan = "_line_yuan"  # the line as written
     income_below_line = "_income_below_line"
-    quote_injury = "_quote_伤情"  # where a fact was read (`quote`), '' when nowhere
+    quote_injury = "_quote_伤情"  # where a fact was read (score.py `_quoted`), '' when nowhere
     quote_loss = "_quote_经济损失"
     quote_compensation = "_quote_赔偿情况"
     quote_hardship = "_quote_家庭困难"
@@ -58,25 +58,6 @@ class Facts:
         "赔偿情况": quote_compensation,
         "家庭困难": quote_hardship,
     }
-
-
-def quotes(case_evidence: str | None, labels: tuple[str, ...]) -> tuple[str, ...]:
-    """Where each fact (伤情/赔偿情况/…) was read: the case summary's first sentence for it,
-    else the structured column's first value; '' when neither holds it."""
-    found = dict.fromkeys(labels, "")
-    from_text: set[str] = set()
-    for part in str(case_evidence or "").split("；"):
-        for line in part.split("; "):
-            source, _, said = line.partition(": ")
-            label, paren, _ = source.partition("(")
-            if not said or not paren or label not in found or label in from_text:
-                continue
-            if source.endswith("(摘要)"):  # text_patterns.yaml evidence_tags.text
-                found[label] = f"“{said}”"
-                from_text.add(label)
-            elif not found[label]:
-                found[label] = f"{label}栏：{said}"
-    return tuple(found[label] for label in labels)
 
 
 @dataclass(frozen=True)

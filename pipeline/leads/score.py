@@ -29,7 +29,6 @@ from pipeline.leads.legal_test import (
     Facts,
     legal_test_columns,
     legal_test_text,
-    quotes,
     risk_after_incident,
     tier,
 )
@@ -127,14 +126,42 @@ def _monitoring_lines(frame: pl.DataFrame, s: ScoringSettings) -> pl.DataFrame:
 
 
 def _quoted(frame: pl.DataFrame) -> pl.DataFrame:
-    """`frame` with where each fact was read (`Facts.QUOTED`), read once per case_evidence."""
-    labels = tuple(Facts.QUOTED)
-    texts = frame.get_column("case_evidence").drop_nulls().unique().to_list()
-    found = [quotes(text, labels) for text in texts]
-    table = pl.DataFrame(
-        {"case_evidence": texts}
-        | {Facts.QUOTED[label]: [q[i] for q in found] for i, label in enumerate(labels)},
-        schema={"case_evidence": pl.Utf8, **dict.fromkeys(Facts.QUOTED.values(), pl.Utf8)},
+    """`frame` with where each fact was read (`Facts.QUOTED`): the case summary's first
+    sentence for it (`伤情(摘要): …`), else the structured column's first value
+    (`伤情(字段): …` as 伤情栏：…); '' when neither holds it. Read once per case_evidence."""
+    said = pl.col("_line").str.extract(r"(?s)^.*?: (.*)$", 1)
+    source = pl.col("_line").str.extract(r"(?s)^(.*?): ", 1)
+    label = source.str.extract(r"(?s)^([^(]*)\(", 1)
+    from_text = source.str.ends_with("(摘要)")  # text_patterns.yaml evidence_tags.text
+    lines = (
+        frame.select(pl.col("case_evidence").drop_nulls().unique())
+        .with_columns(
+            pl.col("case_evidence")
+            .str.replace_all("；", "; ", literal=True)
+            .str.split("; ")
+            .alias("_line")
+        )
+        .explode("_line")
+        .select(
+            "case_evidence", label.alias("_label"), said.alias("_said"), from_text.alias("_text")
+        )
+        .filter(pl.col("_label").is_in(list(Facts.QUOTED)) & (pl.col("_said") != ""))
+    )
+    first = (
+        lines.group_by("case_evidence", "_label")
+        .agg(pl.col("_said").filter("_text").first().alias("_sentence"), pl.col("_said").first())
+        .select(
+            "case_evidence",
+            "_label",
+            pl.when(pl.col("_sentence").is_not_null())
+            .then(pl.concat_str([pl.lit("“"), "_sentence", pl.lit("”")]))
+            .otherwise(pl.concat_str(["_label", pl.lit("栏："), "_said"]))
+            .alias("_quote"),
+        )
+    )
+    table = first.group_by("case_evidence").agg(
+        pl.col("_quote").filter(pl.col("_label") == label).first().alias(column)
+        for label, column in Facts.QUOTED.items()
     )
     joined = frame.join(table, on="case_evidence", how="left", maintain_order="left")
     return joined.with_columns(pl.col(c).fill_null("") for c in Facts.QUOTED.values())
