@@ -115,7 +115,9 @@ def build_leads(
         households = person_households(poverty, leads.get_column("person_id"))
         leads = leads.join(households.drop("record_key"), on="person_id", how="left")
         # only the victims' households: a few of the export's, and one row each to join
-        theirs = pl.col("household_id").is_in(leads.get_column("household_id").drop_nulls())
+        theirs = pl.col("household_id").is_in(
+            leads.get_column("household_id").drop_nulls().implode()
+        )
         leads = leads.join(household_status(poverty.filter(theirs)), on="household_id", how="left")
     leads = leads.join(person_attributes(prepared), on="person_id", how="left")
     connected = _connected_people(leads, households)
