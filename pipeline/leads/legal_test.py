@@ -15,7 +15,7 @@
 Each element carries a strength (orders leads within a tier) and the evidence a reviewer
 reads, with the sentence of the case summary it came from where there is one.
 
-The elements are polars expressions over a lead frame prepared by score.py (`lead_facts`):
+The elements are polars expressions over a lead frame prepared by lead_facts.py:
 the lead's own columns, their flags filled (`death` is false when missing), and the derived
 columns named in `Facts` (age, quotes of the case summary, amounts as written in reasons).
 Each element gives four columns: `<element>_key`, `_status`, `_strength`, `_evidence`.
@@ -46,7 +46,7 @@ class Facts:
     line = "_line"  # the monitoring line of the lead's province and case year
     line_yuan = "_line_yuan"  # the line as written
     income_below_line = "_income_below_line"
-    quote_injury = "_quote_伤情"  # where a fact was read (score.py `_quoted`), '' when nowhere
+    quote_injury = "_quote_伤情"  # where a fact was read (lead_facts.py `_quoted`), '' when nowhere
     quote_loss = "_quote_经济损失"
     quote_compensation = "_quote_赔偿情况"
     quote_hardship = "_quote_家庭困难"

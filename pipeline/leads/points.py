@@ -3,7 +3,7 @@
 Every point comes from a named rule of schemas/scoring.yaml; a rule that applies adds its
 points, its reason with the rows it rests on (`被害人死亡（案件#457）(+40)`) and `key:points`
 to the breakdown, in the order of `_scorecard`. Expressions over a lead frame prepared by
-score.py (see legal_test.py's `Facts`) with its elements already evaluated.
+lead_facts.py (see legal_test.py's `Facts`) with its elements already evaluated.
 """
 
 from __future__ import annotations
