@@ -64,12 +64,21 @@ def household_status(poverty: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def person_households(poverty: pl.DataFrame) -> pl.DataFrame:
-    """person_id -> household_id (a person in two households keeps the first by row order)."""
-    return (
-        poverty.drop_nulls("household_id")
-        .select("person_id", "household_id", "relation", "health", "record_key")
-        .unique("person_id", keep="first", maintain_order=True)
+def person_households(poverty: pl.DataFrame, victims: pl.Series | None = None) -> pl.DataFrame:
+    """person_id -> household_id (a person in two households keeps the first by row order).
+
+    With `victims`, only the people leads read: the victims and everyone with a row in one of
+    their households (each with all their rows, so their first household is the same)."""
+    rows = poverty.drop_nulls("household_id")
+    if victims is not None:
+        theirs = rows.filter(pl.col("person_id").is_in(victims.drop_nulls().implode()))
+        members = rows.filter(pl.col("household_id").is_in(theirs["household_id"].implode()))
+        person = pl.col("person_id")
+        rows = rows.filter(
+            person.is_in(members["person_id"].drop_nulls().implode()) | person.is_null()
+        )
+    return rows.select("person_id", "household_id", "relation", "health", "record_key").unique(
+        "person_id", keep="first", maintain_order=True
     )
 
 
@@ -103,9 +112,13 @@ def build_leads(
     poverty = prepared.get("poverty")
     households = None
     if poverty is not None and poverty.height:
-        households = person_households(poverty)
+        households = person_households(poverty, leads.get_column("person_id"))
         leads = leads.join(households.drop("record_key"), on="person_id", how="left")
-        leads = leads.join(household_status(poverty), on="household_id", how="left")
+        # only the victims' households: a few of the export's, and one row each to join
+        theirs = pl.col("household_id").is_in(
+            leads.get_column("household_id").drop_nulls().implode()
+        )
+        leads = leads.join(household_status(poverty.filter(theirs)), on="household_id", how="left")
     leads = leads.join(person_attributes(prepared), on="person_id", how="left")
     connected = _connected_people(leads, households)
     leads = _attach_petitions(leads, prepared.get("petitions"), connected)

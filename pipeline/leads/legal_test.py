@@ -14,174 +14,343 @@
 
 Each element carries a strength (orders leads within a tier) and the evidence a reviewer
 reads, with the sentence of the case summary it came from where there is one.
+
+The elements are polars expressions over a lead frame prepared by lead_facts.py:
+the lead's own columns, their flags filled (`death` is false when missing), and the derived
+columns named in `Facts` (age, quotes of the case summary, amounts as written in reasons).
+Each element gives four columns: `<element>_key`, `_status`, `_strength`, `_evidence`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Any
+from typing import ClassVar
+
+import polars as pl
 
 from pipeline.config import ScoringSettings, Vocabulary
 
 MET, UNCLEAR, MISSING = "✓", "?", "✗"
-_ADULT_AGE = 18
+ELEMENTS = {"harm": "伤害", "compensation": "赔偿", "hardship": "困难"}
+
+
+class Facts:
+    """Derived columns of a prepared lead frame that the elements and the points read."""
+
+    age = "_age"  # whole years at the case date (today without one)
+    minor = "_minor"  # age under 18 (false when unknown)
+    elderly = "_elderly"  # age at least elderly_age
+    charge = "_charge"  # charge, '' when missing
+    loss = "_loss_yuan"  # loss as reasons write it (12,345), null when missing
+    income = "_income_yuan"  # income_per_capita likewise
+    line = "_line"  # the monitoring line of the lead's province and case year
+    line_yuan = "_line_yuan"  # the line as written
+    income_below_line = "_income_below_line"
+    quote_injury = "_quote_伤情"  # where a fact was read (lead_facts.py `_quoted`), '' when nowhere
+    quote_loss = "_quote_经济损失"
+    quote_compensation = "_quote_赔偿情况"
+    quote_hardship = "_quote_家庭困难"
+    risk_after_incident = "_risk_after_incident"
+
+    QUOTED: ClassVar[dict[str, str]] = {
+        "伤情": quote_injury,
+        "经济损失": quote_loss,
+        "赔偿情况": quote_compensation,
+        "家庭困难": quote_hardship,
+    }
 
 
 @dataclass(frozen=True)
-class Element:
-    """One element of the test for one lead."""
+class _Finding:
+    """One outcome of an element: when it holds, what it is called, how strong, and why."""
 
-    name: str  # 伤害 / 赔偿 / 困难
-    status: str  # MET / UNCLEAR / MISSING
-    key: str  # the finding, e.g. death, none, risk_after_incident
-    strength: float  # 0 (missing) .. 4 (strongest), for ordering within a tier
-    evidence: str
-
-    def line(self) -> str:
-        return f"{self.name} {self.status} {self.evidence}"
+    when: pl.Expr
+    key: str
+    status: str
+    strength: float
+    evidence: pl.Expr | str
 
 
-def quote(lead: dict[str, Any], label: str) -> str:
-    """Where a fact (伤情/赔偿情况/…) was read: the case summary's sentence, or the
-    structured column's value; '' when neither holds it."""
-    found = ""
-    for part in str(lead.get("case_evidence") or "").split("；"):
-        for line in part.split("; "):
-            source, _, said = line.partition(": ")
-            if not source.startswith(f"{label}(") or not said:
-                continue
-            if source.endswith("(摘要)"):  # text_patterns.yaml evidence_tags.text
-                return f"“{said}”"
-            found = found or f"{label}栏：{said}"
+def _text(*parts: pl.Expr | str) -> pl.Expr:
+    return pl.concat_str([p if isinstance(p, pl.Expr) else pl.lit(p) for p in parts])
+
+
+def _with_quote(text: pl.Expr | str, where: str) -> pl.Expr:
+    """`text（where）`, or the text alone when the quote column is ''."""
+    said = pl.col(where)
+    return pl.when(said != "").then(_text(text, "（", said, "）")).otherwise(_text(text))
+
+
+_VALUES = ("key", "status", "strength", "evidence")
+
+
+def _element(
+    name: str, findings: list[_Finding], otherwise: _Finding, values: tuple[str, ...] = _VALUES
+) -> list[pl.Expr]:
+    """The element's `values` (key, status, strength, evidence): the first finding that holds."""
+
+    def chain(value: str) -> pl.Expr:
+        expr = _value(otherwise, value)
+        for f in reversed(findings):
+            expr = pl.when(f.when).then(_value(f, value)).otherwise(expr)
+        return expr.alias(f"{name}_{value}")
+
+    return [chain(value) for value in values]
+
+
+def _value(finding: _Finding, value: str) -> pl.Expr:
+    if value == "strength":
+        return pl.lit(float(finding.strength), dtype=pl.Float64)
+    if value == "evidence":
+        return _text(finding.evidence)
+    return pl.lit(getattr(finding, value), dtype=pl.Utf8)
+
+
+def _contains_any(column: pl.Expr, words: tuple[str, ...] | list[str]) -> pl.Expr:
+    found = pl.lit(False)
+    for word in words:
+        found = found | column.str.contains(word, literal=True)
     return found
 
 
-def _with_quote(text: str, where: str) -> str:
-    return f"{text}（{where}）" if where else text
+def vulnerabilities(s: ScoringSettings) -> pl.Expr:
+    """The victim's vulnerabilities beyond household poverty (what lets 轻伤 qualify), joined
+    by 、; '' when none."""
+    health = pl.col("health").fill_null("")
+    return pl.concat_str(
+        [
+            pl.when(pl.col(Facts.minor)).then(pl.lit("未成年人")),
+            pl.when(pl.col(Facts.elderly)).then(_text(pl.col(Facts.age).cast(pl.Utf8), "岁老年人")),
+            pl.when(_contains_any(health, s.disabled_health_words)).then(
+                pl.lit("本人残疾或患大病")
+            ),
+        ],
+        separator="、",
+        ignore_nulls=True,
+    )
 
 
-def vulnerabilities(lead: dict[str, Any], age: int | None, s: ScoringSettings) -> list[str]:
-    """The victim's vulnerabilities beyond household poverty (what lets 轻伤 qualify)."""
-    found = []
-    if age is not None and age < _ADULT_AGE:
-        found.append("未成年人")
-    if age is not None and age >= s.elderly_age:
-        found.append(f"{age}岁老年人")
-    if any(word in str(lead.get("health") or "") for word in s.disabled_health_words):
-        found.append("本人残疾或患大病")
-    return found
+def harm_element(s: ScoringSettings, values: tuple[str, ...] = _VALUES) -> list[pl.Expr]:
+    injury, loss, charge = pl.col("injury"), pl.col("loss"), pl.col(Facts.charge)
+    said = Facts.quote_injury
+    property_crime = _contains_any(charge, s.property_crimes)
+    vulnerable = vulnerabilities(s)
+    minor_injury = injury == "轻伤"
+    return _element(
+        "harm",
+        [
+            _Finding(
+                pl.col("death") | (injury == "死亡"),
+                "death",
+                MET,
+                4,
+                _with_quote("被害人死亡", said),
+            ),
+            _Finding(injury == "重伤", "serious_injury", MET, 3, _with_quote("被害人重伤", said)),
+            _Finding(
+                property_crime & loss.is_not_null() & (loss >= s.major_loss_yuan),
+                "major_loss",
+                MET,
+                2.5,
+                _with_quote(
+                    _text("财产犯罪造成重大财产损失", pl.col(Facts.loss), "元"), Facts.quote_loss
+                ),
+            ),
+            _Finding(
+                pl.col(Facts.minor) & _contains_any(charge, s.sexual_crimes),
+                "sexual_minor",
+                MET,
+                2.5,
+                _text("未成年被害人遭受性侵害（", charge, "）"),
+            ),
+            _Finding(
+                minor_injury & (vulnerable != ""),
+                "minor_injury_vulnerable",
+                MET,
+                2,
+                _with_quote(_text("被害人轻伤，且为", vulnerable), said),
+            ),
+            _Finding(
+                minor_injury,
+                "minor_injury",
+                UNCLEAR,
+                1,
+                _with_quote("被害人轻伤，未见未成年、老年、残疾等特殊情形，需核实", said),
+            ),
+            _Finding(
+                injury == "轻微伤", "slight_injury", MISSING, 0, _with_quote("仅轻微伤", said)
+            ),
+            _Finding(
+                property_crime & loss.is_not_null(),
+                "minor_loss",
+                MISSING,
+                0,
+                _text("财产损失", pl.col(Facts.loss), "元，未达重大损失"),
+            ),
+        ],
+        _Finding(pl.lit(True), "no_harm", MISSING, 0, "未见人身伤亡或重大财产损失的记载"),
+        values,
+    )
 
 
-def harm_element(lead: dict[str, Any], age: int | None, s: ScoringSettings) -> Element:
-    injury, loss, charge = lead.get("injury"), lead.get("loss"), str(lead.get("charge") or "")
-    said = quote(lead, "伤情")
-    if lead.get("death") or injury == "死亡":
-        return Element("伤害", MET, "death", 4, _with_quote("被害人死亡", said))
-    if injury == "重伤":
-        return Element("伤害", MET, "serious_injury", 3, _with_quote("被害人重伤", said))
-    property_crime = any(c in charge for c in s.property_crimes)
-    if property_crime and loss is not None and loss >= s.major_loss_yuan:
-        text = _with_quote(f"财产犯罪造成重大财产损失{loss:,.0f}元", quote(lead, "经济损失"))
-        return Element("伤害", MET, "major_loss", 2.5, text)
-    minor = age is not None and age < _ADULT_AGE
-    if minor and any(c in charge for c in s.sexual_crimes):
-        return Element("伤害", MET, "sexual_minor", 2.5, f"未成年被害人遭受性侵害（{charge}）")
-    if injury == "轻伤":
-        vulnerable = vulnerabilities(lead, age, s)
-        if vulnerable:
-            text = _with_quote(f"被害人轻伤，且为{'、'.join(vulnerable)}", said)
-            return Element("伤害", MET, "minor_injury_vulnerable", 2, text)
-        text = _with_quote("被害人轻伤，未见未成年、老年、残疾等特殊情形，需核实", said)
-        return Element("伤害", UNCLEAR, "minor_injury", 1, text)
-    if injury == "轻微伤":
-        return Element("伤害", MISSING, "slight_injury", 0, _with_quote("仅轻微伤", said))
-    if property_crime and loss is not None:
-        return Element("伤害", MISSING, "minor_loss", 0, f"财产损失{loss:,.0f}元，未达重大损失")
-    return Element("伤害", MISSING, "no_harm", 0, "未见人身伤亡或重大财产损失的记载")
+def compensation_element(values: tuple[str, ...] = _VALUES) -> list[pl.Expr]:
+    status = pl.col("compensation")
+    said = Facts.quote_compensation
+    return _element(
+        "compensation",
+        [
+            _Finding(
+                pl.col("offender_unknown"),
+                "offender_unknown",
+                MET,
+                3,
+                "加害人不明或肇事逃逸，无法获得赔偿",
+            ),
+            _Finding(status == "unable", "unable", MET, 3, _with_quote("加害人无赔偿能力", said)),
+            _Finding(status == "none", "none", MET, 3, _with_quote("未获赔偿", said)),
+            _Finding(status == "partial", "partial", MET, 2, _with_quote("仅获部分赔偿", said)),
+            _Finding(
+                pl.col("pet_non_payment"), "petition_non_payment", MET, 2, "信访反映赔偿未到位"
+            ),
+        ],
+        _Finding(pl.lit(True), "unknown", UNCLEAR, 1, "赔偿情况不明，需核实"),
+        values,
+    )
 
 
-def compensation_element(lead: dict[str, Any]) -> Element:
-    status = lead.get("compensation") or "unknown"
-    said = quote(lead, "赔偿情况")
-    if lead.get("offender_unknown"):
-        return Element("赔偿", MET, "offender_unknown", 3, "加害人不明或肇事逃逸，无法获得赔偿")
-    if status == "unable":
-        return Element("赔偿", MET, "unable", 3, _with_quote("加害人无赔偿能力", said))
-    if status == "none":
-        return Element("赔偿", MET, "none", 3, _with_quote("未获赔偿", said))
-    if status == "partial":
-        return Element("赔偿", MET, "partial", 2, _with_quote("仅获部分赔偿", said))
-    if lead.get("pet_non_payment"):
-        return Element("赔偿", MET, "petition_non_payment", 2, "信访反映赔偿未到位")
-    return Element("赔偿", UNCLEAR, "unknown", 1, "赔偿情况不明，需核实")
-
-
-def risk_after_incident(lead: dict[str, Any], s: ScoringSettings) -> bool:
+def risk_after_incident(s: ScoringSettings) -> pl.Expr:
     """Monitoring risk of a case-like type (因意外事故/因病/因残) identified near the case."""
-    risk_date, accepted = lead.get("risk_identified"), lead.get("case_accepted")
-    if lead.get("risk_type") not in s.risk_after_types or risk_date is None or accepted is None:
-        return False
+    risk_date, accepted = pl.col("risk_identified"), pl.col("case_accepted")
     before, after = s.risk_after_window_days
-    return bool(accepted - timedelta(days=before) <= risk_date <= accepted + timedelta(days=after))
+    near = (accepted - pl.duration(days=before) <= risk_date) & (
+        risk_date <= accepted + pl.duration(days=after)
+    )
+    return (pl.col("risk_type").is_in(list(s.risk_after_types)) & near).fill_null(False)
 
 
-def _household_hardship(lead: dict[str, Any], s: ScoringSettings, v: Vocabulary) -> str:
+def _household_hardship(v: Vocabulary) -> pl.Expr:
     """Hardship of the victim's household not tied to the case, or ''."""
-    if lead.get("monitor_type") is not None:
-        cleared = "风险已消除" if lead.get("risk_cleared") != "否" else "风险未消除"
-        return f"家庭为防返贫监测对象（{lead['monitor_type']}，{cleared}）"
-    if lead.get("household_type") == v.former_poor_household_type:
-        return "家庭为脱贫户"
-    if lead.get("any_no_labour"):
-        return "家庭成员丧失劳动能力"
-    if lead.get("pet_other_hardship"):
-        return "信访反映家庭困难（未指明本案）"
-    return ""
+    monitor = pl.col("monitor_type")
+    cleared = (
+        pl.when(pl.col("risk_cleared").fill_null("") != "否")
+        .then(pl.lit("风险已消除"))
+        .otherwise(pl.lit("风险未消除"))
+    )
+    return (
+        pl.when(monitor.is_not_null())
+        .then(_text("家庭为防返贫监测对象（", monitor, "，", cleared, "）"))
+        .when((pl.col("household_type") == v.former_poor_household_type).fill_null(False))
+        .then(pl.lit("家庭为脱贫户"))
+        .when(pl.col("any_no_labour"))
+        .then(pl.lit("家庭成员丧失劳动能力"))
+        .when(pl.col("pet_other_hardship"))
+        .then(pl.lit("信访反映家庭困难（未指明本案）"))
+        .otherwise(pl.lit(""))
+    )
 
 
-def hardship_element(
-    lead: dict[str, Any], s: ScoringSettings, v: Vocabulary, on: date | None
-) -> Element:
-    if risk_after_incident(lead, s):
-        text = f"案发后因{lead['risk_type'].removeprefix('因')}被识别为监测对象"
-        return Element("困难", MET, "risk_after_incident", 3, text)
-    if lead.get("case_hardship"):
-        return Element("困难", MET, "case_text_hardship", 3, _with_quote("案情记载因案致困", quote(lead, "家庭困难")))  # fmt: skip
-    for flag, text in (
-        ("pet_hardship", "就本案信访反映生活困难"),
-        ("pet_relief_request", "就本案信访申请司法救助"),
-        ("pet_medical", "就本案信访反映医疗费用负担"),
-    ):
-        if lead.get(flag):
-            return Element("困难", MET, flag, 3, text)
-    income = lead.get("income_per_capita")
-    line = s.monitoring_line(lead.get("region"), on.year if on else None)
-    severe = bool(lead.get("death")) or lead.get("injury") in ("死亡", "重伤")
-    if income is not None and income < line and severe:
-        text = f"死亡/重伤被害人家庭人均纯收入{income:,.0f}元，低于监测线{line:,.0f}元"
-        return Element("困难", MET, "income_below_line", 2.5, text)
-    household = _household_hardship(lead, s, v)
-    if income is not None and income < line and not household:
-        household = f"家庭人均纯收入{income:,.0f}元，低于监测线{line:,.0f}元"
-    medical = lead.get("injury") in ("重伤", "轻伤") and lead.get("loss") is not None
-    if household and medical:
-        text = f"{household}，且负担医疗等费用{lead['loss']:,.0f}元（人身损害的经济损失）"
-        return Element("困难", MET, "medical_burden", 2.5, text)
-    if household:
-        return Element("困难", UNCLEAR, "household_poverty", 1, f"{household}，与本案的关联需核实")
-    if medical:
-        text = f"人身损害经济损失{lead['loss']:,.0f}元（医疗费等），家庭困难情况需核实"
-        return Element("困难", UNCLEAR, "medical_costs", 1, text)
-    return Element("困难", MISSING, "none", 0, "未见家庭困难的记载")
+def hardship_element(v: Vocabulary, values: tuple[str, ...] = _VALUES) -> list[pl.Expr]:
+    injury, below = pl.col("injury"), pl.col(Facts.income_below_line)
+    income, line = pl.col(Facts.income), pl.col(Facts.line_yuan)
+    severe = pl.col("death") | injury.is_in(["死亡", "重伤"]).fill_null(False)
+    known = _household_hardship(v)
+    in_hardship = (known != "") | below  # household != '', without writing it
+    household = (
+        pl.when(below & (known == ""))
+        .then(_text("家庭人均纯收入", income, "元，低于监测线", line, "元"))
+        .otherwise(known)
+    )
+    medical = injury.is_in(["重伤", "轻伤"]).fill_null(False) & pl.col("loss").is_not_null()
+    loss = pl.col(Facts.loss)
+    return _element(
+        "hardship",
+        [
+            _Finding(
+                pl.col(Facts.risk_after_incident),
+                "risk_after_incident",
+                MET,
+                3,
+                _text("案发后因", pl.col("risk_type").str.strip_prefix("因"), "被识别为监测对象"),
+            ),
+            _Finding(
+                pl.col("case_hardship"),
+                "case_text_hardship",
+                MET,
+                3,
+                _with_quote("案情记载因案致困", Facts.quote_hardship),
+            ),
+            _Finding(pl.col("pet_hardship"), "pet_hardship", MET, 3, "就本案信访反映生活困难"),
+            _Finding(
+                pl.col("pet_relief_request"), "pet_relief_request", MET, 3, "就本案信访申请司法救助"
+            ),
+            _Finding(pl.col("pet_medical"), "pet_medical", MET, 3, "就本案信访反映医疗费用负担"),
+            _Finding(
+                below & severe,
+                "income_below_line",
+                MET,
+                2.5,
+                _text("死亡/重伤被害人家庭人均纯收入", income, "元，低于监测线", line, "元"),
+            ),
+            _Finding(
+                in_hardship & medical,
+                "medical_burden",
+                MET,
+                2.5,
+                _text(household, "，且负担医疗等费用", loss, "元（人身损害的经济损失）"),
+            ),
+            _Finding(
+                in_hardship,
+                "household_poverty",
+                UNCLEAR,
+                1,
+                _text(household, "，与本案的关联需核实"),
+            ),
+            _Finding(
+                medical,
+                "medical_costs",
+                UNCLEAR,
+                1,
+                _text("人身损害经济损失", loss, "元（医疗费等），家庭困难情况需核实"),
+            ),
+        ],
+        _Finding(pl.lit(True), "none", MISSING, 0, "未见家庭困难的记载"),
+        values,
+    )
 
 
-def tier_of(elements: tuple[Element, ...], s: ScoringSettings) -> str:
+def legal_test_columns(
+    s: ScoringSettings, v: Vocabulary, values: tuple[str, ...] = _VALUES
+) -> list[pl.Expr]:
+    """Every element's key, status, strength and evidence (see the module's docstring), or
+    only some of them: statuses alone read no text (`Facts.QUOTED`, amounts)."""
+    return [*harm_element(s, values), *compensation_element(values), *hardship_element(v, values)]
+
+
+def tier(s: ScoringSettings) -> pl.Expr:
     """高: every element met; 中: none missing and at most `medium_max_unclear` unclear; 低."""
     high, medium, low = s.tiers
-    statuses = [e.status for e in elements]
-    if all(x == MET for x in statuses):
-        return high
-    if MISSING not in statuses and statuses.count(UNCLEAR) <= s.medium_max_unclear:
-        return medium
-    return low
+    statuses = [pl.col(f"{name}_status") for name in ELEMENTS]
+    unclear = pl.sum_horizontal([(x == UNCLEAR).cast(pl.Int32) for x in statuses])
+    all_met = pl.all_horizontal([x == MET for x in statuses])
+    none_missing = pl.all_horizontal([x != MISSING for x in statuses])
+    return (
+        pl.when(all_met)
+        .then(pl.lit(high))
+        .when(none_missing & (unclear <= s.medium_max_unclear))
+        .then(pl.lit(medium))
+        .otherwise(pl.lit(low))
+        .alias("tier")
+    )
+
+
+def legal_test_text() -> pl.Expr:
+    """One line per element: `伤害 ✓ 被害人死亡（“…”）`."""
+    return pl.concat_str(
+        [
+            pl.concat_str(
+                [pl.lit(label), pl.col(f"{n}_status"), pl.col(f"{n}_evidence")], separator=" "
+            )
+            for n, label in ELEMENTS.items()
+        ],
+        separator="\n",
+    ).alias("legal_test")

@@ -69,12 +69,39 @@ def lead_features(row: Mapping[str, Any], s: ScoringSettings) -> list[str]:
     return sorted(set(features))
 
 
+# what lead_features reads of a candidate row
+_READ = (
+    "score_breakdown", "is_minor", "harm", "compensation", "forgiveness", "tier",
+    *ELEMENTS, "sources", "charge",
+)  # fmt: skip
+
+
 def with_features(candidates: pl.DataFrame, s: ScoringSettings) -> pl.DataFrame:
-    """candidates + `features` (list of names)."""
+    """candidates + `features` (list of names), found once per distinct combination of what
+    they are named after (many leads share one)."""
     if candidates.is_empty():
         return candidates
-    features = [lead_features(r, s) for r in candidates.iter_rows(named=True)]
-    return candidates.with_columns(pl.Series("features", features, dtype=pl.List(pl.Utf8)))
+    read = [c for c in _READ if c in candidates.columns]
+    age = pl.col("age_at_case") if "age_at_case" in candidates.columns else pl.lit(None)
+    monitored = pl.col("monitor_type") if "monitor_type" in candidates.columns else pl.lit(None)
+    keys = candidates.select(
+        *read,
+        (age.cast(pl.Int64) >= s.elderly_age).fill_null(False).alias("_elderly"),
+        (monitored.cast(pl.Utf8).fill_null("") != "").alias("_monitored"),
+    )
+    distinct = keys.unique(maintain_order=True)
+    # a row standing for its combination: an age that is elderly or none, a monitor type or none
+    features = [
+        lead_features(
+            row | {"age_at_case": s.elderly_age if row["_elderly"] else None,
+                   "monitor_type": row["_monitored"]},
+            s,
+        )
+        for row in distinct.iter_rows(named=True)
+    ]  # fmt: skip
+    named = distinct.with_columns(pl.Series("features", features, dtype=pl.List(pl.Utf8)))
+    found = keys.join(named, on=keys.columns, how="left", nulls_equal=True, maintain_order="left")
+    return candidates.with_columns(found["features"])
 
 
 def feature_labels(s: ScoringSettings, sources: Mapping[str, str]) -> dict[str, str]:

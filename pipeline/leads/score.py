@@ -6,54 +6,39 @@ leads are ordered by the strength of that evidence, then by an additive score wh
 point comes from a named rule with a plain-Chinese reason and the rows it rests on.
 Exclusions (already relieved, compensated in full, the person is accused in the case, …)
 take a lead off the ranked list; they are returned separately and counted.
+
+All leads are scored at once with polars expressions over the frame lead_facts.py prepares;
+only the applicants of a death or a minor are read row by row.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 import polars as pl
 
-from pipeline.config import Config, Rule, ScoringSettings, Vocabulary
+from pipeline.config import Config, ScoringSettings, Vocabulary
+from pipeline.leads.lead_facts import lead_facts, lead_flags
 from pipeline.leads.legal_test import (
-    Element,
-    compensation_element,
-    hardship_element,
-    harm_element,
-    risk_after_incident,
-    tier_of,
+    ELEMENTS,
+    MET,
+    MISSING,
+    Facts,
+    legal_test_columns,
+    legal_test_text,
+    tier,
 )
+from pipeline.leads.minors import ADULT_AGE
+from pipeline.leads.points import points_columns
 
 CANDIDATE_ID_SALT = "relief-leads/lead/v1"
-_ADULT_AGE = 18
-# the points of the harm element's finding
-_HARM_RULE = {
-    "death": "death",
-    "serious_injury": "serious_injury",
-    "major_loss": "major_loss",
-    "sexual_minor": "sexual_minor",
-    "minor_injury_vulnerable": "minor_injury",
-    "minor_injury": "minor_injury",
-    "slight_injury": "slight_injury",
-}
-
-
-@dataclass
-class _Scorecard:
-    points: float = 0.0
-    reasons: list[str] = field(default_factory=list)
-    breakdown: list[str] = field(default_factory=list)
-
-    def add(self, key: str, rule: Rule, evidence: str = "") -> None:
-        self.points += rule.points
-        self.reasons.append(
-            f"{rule.reason}{f'（{evidence}）' if evidence else ''}(+{rule.points:g})"
-        )
-        self.breakdown.append(f"{key}:{rule.points:g}")
+_EXCLUSIONS = (
+    "already_relieved", "full_compensation", "settled_paid", "accused_in_case", "victim_fault",
+    "waived",
+)  # fmt: skip
 
 
 def candidate_id(person_id: str, case_id: str) -> str:
@@ -63,129 +48,65 @@ def candidate_id(person_id: str, case_id: str) -> str:
     )
 
 
-def _age(birth: date | None, on: date | None) -> int | None:
+def _age(birth: date | None, on: date) -> int | None:
     if birth is None:
         return None
-    day = on or date.today()
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
-def _keys(rows: Any, labels: Mapping[str, str], limit: int = 3) -> str:
-    """Short references for reasons (案件#456、信访#262); the evidence column has the full keys."""
-    short = []
-    for key in list(rows or [])[:limit]:
-        source, _, rest = str(key).partition(":")
-        short.append(f"{labels.get(source, source)}#{rest.rsplit(':', 1)[-1]}")
-    more = len(rows or []) - limit
-    return "、".join(short) + (f"等{more + limit}行" if more > 0 else "")
-
-
-def _points(
-    lead: dict[str, Any],
-    harm: Element,
-    age: int | None,
-    s: ScoringSettings,
-    v: Vocabulary,
-    labels: Mapping[str, str],
-) -> _Scorecard:
-    """The additive points and their reasons: harm, compensation, hardship, priority groups."""
-    card = _Scorecard()
-    rows = _keys(lead.get("case_rows"), labels)
-    if harm.key in _HARM_RULE:
-        card.add(harm.key, s.harm[_HARM_RULE[harm.key]], rows)
-    status = lead.get("compensation")
-    key = {"unable": "unable", "none": "none", "partial": "partial"}.get(status or "", "unknown")
-    card.add(key, s.compensation[key], rows)
-    if lead.get("offender_unknown"):
-        card.add("offender_unknown", s.compensation["offender_unknown"], rows)
-    if lead.get("forgiveness") == "not_forgiven":
-        card.add("not_forgiven", s.compensation["not_forgiven"], rows)
-    has_hardship = _hardship(lead, s, v, card, labels)
-    priority = {
-        "minor": age is not None and age < _ADULT_AGE,
-        "elderly": age is not None and age >= s.elderly_age,
-        "disabled": bool(lead.get("any_disabled_or_ill")),
-        "woman_hardship": lead.get("person_sex") == "F" and has_hardship,
-    }
-    for group, applies in priority.items():
-        if applies:
-            card.add(group, s.priority[group])
-    return card
-
-
-def _hardship(
-    lead: dict[str, Any],
-    s: ScoringSettings,
-    v: Vocabulary,
-    card: _Scorecard,
-    labels: Mapping[str, str],
-) -> bool:
-    """Add the points of every hardship signal; return whether there was any."""
-    fired: list[str] = []
-
-    def add(key: str, evidence: str = "") -> None:
-        card.add(key, s.hardship[key], evidence)
-        fired.append(key)
-
-    hh_rows = _keys(lead.get("household_rows"), labels, limit=1)
-    accepted = lead.get("case_accepted")
-    if risk_after_incident(lead, s):
-        identified = lead["risk_identified"]
-        add("risk_after_incident", f"{lead['risk_type']}，识别于{identified:%Y年%m月}；{hh_rows}")
-    if lead.get("case_hardship"):
-        add("case_text_hardship", _keys(lead.get("case_rows"), labels))
-    pet_rows = _keys(lead.get("petition_rows"), labels)
-    for flag, key in (
-        ("pet_hardship", "petition_hardship"),
-        ("pet_medical", "petition_medical"),
-        ("pet_non_payment", "petition_non_payment"),
-        ("pet_relief_request", "petition_relief_request"),
-    ):
-        if lead.get(flag):
-            add(key, pet_rows)
-    monitored = lead.get("monitor_type") is not None
-    if monitored and lead.get("risk_cleared") == "否":
-        add("monitored_risk_open", f"{lead['monitor_type']}；{hh_rows}")
-    elif monitored:
-        add("monitored_risk_cleared", f"{lead['monitor_type']}；{hh_rows}")
-    elif lead.get("household_type") == v.former_poor_household_type:
-        add("former_poor", hh_rows)
-    income = lead.get("income_per_capita")
-    line = s.monitoring_line(lead.get("region"), accepted.year if accepted else None)
-    if income is not None and income < line:
-        add("income_below_line", f"人均{income:,.0f}元，低于{line:,.0f}元")
-    if lead.get("any_no_labour"):
-        add("no_labour", hh_rows)
-    if lead.get("pet_other_hardship") and not lead.get("pet_hardship"):
-        add("other_hardship", pet_rows)
-    return bool(fired)
-
-
-def _exclusions(lead: dict[str, Any]) -> list[str]:
-    out = []
-    if lead.get("relief_rows"):
-        out.append("already_relieved")
-    if lead.get("compensation") == "full":
-        out.append("full_compensation")
-    settled = lead.get("settlement_paid") and (
-        lead.get("compensation") not in ("none", "unable", "partial")
-        or lead.get("forgiveness") == "forgiven"
+def _scored(facts: pl.DataFrame, s: ScoringSettings, v: Vocabulary) -> pl.DataFrame:
+    """The legal test's elements, tier, points and reasons of every lead."""
+    other_relief = pl.concat_str(
+        [
+            pl.lit("本案已有人获司法救助，需核实是否为同一被害人（"),
+            pl.col("_other_relief_keys"),
+            pl.lit("）"),
+        ]
     )
-    if settled:
-        out.append("settled_paid")
-    if lead.get("accused_in_case"):
-        out.append("accused_in_case")
-    if lead.get("victim_fault"):
-        out.append("victim_fault")
-    if lead.get("compensation_waived"):
-        out.append("waived")
-    return out
+    has_other_relief = pl.col("other_relief_rows").list.len().fill_null(0) > 0
+    return (
+        facts.with_columns(legal_test_columns(s, v))
+        .with_columns(*points_columns(s, v), tier(s), legal_test_text())
+        .with_columns(
+            pl.when(has_other_relief)
+            .then(pl.concat_str([pl.col("_reasons"), pl.lit("；"), other_relief]))
+            .otherwise(pl.col("_reasons"))
+            .alias("reasons")
+        )
+    )
+
+
+def _exclusions(s: ScoringSettings) -> list[pl.Expr]:
+    """`exclusions` (their texts) and `exclusion_rules`, '' for a lead that stays."""
+    compensation, forgiveness = pl.col("compensation"), pl.col("forgiveness")
+    effective = compensation.is_in(["none", "unable", "partial"]).fill_null(False)
+    applies = {
+        "already_relieved": pl.col("relief_rows").list.len().fill_null(0) > 0,
+        "full_compensation": (compensation == "full").fill_null(False),
+        "settled_paid": pl.col("settlement_paid")
+        & (~effective | (forgiveness == "forgiven").fill_null(False)),
+        "accused_in_case": pl.col("accused_in_case"),
+        "victim_fault": pl.col("victim_fault"),
+        "waived": pl.col("compensation_waived"),
+    }
+    return [
+        pl.concat_str(
+            [pl.when(applies[e]).then(pl.lit(s.exclusions[e])) for e in _EXCLUSIONS],
+            separator="；",
+            ignore_nulls=True,
+        ).alias("exclusions"),
+        pl.concat_str(
+            [pl.when(applies[e]).then(pl.lit(e)) for e in _EXCLUSIONS],
+            separator=",",
+            ignore_nulls=True,
+        ).alias("exclusion_rules"),
+    ]
 
 
 def _applicants(lead: dict[str, Any], age: int | None, today: date, v: Vocabulary) -> str:
     """In a death, the close relatives in the household; for a minor, the guardian."""
     death = bool(lead.get("death")) or lead.get("injury") == "死亡"
-    minor = age is not None and age < _ADULT_AGE
+    minor = age is not None and age < ADULT_AGE
     if not (death or minor):
         return "被害人本人"
     people = []
@@ -193,7 +114,7 @@ def _applicants(lead: dict[str, Any], age: int | None, today: date, v: Vocabular
         if member.get("person_id") == lead["person_id"] or member.get("name_norm") is None:
             continue
         member_age = _age(member.get("birth"), today)
-        if member_age is not None and member_age < _ADULT_AGE:
+        if member_age is not None and member_age < ADULT_AGE:
             continue
         relation = member.get("relation") or "家庭成员"
         if minor and not death and relation not in v.guardian_relations:
@@ -209,72 +130,34 @@ def _applicants(lead: dict[str, Any], age: int | None, today: date, v: Vocabular
     return f"{role}：{'、'.join(unique)}" if unique else f"{role}：待核实"
 
 
-def _sources(lead: dict[str, Any]) -> list[str]:
-    sources = ["cases"]
-    if lead.get("household_id"):
-        sources.append("poverty")
-    if lead.get("petition_rows"):
-        sources.append("petitions")
-    return sources
-
-
-def score_lead(lead: dict[str, Any], config: Config, today: date) -> dict[str, Any]:
-    """One lead's row: the legal test's elements and tier, points, reasons and evidence."""
-    s, v, labels = config.scoring, config.vocabulary, config.source_labels(short=True)
-    age = _age(lead.get("person_birth"), lead.get("case_accepted") or today)
-    harm = harm_element(lead, age, s)
-    elements = (
-        harm,
-        compensation_element(lead),
-        hardship_element(lead, s, v, lead.get("case_accepted")),
-    )
-    card = _points(lead, harm, age, s, v, labels)
-    if lead.get("other_relief_rows"):
-        card.reasons.append(
-            f"本案已有人获司法救助，需核实是否为同一被害人（{_keys(lead['other_relief_rows'], labels)}）"
-        )
-    sources = _sources(lead)
-    evidence = [
-        *(lead.get("case_rows") or []),
-        *(lead.get("household_rows") or [])[:6],
-        *(lead.get("petition_rows") or []),
+def _applicants_column(facts: pl.DataFrame, today: date, v: Vocabulary) -> pl.Series:
+    """`applicants`: 被害人本人, but for a death or a minor (read row by row, only those)."""
+    needs = (pl.col("death") | (pl.col("injury") == "死亡").fill_null(False)) | pl.col(Facts.minor)
+    index = facts.select(needs.alias("needs")).get_column("needs")
+    people = [
+        c for c in ("person_id", "death", "injury", "members", "claimants") if c in facts.columns
     ]
-    return {
-        "candidate_id": candidate_id(lead["person_id"], lead["case_id"]),
-        "score": round(card.points, 1),
-        "strength": sum(e.strength for e in elements),
-        "person_id": lead["person_id"],
-        "case_id": lead["case_id"],
-        "legal_test": "\n".join(e.line() for e in elements),
-        **{f"{name}_status": e.status for name, e in zip(_ELEMENTS, elements, strict=True)},
-        **{f"{name}_evidence": e.evidence for name, e in zip(_ELEMENTS, elements, strict=True)},
-        "reasons": "；".join(card.reasons),
-        "victim_name": lead.get("person_name"),
-        "id_number": lead.get("person_id_number"),
-        "sex": lead.get("person_sex"),
-        "age_at_case": age,
-        "is_minor": age is not None and age < _ADULT_AGE,
-        "case_name": lead.get("case_name"),
-        "charge": lead.get("charge"),
-        "harm": harm.key,
-        "compensation": lead.get("compensation") or "unknown",
-        "forgiveness": lead.get("forgiveness") or "unknown",
-        "household_id": lead.get("household_id"),
-        "monitor_type": lead.get("monitor_type"),
-        "has_hardship_evidence": elements[2].status != "✗",
-        "hardship_caused_by_case": elements[2].status == "✓",
-        "sources": "+".join(sources),
-        "cross_source": len(sources) > 1,
-        "evidence": "；".join(evidence),
-        "case_evidence": lead.get("case_evidence"),
-        "petition_evidence": lead.get("petition_evidence"),
-        "applicants": _applicants(lead, age, today, v),
-        "score_breakdown": " ".join(card.breakdown),
-        "tier": tier_of(elements, s),
-    }
+    rows = facts.filter(index).select(*people, pl.col(Facts.age).alias("_age"))
+    named = iter(_applicants(row, row["_age"], today, v) for row in rows.iter_rows(named=True))
+    return pl.Series(
+        "applicants", [next(named) if n else "被害人本人" for n in index], dtype=pl.Utf8
+    )
 
 
-_ELEMENTS = ("harm", "compensation", "hardship")
+def _rounded(values: pl.Series) -> pl.Series:
+    """round(x, 1) as Python rounds, once per distinct value."""
+    distinct = values.unique()
+    return values.replace_strict(distinct, [round(x, 1) for x in distinct], return_dtype=pl.Float64)
+
+
+def _or_unknown(column: str) -> pl.Expr:
+    value = pl.col(column)
+    return pl.when(value.fill_null("") == "").then(pl.lit("unknown")).otherwise(value).alias(column)
+
+
+def _candidate_ids(person_ids: Iterable[Any], case_ids: Iterable[Any]) -> pl.Series:
+    ids = [candidate_id(p, c) for p, c in zip(person_ids, case_ids, strict=True)]
+    return pl.Series("candidate_id", ids, dtype=pl.Utf8)
 
 
 def score_leads(
@@ -282,26 +165,79 @@ def score_leads(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Return (candidates ranked best first, excluded leads with their exclusion reasons)."""
     today = today or date.today()
-    s = config.scoring
-    ranked, excluded = [], []
-    for lead in leads.iter_rows(named=True):
-        row = score_lead(lead, config, today)
-        exclusions = _exclusions(lead)
-        if exclusions:
-            row["exclusions"] = "；".join(s.exclusions[e] for e in exclusions)
-            row["exclusion_rules"] = ",".join(exclusions)
-            excluded.append(row)
-        else:
-            row["indicative_range"] = f"{s.indicative_range[row['tier']]}（{s.indicative_note}）"
-            ranked.append(row)
-    return _ranked(ranked, s), pl.DataFrame(excluded, schema=_row_schema(excluded))
+    s, v = config.scoring, config.vocabulary
+    if leads.is_empty():
+        return pl.DataFrame(), pl.DataFrame()
+    scored = _scored(lead_facts(leads, config, today), s, v).with_columns(_exclusions(s))
+    strength = pl.sum_horizontal(pl.col(f"{n}_strength") for n in ELEMENTS)
+    sources = pl.concat_str(
+        [
+            pl.lit("cases"),
+            pl.when((pl.col("household_id") != "").fill_null(False)).then(pl.lit("poverty")),
+            pl.when(pl.col("petition_rows").list.len().fill_null(0) > 0).then(pl.lit("petitions")),
+        ],
+        separator="+",
+        ignore_nulls=True,
+    )
+    evidence = pl.concat_list(
+        pl.col("case_rows").fill_null([]),
+        pl.col("household_rows").list.head(6).fill_null([]),
+        pl.col("petition_rows").fill_null([]),
+    ).list.join("；")
+    rows = scored.select(
+        _candidate_ids(scored["person_id"], scored["case_id"]),
+        _rounded(scored["_points"]).alias("score"),
+        strength.cast(pl.Float64).alias("strength"),
+        "person_id",
+        "case_id",
+        "legal_test",
+        *(pl.col(f"{n}_status") for n in ELEMENTS),
+        *(pl.col(f"{n}_evidence") for n in ELEMENTS),
+        "reasons",
+        pl.col("person_name").alias("victim_name"),
+        pl.col("person_id_number").alias("id_number"),
+        pl.col("person_sex").alias("sex"),
+        pl.col(Facts.age).alias("age_at_case"),
+        pl.col(Facts.minor).alias("is_minor"),
+        "case_name",
+        "charge",
+        pl.col("harm_key").alias("harm"),
+        _or_unknown("compensation"),
+        _or_unknown("forgiveness"),
+        "household_id",
+        "monitor_type",
+        (pl.col("hardship_status") != MISSING).alias("has_hardship_evidence"),
+        (pl.col("hardship_status") == MET).alias("hardship_caused_by_case"),
+        sources.alias("sources"),
+        sources.str.contains("+", literal=True).alias("cross_source"),
+        evidence.alias("evidence"),
+        "case_evidence",
+        "petition_evidence",
+        _applicants_column(scored, today, v),
+        "score_breakdown",
+        "tier",
+        "exclusions",
+        "exclusion_rules",
+    )
+    excluded = rows.filter(pl.col("exclusions") != "")
+    kept = rows.filter(pl.col("exclusions") == "").drop("exclusions", "exclusion_rules")
+    ranges = {t: f"{s.indicative_range[t]}（{s.indicative_note}）" for t in s.tiers}
+    kept = kept.with_columns(
+        pl.col("tier").replace_strict(ranges, return_dtype=pl.Utf8).alias("indicative_range")
+    )
+    return (
+        rank_candidates(kept, s) if kept.height else pl.DataFrame(),
+        excluded if excluded.height else pl.DataFrame(),
+    )
 
 
-def _ranked(rows: list[dict[str, Any]], s: ScoringSettings) -> pl.DataFrame:
-    """Tier first (高, 中, 低), then the strength of the evidence, then the points."""
-    if not rows:
-        return pl.DataFrame()
-    return rank_candidates(pl.DataFrame(rows, schema=_row_schema(rows)), s)
+def lead_tiers(leads: pl.DataFrame, config: Config, today: date | None = None) -> pl.DataFrame:
+    """(person_id, case_id, tier, excluded) of every lead: the legal test alone, no reasons."""
+    s, v = config.scoring, config.vocabulary
+    flags = lead_flags(leads, s, today or date.today())
+    return flags.with_columns(legal_test_columns(s, v, values=("status",))).select(
+        "person_id", "case_id", tier(s), (_exclusions(s)[0] != "").alias("excluded")
+    )
 
 
 def rank_candidates(candidates: pl.DataFrame, s: ScoringSettings) -> pl.DataFrame:
@@ -320,20 +256,3 @@ def rank_candidates(candidates: pl.DataFrame, s: ScoringSettings) -> pl.DataFram
         .with_row_index("rank", offset=1)
         .with_columns(pl.col("rank").cast(pl.Int64))
     )
-
-
-_TYPED = {
-    "score": pl.Float64,
-    "strength": pl.Float64,
-    "age_at_case": pl.Int64,
-    "is_minor": pl.Boolean,
-    "has_hardship_evidence": pl.Boolean,
-    "hardship_caused_by_case": pl.Boolean,
-    "cross_source": pl.Boolean,
-}
-
-
-def _row_schema(rows: list[dict[str, Any]]) -> dict[str, type[pl.DataType]]:
-    """Every column typed even when all its values are missing (a tiny or sparse input)."""
-    columns = dict.fromkeys(k for row in rows for k in row)
-    return {c: _TYPED.get(c, pl.Utf8) for c in columns}

@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 
 from pipeline.config import Config
-from pipeline.leads.score import score_leads
+from pipeline.leads.score import lead_tiers
 
 # Evidence that only reaches a lead through cross-source links.
 _LINKED_COLUMNS = {
@@ -52,27 +52,34 @@ def lead_source_summary(
     """Counts only (no personal data): safe for manifests, logs and Prefect artifacts."""
     if candidates.is_empty():
         return {"leads": 0}
-    alone, _ = score_leads(cases_only(leads), config)
-    tier_alone = (
-        dict(zip(alone["candidate_id"], alone["tier"], strict=True)) if alone.height else {}
+    # an excluded lead has no tier, as it has none in the ranked list
+    alone = lead_tiers(cases_only(leads), config).filter(~pl.col("excluded"))
+    worth = pl.col("tier").is_in(_WORTH_REVIEWING)
+    raised = worth & ~pl.col("tier_alone").is_in(_WORTH_REVIEWING).fill_null(False)
+    sources = pl.col("sources")
+    counts = (
+        candidates.select("person_id", "case_id", "tier", "sources")
+        .join(
+            alone.select("person_id", "case_id", pl.col("tier").alias("tier_alone")),
+            on=["person_id", "case_id"],
+            how="left",
+        )
+        .select(
+            worth.sum().alias("worth"),
+            sources.str.contains("poverty", literal=True).sum().alias("poverty"),
+            sources.str.contains("petitions", literal=True).sum().alias("petitions"),
+            raised.sum().alias("raised"),
+            *((raised & (pl.col("tier") == t)).sum().alias(t) for t in _WORTH_REVIEWING),
+        )
+        .row(0, named=True)
     )
-    tiers = candidates.select("candidate_id", "tier", "sources").to_dicts()
-    raised = [
-        row
-        for row in tiers
-        if row["tier"] in _WORTH_REVIEWING
-        and tier_alone.get(row["candidate_id"]) not in _WORTH_REVIEWING
-    ]
-    worth = [row for row in tiers if row["tier"] in _WORTH_REVIEWING]
     return {
         "leads": candidates.height,
-        "leads_high_or_medium": len(worth),
-        "with_poverty_evidence": sum("poverty" in row["sources"] for row in tiers),
-        "with_petition_evidence": sum("petitions" in row["sources"] for row in tiers),
-        "high_or_medium_only_through_links": len(raised),
-        "high_or_medium_only_through_links_by_tier": {
-            t: sum(row["tier"] == t for row in raised) for t in _WORTH_REVIEWING
-        },
+        "leads_high_or_medium": counts["worth"],
+        "with_poverty_evidence": counts["poverty"],
+        "with_petition_evidence": counts["petitions"],
+        "high_or_medium_only_through_links": counts["raised"],
+        "high_or_medium_only_through_links_by_tier": {t: counts[t] for t in _WORTH_REVIEWING},
     }
 
 

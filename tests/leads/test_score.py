@@ -284,3 +284,29 @@ def test_within_a_tier_stronger_evidence_ranks_first(config: Config) -> None:
     candidates, _ = score_leads(pl.DataFrame(rows, infer_schema_length=None), config)
     assert candidates["tier"].to_list() == ["高", "高", "高"]
     assert candidates["person_id"].to_list() == ["P_death", "P_serious", "P_minor"]
+
+
+# where the harm element says 伤情 was read: the summary's first sentence, else the column's
+QUOTE_TABLE: list[tuple[str | None, str]] = [
+    (None, "被害人重伤"),
+    ("伤情(字段): 重伤一级", "被害人重伤（伤情栏：重伤一级）"),
+    ("伤情(字段): 重伤一级; 伤情(摘要): 致其重伤二级", "被害人重伤（“致其重伤二级”）"),
+    ("伤情(摘要): 第一句；伤情(摘要): 第二句", "被害人重伤（“第一句”）"),
+    ("伤情(字段): ; 伤情(字段): 重伤", "被害人重伤（伤情栏：重伤）"),
+    ("伤情: 无来源; 谅解(摘要): 拒绝谅解", "被害人重伤"),
+    ("伤情(摘要): 说: 重伤", "被害人重伤（“说: 重伤”）"),
+]
+
+
+@pytest.mark.parametrize(("case_evidence", "harm_evidence"), QUOTE_TABLE)
+def test_the_harm_element_quotes_where_the_injury_was_read(
+    config: Config, case_evidence: str | None, harm_evidence: str
+) -> None:
+    candidates, _ = score_one(config, injury="重伤", case_evidence=case_evidence)
+    assert candidates["harm_evidence"][0] == harm_evidence
+
+
+def test_reasons_cite_at_most_three_rows_and_count_the_rest(config: Config) -> None:
+    rows = [f"cases:c.csv:{n}" for n in (7, 8, 9, 10)]
+    candidates, _ = score_one(config, death=True, case_rows=rows)
+    assert candidates["reasons"][0].startswith("被害人死亡（案件#7、案件#8、案件#9等4行）(+40)")
