@@ -38,8 +38,9 @@ def _row_births(frame: pl.DataFrame) -> pl.DataFrame:
 
 def age_on(birth: pl.Expr, day: pl.Expr) -> pl.Expr:
     """Whole years from `birth` to `day` (a birthday not yet reached that year counts not)."""
-    before_birthday = (day.dt.month() * 100 + day.dt.day()) < (
-        birth.dt.month() * 100 + birth.dt.day()
+    # month and day as Int32: dt.month() is Int8, and month * 100 overflows it
+    before_birthday = (day.dt.month().cast(pl.Int32) * 100 + day.dt.day().cast(pl.Int32)) < (
+        birth.dt.month().cast(pl.Int32) * 100 + birth.dt.day().cast(pl.Int32)
     )
     return (
         day.dt.year().cast(pl.Int32)

@@ -75,6 +75,11 @@ def test_any_row_under_18_at_the_case_date_makes_a_minor(
         (date(2006, 6, 1), date(2024, 6, 1), 18),
         (date(2008, 2, 29), date(2026, 2, 28), 17),
         (date(2008, 2, 29), date(2026, 3, 1), 18),
+        # months from October on: month * 100 overflowed an Int8 and turned the comparison
+        (date(2007, 12, 31), date(2025, 6, 1), 17),
+        (date(2007, 1, 2), date(2025, 12, 1), 18),
+        (date(2007, 11, 30), date(2025, 11, 29), 17),
+        (date(2007, 10, 1), date(2025, 10, 1), 18),
     ],
 )
 def test_age_on_counts_birthdays_not_yet_reached(birth: date, day: date, age: int) -> None:
