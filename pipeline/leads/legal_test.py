@@ -131,66 +131,68 @@ def vulnerabilities(s: ScoringSettings) -> pl.Expr:
 
 
 def harm_element(s: ScoringSettings, values: tuple[str, ...] = _VALUES) -> list[pl.Expr]:
+    return _element(
+        "harm",
+        _harm_findings(s),
+        _Finding(pl.lit(True), "no_harm", MISSING, 0, "未见人身伤亡或重大财产损失的记载"),
+        values,
+    )
+
+
+def _harm_findings(s: ScoringSettings) -> list[_Finding]:
     injury, loss, charge = pl.col("injury"), pl.col("loss"), pl.col(Facts.charge)
     said = Facts.quote_injury
     property_crime = _contains_any(charge, s.property_crimes)
     vulnerable = vulnerabilities(s)
     minor_injury = injury == "轻伤"
-    return _element(
-        "harm",
-        [
-            _Finding(
-                pl.col("death") | (injury == "死亡"),
-                "death",
-                MET,
-                4,
-                _with_quote("被害人死亡", said),
+    return [
+        _Finding(
+            pl.col("death") | (injury == "死亡"),
+            "death",
+            MET,
+            4,
+            _with_quote("被害人死亡", said),
+        ),
+        _Finding(injury == "重伤", "serious_injury", MET, 3, _with_quote("被害人重伤", said)),
+        _Finding(
+            property_crime & loss.is_not_null() & (loss >= s.major_loss_yuan),
+            "major_loss",
+            MET,
+            2.5,
+            _with_quote(
+                _text("财产犯罪造成重大财产损失", pl.col(Facts.loss), "元"), Facts.quote_loss
             ),
-            _Finding(injury == "重伤", "serious_injury", MET, 3, _with_quote("被害人重伤", said)),
-            _Finding(
-                property_crime & loss.is_not_null() & (loss >= s.major_loss_yuan),
-                "major_loss",
-                MET,
-                2.5,
-                _with_quote(
-                    _text("财产犯罪造成重大财产损失", pl.col(Facts.loss), "元"), Facts.quote_loss
-                ),
-            ),
-            _Finding(
-                pl.col(Facts.minor) & _contains_any(charge, s.sexual_crimes),
-                "sexual_minor",
-                MET,
-                2.5,
-                _text("未成年被害人遭受性侵害（", charge, "）"),
-            ),
-            _Finding(
-                minor_injury & (vulnerable != ""),
-                "minor_injury_vulnerable",
-                MET,
-                2,
-                _with_quote(_text("被害人轻伤，且为", vulnerable), said),
-            ),
-            _Finding(
-                minor_injury,
-                "minor_injury",
-                UNCLEAR,
-                1,
-                _with_quote("被害人轻伤，未见未成年、老年、残疾等特殊情形，需核实", said),
-            ),
-            _Finding(
-                injury == "轻微伤", "slight_injury", MISSING, 0, _with_quote("仅轻微伤", said)
-            ),
-            _Finding(
-                property_crime & loss.is_not_null(),
-                "minor_loss",
-                MISSING,
-                0,
-                _text("财产损失", pl.col(Facts.loss), "元，未达重大损失"),
-            ),
-        ],
-        _Finding(pl.lit(True), "no_harm", MISSING, 0, "未见人身伤亡或重大财产损失的记载"),
-        values,
-    )
+        ),
+        _Finding(
+            pl.col(Facts.minor) & _contains_any(charge, s.sexual_crimes),
+            "sexual_minor",
+            MET,
+            2.5,
+            _text("未成年被害人遭受性侵害（", charge, "）"),
+        ),
+        _Finding(
+            minor_injury & (vulnerable != ""),
+            "minor_injury_vulnerable",
+            MET,
+            2,
+            _with_quote(_text("被害人轻伤，且为", vulnerable), said),
+        ),
+        _Finding(
+            minor_injury,
+            "minor_injury",
+            UNCLEAR,
+            1,
+            _with_quote("被害人轻伤，未见未成年、老年、残疾等特殊情形，需核实", said),
+        ),
+        _Finding(injury == "轻微伤", "slight_injury", MISSING, 0, _with_quote("仅轻微伤", said)),
+        _Finding(
+            property_crime & loss.is_not_null(),
+            "minor_loss",
+            MISSING,
+            0,
+            _text("财产损失", pl.col(Facts.loss), "元，未达重大损失"),
+        ),
+    ]
 
 
 def compensation_element(values: tuple[str, ...] = _VALUES) -> list[pl.Expr]:
@@ -250,72 +252,91 @@ def _household_hardship(v: Vocabulary) -> pl.Expr:
 
 
 def hardship_element(v: Vocabulary, values: tuple[str, ...] = _VALUES) -> list[pl.Expr]:
-    injury, below = pl.col("injury"), pl.col(Facts.income_below_line)
-    income, line = pl.col(Facts.income), pl.col(Facts.line_yuan)
-    severe = pl.col("death") | injury.is_in(["死亡", "重伤"]).fill_null(False)
-    known = _household_hardship(v)
-    in_hardship = (known != "") | below  # household != '', without writing it
-    household = (
-        pl.when(below & (known == ""))
-        .then(_text("家庭人均纯收入", income, "元，低于监测线", line, "元"))
-        .otherwise(known)
-    )
-    medical = injury.is_in(["重伤", "轻伤"]).fill_null(False) & pl.col("loss").is_not_null()
-    loss = pl.col(Facts.loss)
     return _element(
         "hardship",
-        [
-            _Finding(
-                pl.col(Facts.risk_after_incident),
-                "risk_after_incident",
-                MET,
-                3,
-                _text("案发后因", pl.col("risk_type").str.strip_prefix("因"), "被识别为监测对象"),
-            ),
-            _Finding(
-                pl.col("case_hardship"),
-                "case_text_hardship",
-                MET,
-                3,
-                _with_quote("案情记载因案致困", Facts.quote_hardship),
-            ),
-            _Finding(pl.col("pet_hardship"), "pet_hardship", MET, 3, "就本案信访反映生活困难"),
-            _Finding(
-                pl.col("pet_relief_request"), "pet_relief_request", MET, 3, "就本案信访申请司法救助"
-            ),
-            _Finding(pl.col("pet_medical"), "pet_medical", MET, 3, "就本案信访反映医疗费用负担"),
-            _Finding(
-                below & severe,
-                "income_below_line",
-                MET,
-                2.5,
-                _text("死亡/重伤被害人家庭人均纯收入", income, "元，低于监测线", line, "元"),
-            ),
-            _Finding(
-                in_hardship & medical,
-                "medical_burden",
-                MET,
-                2.5,
-                _text(household, "，且负担医疗等费用", loss, "元（人身损害的经济损失）"),
-            ),
-            _Finding(
-                in_hardship,
-                "household_poverty",
-                UNCLEAR,
-                1,
-                _text(household, "，与本案的关联需核实"),
-            ),
-            _Finding(
-                medical,
-                "medical_costs",
-                UNCLEAR,
-                1,
-                _text("人身损害经济损失", loss, "元（医疗费等），家庭困难情况需核实"),
-            ),
-        ],
+        _hardship_findings(v),
         _Finding(pl.lit(True), "none", MISSING, 0, "未见家庭困难的记载"),
         values,
     )
+
+
+def _household_statement(v: Vocabulary) -> tuple[pl.Expr, pl.Expr]:
+    """(the household is in hardship, what says so): the monitoring export's status, else an
+    income below the monitoring line."""
+    below = pl.col(Facts.income_below_line)
+    known = _household_hardship(v)
+    household = (
+        pl.when(below & (known == ""))
+        .then(
+            _text(
+                "家庭人均纯收入",
+                pl.col(Facts.income),
+                "元，低于监测线",
+                pl.col(Facts.line_yuan),
+                "元",
+            )
+        )
+        .otherwise(known)
+    )
+    return (known != "") | below, household  # in hardship: household != '', without writing it
+
+
+def _hardship_findings(v: Vocabulary) -> list[_Finding]:
+    injury, below = pl.col("injury"), pl.col(Facts.income_below_line)
+    income, line = pl.col(Facts.income), pl.col(Facts.line_yuan)
+    severe = pl.col("death") | injury.is_in(["死亡", "重伤"]).fill_null(False)
+    in_hardship, household = _household_statement(v)
+    medical = injury.is_in(["重伤", "轻伤"]).fill_null(False) & pl.col("loss").is_not_null()
+    loss = pl.col(Facts.loss)
+    return [
+        _Finding(
+            pl.col(Facts.risk_after_incident),
+            "risk_after_incident",
+            MET,
+            3,
+            _text("案发后因", pl.col("risk_type").str.strip_prefix("因"), "被识别为监测对象"),
+        ),
+        _Finding(
+            pl.col("case_hardship"),
+            "case_text_hardship",
+            MET,
+            3,
+            _with_quote("案情记载因案致困", Facts.quote_hardship),
+        ),
+        _Finding(pl.col("pet_hardship"), "pet_hardship", MET, 3, "就本案信访反映生活困难"),
+        _Finding(
+            pl.col("pet_relief_request"), "pet_relief_request", MET, 3, "就本案信访申请司法救助"
+        ),
+        _Finding(pl.col("pet_medical"), "pet_medical", MET, 3, "就本案信访反映医疗费用负担"),
+        _Finding(
+            below & severe,
+            "income_below_line",
+            MET,
+            2.5,
+            _text("死亡/重伤被害人家庭人均纯收入", income, "元，低于监测线", line, "元"),
+        ),
+        _Finding(
+            in_hardship & medical,
+            "medical_burden",
+            MET,
+            2.5,
+            _text(household, "，且负担医疗等费用", loss, "元（人身损害的经济损失）"),
+        ),
+        _Finding(
+            in_hardship,
+            "household_poverty",
+            UNCLEAR,
+            1,
+            _text(household, "，与本案的关联需核实"),
+        ),
+        _Finding(
+            medical,
+            "medical_costs",
+            UNCLEAR,
+            1,
+            _text("人身损害经济损失", loss, "元（医疗费等），家庭困难情况需核实"),
+        ),
+    ]
 
 
 def legal_test_columns(

@@ -169,6 +169,21 @@ def score_leads(
     if leads.is_empty():
         return pl.DataFrame(), pl.DataFrame()
     scored = _scored(lead_facts(leads, config, today), s, v).with_columns(_exclusions(s))
+    rows = _candidate_rows(scored, today, v)
+    excluded = rows.filter(pl.col("exclusions") != "")
+    kept = rows.filter(pl.col("exclusions") == "").drop("exclusions", "exclusion_rules")
+    ranges = {t: f"{s.indicative_range[t]}（{s.indicative_note}）" for t in s.tiers}
+    kept = kept.with_columns(
+        pl.col("tier").replace_strict(ranges, return_dtype=pl.Utf8).alias("indicative_range")
+    )
+    return (
+        rank_candidates(kept, s) if kept.height else pl.DataFrame(),
+        excluded if excluded.height else pl.DataFrame(),
+    )
+
+
+def _candidate_rows(scored: pl.DataFrame, today: date, v: Vocabulary) -> pl.DataFrame:
+    """The columns of candidates.csv (and of the excluded leads) from the scored leads."""
     strength = pl.sum_horizontal(pl.col(f"{n}_strength") for n in ELEMENTS)
     sources = pl.concat_str(
         [
@@ -184,7 +199,7 @@ def score_leads(
         pl.col("household_rows").list.head(6).fill_null([]),
         pl.col("petition_rows").fill_null([]),
     ).list.join("；")
-    rows = scored.select(
+    return scored.select(
         _candidate_ids(scored["person_id"], scored["case_id"]),
         _rounded(scored["_points"]).alias("score"),
         strength.cast(pl.Float64).alias("strength"),
@@ -218,16 +233,6 @@ def score_leads(
         "tier",
         "exclusions",
         "exclusion_rules",
-    )
-    excluded = rows.filter(pl.col("exclusions") != "")
-    kept = rows.filter(pl.col("exclusions") == "").drop("exclusions", "exclusion_rules")
-    ranges = {t: f"{s.indicative_range[t]}（{s.indicative_note}）" for t in s.tiers}
-    kept = kept.with_columns(
-        pl.col("tier").replace_strict(ranges, return_dtype=pl.Utf8).alias("indicative_range")
-    )
-    return (
-        rank_candidates(kept, s) if kept.height else pl.DataFrame(),
-        excluded if excluded.height else pl.DataFrame(),
     )
 
 
