@@ -11,6 +11,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from pipeline.leads.score import score_leads
 from pipeline.leads.sources import lead_source_summary
 from pipeline.link.people import link_people
 from pipeline.link.records import (
+    LINKAGE_INPUT_COLUMNS,
     LINKED_SOURCES,
     case_lookups,
     latest_petition_date,
@@ -309,45 +311,55 @@ def link_sources(
     """One person_id for every accepted row; `with_facts` hands its frames over (see
     WithFacts.release), and only the columns scoring and writing read are kept.
 
-    The linkage table is built a source at a time, each part written to parquet in a
-    folder of `work` (the system's temporary folder when None) and the source's frame
-    slimmed before the next part is built; the slim frames wait on disk while the table
-    is read back and linked. The folder is removed at the end.
+    Each frame goes to parquet in a folder of `work` (the system's temporary folder when
+    None) with only those columns, and its part of the linkage table is built from the
+    columns linking reads and written there too; the table is read back and linked while
+    the frames wait on disk. The folder is removed at the end.
     """
     frames = with_facts.release()
     with tempfile.TemporaryDirectory(prefix="link-", dir=work) as folder:
-        spill = Path(folder)
-        parts, latest = _spilled_linkage_parts(frames, config.vocabulary, spill)
-        waiting = {
-            name: _spilled(frames.pop(name), spill / f"frame-{name}") for name in list(frames)
-        }
-        records = _linkage_table(parts, latest)
+        spilled = _spilled_sources(frames, config.vocabulary, Path(folder))
+        records = _linkage_table(dict(spilled.parts), spilled.latest_petition)
         result = link(records, config.linkage)
         del records
         person_of = result.links.select("record_key", "person_id", "link_confidence")
-        linked = {n: _with_person_ids(pl.read_parquet(p), person_of) for n, p in waiting.items()}
+        linked = {
+            n: _with_person_ids(pl.read_parquet(p), person_of) for n, p in spilled.frames.items()
+        }
     return Linked(linked, result)
 
 
-def _spilled_linkage_parts(
+@dataclass(frozen=True)
+class _Spilled:
+    """What linking wrote to its folder: the linkage table's parts (in LINKED_SOURCES
+    order), the slim frames (in the frames' order), and the latest petition date (the
+    age class is judged on it)."""
+
+    parts: dict[str, Path]
+    frames: dict[str, Path]
+    latest_petition: date | None
+
+
+def _spilled_sources(
     frames: dict[str, pl.DataFrame], vocabulary: Vocabulary, spill: Path
-) -> tuple[dict[str, Path], date | None]:
-    """Each source's part of the linkage table (pipeline/link/records.py) written to `spill`,
-    its frame slimmed (`_scored_columns`, in place) before the next part is built: the
-    table is never held beside every frame in full. Returns the parts and the latest
-    petition date (the age class is judged on it)."""
+) -> _Spilled:
+    """Every frame written to `spill` slim (`_scored_columns`) and let go, a source at a
+    time; a linked source's part of the linkage table (pipeline/link/records.py) is built
+    from the columns linking reads (`LINKAGE_INPUT_COLUMNS`) and written after it. No
+    frame is held in full beside another's part, nor beside the table. `frames` ends empty."""
     cases = case_lookups(frames.get("cases"))
     latest = latest_petition_date(frames.get("petitions"))
+    waiting = {name: spill / f"frame-{name}.parquet" for name in frames}
     parts: dict[str, Path] = {}
     for source in sorted(frames, key=_linking_order):
-        frame = frames[source]
+        frame = frames.pop(source)
+        _spilled(_scored_columns(frame), waiting[source])
         if source in LINKED_SOURCES and not frame.is_empty():
-            part = source_records(source, frame, cases, vocabulary)
-            parts[source] = _spilled(part, spill / f"records-{source}")
-            del part
-        frames[source] = _scored_columns(frame)  # the same place in `frames`
-        del frame
-    return parts, latest
+            linking = frame.select(c for c in frame.columns if c in LINKAGE_INPUT_COLUMNS)
+            del frame
+            parts[source] = spill / f"records-{source}.parquet"
+            _spilled(source_records(source, linking, cases, vocabulary), parts[source])
+    return _Spilled(parts, waiting, latest)
 
 
 def _linking_order(source: str) -> int:
@@ -364,10 +376,9 @@ def _linkage_table(parts: dict[str, Path], latest: date | None) -> pl.DataFrame:
     return numbered_records([p for p in (monitoring, others) if p is not None], latest)
 
 
-def _spilled(frame: pl.DataFrame, stem: Path) -> Path:
-    """`frame` written to `<stem>.parquet` as one row group (read back as one chunk, as
-    the linker and the later stages had it in memory)."""
-    path = stem.with_suffix(".parquet")
+def _spilled(frame: pl.DataFrame, path: Path) -> Path:
+    """`frame` written to `path` as one row group (read back as one chunk, as the linker
+    and the later stages had it in memory)."""
     frame.write_parquet(path, compression="lz4", row_group_size=max(frame.height, 1))
     return path
 

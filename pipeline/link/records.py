@@ -74,6 +74,17 @@ RECORD_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
     "age_class": pl.Utf8,
 }
 
+# What `source_records` reads of a source's prepared rows (a column it misses is taken as
+# empty: a test checks that the rows cut to these columns give the same part).
+LINKAGE_INPUT_COLUMNS = frozenset(
+    {
+        "record_key", "source", "name_norm", "name_pinyin", "id_norm", "id_status",
+        "id_trusted", "id_birth", "id_sex", "birth", "birth_date", "sex", "sex_norm",
+        "phone_norm", "county", "town", "village", "hamlet", "address", "household_id",
+        "person_no", "relation", "case_id", "case_ref",
+    }
+)  # fmt: skip
+
 # Excel keeps 15 significant digits of an 18-digit ID and a float about 16, but rounding can
 # carry into the 15th: the region code and birth date (14 digits) survive either.
 ID_KEPT_DIGITS = 14
