@@ -6,17 +6,19 @@ Each stage is a function from the previous stage's frozen result (pipeline/state
 from __future__ import annotations
 
 import logging
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from pipeline.config import Config, LinkageSettings, load_config
+from pipeline.config import Config, LinkageSettings, Vocabulary, load_config
 from pipeline.errors import QuarantineLimitError
 from pipeline.ingest.decisions import read_decision_store
 from pipeline.ingest.read import JUNK_COLUMN, SourceFrame, read_source
@@ -37,7 +39,15 @@ from pipeline.leads.reviews import (
 from pipeline.leads.score import score_leads
 from pipeline.leads.sources import lead_source_summary
 from pipeline.link.people import link_people
-from pipeline.link.records import linkage_records
+from pipeline.link.records import (
+    LINKAGE_INPUT_COLUMNS,
+    LINKED_SOURCES,
+    case_lookups,
+    latest_petition_date,
+    numbered_records,
+    source_records,
+    with_household_numbers_checked,
+)
 from pipeline.normalise.prepare import prepare_source
 from pipeline.outputs.decisions import write_decision_store
 from pipeline.outputs.folder import RunFolder
@@ -172,7 +182,7 @@ def run(
             with_facts = read_free_text(validated, config)
             validated = validated.without_rows()  # the rows live on in with_facts
         with timer.stage("link", rows=lambda: linked.result.blocking.candidate_pairs):
-            linked = link_sources(with_facts, config, link)
+            linked = link_sources(with_facts, config, link, work=folder.path)
         with timer.stage("score", rows=lambda: scored.candidates.height):
             scored = score_sources(linked, config, inputs, folder)
         with timer.stage("write"):
@@ -295,16 +305,82 @@ def read_free_text(validated: Validated, config: Config) -> WithFacts:
     return WithFacts(frames)
 
 
-def link_sources(with_facts: WithFacts, config: Config, link: LinkFn) -> Linked:
+def link_sources(
+    with_facts: WithFacts, config: Config, link: LinkFn, work: Path | None = None
+) -> Linked:
     """One person_id for every accepted row; `with_facts` hands its frames over (see
-    WithFacts.release), and only the columns scoring and writing read are kept."""
+    WithFacts.release), and only the columns scoring and writing read are kept.
+
+    Each frame goes to parquet in a folder of `work` (the system's temporary folder when
+    None) with only those columns, and its part of the linkage table is built from the
+    columns linking reads and written there too; the table is read back and linked while
+    the frames wait on disk. The folder is removed at the end.
+    """
     frames = with_facts.release()
-    records = linkage_records(frames, config.vocabulary)
-    frames = {name: _scored_columns(frame) for name, frame in frames.items()}
-    result = link(records, config.linkage)
-    del records
-    person_of = result.links.select("record_key", "person_id", "link_confidence")
-    return Linked({n: _with_person_ids(f, person_of) for n, f in frames.items()}, result)
+    with tempfile.TemporaryDirectory(prefix="link-", dir=work) as folder:
+        spilled = _spilled_sources(frames, config.vocabulary, Path(folder))
+        records = _linkage_table(dict(spilled.parts), spilled.latest_petition)
+        result = link(records, config.linkage)
+        del records
+        person_of = result.links.select("record_key", "person_id", "link_confidence")
+        linked = {
+            n: _with_person_ids(pl.read_parquet(p), person_of) for n, p in spilled.frames.items()
+        }
+    return Linked(linked, result)
+
+
+@dataclass(frozen=True)
+class _Spilled:
+    """What linking wrote to its folder: the linkage table's parts (in LINKED_SOURCES
+    order), the slim frames (in the frames' order), and the latest petition date (the
+    age class is judged on it)."""
+
+    parts: dict[str, Path]
+    frames: dict[str, Path]
+    latest_petition: date | None
+
+
+def _spilled_sources(
+    frames: dict[str, pl.DataFrame], vocabulary: Vocabulary, spill: Path
+) -> _Spilled:
+    """Every frame written to `spill` slim (`_scored_columns`) and let go, a source at a
+    time; a linked source's part of the linkage table (pipeline/link/records.py) is built
+    from the columns linking reads (`LINKAGE_INPUT_COLUMNS`) and written after it. No
+    frame is held in full beside another's part, nor beside the table. `frames` ends empty."""
+    cases = case_lookups(frames.get("cases"))
+    latest = latest_petition_date(frames.get("petitions"))
+    waiting = {name: spill / f"frame-{name}.parquet" for name in frames}
+    parts: dict[str, Path] = {}
+    for source in sorted(frames, key=_linking_order):
+        frame = frames.pop(source)
+        _spilled(_scored_columns(frame), waiting[source])
+        if source in LINKED_SOURCES and not frame.is_empty():
+            linking = frame.select(c for c in frame.columns if c in LINKAGE_INPUT_COLUMNS)
+            del frame
+            parts[source] = spill / f"records-{source}.parquet"
+            _spilled(source_records(source, linking, cases, vocabulary), parts[source])
+    return _Spilled(parts, waiting, latest)
+
+
+def _linking_order(source: str) -> int:
+    return LINKED_SOURCES.index(source) if source in LINKED_SOURCES else len(LINKED_SOURCES)
+
+
+def _linkage_table(parts: dict[str, Path], latest: date | None) -> pl.DataFrame:
+    """The linkage table read back from its parts: the monitoring rows, then the others'
+    with the IDs that are a monitoring household's dropped (in memory, as linkage_records)."""
+    monitoring = pl.read_parquet(parts.pop("poverty")) if "poverty" in parts else None
+    others = with_household_numbers_checked(
+        monitoring, [pl.read_parquet(p) for p in parts.values()]
+    )
+    return numbered_records([p for p in (monitoring, others) if p is not None], latest)
+
+
+def _spilled(frame: pl.DataFrame, path: Path) -> Path:
+    """`frame` written to `path` as one row group (read back as one chunk, as the linker
+    and the later stages had it in memory)."""
+    frame.write_parquet(path, compression="lz4", row_group_size=max(frame.height, 1))
+    return path
 
 
 def _scored_columns(frame: pl.DataFrame) -> pl.DataFrame:

@@ -6,16 +6,27 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 
-from pipeline.config import Config
+from pipeline.config import Config, LinkageSettings
 from pipeline.ingest.read import read_source
-from pipeline.link.people import link_people
+from pipeline.link.people import LinkResult, link_people
+from pipeline.link.records import linkage_records
 from pipeline.normalise.prepare import prepare_source
-from pipeline.run import STAGES, RunInputs, StageEvent, link_sources, read_free_text, run
-from pipeline.state import Validated
+from pipeline.run import (
+    SCORED_COLUMNS,
+    STAGES,
+    RunInputs,
+    StageEvent,
+    link_sources,
+    read_free_text,
+    run,
+)
+from pipeline.state import Validated, WithFacts
 from pipeline.validate.filters import RunFilters
-from pipeline.validate.rows import validate_rows
+from pipeline.validate.rows import ValidatedSource, validate_rows
 
 
 def test_progress_events_expectation_sampling_and_filters(tmp_path: Path, config: Config) -> None:
@@ -79,18 +90,23 @@ def test_a_filtered_run_never_moves_the_nightly_latest_nor_its_new_flags(tmp_pat
     }
 
 
-def test_linking_keeps_only_what_scoring_and_writing_read(config: Config) -> None:
-    """Free text, raw names, phones and linkage keys are let go once linked; the record
-    reference, the facts and every row's person id stay."""
+def _sample_with_facts(config: Config) -> tuple[dict[str, ValidatedSource], WithFacts]:
     checked = {}
     for name, path in RunInputs.sample().by_source().items():
         frame = prepare_source(name, read_source(name, path, config).frame)
         checked[name] = validate_rows(name, frame, config.source(name), config.suites.get(name))
     validated = Validated(checked, {n: v.accepted for n, v in checked.items()})
-    with_facts = read_free_text(validated, config)
+    return checked, read_free_text(validated, config)
+
+
+def test_linking_keeps_only_what_scoring_and_writing_read(config: Config, tmp_path: Path) -> None:
+    """Free text, raw names, phones and linkage keys are let go once linked; the record
+    reference, the facts and every row's person id stay; the spilled parts are removed."""
+    checked, with_facts = _sample_with_facts(config)
     assert "summary" not in with_facts.frames["cases"].columns
-    linked = link_sources(with_facts, config, link_people)
+    linked = link_sources(with_facts, config, link_people, work=tmp_path)
     assert with_facts.frames == {}
+    assert list(tmp_path.iterdir()) == []
     for name, frame in linked.frames.items():
         assert frame.height == checked[name].accepted.height
         assert frame["person_id"].null_count() == 0
@@ -99,3 +115,22 @@ def test_linking_keeps_only_what_scoring_and_writing_read(config: Config) -> Non
         )
         assert not {"name", "phone", "phone_norm", "name_pinyin", "text"} & set(frame.columns)
     assert any(c.startswith("fact_") for c in linked.frames["cases"].columns)
+
+
+def test_the_linker_reads_the_same_table_built_a_source_at_a_time(config: Config) -> None:
+    """The linkage table written and read back a source at a time is linkage_records'
+    table, row for row, and the frames come back in their order with their columns."""
+    _, with_facts = _sample_with_facts(config)
+    expected = linkage_records(with_facts.frames, config.vocabulary)
+    slim = {n: f.select(c for c in f.columns if c in SCORED_COLUMNS or c.startswith("fact_"))
+            for n, f in with_facts.frames.items()}  # fmt: skip
+    seen: list[pl.DataFrame] = []
+
+    def recording_link(records: pl.DataFrame, settings: LinkageSettings) -> LinkResult:
+        seen.append(records)
+        return link_people(records, settings)
+
+    linked = link_sources(with_facts, config, recording_link)
+    assert_frame_equal(seen[0], expected)
+    for name, frame in linked.frames.items():
+        assert_frame_equal(frame.drop("person_id", "link_confidence"), slim[name])

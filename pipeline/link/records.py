@@ -27,6 +27,9 @@ linking only:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 import numpy as np
 import polars as pl
 from rapidfuzz import process
@@ -70,6 +73,17 @@ RECORD_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
     "monitoring_person": pl.Utf8,
     "age_class": pl.Utf8,
 }
+
+# What `source_records` reads of a source's prepared rows (a column it misses is taken as
+# empty: a test checks that the rows cut to these columns give the same part).
+LINKAGE_INPUT_COLUMNS = frozenset(
+    {
+        "record_key", "source", "name_norm", "name_pinyin", "id_norm", "id_status",
+        "id_trusted", "id_birth", "id_sex", "birth", "birth_date", "sex", "sex_norm",
+        "phone_norm", "county", "town", "village", "hamlet", "address", "household_id",
+        "person_no", "relation", "case_id", "case_ref",
+    }
+)  # fmt: skip
 
 # Excel keeps 15 significant digits of an 18-digit ID and a float about 16, but rounding can
 # carry into the 15th: the region code and birth date (14 digits) survive either.
@@ -229,22 +243,28 @@ def _household_numbers_elsewhere(monitoring: pl.DataFrame, rows: pl.DataFrame) -
         pl.col("id_norm").is_not_null() & pl.col("name_pinyin").is_not_null()
     ).select("record_key", "id_norm", "name_pinyin")
     # the few monitoring rows holding one of those numbers, and their households only
-    holders = monitoring.filter(
-        pl.col("household_id").is_not_null()
-        & pl.col("name_pinyin").is_not_null()
-        & pl.col("id_norm").is_in(others["id_norm"].unique().implode())
-    ).select("id_norm", "household_id", pl.col("name_pinyin").alias("_holder"))
+    holders = (
+        monitoring.lazy()
+        .select("id_norm", "household_id", "name_pinyin")
+        .filter(
+            pl.col("household_id").is_not_null()
+            & pl.col("name_pinyin").is_not_null()
+            & pl.col("id_norm").is_in(others["id_norm"].unique().implode())
+        )
+        .select("id_norm", "household_id", pl.col("name_pinyin").alias("_holder"))
+        .collect()
+    )
     candidates = others.join(holders, on="id_norm").filter(
         pl.col("_holder") != pl.col("name_pinyin")
     )
     if candidates.is_empty():
         return rows
     members = (
-        monitoring.filter(
-            pl.col("household_id").is_in(candidates["household_id"].unique().implode())
-        )
+        monitoring.lazy()
         .select("household_id", "name_pinyin")
+        .filter(pl.col("household_id").is_in(candidates["household_id"].unique().implode()))
         .unique()
+        .collect()
     )
     foreign = candidates.join(members, on=["household_id", "name_pinyin"], how="semi")
     if foreign.is_empty():
@@ -267,16 +287,20 @@ def _household_numbers_elsewhere(monitoring: pl.DataFrame, rows: pl.DataFrame) -
     return drop_ids_where(rows, is_foreign, keys).drop("_foreign")
 
 
-def _age_class(petitions: pl.DataFrame | None) -> pl.Expr:
+def latest_petition_date(petitions: pl.DataFrame | None) -> date | None:
+    """The latest 信访日期 of the petitions export (the date `age_class` is judged on)."""
+    if petitions is None or "received" not in petitions.columns or petitions.is_empty():
+        return None
+    latest: date | None = petitions.select(parse_date("received").max()).item()
+    return latest
+
+
+def _age_class(latest: date | None) -> pl.Expr:
     """ "petitioner" on petition rows, "child" on rows of someone under `MIN_PETITIONER_AGE`
     on the latest petition date of the export (a comparison level keeps the two apart: a
     young child does not petition; its parent of the same name does). A petition row whose
     own ID number says a child is a petition in the child's name (a guardian files it):
     "child" too."""
-    if petitions is None or "received" not in petitions.columns or petitions.is_empty():
-        latest = None
-    else:
-        latest = petitions.select(parse_date("received").max()).item()
     petitioner = pl.col("source") == "petitions"
     if latest is None:
         return pl.when(petitioner).then(pl.lit("petitioner")).alias("age_class")
@@ -334,30 +358,68 @@ def _linkage_columns(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def linkage_records(prepared: dict[str, pl.DataFrame], vocabulary: Vocabulary) -> pl.DataFrame:
-    """Stack the prepared sources into the linkage table (schema RECORD_SCHEMA)."""
-    parts = []
-    lookup = case_lookup(prepared.get("cases"))
-    by_party = party_case_lookup(prepared.get("cases"))
-    for source in LINKED_SOURCES:
-        frame = prepared.get(source)
-        if frame is None or frame.is_empty():
-            continue
-        for column in ("household_id", "person_no", "county", "town", "village", "address"):
-            if column not in frame.columns:
-                frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(column))
-        frame = with_case_key(frame, source, lookup, by_party)
-        frame = _household_copies(frame, vocabulary.household_head)
-        frame = _own_id_columns(drop_ids_contradicting_relation(frame, vocabulary))
-        parts.append(_linkage_columns(frame))
+@dataclass(frozen=True)
+class CaseLookups:
+    """What resolves a relief row's 原案号 or a petition's 涉及案件 to a case (case_refs.py)."""
+
+    by_ref: pl.DataFrame
+    by_party: pl.DataFrame
+
+
+def case_lookups(cases: pl.DataFrame | None) -> CaseLookups:
+    """The case lookups of the prepared cases export (read before its frame is let go)."""
+    return CaseLookups(case_lookup(cases), party_case_lookup(cases))
+
+
+def source_records(
+    source: str, frame: pl.DataFrame, cases: CaseLookups, vocabulary: Vocabulary
+) -> pl.DataFrame:
+    """One source's rows of the linkage table: RECORD_SCHEMA but idx and age_class, and
+    before the IDs of other sources' rows are checked against the monitoring households
+    (`with_household_numbers_checked`)."""
+    for column in ("household_id", "person_no", "county", "town", "village", "address"):
+        if column not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(column))
+    frame = with_case_key(frame, source, cases.by_ref, cases.by_party)
+    frame = _household_copies(frame, vocabulary.household_head)
+    frame = _own_id_columns(drop_ids_contradicting_relation(frame, vocabulary))
+    return _linkage_columns(frame)
+
+
+def with_household_numbers_checked(
+    monitoring: pl.DataFrame | None, others: list[pl.DataFrame]
+) -> pl.DataFrame | None:
+    """The rows of the sources other than the monitoring export, stacked in LINKED_SOURCES
+    order, without the IDs that are a member's household's (`_household_numbers_elsewhere`);
+    None when there are none. `monitoring` is read, never changed."""
+    if not others:
+        return None
+    rows = pl.concat(others, how="vertical")
+    return rows if monitoring is None else _household_numbers_elsewhere(monitoring, rows)
+
+
+def numbered_records(parts: list[pl.DataFrame], latest_petition: date | None) -> pl.DataFrame:
+    """The linkage table (RECORD_SCHEMA) from the monitoring rows and then the others'
+    (`source_records`, `with_household_numbers_checked`): age class, then idx in that order."""
     if not parts:
         return pl.DataFrame(schema=RECORD_SCHEMA)
-    monitoring = [p for p in parts if p["source"][0] == "poverty"]
-    rows = [p for p in parts if p["source"][0] != "poverty"]
-    if monitoring and rows:
-        rows = [_household_numbers_elsewhere(monitoring[0], pl.concat(rows, how="vertical"))]
-    records = pl.concat([*monitoring, *rows], how="vertical").with_columns(
-        _age_class(prepared.get("petitions"))
-    )
+    records = pl.concat(parts, how="vertical").with_columns(_age_class(latest_petition))
     records = records.with_row_index("idx")
     return records.select(pl.col(c).cast(t) for c, t in RECORD_SCHEMA.items())
+
+
+def linkage_records(prepared: dict[str, pl.DataFrame], vocabulary: Vocabulary) -> pl.DataFrame:
+    """Stack the prepared sources into the linkage table (schema RECORD_SCHEMA), in memory.
+
+    pipeline/run.py builds the same table a source at a time, written to parquet as it goes.
+    """
+    cases = case_lookups(prepared.get("cases"))
+    parts = {
+        source: source_records(source, frame, cases, vocabulary)
+        for source in LINKED_SOURCES
+        if (frame := prepared.get(source)) is not None and not frame.is_empty()
+    }
+    monitoring = parts.pop("poverty", None)
+    others = with_household_numbers_checked(monitoring, list(parts.values()))
+    stacked = [p for p in (monitoring, others) if p is not None]
+    return numbered_records(stacked, latest_petition_date(prepared.get("petitions")))

@@ -137,7 +137,7 @@ def _run_stages(
         )
     link = partial(_link, config=config, work=scratch, map_fn=parts.counted("link"))
     with timer.stage("link", rows=lambda: linked.result.blocking.candidate_pairs):
-        linked = link_sources(facts, config, link)
+        linked = link_sources(facts, config, link, work=scratch)
     score = partial(_score, work=scratch, map_fn=parts.counted("score"), slices=parts.slices)
     with timer.stage("score", rows=lambda: scored.candidates.height):
         scored = score_sources(linked, config, inputs, folder, score)

@@ -56,11 +56,16 @@ def date_status(field: str, rule: DateRule) -> pl.Expr:
     )
 
 
-def duplicate_key(fields: tuple[str, ...]) -> pl.Expr:
-    """A hash of the key fields (null when all are empty): duplicates without the values."""
+def duplicate_hash(fields: tuple[str, ...]) -> pl.Expr:
+    """A hash of the key fields as a number (null when all are empty)."""
     text = pl.concat_str([pl.col(f).fill_null("") for f in fields], separator="\x1f")
     all_empty = pl.all_horizontal(pl.col(f).is_null() for f in fields)
-    return pl.when(~all_empty).then(text.hash(seed=0).cast(pl.Utf8))
+    return pl.when(~all_empty).then(text.hash(seed=0))
+
+
+def duplicate_key(fields: tuple[str, ...]) -> pl.Expr:
+    """A hash of the key fields (null when all are empty): duplicates without the values."""
+    return duplicate_hash(fields).cast(pl.Utf8)
 
 
 def expectation_view(frame: pl.DataFrame, spec: SourceSpec, suite: SuiteSpec) -> pl.DataFrame:

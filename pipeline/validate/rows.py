@@ -17,7 +17,7 @@ from pipeline.config import Config, SourceSpec, SuiteSpec
 from pipeline.errors import ReconciliationError
 from pipeline.ingest.read import JUNK_COLUMN, FileReport
 from pipeline.outputs.masking import mask_id
-from pipeline.validate.expectations import date_status, duplicate_key
+from pipeline.validate.expectations import date_status, duplicate_hash
 
 QUARANTINE_SCHEMA = pl.Schema(
     {
@@ -138,33 +138,65 @@ def _unusable_name_rule(spec: SourceSpec) -> tuple[str, pl.Expr, pl.Expr]:
     )
 
 
-def _flag_exprs(suite: SuiteSpec | None, frame: pl.DataFrame) -> list[pl.Expr]:
-    """One expression per possible flag: the flag name where it applies, else null."""
-    flags: list[pl.Expr] = []
+def _flag_columns(suite: SuiteSpec | None, frame: pl.DataFrame) -> dict[str, pl.Expr]:
+    """Flag name -> the condition that raises it, in the order flags are written (the ID's,
+    then each date's, vocabulary's and duplicate key's of the suite)."""
+    flags: dict[str, pl.Expr] = {}
     if "id_status" in frame.columns:
         for id_status in ("bad_check", "excel_damaged", "legacy15"):
-            flags.append(pl.when(pl.col("id_status") == id_status).then(pl.lit(f"id_{id_status}")))
+            flags[f"id_{id_status}"] = pl.col("id_status") == id_status
     if suite is None:
         return flags
     for field, rule in suite.dates.items():
         if rule.on_bad == "flag" and field in frame.columns:
-            status = date_status(field, rule)
-            flags.append(
-                pl.when(status.is_in(["unparseable", "implausible"])).then(
-                    pl.lit("date_") + status + f"_{field}"
-                )
-            )
+            # one of the two at most: the status is computed once, as a column
+            for kind in ("unparseable", "implausible"):
+                flags[f"date_{kind}_{field}"] = pl.col(f"_status_{field}") == kind
     for field, values in suite.vocabularies.items():
         if field in frame.columns:
-            odd = pl.col(field).is_not_null() & ~pl.col(field).is_in(list(values))
-            flags.append(pl.when(odd).then(pl.lit(f"vocab_{field}")))
+            flags[f"vocab_{field}"] = pl.col(field).is_not_null() & ~pl.col(field).is_in(
+                list(values)
+            )
     for name, fields in suite.unique.items():
         if all(f in frame.columns for f in fields):
-            key = duplicate_key(fields)
-            flags.append(
-                pl.when(key.is_not_null() & key.is_duplicated()).then(pl.lit(f"duplicate_{name}"))
-            )
+            key = duplicate_hash(fields)
+            flags[f"duplicate_{name}"] = key.is_not_null() & key.is_duplicated()
     return flags
+
+
+def _date_statuses(suite: SuiteSpec | None, frame: pl.DataFrame) -> list[pl.Expr]:
+    if suite is None:
+        return []
+    return [
+        date_status(field, rule).alias(f"_status_{field}")
+        for field, rule in suite.dates.items()
+        if rule.on_bad == "flag" and field in frame.columns
+    ]
+
+
+def row_flags(suite: SuiteSpec | None, frame: pl.DataFrame) -> pl.Series:
+    """`flags` of every row: the comma-separated names of the flags that apply, or null.
+
+    Each flag is a boolean column first (two bits a row, where text for every row took 16
+    bytes a flag); the names are written for the flagged rows only.
+    """
+    flags = _flag_columns(suite, frame)
+    if not flags or frame.is_empty():
+        return pl.Series("flags", [None] * frame.height, dtype=pl.Utf8)
+    raised = frame.with_columns(_date_statuses(suite, frame)).select(
+        condition.fill_null(False).alias(f"_if_{name}") for name, condition in flags.items()
+    )
+    flagged = raised.select(pl.any_horizontal(pl.all())).to_series()
+    names = raised.filter(flagged).select(
+        pl.concat_str(
+            [pl.when(pl.col(f"_if_{name}")).then(pl.lit(name)) for name in flags],
+            separator=",",
+            ignore_nulls=True,
+        ).replace("", None)
+    )
+    # row i takes the names of its place among the flagged rows; unflagged rows, null
+    place = pl.when(flagged).then(flagged.cum_sum() - 1)
+    return names.to_series().gather(pl.select(place).to_series()).alias("flags")
 
 
 def validate_rows(
@@ -185,36 +217,38 @@ def validate_rows(
             `frame` empty, so that a provincial source is never held twice (prepared and
             accepted) while it is filtered.
     """
-    marks = _rule_marks(frame, spec, suite)
-    keep = marks["_rule"].is_null()
-    refs = frame.select(
+    keep = _usable_rows(frame, spec, suite)
+    # rule and reason are written for the quarantined rows only (the first rule that fires
+    # on a row does not depend on the other rows)
+    rejected = frame.filter(~keep)
+    refs = rejected.select(
         "source",
         "file",
         "sheet",
         "row_number",
         pl.col("excel_row") if "excel_row" in frame.columns else pl.lit(None, dtype=pl.Int64),
     )
-    quarantined = refs.hstack(marks).filter(~keep)
-    quarantined = quarantined.select(*refs.columns[:4], "excel_row", "_rule", "_reason").rename(
+    quarantined = refs.hstack(_rule_marks(rejected, spec, suite)).rename(
         {"_rule": "rule", "_reason": "reason"}
     )
+    del rejected
     rows_read = frame.height
     accepted = _moved_rows(frame, keep) if consume else frame.filter(keep)
     if "excel_row" not in accepted.columns:  # a frame built elsewhere: the row is unknown
         accepted = accepted.with_columns(pl.lit(None, dtype=pl.Int64).alias("excel_row"))
-    flags = _flag_exprs(suite, accepted)
-    flag_expr = (
-        pl.concat_str(flags, separator=",", ignore_nulls=True).replace("", None)
-        if flags
-        else pl.lit(None, dtype=pl.Utf8)
-    )
-    accepted = accepted.with_columns(flag_expr.alias("flags")).drop(JUNK_COLUMN, strict=False)
+    accepted = accepted.with_columns(row_flags(suite, accepted)).drop(JUNK_COLUMN, strict=False)
     if accepted.height + quarantined.height != rows_read:
         raise ReconciliationError(
             f"{source}: read {rows_read} rows but accepted {accepted.height}"
             f" + quarantined {quarantined.height}"
         )
     return ValidatedSource(accepted=accepted, quarantined=quarantined.cast(QUARANTINE_SCHEMA))
+
+
+def _usable_rows(frame: pl.DataFrame, spec: SourceSpec, suite: SuiteSpec | None) -> pl.Series:
+    """True where no row rule fires: the conditions alone, as one boolean column."""
+    conditions = [c.fill_null(False) for _, c, _ in _reason_rules(spec, suite, frame)]
+    return frame.select(~pl.any_horizontal(conditions)).to_series()
 
 
 def _rule_marks(frame: pl.DataFrame, spec: SourceSpec, suite: SuiteSpec | None) -> pl.DataFrame:

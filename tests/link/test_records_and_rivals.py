@@ -7,12 +7,24 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
 
 from pipeline.config import ClusteringSettings, Config, load_config
+from pipeline.ingest.read import read_source
 from pipeline.link.case_refs import case_lookup
 from pipeline.link.cluster import share_among_rivals
 from pipeline.link.compare import shape_key
-from pipeline.link.records import address_hamlet, hamlet_number, linkage_records
+from pipeline.link.records import (
+    LINKAGE_INPUT_COLUMNS,
+    address_hamlet,
+    case_lookups,
+    hamlet_number,
+    linkage_records,
+    source_records,
+)
+from pipeline.normalise.prepare import prepare_source
+from pipeline.state import RunInputs
 
 CASE = "商南检刑诉受[2023]611023000002号"
 VOCABULARY = load_config().vocabulary
@@ -277,3 +289,20 @@ def test_a_petition_whose_own_id_says_a_child_is_in_the_childs_name() -> None:
     )
     records = linkage_records({"petitions": petitions}, VOCABULARY)
     assert records["age_class"].to_list() == ["child", "petitioner", "petitioner"]
+
+
+@pytest.mark.parametrize("source", ["poverty", "petitions", "cases", "relief_history"])
+def test_a_part_needs_only_the_columns_linking_reads(source: str) -> None:
+    """`source_records` gives the same part from the rows cut to LINKAGE_INPUT_COLUMNS as
+    from every column (the run builds it so; a column it missed would read as empty)."""
+    config = load_config()
+    prepared = {
+        name: prepare_source(name, read_source(name, path, config).frame)
+        for name, path in RunInputs.sample().by_source().items()
+    }
+    cases = case_lookups(prepared["cases"])
+    frame = prepared[source]
+    cut = frame.select(c for c in frame.columns if c in LINKAGE_INPUT_COLUMNS)
+    assert cut.width < frame.width
+    full = source_records(source, frame, cases, config.vocabulary)
+    assert_frame_equal(source_records(source, cut, cases, config.vocabulary), full)

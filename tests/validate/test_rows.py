@@ -11,14 +11,18 @@ import polars as pl
 import pytest
 
 from pipeline.cli import EXIT_BAD_INPUT, main
-from pipeline.config import Config
+from pipeline.config import Config, SuiteSpec
 from pipeline.ingest.read import read_source
 from pipeline.normalise.ids import id_check_char
 from pipeline.normalise.prepare import prepare_source
+from pipeline.outputs.masking import mask_id
+from pipeline.state import RunInputs
+from pipeline.validate.expectations import date_status, duplicate_key
 from pipeline.validate.report import steward_summary
 from pipeline.validate.results import validation_results
 from pipeline.validate.rows import (
     QUARANTINE_SCHEMA,
+    _reason_rules,
     count_per_file,
     describe_flag,
     quarantine_limit_breaches,
@@ -263,3 +267,56 @@ def test_per_file_counts_need_no_filter_of_the_rows(validated: tuple) -> None:
     source, result = validated
     counted = rows_per_file(result.accepted)
     assert counted == {(r.file, r.sheet): r.rows_accepted for r in source.files}
+
+
+def _flags_over_every_row(suite: SuiteSpec, frame: pl.DataFrame) -> pl.Series:
+    """The flags as they were written before `row_flags`: text for every row and flag."""
+    flags = [
+        pl.when(pl.col("id_status") == s).then(pl.lit(f"id_{s}"))
+        for s in ("bad_check", "excel_damaged", "legacy15")
+    ]
+    for field, rule in suite.dates.items():
+        if rule.on_bad == "flag" and field in frame.columns:
+            status = date_status(field, rule)
+            bad = status.is_in(["unparseable", "implausible"])
+            flags.append(pl.when(bad).then(pl.lit("date_") + status + f"_{field}"))
+    for field, values in suite.vocabularies.items():
+        if field in frame.columns:
+            odd = pl.col(field).is_not_null() & ~pl.col(field).is_in(list(values))
+            flags.append(pl.when(odd).then(pl.lit(f"vocab_{field}")))
+    for name, fields in suite.unique.items():
+        key = duplicate_key(fields)
+        flags.append(
+            pl.when(key.is_not_null() & key.is_duplicated()).then(pl.lit(f"duplicate_{name}"))
+        )
+    joined = pl.concat_str(flags, separator=",", ignore_nulls=True).replace("", None)
+    return frame.select(joined.alias("flags")).to_series()
+
+
+@pytest.mark.parametrize("source", ["poverty", "petitions", "cases", "relief_history"])
+def test_flags_and_reasons_are_those_of_every_row_checked_in_full(
+    source: str, config: Config
+) -> None:
+    """Flags written for the flagged rows only, and reasons for the quarantined rows only,
+    are what the rules give when applied to every row (the sample, plus a copy of its
+    first rows so that keys repeat)."""
+    path = RunInputs.sample().by_source()[source]
+    frame = prepare_source(source, read_source(source, path, config).frame)
+    frame = pl.concat([frame, frame.head(5)])
+    spec, suite = config.source(source), config.suites[source]
+    checked = validate_rows(source, frame, spec, suite)
+    assert checked.accepted["flags"].null_count() < checked.accepted.height
+    expected = _flags_over_every_row(suite, checked.accepted.drop("flags"))
+    assert checked.accepted["flags"].equals(expected)
+    reasons = frame.with_columns(mask_id("id_number").alias("id_masked")).select(
+        _first_rule(_reason_rules(spec, suite, frame))
+    )
+    assert checked.quarantined.select("rule", "reason").equals(reasons.drop_nulls("rule"))
+
+
+def _first_rule(rules: list[tuple[str, pl.Expr, pl.Expr]]) -> list[pl.Expr]:
+    rule, reason = pl.lit(None, dtype=pl.Utf8), pl.lit(None, dtype=pl.Utf8)
+    for name, condition, text in reversed(rules):
+        rule = pl.when(condition).then(pl.lit(name)).otherwise(rule)
+        reason = pl.when(condition).then(text).otherwise(reason)
+    return [rule.alias("rule"), reason.alias("reason")]
