@@ -1,7 +1,7 @@
 """Score leads slice by slice on the workers, rank them as one list on the driver.
 
-Each lead is scored from its own row (`score_lead`), so any slice of leads scores as the
-whole would; only the rank looks across leads. Slices are contiguous runs of the leads,
+Each lead is scored from its own row (`score_leads` reads no other lead), so any slice of
+leads scores as the whole would; only the rank looks across leads. Slices are contiguous runs of the leads,
 so the excluded leads, concatenated in slice order, come out in the single run's order,
 and `rank_candidates` ranks the candidates of every slice together.
 """
