@@ -165,8 +165,10 @@ def _view(
 # a payment said to be whole (退赔全部赃款, 履行完毕) stays full whatever amount is near it
 _WHOLE = re.compile(r"全额|全部|足额|如数|完毕|付清|还清|退清|均已|剩余|其余|余下")
 # a clause that continues the one before it (扣押了54615元赃款,并返还给了被害人; 退回赃款5000元,
-# 发还被害人)
-_CONTINUING = re.compile(r"(?:并|后|随后|现|已|发还|返还|退还|归还|交还)")
+# 发还被害人; 扣押花生款60000元,2014年4月1日发还给被害人)
+_CONTINUING = re.compile(
+    r"(?:\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?)?(?:并|后|随后|现|已|发还|返还|退还|归还|交还)"
+)
 
 
 def _with_amounts(

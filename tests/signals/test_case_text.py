@@ -774,6 +774,9 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
      "骗取柯某人民币5万元。", "柯某", ("甘某",), {"loss_amount": 50000.0}),
     ("被告人指控：一、被告人以帮忙为由骗取甘某人民币3万元。(赃款已退还)二、被告人以办理入学为由"
      "骗取柯某人民币5万元。", "甘某", ("柯某",), {"compensation": "full", "loss_amount": 30000.0}),
+    # a return dated in its own clause continues the seizure before it: its amount is compared
+    ("被告人骗取甘某价值人民币98000元的玉米。案发后，侦查机关扣押货款30000元，2015年3月2日发还给"
+     "被害人甘某。", "甘某", (), {"compensation": "partial", "loss_amount": 98000.0}),
     # recovered: all of it, claimed back by the victim, an amount, a part
     ("被告人骗取甘某现金8000元，案发后甘某的损失已全部挽回。", "甘某", (),
      {"compensation": "full", "loss_amount": 8000.0}),
