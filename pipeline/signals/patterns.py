@@ -82,10 +82,8 @@ class FactRule:
     precedence: tuple[str, ...]
     units: Mapping[str, float]
     pad: int
-    # words one of which every hit of every value contains (see `required_words`), as
-    # one regex: text without any of them has no hit, and no pattern runs on it
-    gate: re.Pattern[str] | None = None
-    # the same per pattern: a pattern none of whose words is in the text is not run
+    # per pattern, words one of which every match contains (see `required_words`): a
+    # pattern none of whose words is in the text is not run
     words: Mapping[re.Pattern[str], tuple[str, ...]] = field(
         default_factory=lambda: MappingProxyType({})
     )
@@ -119,14 +117,14 @@ class FactRule:
 
     def find(self, text: str) -> tuple[Hit, ...]:
         """Hits in folded `text` that survive leftmost-longest resolution, masks removed."""
-        if self.gate is not None and self.gate.search(text) is None:
-            return ()
         # only the patterns one of whose words the text holds can match
         runs = set(self._always)
         if self._words is not None:
             for _, entries in self._words.iter(text):
                 runs.update(entries)
         plan = self._plan
+        if not any(plan[i][0] for i in runs):
+            return ()  # no value's pattern can match: masks alone find nothing
         # (start, end, rank, value, match); a mask ranks first among equal spans, so a
         # denial beats its identical twin.
         found: list[tuple[int, int, int, str | None, re.Match[str]]] = []
@@ -190,19 +188,6 @@ def _automaton(values: Mapping[str, Iterable[int]]) -> Any:
         automaton.add_word(word, tuple(sorted(values[word])))
     automaton.make_automaton()
     return automaton
-
-
-def _gate(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str] | None:
-    """A regex of the words one of which any match of any of `patterns` contains."""
-    words: set[str] = set()
-    for pattern in patterns:
-        required = required_words(pattern.pattern)
-        if not required:
-            return None
-        words.update(required)
-    # a word containing another is redundant: 赔偿 already finds 部分赔偿
-    kept = sorted(w for w in words if not any(o != w and o in w for o in words))
-    return re.compile("|".join(map(re.escape, kept))) if kept else None
 
 
 def required_words(pattern: str) -> tuple[str, ...]:
@@ -555,7 +540,6 @@ class _Loader:
             precedence=precedence,
             units=self.units,
             pad=self.pad,
-            gate=_gate(p for _, pats in compiled for p in pats),
             words=MappingProxyType(
                 {
                     p: required_words(p.pattern)
