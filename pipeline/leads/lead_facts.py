@@ -14,7 +14,7 @@ import polars as pl
 
 from pipeline.config import Config, ScoringSettings
 from pipeline.leads.legal_test import Facts, risk_after_incident
-from pipeline.leads.minors import ADULT_AGE
+from pipeline.leads.minors import ADULT_AGE, age_on
 from pipeline.leads.points import CASE_KEYS, HOUSEHOLD_KEY, PETITION_KEYS, short_keys
 
 # The lead columns scoring reads, by type; a missing one reads as empty (null, false, []).
@@ -36,16 +36,6 @@ _LEAD_TYPES: dict[str, pl.DataType] = {
     **dict.fromkeys(("loss", "income_per_capita"), pl.Float64()),
     **dict.fromkeys(("case_accepted", "risk_identified", "person_birth"), pl.Date()),
 }
-
-
-def _age_at(birth: pl.Expr, day: pl.Expr) -> pl.Expr:
-    """Whole years from `birth` to `day` (month and day compared apart: dt.month() is an Int8)."""
-    month, birth_month = day.dt.month(), birth.dt.month()
-    before_birthday = (month < birth_month) | (
-        (month == birth_month) & (day.dt.day() < birth.dt.day())
-    )
-    years = day.dt.year().cast(pl.Int64) - birth.dt.year().cast(pl.Int64)
-    return years - before_birthday.cast(pl.Int64)
 
 
 def _lead_columns(leads: pl.DataFrame) -> pl.DataFrame:
@@ -127,7 +117,7 @@ def _quoted(frame: pl.DataFrame) -> pl.DataFrame:
 
 def lead_flags(leads: pl.DataFrame, s: ScoringSettings, today: date) -> pl.DataFrame:
     """The leads with what the elements' findings test (age, the monitoring line …)."""
-    age = _age_at(pl.col("person_birth"), pl.col("case_accepted").fill_null(today))
+    age = age_on(pl.col("person_birth"), pl.col("case_accepted").fill_null(today)).cast(pl.Int64)
     frame = _monitoring_lines(_lead_columns(leads).with_columns(age.alias(Facts.age)), s)
     income = pl.col("income_per_capita")
     return frame.with_columns(
