@@ -16,8 +16,10 @@ Fields and what counts as correct:
 - loss: the victim's own loss in yuan; a labelled amount is matched within 1 yuan (or 1 %),
   and a victim without one (a loss shared by several, or none stated) must get none.
 
-The held-back split ("holdout", fixed by a hash of the text id in select_texts.py) is never
-used to tune the rules; report both splits.
+The held-back splits are never used to tune the rules and their errors are never listed:
+"holdout" (fixed by a hash of the text id in select_texts.py) and "holdout2" (half of the
+texts that hash holds out beyond the first draw, by a second hash in select_dev6.py; the other
+half is dev6). Report every split.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ from pipeline.state import PROJECT_ROOT
 LABELS = PROJECT_ROOT / "benchmarks" / "realtext" / "labels.jsonl"
 TEXTS = PROJECT_ROOT.parent / "shared" / "realtext" / "cail2018_facts.jsonl"
 GRADES = ("死亡", "重伤", "轻伤", "轻微伤")
-SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "holdout")
+SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "holdout", "holdout2")
+HELD_BACK = ("holdout", "holdout2")
 
 
 @dataclass(frozen=True)
@@ -221,5 +224,7 @@ def add_facts_parser(which: argparse._SubParsersAction[argparse.ArgumentParser])
     facts.add_argument("--labels", type=Path, default=LABELS)
     facts.add_argument("--confusion", action="store_true", help="confusion tables per split")
     facts.add_argument(
-        "--errors", choices=SPLITS, help="list each mismatch of one split (tune on dev only)"
+        "--errors",
+        choices=[s for s in SPLITS if s not in HELD_BACK],
+        help="list each mismatch of one development split (never of a held-back one)",
     )

@@ -57,6 +57,7 @@ from pipeline.outputs.tables import write_tables
 from pipeline.outputs.validation_page import validation_page
 from pipeline.signals.case_text import case_facts_frame
 from pipeline.signals.petition_text import petition_facts_frame
+from pipeline.signals.readers import TextReaders
 from pipeline.state import (
     PROJECT_ROOT,
     SAMPLE_DIR,
@@ -295,13 +296,15 @@ def check_quarantine_limits(breaches: list[str], folder: RunFolder) -> None:
 def read_free_text(validated: Validated, config: Config) -> WithFacts:
     """Facts from case summaries (per victim) and petition texts."""
     frames = dict(validated.accepted)
-    frames["cases"] = case_facts_frame(
-        frames["cases"], config.text_patterns, config.scoring.roles["victim"]
-    ).drop(FREE_TEXT_COLUMNS, strict=False)
-    if "petitions" in frames:
-        frames["petitions"] = petition_facts_frame(frames["petitions"], config.text_patterns).drop(
-            FREE_TEXT_COLUMNS, strict=False
-        )
+    patterns = config.text_patterns
+    with TextReaders(patterns, config.pipeline.text_workers) as readers:
+        frames["cases"] = case_facts_frame(
+            frames["cases"], patterns, config.scoring.roles["victim"], readers
+        ).drop(FREE_TEXT_COLUMNS, strict=False)
+        if "petitions" in frames:
+            frames["petitions"] = petition_facts_frame(frames["petitions"], patterns, readers).drop(
+                FREE_TEXT_COLUMNS, strict=False
+            )
     return WithFacts(frames)
 
 

@@ -37,6 +37,12 @@ class PipelineSettings(Frozen):
     default_max_quarantine_share: float = 0.2
     header_scan_rows: int = 20
     expectations_max_rows: int = Field(default=200_000, gt=1000)
+    text_workers: int = Field(
+        default=0,
+        ge=0,
+        description="processes that read case and petition texts: 0 = one per core when "
+        "the run has at least 10,000 distinct texts per core, 1 = this process only",
+    )
     link_confidence_bins: tuple[float, ...] = Field(
         default=(0.5, 0.8, 0.9, 0.95, 0.99),
         description="band edges of the run report's link-confidence chart, ascending in (0, 1)",

@@ -32,6 +32,7 @@ from pipeline.signals.patterns import (
     fold_text,
     load_text_patterns,
 )
+from pipeline.signals.readers import TextReaders
 from pipeline.signals.victims import (
     CLAUSE_BREAK,
     OTHER,
@@ -245,19 +246,21 @@ def _scan(text: str, patterns: TextPatterns) -> Scan:
     incidents = episode_starts(text, patterns.victim_mentions)
     starts = incidents[0] if incidents else ()
     paid = _with_amounts(found["compensation"], patterns.payment_amount, patterns.units, starts)
-    found["compensation"] = _listed_payments(paid, patterns)
+    found["compensation"] = _listed(paid, patterns, "paid")
+    found["loss_amount"] = _listed(found["loss_amount"], patterns, "amount")
     return found
 
 
-def _listed_payments(hits: tuple[Hit, ...], patterns: TextPatterns) -> tuple[Hit, ...]:
-    """Each further (victim, amount) of a list of payments after one verb (退还给包某甲13万元、
-    包某乙16万元), as a payment of its own where that victim is named."""
+def _listed(hits: tuple[Hit, ...], patterns: TextPatterns, value: str) -> tuple[Hit, ...]:
+    """Each further (victim, amount) of a list after one verb, as a hit of its own where that
+    victim is named: payments (退还给包某甲13万元、包某乙16万元) and losses (骗取被害人于某某人民币
+    130万元、被害人邵某某人民币130万元)."""
     out: list[Hit] = []
     taken = {h.start for h in hits}
     for hit in hits:
         out.append(hit)
         at = hit.end
-        while hit.value == "paid" and hit.amount is not None:
+        while hit.value == value and hit.amount is not None:
             match = patterns.payment_list.match(hit.text, at)
             if match is None or any(match.start() <= t < match.end() for t in taken):
                 break
@@ -507,6 +510,7 @@ def case_facts_frame(
     df: pl.DataFrame,
     patterns: TextPatterns | None = None,
     victim_roles: Sequence[str] = (),
+    readers: TextReaders | None = None,
 ) -> pl.DataFrame:
     """Add the `fact_*` columns of CASE_FACTS_OUTPUT to a frame of case-party rows.
 
@@ -521,6 +525,8 @@ def case_facts_frame(
             other's "others" when the summary is read per victim, and the summary is read
             for victims' rows only: other parties' facts come from their structured
             columns alone.
+        readers: where the summaries are read (`TextReaders`: worker processes for a
+            large run); None reads them here. The readings are the same.
 
     Returns:
         `df` with the facts; `fact_source_<name>` says whether a fact came from the
@@ -543,7 +549,7 @@ def case_facts_frame(
         read = keyed.filter(pl.col("role").str.strip_chars().is_in(list(victim_roles)))
     pairs = read.select("summary", f"{_TMP}name_key").drop_nulls("summary").unique()
     pairs = pairs.join(_victims_by_summary(keyed, victim_roles), on="summary", how="left")
-    text = _summary_facts(pairs, patterns)
+    text = _summary_facts(pairs, patterns, readers)
     out = keyed.join(
         text,
         left_on=["summary", f"{_TMP}name_key"],
@@ -584,27 +590,45 @@ def _checked_input(df: pl.DataFrame) -> pl.DataFrame:
     return df.with_columns(pl.col(c).cast(pl.String) for c in (*CASE_FACTS_INPUT, *optional))
 
 
-def _summary_facts(pairs: pl.DataFrame, patterns: TextPatterns) -> pl.DataFrame:
+def _summary_facts(
+    pairs: pl.DataFrame, patterns: TextPatterns, readers: TextReaders | None = None
+) -> pl.DataFrame:
     """One row per distinct (summary, folded name) with its text facts and grouped evidence.
 
     `pairs` also holds each summary's victims (`{_TMP}victims`, folded names). Each summary
-    is folded and searched once for every party that shares it.
+    is folded and searched once for every party that shares it; `readers` may read slices
+    of them in worker processes (the readings are the same).
     """
     pairs = pairs.sort("summary")
+    rows = list(pairs.select("summary", f"{_TMP}name_key", f"{_TMP}victims").iter_rows())
+    readings = _read_pairs(rows, patterns) if readers is None else readers.map(_read_pairs, rows)
+    fields = [f for f in _TEXT_FACTS if f != "text_scope"]
+    names = [f"{_TMP}{f}" for f in fields]
+    names += [f"{_TMP}ev_{g}" for g in (*_OVERRIDABLE, _OTHER_EVIDENCE)]
+    schema: dict[str, pl.DataType] = {name: pl.String() for name in names}
+    schema |= {f"{_TMP}{field}": dtype for field, dtype in _TEXT_FACTS.items()}
+    schema = {name: schema[name] for name in [*names, f"{_TMP}text_scope"]}
+    read = pl.DataFrame(readings, schema=schema, orient="row")
+    return pl.DataFrame(
+        {f"{_TMP}summary": pairs["summary"], f"{_TMP}name": pairs[f"{_TMP}name_key"]}
+    ).hstack(read)
+
+
+def _read_pairs(
+    rows: Sequence[tuple[str, str, list[str] | None]], patterns: TextPatterns
+) -> list[tuple[Any, ...]]:
+    """Per (summary, folded name, victims) row, sorted by summary: the facts of
+    `_TEXT_FACTS` but the scope, the evidence per group, then the scope."""
     fields = [f for f in _TEXT_FACTS if f != "text_scope"]
     groups = (*_OVERRIDABLE, _OTHER_EVIDENCE)
-    columns: dict[str, list[Any]] = {f"{_TMP}{f}": [] for f in fields}
-    columns |= {f"{_TMP}ev_{g}": [] for g in groups}
-    scopes: list[str | None] = []
+    readings: list[tuple[Any, ...]] = []
     current: str | None = None
     text, scan = "", None
-    for summary, name, victims in pairs.select(
-        "summary", f"{_TMP}name_key", f"{_TMP}victims"
-    ).iter_rows():
+    for summary, name, victims in rows:
         if summary != current:
             current, scan = summary, None
             text = fold_text(summary)
-        victims = victims or ()
+        victims = victims or []
         view = (
             victim_view(text, name, victims, patterns.victim_mentions, known_victim=name in victims)
             if name
@@ -613,22 +637,14 @@ def _summary_facts(pairs: pl.DataFrame, patterns: TextPatterns) -> pl.DataFrame:
         if scan is None:
             scan = _scan(text, patterns)  # once per summary, for every party
         facts, evidence = _read_summary(text, patterns, folded=True, scan=scan, view=view)
-        for f in fields:
-            columns[f"{_TMP}{f}"].append(getattr(facts, f))
-        for g in groups:
-            columns[f"{_TMP}ev_{g}"].append("; ".join(evidence[g]) or None)
-        scopes.append(facts.text_scope)
-    schema: dict[str, pl.DataType] = {name: pl.String() for name in columns}
-    schema |= {f"{_TMP}{field}": dtype for field, dtype in _TEXT_FACTS.items()}
-    del schema[f"{_TMP}text_scope"]
-    read = pl.DataFrame(columns, schema=schema)
-    return pl.DataFrame(
-        {
-            f"{_TMP}summary": pairs["summary"],
-            f"{_TMP}name": pairs[f"{_TMP}name_key"],
-            f"{_TMP}text_scope": pl.Series(scopes, dtype=pl.String()),
-        }
-    ).hstack(read)
+        readings.append(
+            (
+                *(getattr(facts, f) for f in fields),
+                *("; ".join(evidence[g]) or None for g in groups),
+                facts.text_scope,
+            )
+        )
+    return readings
 
 
 def _map_distinct(series: pl.Series, fn: Callable[[str], Any], dtype: pl.DataType) -> pl.Series:

@@ -13,13 +13,14 @@ about; linking the petitioner to the victim and the case is the job of link/ and
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
 import polars as pl
 
 from pipeline.signals.patterns import FactRule, TextPatterns, fold_text, load_text_patterns
+from pipeline.signals.readers import TextReaders
 
 PETITION_FACTS_INPUT: dict[str, pl.DataType] = {"text": pl.String(), "category": pl.String()}
 PETITION_FACTS_OUTPUT: dict[str, pl.DataType] = {
@@ -106,17 +107,21 @@ def _case_ref_evidence(case_ref: str | None, patterns: TextPatterns) -> str | No
     return f"{label}({patterns.evidence_tags['structured']}): {folded}"
 
 
-def petition_facts_frame(df: pl.DataFrame, patterns: TextPatterns | None = None) -> pl.DataFrame:
+def petition_facts_frame(
+    df: pl.DataFrame, patterns: TextPatterns | None = None, readers: TextReaders | None = None
+) -> pl.DataFrame:
     """Add the `fact_*` columns of PETITION_FACTS_OUTPUT to a frame of petition rows.
 
     Args:
         df: Utf8 columns `text, category` (nulls allowed), optionally `case_ref`
             (涉及案件); other columns pass through untouched, in the same row order.
         patterns: compiled text patterns; defaults to schemas/text_patterns.yaml.
+        readers: where the texts are read (worker processes for a large run); None reads
+            them here. The readings are the same.
     """
     patterns = patterns or load_text_patterns()
     df = _checked_input(df)
-    read = _text_readings(df.get_column("text"), patterns)
+    read = _text_readings(df.get_column("text"), patterns, readers)
     category_evidence = _evidence_per_row(
         df.get_column("category"), partial(_relief_category_evidence, patterns=patterns)
     )
@@ -155,10 +160,15 @@ def petition_facts_frame(df: pl.DataFrame, patterns: TextPatterns | None = None)
     ).select(*df.columns, *PETITION_FACTS_OUTPUT)
 
 
-def _text_readings(text: pl.Series, patterns: TextPatterns) -> pl.DataFrame:
+def _text_readings(
+    text: pl.Series, patterns: TextPatterns, readers: TextReaders | None
+) -> pl.DataFrame:
     """One row per distinct petition text: its flags and evidence (columns prefixed `_TMP`)."""
     texts = text.drop_nulls().unique()
-    readings = [_read_text(t, patterns) for t in texts]
+    values = texts.to_list()
+    readings = (
+        _read_texts(values, patterns) if readers is None else readers.map(_read_texts, values)
+    )
     return pl.DataFrame(
         {
             f"{_TMP}text": texts,
@@ -171,6 +181,10 @@ def _text_readings(text: pl.Series, patterns: TextPatterns) -> pl.DataFrame:
             f"{_TMP}evidence": pl.String(),
         },
     )
+
+
+def _read_texts(texts: Sequence[str], patterns: TextPatterns) -> list[PetitionFacts]:
+    return [_read_text(t, patterns) for t in texts]
 
 
 def _evidence_per_row(values: pl.Series, evidence: Callable[[str], str | None]) -> pl.Series:

@@ -65,6 +65,12 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
     ("被告人积极赔偿被害人经济损失3万元。", {"compensation": "full"}),
     ("被告人赔偿被害人各项损失共计5万元,已履行完毕。", {"compensation": "full"}),
     ("被告人未全额赔偿被害人损失。", {"compensation": "partial"}),
+    # refused beside another refusal; still to pay after a payment
+    ("被告人收取保证金后逃匿，也不退还保证金。", {"compensation": "none"}),
+    (
+        "附带民事诉讼原告人的各项损失共计10万元，减去已支付的4万元，还应支付6万元。",
+        {"compensation": "partial", "loss_amount": 100000.0},
+    ),
     ("被告人至今未赔偿。", {"compensation": "none"}),
     ("被害人尚未获得任何赔偿。", {"compensation": "none"}),
     ("被害人未获赔偿。", {"compensation": "none"}),
@@ -270,6 +276,14 @@ TWO_WANG = "王某殴打被害人王某某、被害人王某，致被害人王�
 ONE_VICTIM = "被告人王某致被害人李四重伤，被害人李四至今未获赔偿。"
 
 # (summary, party name, expected facts; others keep their empty value, text_scope given)
+SEVERAL = (
+    "案发后，被告人与被害人孙甲、被害人钱乙达成调解协议，并支付给两位被害人共计3万元作为医疗费赔偿，"
+    "两位被害人对被告人的行为表示谅解。"
+)
+LOSS_LIST = (
+    "被告人先后骗取被害人周甲8000元，被害人吴乙5000元。案发后，被告人的家属对上述被害人进行了退赔。"
+)
+
 VICTIM_CASES: list[tuple[str, str | None, dict[str, Any]]] = [
     (ZHAO_HU, "赵玮", {"injury": "轻微伤", "injury_detail": "轻微伤", "loss_amount": 2900.0,
                       "compensation": "full", "forgiveness": "forgiven", "text_scope": "victim"}),
@@ -311,6 +325,12 @@ VICTIM_CASES: list[tuple[str, str | None, dict[str, Any]]] = [
                      "text_scope": "victim"}),
     (LISTED, "张五", {"injury": "轻伤", "injury_detail": "轻伤", "compensation": "none",
                      "text_scope": "victim"}),
+    # several victims at once (两位被害人, 上述被害人) are each of them
+    (SEVERAL, "孙甲", {"compensation": "full", "forgiveness": "forgiven", "text_scope": "victim"}),
+    (SEVERAL, "钱乙", {"compensation": "full", "forgiveness": "forgiven", "text_scope": "victim"}),
+    # a list of losses after one verb: each victim's own amount
+    (LOSS_LIST, "周甲", {"loss_amount": 8000.0, "compensation": "full", "text_scope": "victim"}),
+    (LOSS_LIST, "吴乙", {"loss_amount": 5000.0, "compensation": "full", "text_scope": "victim"}),
     # 王小明 could be 王某 or 王某某: ambiguous, so the whole summary
     (TWO_WANG, "王小明", {"injury": "重伤", "injury_detail": "重伤", "text_scope": "summary"}),
     # one victim: the whole summary applies

@@ -1,0 +1,119 @@
+"""Reading texts on every core: a large run's distinct texts split over worker processes.
+
+Reading a text is pure Python (regexes, the victim views), so one process reads on one core
+while the others wait. The distinct texts of a run are independent of each other, so
+`TextReaders.map` cuts them into one slice per worker, reads each slice in a worker process
+that holds the compiled patterns, and puts the readings back in order. The readings are the
+same whichever way they are read (tested); only the time changes.
+
+Texts are read in this process when there are few of them (starting a worker costs about a
+second: a new interpreter, the imports, the patterns), when one worker is asked for, and in a
+process that may not have children (a Dask worker runs as a daemon; there the cluster's own
+workers are the parallelism). Workers are started with `spawn`: polars runs its own threads,
+and a forked copy of a process with threads can deadlock.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from types import MappingProxyType, TracebackType
+from typing import Any, TypeVar
+
+from pipeline.signals.patterns import TextPatterns
+
+# below this many texts per worker, starting workers costs more than it saves
+MIN_TEXTS_PER_WORKER = 10_000
+
+T = TypeVar("T")
+R = TypeVar("R")
+ReadFn = Callable[[Sequence[T], TextPatterns], list[R]]
+
+
+def _mapping_proxy(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(items)
+
+
+# the compiled patterns hold read-only mappings; pickle them as the dicts they wrap
+copyreg.pickle(MappingProxyType, lambda proxy: (_mapping_proxy, (dict(proxy),)))
+
+
+def available_cores() -> int:
+    """The cores this process may run on (the container's share, not the host's)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def worker_count(texts: int, requested: int) -> int:
+    """Processes to read `texts` texts with: `requested` (0 = one per core, and only when
+    each worker gets at least MIN_TEXTS_PER_WORKER texts); 1 in a daemon process."""
+    if multiprocessing.current_process().daemon:
+        return 1
+    if requested > 0:
+        return max(1, min(requested, texts))
+    return max(1, min(available_cores(), texts // MIN_TEXTS_PER_WORKER))
+
+
+_WORKER: dict[str, TextPatterns] = {}
+
+
+def _hold_patterns(patterns: TextPatterns) -> None:
+    _WORKER["patterns"] = patterns
+
+
+def _read_slice(job: tuple[ReadFn[Any, Any], Sequence[Any]]) -> list[Any]:
+    read, items = job
+    return read(items, _WORKER["patterns"])
+
+
+class TextReaders:
+    """Reads slices of texts in this process or in worker processes (started on first need
+    and kept for the next `map` until `close`). Use as a context manager."""
+
+    def __init__(self, patterns: TextPatterns, workers: int = 0) -> None:
+        self.patterns = patterns
+        self.requested = workers
+        self._pool: Executor | None = None
+        self._size = 0
+
+    def map(self, read: ReadFn[T, R], items: Sequence[T]) -> list[R]:
+        """`read(slice, patterns)` over `items` in slices; one reading per item, in order."""
+        workers = worker_count(len(items), self.requested)
+        if workers <= 1:
+            return read(items, self.patterns)
+        pool = self._pool_of(workers)
+        step = -(-len(items) // workers)
+        jobs = [(read, items[i : i + step]) for i in range(0, len(items), step)]
+        return [reading for part in pool.map(_read_slice, jobs) for reading in part]
+
+    def _pool_of(self, workers: int) -> Executor:
+        if self._pool is None or self._size < workers:
+            self.close()
+            self._pool = ProcessPoolExecutor(
+                workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_hold_patterns,
+                initargs=(self.patterns,),
+            )
+            self._size = workers
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def __enter__(self) -> TextReaders:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,80 @@
+"""Reading texts in worker processes gives the same readings as reading them here."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import pandas as pd
+import polars as pl
+import pytest
+
+from pipeline.config import load_config
+from pipeline.signals import case_facts_frame
+from pipeline.signals import readers as readers_module
+from pipeline.signals.petition_text import petition_facts_frame
+from pipeline.signals.readers import MIN_TEXTS_PER_WORKER, TextReaders, worker_count
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
+CASE_COLUMNS = {
+    "案情摘要": "summary",
+    "伤情": "injury",
+    "经济损失(元)": "loss",
+    "赔偿情况": "compensation",
+    "是否谅解": "forgiveness",
+    "姓名": "name",
+    "诉讼地位": "role",
+}
+
+
+@pytest.mark.parametrize(
+    ("texts", "requested", "cores", "expected"),
+    [
+        (100, 0, 2, 1),  # a small run reads here: starting workers costs more than it saves
+        (2 * MIN_TEXTS_PER_WORKER - 1, 0, 2, 1),
+        (2 * MIN_TEXTS_PER_WORKER, 0, 2, 2),
+        (10 * MIN_TEXTS_PER_WORKER, 0, 2, 2),  # never more workers than cores
+        (10 * MIN_TEXTS_PER_WORKER, 0, 1, 1),
+        (100, 3, 2, 3),  # asked for: as asked, whatever the size
+        (2, 3, 2, 2),  # but never more workers than texts
+        (10 * MIN_TEXTS_PER_WORKER, 1, 2, 1),
+    ],
+)
+def test_worker_count(
+    monkeypatch: pytest.MonkeyPatch, texts: int, requested: int, cores: int, expected: int
+) -> None:
+    monkeypatch.setattr(readers_module, "available_cores", lambda: cores)
+    assert worker_count(texts, requested) == expected
+
+
+def test_a_daemon_process_reads_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a Dask worker is a daemon: it may not start processes of its own
+    monkeypatch.setattr(multiprocessing.current_process(), "daemon", True)
+    assert worker_count(10 * MIN_TEXTS_PER_WORKER, 2) == 1
+
+
+def _sample(name: str, encoding: str, columns: dict[str, str]) -> pl.DataFrame:
+    raw = pd.read_csv(SAMPLE / name, encoding=encoding, dtype=str, keep_default_na=False)
+    return pl.from_pandas(raw[list(columns)].rename(columns=columns)).with_columns(
+        pl.all().replace("", None)
+    )
+
+
+def test_worker_processes_read_the_same_as_this_process() -> None:
+    config = load_config()
+    patterns, roles = config.text_patterns, config.scoring.roles["victim"]
+    cases = _sample("cases.csv", "utf-8-sig", CASE_COLUMNS)
+    petitions = _sample(
+        "petitions.csv",
+        "gb18030",
+        {"信访事项": "text", "内容分类": "category", "涉及案件": "case_ref"},
+    )
+    here_cases = case_facts_frame(cases, patterns, roles)
+    here_petitions = petition_facts_frame(petitions, patterns)
+    with TextReaders(patterns, workers=2) as readers:
+        cases_read = case_facts_frame(cases, patterns, roles, readers)
+        petitions_read = petition_facts_frame(petitions, patterns, readers)
+        assert readers._pool is not None  # the texts were read in worker processes
+    assert here_cases["fact_evidence"].drop_nulls().len() > 0
+    assert cases_read.equals(here_cases)
+    assert petitions_read.equals(here_petitions)
