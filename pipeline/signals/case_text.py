@@ -173,11 +173,13 @@ _CONTINUING = re.compile(
 
 
 def _with_amounts(
-    hits: tuple[Hit, ...], amount: re.Pattern[str], units: Any, incidents: tuple[int, ...] = ()
+    hits: tuple[Hit, ...], patterns: TextPatterns, incidents: tuple[int, ...] = ()
 ) -> tuple[Hit, ...]:
     """Payments whose pattern names no amount, given the nearest amount of their clause (or
     of the clause they continue, never past the start of the next incident), so that they are
-    compared with the loss."""
+    compared with the loss. A return of named things (以200元的价格卖出,现该手机已追回并发还)
+    takes no amount from the clause before it: that is the goods' price, not the return."""
+    amount, units = patterns.payment_amount, patterns.units
     out = []
     for hit in hits:
         if (
@@ -185,7 +187,9 @@ def _with_amounts(
             and hit.value == "full"
             and not _WHOLE.search(hit.text, hit.start, hit.end)
         ):
-            found = _nearest_amount(hit, amount, incidents)
+            # the goods themselves returned (该手机已追回并发还): no amount from the clause before
+            things = patterns.returned_things.search(hit.text, _clause_bounds(hit)[0], hit.end)
+            found = _nearest_amount(hit, amount, incidents, borrow=things is None)
             if found is not None:
                 end = max(hit.end, found.end())  # a list of payments may go on after it
                 hit = replace(hit, value="paid", amount=amount_of(found, units), end=end)
@@ -194,7 +198,7 @@ def _with_amounts(
 
 
 def _nearest_amount(
-    hit: Hit, amount: re.Pattern[str], incidents: tuple[int, ...] = ()
+    hit: Hit, amount: re.Pattern[str], incidents: tuple[int, ...] = (), borrow: bool = True
 ) -> re.Match[str] | None:
     text = hit.text
     start, end = _clause_bounds(hit)
@@ -202,7 +206,8 @@ def _nearest_amount(
     if later:  # a clause that runs on into the next incident ((赃款已退还)二、…) stops there
         end = max(min(end, later[0]), hit.end)
     matches = list(amount.finditer(text, start, end))
-    if not matches and start > 0 and text[start - 1] == "," and _CONTINUING.match(text, start):
+    continues = start > 0 and text[start - 1] == "," and _CONTINUING.match(text, start)
+    if not matches and borrow and continues:
         before = max((m.end() for m in CLAUSE_BREAK.finditer(text, 0, start - 1)), default=0)
         matches = list(amount.finditer(text, before, start - 1))
     if not matches:
@@ -245,10 +250,14 @@ def _scan(text: str, patterns: TextPatterns) -> Scan:
     found = {name: getattr(rules, name).find(text) for name in _SCANNED}
     incidents = episode_starts(text, patterns.victim_mentions)
     starts = incidents[0] if incidents else ()
-    paid = _with_amounts(found["compensation"], patterns.payment_amount, patterns.units, starts)
+    paid = _with_amounts(found["compensation"], patterns, starts)
     found["compensation"] = _listed(paid, patterns, "paid")
     found["loss_amount"] = _listed(found["loss_amount"], patterns, "amount")
     return found
+
+
+# a further amount of a list that names nobody (、30万元): the same victim's
+_UNNAMED = re.compile(r"[、和及,](?:人民币)?\d")
 
 
 def _listed(hits: tuple[Hit, ...], patterns: TextPatterns, value: str) -> tuple[Hit, ...]:
@@ -261,11 +270,18 @@ def _listed(hits: tuple[Hit, ...], patterns: TextPatterns, value: str) -> tuple[
         out.append(hit)
         at = hit.end
         while hit.value == value and hit.amount is not None:
+            if hit.text.startswith("人民币", at):
+                at += len("人民币")  # 10万元人民币、30万元人民币
             match = patterns.payment_list.match(hit.text, at)
             if match is None or any(match.start() <= t < match.end() for t in taken):
                 break
             amount = amount_of(match, patterns.units)
-            out.append(replace(hit, start=match.start() + 1, end=match.end(), amount=amount))
+            if _UNNAMED.match(hit.text, match.start()) and amount is not None:
+                # 归还了张某10万元、30万元: more of the same victim's, added up
+                hit = replace(hit, end=match.end(), amount=(hit.amount or 0.0) + amount)
+                out[-1] = hit
+            else:
+                out.append(replace(hit, start=match.start() + 1, end=match.end(), amount=amount))
             at = match.end()
     return tuple(out)
 

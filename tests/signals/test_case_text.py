@@ -65,6 +65,20 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
     ("被告人积极赔偿被害人经济损失3万元。", {"compensation": "full"}),
     ("被告人赔偿被害人各项损失共计5万元,已履行完毕。", {"compensation": "full"}),
     ("被告人未全额赔偿被害人损失。", {"compensation": "partial"}),
+    # the amounts of one list of payments add up; a price is not the return of the thing sold
+    (
+        "被告人以借款为名骗取被害人赵某丙5万元。案发后，被告人的父亲先后归还了赵某丙2万元人民币、3万元人民币。",
+        {"compensation": "full", "loss_amount": 50000.0},
+    ),
+    (
+        "被告人以借款为名骗取被害人赵某丙5万元。案发后，被告人的父亲归还了赵某丙2万元人民币。",
+        {"compensation": "partial", "loss_amount": 50000.0},
+    ),
+    (
+        "被告人窃得被害人钱丁的手机一部，价值人民币1500元，后以300元的价格将该手机卖出，"
+        "现该手机已追回并发还给被害人。",
+        {"compensation": "full", "loss_amount": 1500.0},
+    ),
     # refused beside another refusal; still to pay after a payment
     ("被告人收取保证金后逃匿，也不退还保证金。", {"compensation": "none"}),
     (
