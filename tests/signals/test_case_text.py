@@ -79,6 +79,22 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
         "现该手机已追回并发还给被害人。",
         {"compensation": "full", "loss_amount": 1500.0},
     ),
+    # the phone back, the cash not said to be: partial; the loot back: full
+    (
+        "被告人抢走被害人孙某某装有200余元现金的钱包一个及价值900元的手机一部。案发后，"
+        "手机已追回并发还被害人。",
+        {"compensation": "partial", "loss_amount": 900.0},
+    ),
+    (
+        "被告人扒窃被害人周某某的手袋一个，内有现金人民币80元及价值人民币600元的手机一台"
+        "（破案后，赃物手机已由公安机关缴回发还给被害人）。",
+        {"compensation": "partial", "loss_amount": 600.0},
+    ),
+    (
+        "被告人扒窃被害人周某某的手袋一个，内有现金人民币80元及价值人民币600元的手机一台"
+        "（破案后，赃物已由公安机关缴回发还给被害人）。",
+        {"compensation": "full", "loss_amount": 600.0},
+    ),
     # refused beside another refusal; still to pay after a payment
     ("被告人收取保证金后逃匿，也不退还保证金。", {"compensation": "none"}),
     (
