@@ -95,6 +95,11 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
         "（破案后，赃物已由公安机关缴回发还给被害人）。",
         {"compensation": "full", "loss_amount": 600.0},
     ),
+    # more ways to say paid back
+    ("被告人作案后被当场抓获，赃款、赃物被追回。", {"compensation": "full"}),
+    ("二审期间，被告人通过家属向被害人孙某某赔付人民币5000元。", {"compensation": "full"}),
+    ("被告人与被害人近亲属达成调解协议，被告人支付补偿款人民币5000元。", {"compensation": "full"}),
+    ("案发后，被告人退还骗取被害人吴某某的苹果款8000元。", {"compensation": "full"}),
     # refused beside another refusal; still to pay after a payment
     ("被告人收取保证金后逃匿，也不退还保证金。", {"compensation": "none"}),
     (
