@@ -10,8 +10,8 @@ row's name. So a disputed number (marked in records.py, rows outside the monitor
 only) is
 
 - the row's, trusted, with the birth date it carries, where another row (of the monitoring
-  export, or an undisputed row of another source) holds it under the row's name (pinyin)
-  and that holder's household in the monitoring export has no second member of the name
+  export, or an undisputed row of another source) holds it under the row's name (pinyin),
+  or holds it damaged by Excel or a float with the same region code and birth date, and that holder's household in the monitoring export has no second member of the name
   (肖飞 and his son 肖飞: the number could be either's);
 - otherwise as before: one or two characters of YYYYMMDD apart (`DISPUTED_NEAR`), kept
   untrusted; further (`DISPUTED_FAR`), dropped with what was read from it.
@@ -32,28 +32,36 @@ _ID_KEYS = ("id_norm", "trusted_id", "id_head", "id_tail", "id_body")
 
 
 def _holders(
-    monitoring: pl.DataFrame | None, rows: pl.DataFrame, numbers: pl.Series
+    monitoring: pl.DataFrame | None, rows: pl.DataFrame, claims: pl.DataFrame
 ) -> pl.DataFrame:
-    """(id_norm, name_pinyin, household_id) of the undisputed rows holding one of `numbers`."""
-    wanted = pl.col("id_norm").is_in(numbers.implode()) & pl.col("name_pinyin").is_not_null()
-    held = [
-        rows.filter(wanted & ~pl.col("id_status").is_in(_DISPUTED)).select(
-            "id_norm", "name_pinyin", pl.lit(None, dtype=pl.Utf8).alias("household_id")
-        )
-    ]
+    """(record_key of a claim, household_id) of the undisputed rows holding the claim's
+    number under its name: the same number, or a damaged one (Excel, a float) whose region
+    code and birth date (`id_body`, what the damage keeps) are the claim's."""
+    columns = ("id_norm", "id_body", "id_damaged", "name_pinyin", "household_id")
+    held = [rows.filter(~pl.col("id_status").is_in(_DISPUTED)).select(columns)]
     if monitoring is not None:
-        held.append(monitoring.filter(wanted).select("id_norm", "name_pinyin", "household_id"))
-    return pl.concat(held, how="vertical")
+        held.append(monitoring.select(columns))
+    holders = pl.concat(
+        [h.filter(pl.col("name_pinyin").is_in(claims["name_pinyin"].implode())) for h in held],
+        how="vertical",
+    )
+    same = claims.join(holders.drop("id_body"), on=["id_norm", "name_pinyin"])
+    damaged = claims.drop("id_norm").join(
+        holders.filter(pl.col("id_damaged")).drop("id_norm"), on=["id_body", "name_pinyin"]
+    )
+    return pl.concat(
+        [same.select("record_key", "household_id"), damaged.select("record_key", "household_id")]
+    )
 
 
 def _own_claims(monitoring: pl.DataFrame | None, rows: pl.DataFrame) -> pl.Series:
     """record_key of the disputed rows whose number another row holds under their name,
     in a household without a second member of that name."""
     claims = rows.filter(pl.col("id_status").is_in(_DISPUTED)).select(
-        "record_key", "id_norm", "name_pinyin"
+        "record_key", "id_norm", "id_body", "name_pinyin"
     )
-    held = claims.join(
-        _holders(monitoring, rows, claims["id_norm"].unique()), on=["id_norm", "name_pinyin"]
+    held = _holders(monitoring, rows, claims).join(
+        claims.select("record_key", "name_pinyin"), on="record_key"
     )
     if monitoring is None or held.is_empty():
         return held["record_key"].unique()
