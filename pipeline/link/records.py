@@ -20,11 +20,11 @@ linking only:
   date one or two characters apart is an entry error in one of them: the ID stays,
   untrusted. Outside the monitoring export, a valid ID whose birth date disagrees with the
   stated one is the row's, trusted, when another row holds it under the row's name: the
-  typed 出生日期 is the error (pipeline/link/disputed_ids.py). A petition's, case's or relief row's ID is another's too when a household of
-  the monitoring export holds it under another name and has a member of the row's name
-  (the household's number written into a member's case file). A monitoring row's ID whose
-  birth date contradicts the row's relation to the head is another's
-  (pipeline/link/relations.py).
+  typed 出生日期 is the error (pipeline/link/disputed_ids.py). A petition's, case's or
+  relief row's ID is another's too when a household of the monitoring export holds it
+  under another name and has a member of the row's name (the household's number written
+  into a member's case file). A monitoring row's ID whose birth date contradicts the
+  row's relation to the head is another's (pipeline/link/relations.py).
 """
 
 from __future__ import annotations
