@@ -18,11 +18,13 @@ linking only:
   characters, when it is valid but of the other sex than the stated 性别, or when members
   of one household in the monitoring export hold it (it stays on the 户主's row). A birth
   date one or two characters apart is an entry error in one of them: the ID stays,
-  untrusted. A petition's, case's or relief row's ID is another's too when a household of
-  the monitoring export holds it under another name and has a member of the row's name
-  (the household's number written into a member's case file). A monitoring row's ID whose
-  birth date contradicts the row's relation to the head is another's
-  (pipeline/link/relations.py).
+  untrusted. Outside the monitoring export, a valid ID whose birth date disagrees with the
+  stated one is the row's, trusted, when another row holds it under the row's name: the
+  typed 出生日期 is the error (pipeline/link/disputed_ids.py). A petition's, case's or
+  relief row's ID is another's too when a household of the monitoring export holds it
+  under another name and has a member of the row's name (the household's number written
+  into a member's case file). A monitoring row's ID whose birth date contradicts the
+  row's relation to the head is another's (pipeline/link/relations.py).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline.config import Vocabulary
 from pipeline.link.case_refs import case_lookup, party_case_lookup, with_case_key
+from pipeline.link.disputed_ids import DISPUTED_FAR, DISPUTED_NEAR, with_disputed_ids_resolved
 from pipeline.link.relations import drop_ids_contradicting_relation, drop_ids_where
 from pipeline.normalise.dates import parse_date
 
@@ -151,8 +154,29 @@ def _birth_edits(frame: pl.DataFrame) -> pl.Series:
     return pl.Series("_birth_edits", out)
 
 
-def _own_id_columns(frame: pl.DataFrame) -> pl.DataFrame:
-    """Drop an ID that is another person's; untrust one whose birth date disagrees slightly."""
+def _checked_id_status(far: pl.Expr) -> pl.Expr:
+    """id_status after the stated birth date and sex are read: "foreign", disputed (near or
+    `far`: pipeline/link/disputed_ids.py) or as it was."""
+    return (
+        pl.when(pl.col("_foreign"))
+        .then(pl.lit("foreign"))
+        .when(pl.col("_disputed") & far)
+        .then(pl.lit(DISPUTED_FAR))
+        .when(pl.col("_disputed"))
+        .then(pl.lit(DISPUTED_NEAR))
+        .otherwise(pl.col("id_status"))
+        .alias("id_status")
+    )
+
+
+def _own_id_columns(frame: pl.DataFrame, disputable: bool) -> pl.DataFrame:
+    """Drop an ID that is another person's; untrust one whose birth date disagrees slightly.
+
+    With `disputable` (rows outside the monitoring export), a valid ID (the check digit
+    passes) of the stated sex whose birth date disagrees with the stated one is neither
+    dropped nor untrusted here: it is marked (`id_status` DISPUTED_FAR or DISPUTED_NEAR,
+    untrusted, the stated birth date) for `with_disputed_ids_resolved`, which keeps it as
+    the row's where another row holds it under the row's name (disputed_ids.py)."""
     for column in ("birth_date", "sex", "id_birth", "id_sex"):
         if column not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(column))
@@ -176,24 +200,28 @@ def _own_id_columns(frame: pl.DataFrame) -> pl.DataFrame:
     sex_contradicts = pl.col("id_trusted").fill_null(False) & (
         pl.col("_stated_sex") != pl.col("id_sex").cast(pl.Utf8)
     ).fill_null(False)
+    far = pl.col("_birth_edits") >= FOREIGN_ID_BIRTH_EDITS
+    valid = (pl.col("id_status") == "valid") & pl.col("id_trusted").fill_null(False)
+    disputed = valid & (pl.col("_birth_edits") > 0) & ~sex_contradicts
+    frame = frame.with_columns((disputed if disputable else pl.lit(False)).alias("_disputed"))
     frame = frame.with_columns(
-        ((pl.col("_birth_edits") >= FOREIGN_ID_BIRTH_EDITS) | sex_contradicts).alias("_foreign"),
+        ((far | sex_contradicts) & ~pl.col("_disputed")).alias("_foreign"),
         (pl.col("_birth_edits") > 0).alias("_disagrees"),
     )
     foreign, disagrees = pl.col("_foreign"), pl.col("_disagrees")
     return frame.with_columns(
         pl.when(foreign).then(None).otherwise(pl.col("id_norm")).alias("id_norm"),
-        pl.when(foreign).then(pl.lit("foreign")).otherwise(pl.col("id_status")).alias("id_status"),
+        _checked_id_status(far),
         (pl.col("id_trusted").fill_null(False) & ~disagrees & ~foreign).alias("id_trusted"),
         pl.when(disagrees | foreign)
         .then(pl.col("_stated_birth"))
         .otherwise(pl.col("birth"))
         .alias("birth"),
-        pl.when(foreign)
+        pl.when(foreign | (pl.col("_disputed") & far))
         .then(pl.col("_stated_sex"))
         .otherwise(pl.col("sex_norm"))
         .alias("sex_norm"),
-    ).drop("_stated_birth", "_stated_sex", "_birth_edits", "_foreign", "_disagrees")
+    ).drop("_stated_birth", "_stated_sex", "_birth_edits", "_foreign", "_disagrees", "_disputed")
 
 
 def _household_copies(frame: pl.DataFrame, head_relation: str) -> pl.DataFrame:
@@ -382,7 +410,8 @@ def source_records(
             frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(column))
     frame = with_case_key(frame, source, cases.by_ref, cases.by_party)
     frame = _household_copies(frame, vocabulary.household_head)
-    frame = _own_id_columns(drop_ids_contradicting_relation(frame, vocabulary))
+    disputable = source != "poverty"
+    frame = _own_id_columns(drop_ids_contradicting_relation(frame, vocabulary), disputable)
     return _linkage_columns(frame)
 
 
@@ -390,11 +419,12 @@ def with_household_numbers_checked(
     monitoring: pl.DataFrame | None, others: list[pl.DataFrame]
 ) -> pl.DataFrame | None:
     """The rows of the sources other than the monitoring export, stacked in LINKED_SOURCES
-    order, without the IDs that are a member's household's (`_household_numbers_elsewhere`);
-    None when there are none. `monitoring` is read, never changed."""
+    order, their disputed IDs resolved (`with_disputed_ids_resolved`) and without the IDs
+    that are a member's household's (`_household_numbers_elsewhere`); None when there are
+    none. `monitoring` is read, never changed."""
     if not others:
         return None
-    rows = pl.concat(others, how="vertical")
+    rows = with_disputed_ids_resolved(monitoring, pl.concat(others, how="vertical"))
     return rows if monitoring is None else _household_numbers_elsewhere(monitoring, rows)
 
 

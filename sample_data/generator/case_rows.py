@@ -153,7 +153,41 @@ def _fill_people(
         )
         if rng.random() < 0.85:
             row["出生日期"] = noise.format_date(rng, pop.birth[pids[i]], (0.4, 0.2, 0.25, 0.15))
+    _mistype_birth_dates(rng.spawn(1)[0], pop, rows, pids, ids, true_ids)
     typed = [row["姓名"] for row in rows]
     noise.tag_name_typos(rng, pop, typed, [row["证件号码"] for row in rows], pids)
     for row, name in zip(rows, typed, strict=True):
         row["姓名"] = name
+
+
+def _mistype_birth_dates(
+    rng: np.random.Generator,
+    pop: Population,
+    rows: list[dict[str, str]],
+    pids: np.ndarray,
+    ids: list[str],
+    true_ids: list[str],
+) -> None:
+    """A 出生日期 typed wrong beside the row's own, correct ID (`case_birth_typo`), tagged
+    `birth_typo`: month and day swapped, another day of the year, or another year.
+
+    `rng` is a stream of its own (spawned), so the rest of the county is the same with and
+    without these rows."""
+    for i, row in enumerate(rows):
+        if not row["出生日期"] or row["证件号码"] != ids[i] or ids[i] != true_ids[i]:
+            continue
+        if rng.random() >= pop.profile.case_birth_typo:
+            continue
+        y, m, d = (int(x) for x in str(pop.birth[pids[i]]).split("-"))
+        kind = int(rng.integers(0, 3))
+        if kind == 0 and d <= 12 and d != m:
+            m, d = d, m
+        elif kind in (0, 1):
+            m, d = int(rng.integers(1, 13)), int(rng.integers(1, 29))
+        else:
+            y = y + int(rng.choice([-1, 1])) * int(rng.integers(1, 16))
+            m, d = int(rng.integers(1, 13)), int(rng.integers(1, 29))
+        typed = np.datetime64(f"{y:04d}-{m:02d}-{d:02d}")
+        if typed != pop.birth[pids[i]]:
+            row["出生日期"] = noise.format_date(rng, typed, (0.4, 0.2, 0.25, 0.15))
+            pop.tag(int(pids[i]), "birth_typo")

@@ -39,6 +39,10 @@ class Profile:
     # of adults who moved: their petitions and case rows give a new village, the
     # monitoring export the registered one
     moved: float
+    # of case rows stating a 出生日期 beside their own, correct ID whose 出生日期 is
+    # mistyped (month and day swapped, another day of the year, another year): the ID is
+    # right, the typed date is not
+    case_birth_typo: float = 0.0
 
 
 ORDINARY = Profile(
@@ -53,6 +57,7 @@ ORDINARY = Profile(
     petition_id_missing=0.5,
     petition_household_phone=0.3,
     moved=0.0,
+    case_birth_typo=0.01,
 )
 
 HARD = Profile(
@@ -67,6 +72,7 @@ HARD = Profile(
     petition_id_missing=0.8,
     petition_household_phone=0.7,
     moved=0.05,
+    case_birth_typo=0.02,
 )
 
 PROFILES = {p.name: p for p in (ORDINARY, HARD)}
