@@ -39,6 +39,13 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
     ("事故未造成人员死亡，被害人受轻伤。", {"injury": "轻伤", "injury_detail": "轻伤"}),
     ("经鉴定，被害人伤情尚不构成轻伤，为轻微伤。", {"injury": "轻微伤", "injury_detail": "轻微伤"}),
     ("经鉴定被害人的损伤未达到重伤标准。", {}),
+    # someone else's death noted in passing, and a document listed as evidence, are no harm
+    (
+        "丁某打电话叫其朋友何某（另案处理）、郭某（已死亡）过来帮忙，持刀将被害人范某砍伤，"
+        "经鉴定为轻伤二级。",
+        {"injury": "轻伤", "injury_detail": "轻伤二级"},
+    ),
+    ("上述事实有居民死亡医学证明、死亡注销证明等证据证实。", {}),
     # loss amounts: 元, 万元, commas, 余, full-width digits
     ("盗窃手机一部，造成经济损失人民币35000元。", {"loss_amount": 35000.0}),
     ("被害人被骗，损失3.5万元。", {"loss_amount": 35000.0}),
