@@ -9,6 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from pipeline.normalise.dates import parse_date
+from pipeline.normalise.distinct import per_distinct_value
 from pipeline.normalise.ids import TRUSTED_ID_STATUSES, with_id_columns
 from pipeline.normalise.names import with_name_columns
 from pipeline.normalise.phones import with_phone_columns
@@ -44,11 +45,15 @@ def _prepared(source: str, frame: pl.DataFrame) -> pl.DataFrame:
     df = with_name_columns(df, "name")
     df = with_phone_columns(df, "phone")
     if source == "poverty":
-        df = df.with_columns(clean_place(c).alias(c) for c in ("county", "town", "village"))
+        # a few hundred distinct places in millions of rows: each cleaned once
+        df = df.with_columns(
+            per_distinct_value(c, clean_place(c), pl.String())
+            for c in ("county", "town", "village")
+        )
     else:
         df = with_place_columns(df, "address")
     trusted = pl.col("id_status").is_in(TRUSTED_ID_STATUSES)
-    stated_birth = parse_date("birth_date")
+    stated_birth = per_distinct_value("birth_date", parse_date("birth_date"), pl.Date())
     stated_sex = pl.col("sex").str.strip_chars().replace_strict(_SEX_WORDS, default=None)
     return df.with_columns(
         id_trusted=trusted,
