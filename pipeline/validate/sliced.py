@@ -18,7 +18,7 @@ import polars as pl
 
 from pipeline.config import SourceSpec, SuiteSpec
 from pipeline.ingest.read import JUNK_COLUMN, SourceFrame
-from pipeline.normalise.prepare import prepare_source
+from pipeline.normalise.prepare import name_keys, prepare_source
 from pipeline.validate.expectations import duplicate_hash
 from pipeline.validate.rows import ValidatedSource, validate_rows
 
@@ -62,6 +62,7 @@ def validate_in_slices(
     frame = source.release()
     records_read = _record_count(frame)
     draw = _sample_draw(records_read, sample.cap) if sample is not None else None
+    names = name_keys(frame) if frame.height > slice_rows else None
     slices = [frame.slice(o, slice_rows) for o in range(0, max(frame.height, 1), slice_rows)]
     del frame  # each slice's raw cells go once the slice is checked
     row_suite = suite.model_copy(update={"unique": {}}) if suite is not None else None
@@ -71,7 +72,7 @@ def validate_in_slices(
     records: list[pl.DataFrame] = []
     seen = 0
     while slices:
-        prepared = prepare_source(source.source, slices.pop(0))
+        prepared = prepare_source(source.source, slices.pop(0), names=names)
         if sample is not None:
             part, seen = _records_of(prepared, sample.fields, seen, draw)
             records.append(part)
