@@ -10,10 +10,11 @@ from hypothesis import strategies as st
 from pipeline.normalise.dates import parse_date
 from pipeline.normalise.distinct import per_distinct_value
 from pipeline.normalise.phones import phone_norm
-from pipeline.normalise.places import clean_place
+from pipeline.normalise.places import clean_place, place_parts
 
 PROPERTY = settings(max_examples=200, deadline=None)
 VALUES = ["2024-03-05", None, "202403", "2024年3月", "bad", "2024-03-05", None, "", " 45000 "]
+VALUES += ["商南县富水镇东岭村", "商南县富水镇东岭村", "户籍地：陕西省商洛市商南县"]
 
 
 @pytest.mark.parametrize(
@@ -21,6 +22,10 @@ VALUES = ["2024-03-05", None, "202403", "2024年3月", "bad", "2024-03-05", None
     [
         (parse_date("v"), pl.Date()),
         (clean_place("v"), pl.String()),
+        (
+            place_parts("v"),
+            pl.Struct({"county": pl.String, "town": pl.String, "village": pl.String}),
+        ),
         (phone_norm("v"), pl.String()),
         (pl.col("v").is_null(), pl.Boolean()),
         (pl.when(pl.col("v").is_null()).then(pl.lit("missing")), pl.String()),
