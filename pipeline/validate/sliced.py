@@ -23,7 +23,7 @@ from pipeline.validate.expectations import duplicate_hash
 from pipeline.validate.rows import ValidatedSource, validate_rows
 
 # Rows normalised and checked at once: ~0.2 GB of working memory at the monitoring export's
-# width; names repeated across slices are normalised once per slice.
+# width (names are normalised once for the whole source: `name_keys`).
 SLICE_ROWS = 250_000
 _POSITION, _ORDER = "_record_position", "_sample_order"
 
