@@ -48,7 +48,6 @@ from pipeline.link.records import (
     source_records,
     with_household_numbers_checked,
 )
-from pipeline.normalise.prepare import prepare_source
 from pipeline.outputs.decisions import write_decision_store
 from pipeline.outputs.folder import RunFolder
 from pipeline.outputs.manifest import build_manifest, run_summary_markdown
@@ -85,8 +84,8 @@ from pipeline.validate.rows import (
     ValidatedSource,
     count_per_file,
     quarantine_limit_breaches,
-    validate_rows,
 )
+from pipeline.validate.sliced import ExpectationRecords, validate_in_slices
 
 __all__ = [
     "PROJECT_ROOT",
@@ -246,36 +245,29 @@ def _validate_source(
 ) -> tuple[ValidatedSource, pl.DataFrame | None]:
     """One source's accepted rows and quarantine, and the view its expectation suite checks.
 
-    The raw frame is taken from `source` (its reports stay) and the prepared rows are moved
-    into the accepted ones column by column: no row is ever held twice.
+    The raw frame is taken from `source` (its reports stay) and normalised and checked a
+    slice at a time (pipeline/validate/sliced.py): raw, prepared and accepted rows are
+    never all held at once.
     """
-    frame = prepare_source(name, source.release())
     suite = config.suites.get(name)
-    view = None
-    if suite is not None:
-        view = _expectation_records(frame, config, name, sampled)
-        view = expectation_view(view, config.source(name), suite)
-    checked = validate_rows(name, frame, config.source(name), suite, consume=True)
-    count_per_file(source.files, checked)
-    return checked, view
+    sample = _expectation_records(config, name) if suite is not None else None
+    result = validate_in_slices(source, config.source(name), suite, sample)
+    count_per_file(source.files, result.checked)
+    if suite is None or result.records is None:
+        return result.checked, None
+    if sample is not None and result.records_read > sample.cap:
+        sampled[name] = {"rows": result.records_read, "sampled": sample.cap}
+    return result.checked, expectation_view(result.records, config.source(name), suite)
 
 
-def _expectation_records(
-    frame: pl.DataFrame, config: Config, name: str, sampled: dict[str, dict[str, int]]
-) -> pl.DataFrame:
+def _expectation_records(config: Config, name: str) -> ExpectationRecords:
     """The records GX checks: layout rows (blank, total, repeated header) are quarantined
     anyway; above the cap a fixed sample (the row rules still check every row). Only the
-    fields the suite reads are copied: the sample draws rows, whatever the columns."""
+    fields the suite reads are kept: the sample draws rows, whatever the columns."""
     suite = config.suites[name]
     fields = {*config.source(name).required, "id_status", JUNK_COLUMN, *suite.dates}
     fields |= {*suite.vocabularies, *(f for key in suite.unique.values() for f in key)}
-    frame = frame.select(c for c in frame.columns if c in fields)
-    records = frame.filter(pl.col(JUNK_COLUMN).is_null()) if JUNK_COLUMN in frame.columns else frame
-    cap = config.pipeline.expectations_max_rows
-    if records.height > cap:
-        sampled[name] = {"rows": records.height, "sampled": cap}
-        records = records.sample(n=cap, seed=0)
-    return records
+    return ExpectationRecords(frozenset(fields), config.pipeline.expectations_max_rows)
 
 
 def check_quarantine_limits(breaches: list[str], folder: RunFolder) -> None:

@@ -190,6 +190,7 @@ def _name_keys(raw: str) -> dict[str, str | None]:
 
 
 _NAME_KEYS_DTYPE = pl.Struct({"name_norm": pl.String, "name_pinyin": pl.String})
+RAW_NAME = "raw_name"
 
 
 def _map_distinct(
@@ -219,8 +220,27 @@ def name_pinyin(col: NameColumn) -> pl.Expr:
     return _map_distinct(_to_expr(col), _pinyin_of_raw, pl.String()).alias("name_pinyin")
 
 
-def with_name_columns(df: pl.DataFrame, col: str = "name") -> pl.DataFrame:
-    """Add name_norm and name_pinyin derived from `col` (one pass over distinct names)."""
+def name_key_table(names: pl.Series) -> pl.DataFrame:
+    """`name_norm` and `name_pinyin` of every distinct non-null value of `names` (as the
+    `raw_name` column): the keys of a whole source, computed once for all its slices."""
+    distinct = names.cast(pl.String).drop_nulls().unique()
+    keys = pl.Series([_name_keys(v) for v in distinct.to_list()], dtype=_NAME_KEYS_DTYPE)
+    return keys.struct.unnest().insert_column(0, distinct.alias(RAW_NAME))
+
+
+def with_name_columns(
+    df: pl.DataFrame, col: str = "name", table: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Add name_norm and name_pinyin derived from `col` (one pass over distinct names).
+
+    Args:
+        table: `name_key_table` of a frame holding every value of `col` (the whole source
+            this frame is a slice of); the keys are then looked up, not computed again.
+    """
+    if table is not None:
+        raw = df.select(pl.col(col).cast(pl.String).alias(RAW_NAME))
+        found = raw.join(table, on=RAW_NAME, how="left", maintain_order="left")
+        return df.with_columns(found.get_column("name_norm"), found.get_column("name_pinyin"))
     keys = "__name_keys"
     while keys in df.columns:
         keys += "_"

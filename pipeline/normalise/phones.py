@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipeline.normalise.distinct import per_distinct_value
+
 PhoneColumn = str | pl.Expr
 
 # Cells often hold several numbers: `13912345678/0914-2312345`, `139…；138…`.
@@ -50,5 +52,7 @@ def phone_norm(col: PhoneColumn) -> pl.Expr:
 
 
 def with_phone_columns(df: pl.DataFrame, col: str = "phone") -> pl.DataFrame:
-    """Add phone_norm derived from `col`."""
-    return df.with_columns(phone_norm(col))
+    """Add phone_norm derived from `col` (once per distinct number: a household shares one)."""
+    return df.with_columns(
+        per_distinct_value(col, phone_norm(col), pl.String()).alias("phone_norm")
+    )

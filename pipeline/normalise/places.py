@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipeline.normalise.distinct import per_distinct_value
+
 PlaceColumn = str | pl.Expr
 
 PLACE_LEVELS = ("county", "town", "village")
@@ -92,8 +94,11 @@ def with_place_columns(df: pl.DataFrame, address_col: str = "address") -> pl.Dat
     parts = "__place_parts"
     while parts in df.columns:
         parts += "_"
+    dtype = pl.Struct({level: pl.String for level in PLACE_LEVELS})
+    # once per distinct address: addresses repeat (a household, a village's petitioners)
+    by_address = per_distinct_value(address_col, place_parts(address_col), dtype)
     return (
-        df.with_columns(place_parts(address_col).alias(parts))
+        df.with_columns(by_address.alias(parts))
         .with_columns(pl.col(parts).struct.field(level) for level in PLACE_LEVELS)
         .drop(parts)
     )

@@ -9,8 +9,9 @@ from __future__ import annotations
 import polars as pl
 
 from pipeline.normalise.dates import parse_date
+from pipeline.normalise.distinct import per_distinct_value
 from pipeline.normalise.ids import TRUSTED_ID_STATUSES, with_id_columns
-from pipeline.normalise.names import with_name_columns
+from pipeline.normalise.names import name_key_table, with_name_columns
 from pipeline.normalise.phones import with_phone_columns
 from pipeline.normalise.places import clean_place, with_place_columns
 
@@ -25,30 +26,47 @@ def _ensure(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
 
 
 def prepare_source(
-    source: str, frame: pl.DataFrame, slice_rows: int = PREPARE_SLICE_ROWS
+    source: str,
+    frame: pl.DataFrame,
+    slice_rows: int = PREPARE_SLICE_ROWS,
+    names: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Normalise IDs, names, phones, places, birth date and sex of one source.
 
     Every normaliser works row by row, so a large source is prepared `slice_rows` rows at a
     time: the same values, with the normalisers' working memory bounded by a slice.
+
+    Args:
+        names: `name_keys` of the whole source when `frame` is a slice of it, so that a
+            name in many slices is normalised once.
     """
     if frame.height <= slice_rows:
-        return _prepared(source, frame)
+        return _prepared(source, frame, names)
     slices = range(0, frame.height, slice_rows)
-    return pl.concat([_prepared(source, frame.slice(o, slice_rows)) for o in slices])
+    return pl.concat([_prepared(source, frame.slice(o, slice_rows), names) for o in slices])
 
 
-def _prepared(source: str, frame: pl.DataFrame) -> pl.DataFrame:
+def name_keys(frame: pl.DataFrame) -> pl.DataFrame:
+    """The normalised name and pinyin of every distinct name of a source (`name_key_table`)."""
+    names = frame.get_column("name") if "name" in frame.columns else pl.Series([], dtype=pl.Utf8)
+    return name_key_table(names)
+
+
+def _prepared(source: str, frame: pl.DataFrame, names: pl.DataFrame | None) -> pl.DataFrame:
     df = _ensure(frame, "id_number", "name", "phone", "birth_date", "sex", "address")
     df = with_id_columns(df, "id_number")
-    df = with_name_columns(df, "name")
+    df = with_name_columns(df, "name", names)
     df = with_phone_columns(df, "phone")
     if source == "poverty":
-        df = df.with_columns(clean_place(c).alias(c) for c in ("county", "town", "village"))
+        # a few hundred distinct places in millions of rows: each cleaned once
+        df = df.with_columns(
+            per_distinct_value(c, clean_place(c), pl.String())
+            for c in ("county", "town", "village")
+        )
     else:
         df = with_place_columns(df, "address")
     trusted = pl.col("id_status").is_in(TRUSTED_ID_STATUSES)
-    stated_birth = parse_date("birth_date")
+    stated_birth = per_distinct_value("birth_date", parse_date("birth_date"), pl.Date())
     stated_sex = pl.col("sex").str.strip_chars().replace_strict(_SEX_WORDS, default=None)
     return df.with_columns(
         id_trusted=trusted,

@@ -192,10 +192,13 @@ def _flag_counts(accepted: pl.DataFrame) -> list[RuleCount]:
     """Per flag, most frequent first: rows, meaning and example rows (masked values)."""
     if "flags" not in accepted.columns or accepted["flags"].null_count() == accepted.height:
         return []
+    # the flagged rows only: most rows carry no flag
+    flagged = accepted.lazy().filter(pl.col("flags").is_not_null())
     counts = (
-        accepted.select(pl.col("flags").str.split(","))
+        flagged.select(pl.col("flags").str.split(","))
         .explode("flags")
         .drop_nulls()
+        .collect()
         .group_by("flags")
         .len()
         .sort(["len", "flags"], descending=[True, False])
@@ -210,8 +213,7 @@ def _flag_counts(accepted: pl.DataFrame) -> list[RuleCount]:
         )
         # lazily: only the example's columns of the first rows are ever copied
         rows = (
-            accepted.lazy()
-            .filter(pl.col("flags").str.split(",").list.contains(flag))
+            flagged.filter(pl.col("flags").str.split(",").list.contains(flag))
             .head(_EXAMPLES)
             .select(example)
             .collect()

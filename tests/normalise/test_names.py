@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.normalise.names import (
+    name_key_table,
     name_norm,
     name_pinyin,
     normalise_name_text,
@@ -184,3 +185,21 @@ def test_sound_key_is_total_and_idempotent(raws: list[str | None]) -> None:
         .to_list()
     )
     assert twice == once
+
+
+@PROPERTY
+@given(
+    st.lists(
+        st.one_of(
+            st.none(), st.sampled_from(["張三", " 李 四", "阿依·木", "=1+1"]), st.text(max_size=6)
+        )
+    )
+)
+def test_names_looked_up_in_a_whole_source_table_equal_names_computed(
+    raws: list[str | None],
+) -> None:
+    """A slice's names looked up in its source's key table, as computed on the slice."""
+    frame = pl.DataFrame({"name": raws}, schema={"name": pl.String})
+    table = name_key_table(pl.concat([frame["name"], pl.Series(["王五", None])]))
+    for part in (frame, frame.head(len(raws) // 2)):
+        assert with_name_columns(part, table=table).equals(with_name_columns(part))

@@ -96,3 +96,35 @@ def test_suites_run_and_data_docs_stay_in_the_run_folder(
 def test_today_bound_moves_with_the_date(config: Config) -> None:
     rule = config.suites["cases"].dates["accepted"]
     assert rule.upper() == date.today()
+
+
+def test_dates_handed_to_gx_as_nanoseconds_give_the_per_value_outcomes(
+    tmp_path: Path, config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GX compares datetime64[ns] with the bounds vectorised; the outcomes are those of its
+    per-value comparison of the dates polars hands over, bounds and nulls included."""
+    import pipeline.validate.expectations as expectations
+
+    spec, suite = config.source("cases"), config.suites["cases"]
+    today = date.today().isoformat()
+    days = ["2024-03-05", "1900-01-01", "1890-01-01", "2099-01-01", today, None, "bad"]
+    days += ["1989-12-31", "1990-01-01"]
+    fields = {*spec.required, *suite.vocabularies, *(f for k in suite.unique.values() for f in k)}
+    frame = pl.DataFrame({f: days for f in suite.dates}).with_columns(
+        pl.lit(None, dtype=pl.Utf8).alias(f) for f in fields if f not in suite.dates
+    )
+    view = expectation_view(frame, spec, suite)
+
+    def outcomes(docs: str) -> list[tuple[str, str, bool, int | None]]:
+        found = run_expectation_suites(
+            {"cases": view}, {"cases": spec}, {"cases": suite}, tmp_path / docs
+        )
+        return [
+            (o.expectation, o.column, o.success, o.unexpected_count)
+            for o in found["cases"].outcomes
+        ]
+
+    vectorised = outcomes("ns")
+    monkeypatch.setattr(expectations, "_gx_frame", lambda v: v.to_pandas())
+    assert vectorised == outcomes("per_value")
+    assert any(o[0].endswith("between") and o[3] for o in vectorised)
