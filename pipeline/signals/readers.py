@@ -16,14 +16,20 @@ and a forked copy of a process with threads can deadlock.
 from __future__ import annotations
 
 import copyreg
+import logging
 import multiprocessing
 import os
+import pickle
+import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from types import MappingProxyType, TracebackType
 from typing import Any, TypeVar
 
 from pipeline.signals.patterns import TextPatterns
+
+log = logging.getLogger(__name__)
 
 # below this many texts per worker, starting workers costs more than it saves
 MIN_TEXTS_PER_WORKER = 10_000
@@ -58,46 +64,61 @@ def worker_count(texts: int, requested: int) -> int:
     return max(1, min(available_cores(), texts // MIN_TEXTS_PER_WORKER))
 
 
+# in a worker: the patterns of each TextReaders it has served, unpickled once
 _WORKER: dict[str, TextPatterns] = {}
 
 
-def _hold_patterns(patterns: TextPatterns) -> None:
-    _WORKER["patterns"] = patterns
-
-
-def _read_slice(job: tuple[ReadFn[Any, Any], Sequence[Any]]) -> list[Any]:
-    read, items = job
-    return read(items, _WORKER["patterns"])
+def _read_slice(job: tuple[ReadFn[Any, Any], Sequence[Any], str, bytes]) -> list[Any]:
+    read, items, token, patterns = job
+    if token not in _WORKER:
+        _WORKER[token] = pickle.loads(patterns)
+    return read(items, _WORKER[token])
 
 
 class TextReaders:
     """Reads slices of texts in this process or in worker processes (started on first need
-    and kept for the next `map` until `close`). Use as a context manager."""
+    and kept for the next `map` until `close`). Use as a context manager.
+
+    The patterns travel with each slice (pickled once here, unpickled once per worker), not
+    as the workers' start-up arguments: a worker that dies while starting (a script that
+    runs the pipeline without `if __name__ == "__main__":`, which every worker re-imports)
+    then breaks the pool, and the texts are read here instead, where a start-up argument
+    larger than a pipe's buffer would leave this process waiting for ever.
+    """
 
     def __init__(self, patterns: TextPatterns, workers: int = 0) -> None:
         self.patterns = patterns
         self.requested = workers
         self._pool: Executor | None = None
         self._size = 0
+        self._token = uuid.uuid4().hex
+        self._blob: bytes | None = None
 
     def map(self, read: ReadFn[T, R], items: Sequence[T]) -> list[R]:
         """`read(slice, patterns)` over `items` in slices; one reading per item, in order."""
         workers = worker_count(len(items), self.requested)
         if workers <= 1:
             return read(items, self.patterns)
-        pool = self._pool_of(workers)
+        if self._blob is None:
+            self._blob = pickle.dumps(self.patterns)
         step = -(-len(items) // workers)
-        jobs = [(read, items[i : i + step]) for i in range(0, len(items), step)]
-        return [reading for part in pool.map(_read_slice, jobs) for reading in part]
+        jobs = [
+            (read, items[i : i + step], self._token, self._blob) for i in range(0, len(items), step)
+        ]
+        try:
+            parts = list(self._pool_of(workers).map(_read_slice, jobs))
+        except BrokenProcessPool:
+            log.warning("text workers could not start; reading the texts in this process")
+            self.close()
+            self.requested = 1
+            return read(items, self.patterns)
+        return [reading for part in parts for reading in part]
 
     def _pool_of(self, workers: int) -> Executor:
         if self._pool is None or self._size < workers:
             self.close()
             self._pool = ProcessPoolExecutor(
-                workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_hold_patterns,
-                initargs=(self.patterns,),
+                workers, mp_context=multiprocessing.get_context("spawn")
             )
             self._size = workers
         return self._pool

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -78,3 +81,31 @@ def test_worker_processes_read_the_same_as_this_process() -> None:
     assert here_cases["fact_evidence"].drop_nulls().len() > 0
     assert cases_read.equals(here_cases)
     assert petitions_read.equals(here_petitions)
+
+
+UNGUARDED = """
+from pipeline.config import load_config
+from pipeline.signals.petition_text import _read_texts
+from pipeline.signals.readers import TextReaders
+
+patterns = load_config().text_patterns
+texts = ["本人家庭生活困难，无力支付医疗费，请求司法救助。", "要求依法处理。"] * 3
+with TextReaders(patterns, workers=2) as readers:
+    read = readers.map(_read_texts, texts)
+print("same:", read == _read_texts(texts, patterns))
+"""
+
+
+def test_a_script_without_a_main_guard_is_read_here_not_left_waiting(tmp_path: Path) -> None:
+    # every spawned worker re-imports the script, which starts workers again and fails:
+    # the pool breaks and the texts are read in the script's own process
+    script = tmp_path / "unguarded.py"
+    script.write_text(UNGUARDED, encoding="utf-8")
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, env=env
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "same: True" in done.stdout
+    assert "text workers could not start" in done.stderr
