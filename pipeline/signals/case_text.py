@@ -354,7 +354,7 @@ def _read_summary(
     if loss_hit is not None:
         evidence["loss"].append(rules.loss_amount.evidence(loss_hit, tag))
     loss = loss_hit.amount if loss_hit else None
-    choices = _choices(hits, loss, _taken_things(loss_hits, patterns), patterns, evidence)
+    choices = _choices(hits, loss, _lost_cash(loss_hits, patterns), patterns, evidence)
     flags = {}
     for name, rule_name in _TEXT_FLAGS.items():
         rule_hits = hits(rule_name)
@@ -443,27 +443,23 @@ def _clause_bounds(hit: Hit) -> tuple[int, int]:
     return start, end_break.start() if end_break else len(text)
 
 
-def _clause_has(hit: Hit, pattern: re.Pattern[str]) -> bool:
-    start, end = _clause_bounds(hit)
-    return pattern.search(hit.text, start, end) is not None
-
-
 def _things_returned(
-    hits: tuple[Hit, ...], taken: frozenset[str], patterns: TextPatterns
+    hits: tuple[Hit, ...], cash_lost: bool, patterns: TextPatterns
 ) -> tuple[Hit, ...]:
     """Returns of named things only (涉案手机已被缴回并发还; 赃物手机已发还) to a victim who
-    also lost cash (`taken`: the things named where their loss is stated, 现金 for cash): the
-    cash is not said to be returned, so partial. (Things are not compared with things: one
-    is written many ways, 车辆/摩托车, 项链/金块.)"""
+    also lost cash: the cash is not said to be returned, so partial. (Things are not compared
+    with things: one is written many ways, 车辆/摩托车, 项链/金块.)"""
     out = []
     for hit in hits:
-        if hit.value == "full" and hit.amount is None:
+        if cash_lost and hit.value == "full" and hit.amount is None:
             start, _ = _clause_bounds(hit)
-            returned = _named_things(hit.text, start, hit.end, patterns)
-            everything = patterns.returned_all.search(
-                _THE_LOOT_THING.sub("", hit.text[start : hit.end])
-            )
-            if returned and not everything and _CASH_TAKEN in taken - returned:
+            clause = _THE_LOOT_THING.sub("", hit.text[start : hit.end])
+            things = patterns.returned_things.search(clause)
+            if (
+                things
+                and not _has_cash(clause, patterns)
+                and not patterns.returned_all.search(clause)
+            ):
                 hit = hit.with_value("partial")
         out.append(hit)
     return tuple(out)
@@ -472,25 +468,16 @@ def _things_returned(
 # 赃物手机, 被盗的财物手机: the loot named by its thing is that thing, not all the loot
 _THE_LOOT_THING = re.compile(r"(?:赃物|财物)(?=(?:手机|电脑|车|摩托|金|项链|戒指|手表))")
 _CASH = re.compile(r"现金|现款")
-_CASH_TAKEN = "现金"
 
 
-def _named_things(text: str, start: int, end: int, patterns: TextPatterns) -> frozenset[str]:
-    """The things named in text[start:end] (手机, 电脑 …; 物品 says nothing), 现金 for cash."""
-    things = {m.group(0) for m in patterns.returned_things.finditer(text, start, end)}
-    things.discard("物品")
-    if _CASH.search(text, start, end) or patterns.cash_taken.search(text, start, end):
-        things.add(_CASH_TAKEN)
-    return frozenset(things)
+def _has_cash(text: str, patterns: TextPatterns) -> bool:
+    """Cash named in `text`: 现金 (装有200余元现金的钱包) or an amount of money (人民币300元)."""
+    return bool(_CASH.search(text) or patterns.cash_taken.search(text))
 
 
-def _taken_things(losses: list[Hit], patterns: TextPatterns) -> frozenset[str]:
-    """What the victim's own losses name, in the clauses that state them."""
-    taken: set[str] = set()
-    for hit in losses:
-        start, end = _clause_bounds(hit)
-        taken |= _named_things(hit.text, start, end, patterns)
-    return frozenset(taken)
+def _lost_cash(losses: list[Hit], patterns: TextPatterns) -> bool:
+    """Cash among the victim's own losses, in the clauses that state them."""
+    return any(_has_cash(h.text[slice(*_clause_bounds(h))], patterns) for h in losses)
 
 
 def _spent_after(spent: tuple[Hit, ...], hits: tuple[Hit, ...]) -> bool:
@@ -515,7 +502,7 @@ def _settled_after(chosen: Hit, hits: tuple[Hit, ...]) -> Hit:
 def _choices(
     hits: Callable[[str], tuple[Hit, ...]],
     loss: float | None,
-    taken: frozenset[str],
+    cash_lost: bool,
     patterns: TextPatterns,
     evidence: Evidence,
 ) -> dict[str, str | None]:
@@ -533,7 +520,7 @@ def _choices(
         if name == "compensation":
             spent = tuple(h for h in rule_hits if h.value == SPENT)
             rule_hits = tuple(h for h in rule_hits if h.value != SPENT)
-            rule_hits = _things_returned(rule_hits, taken, patterns)
+            rule_hits = _things_returned(rule_hits, cash_lost, patterns)
             rule_hits = _paid_against_loss(rule_hits, loss)
         chosen = rule.choose(rule_hits)
         if chosen is not None and chosen.value == "partial":
