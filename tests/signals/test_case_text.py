@@ -107,6 +107,12 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
     ("二审期间，被告人通过家属向被害人孙某某赔付人民币5000元。", {"compensation": "full"}),
     ("被告人与被害人近亲属达成调解协议，被告人支付补偿款人民币5000元。", {"compensation": "full"}),
     ("案发后，被告人退还骗取被害人吴某某的苹果款8000元。", {"compensation": "full"}),
+    # an agreement of forgiveness; the victim's side asking for a strict prosecution
+    ("案发后，当事双方已就民事部分达成赔偿谅解协议。", {"forgiveness": "forgiven"}),
+    (
+        "附带民事诉讼原告人周某某要求从严追究被告人的刑事责任。",
+        {"forgiveness": "not_forgiven"},
+    ),
     # refused beside another refusal; still to pay after a payment
     ("被告人收取保证金后逃匿，也不退还保证金。", {"compensation": "none"}),
     (
