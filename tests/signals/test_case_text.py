@@ -113,6 +113,10 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
         "附带民事诉讼原告人周某某要求从严追究被告人的刑事责任。",
         {"forgiveness": "not_forgiven"},
     ),
+    # sold on and never recovered; a rented car never returned; some still not recovered
+    ("被抢的手机已被被告人销赃，无法缴回。", {"compensation": "none"}),
+    ("合同到期后，被告人未支付租赁费、未归还车辆。", {"compensation": "none"}),
+    ("被骗钱款中尚有2万元至今无法追回。", {"compensation": "partial"}),
     # refused beside another refusal; still to pay after a payment
     ("被告人收取保证金后逃匿，也不退还保证金。", {"compensation": "none"}),
     (
