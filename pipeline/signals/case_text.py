@@ -103,6 +103,9 @@ DEATH = "死亡"
 # Facts a structured column can override, and the evidence of the others.
 _OVERRIDABLE = ("injury", "loss", "compensation", "forgiveness")
 _OTHER_EVIDENCE = "other"
+# what `_read_pairs` gives per party: these facts, then the evidence of each group, then the scope
+_READ_FIELDS = tuple(f for f in _TEXT_FACTS if f != "text_scope")
+_EVIDENCE_GROUPS = (*_OVERRIDABLE, _OTHER_EVIDENCE)
 _TMP = "__case_text_"
 
 
@@ -341,7 +344,7 @@ def _read_summary(
     found = scan if scan is not None else _scan(text, patterns)
 
     hits = _VictimHits(found, view)
-    evidence: Evidence = {g: [] for g in (*_OVERRIDABLE, _OTHER_EVIDENCE)}
+    evidence: Evidence = {g: [] for g in _EVIDENCE_GROUPS}
     injury_hit = rules.injury.choose(_latest_appraisal(hits("injury"), text, patterns))
     death = injury_hit is not None and injury_hit.value == DEATH
     hits.kin_are_others = _others_died(found, view, death)
@@ -453,20 +456,23 @@ def _things_returned(
     for hit in hits:
         if cash_lost and hit.value == "full" and hit.amount is None:
             start, _ = _clause_bounds(hit)
-            clause = _THE_LOOT_THING.sub("", hit.text[start : hit.end])
-            things = patterns.returned_things.search(clause)
-            if (
-                things
-                and not _has_cash(clause, patterns)
-                and not patterns.returned_all.search(clause)
-            ):
+            clause = hit.text[start : hit.end]
+            if patterns.returned_things.search(clause) and not _returns_all(clause, patterns):
                 hit = hit.with_value("partial")
         out.append(hit)
     return tuple(out)
 
 
-# 赃物手机, 被盗的财物手机: the loot named by its thing is that thing, not all the loot
-_THE_LOOT_THING = re.compile(r"(?:赃物|财物)(?=(?:手机|电脑|车|摩托|金|项链|戒指|手表))")
+def _returns_all(clause: str, patterns: TextPatterns) -> bool:
+    """The clause returns the loot, cash or an amount (`returned_all`); the loot named by its
+    thing (赃物手机, 财物手机) is that thing only, not all the loot."""
+    return any(
+        not (m.group() in _LOOT and patterns.returned_things.match(clause, m.end()))
+        for m in patterns.returned_all.finditer(clause)
+    )
+
+
+_LOOT = frozenset({"赃物", "财物"})
 _CASH = re.compile(r"现金|现款")
 
 
@@ -634,12 +640,10 @@ def _summary_facts(
     pairs = pairs.sort("summary")
     rows = list(pairs.select("summary", f"{_TMP}name_key", f"{_TMP}victims").iter_rows())
     readings = _read_pairs(rows, patterns) if readers is None else readers.map(_read_pairs, rows)
-    fields = [f for f in _TEXT_FACTS if f != "text_scope"]
-    names = [f"{_TMP}{f}" for f in fields]
-    names += [f"{_TMP}ev_{g}" for g in (*_OVERRIDABLE, _OTHER_EVIDENCE)]
-    schema: dict[str, pl.DataType] = {name: pl.String() for name in names}
-    schema |= {f"{_TMP}{field}": dtype for field, dtype in _TEXT_FACTS.items()}
-    schema = {name: schema[name] for name in [*names, f"{_TMP}text_scope"]}
+    # the order of `_read_pairs`' tuples
+    schema: dict[str, pl.DataType] = {f"{_TMP}{f}": _TEXT_FACTS[f] for f in _READ_FIELDS}
+    schema |= {f"{_TMP}ev_{g}": pl.String() for g in _EVIDENCE_GROUPS}
+    schema[f"{_TMP}text_scope"] = pl.String()
     read = pl.DataFrame(readings, schema=schema, orient="row")
     return pl.DataFrame(
         {f"{_TMP}summary": pairs["summary"], f"{_TMP}name": pairs[f"{_TMP}name_key"]}
@@ -650,9 +654,7 @@ def _read_pairs(
     rows: Sequence[tuple[str, str, list[str] | None]], patterns: TextPatterns
 ) -> list[tuple[Any, ...]]:
     """Per (summary, folded name, victims) row, sorted by summary: the facts of
-    `_TEXT_FACTS` but the scope, the evidence per group, then the scope."""
-    fields = [f for f in _TEXT_FACTS if f != "text_scope"]
-    groups = (*_OVERRIDABLE, _OTHER_EVIDENCE)
+    `_READ_FIELDS`, the evidence of each of `_EVIDENCE_GROUPS`, then the scope."""
     readings: list[tuple[Any, ...]] = []
     current: str | None = None
     text, scan = "", None
@@ -671,8 +673,8 @@ def _read_pairs(
         facts, evidence = _read_summary(text, patterns, folded=True, scan=scan, view=view)
         readings.append(
             (
-                *(getattr(facts, f) for f in fields),
-                *("; ".join(evidence[g]) or None for g in groups),
+                *(getattr(facts, f) for f in _READ_FIELDS),
+                *("; ".join(evidence[g]) or None for g in _EVIDENCE_GROUPS),
                 facts.text_scope,
             )
         )
