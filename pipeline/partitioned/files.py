@@ -26,8 +26,10 @@ from pipeline.ingest.read import (
 )
 from pipeline.normalise.prepare import prepare_source
 from pipeline.outputs.masking import mask_digit_runs
-from pipeline.validate.expectations import duplicate_key, expectation_view
+from pipeline.validate.expectations import expectation_view
 from pipeline.validate.rows import ValidatedSource, validate_rows
+from pipeline.validate.sliced import duplicate_flags, duplicate_hashes
+from pipeline.validate.sliced import with_duplicate_flags as with_repeated_flags
 
 MUST_HAVE_ROWS = ("poverty", "petitions", "cases")
 
@@ -121,18 +123,10 @@ def checked_source(checked: list[CheckedFile], source: str, config: Config) -> V
 
 
 def with_duplicate_flags(accepted: pl.DataFrame, suite: SuiteSpec | None) -> pl.DataFrame:
-    """`flags` plus `duplicate_<name>` where a key of the suite repeats across the source."""
-    if suite is None:
-        return accepted
-    flags = [pl.col("flags")]
-    for name, fields in suite.unique.items():
-        if all(f in accepted.columns for f in fields):
-            key = duplicate_key(fields)
-            flags.append(
-                pl.when(key.is_not_null() & key.is_duplicated()).then(pl.lit(f"duplicate_{name}"))
-            )
-    joined = pl.concat_str(flags, separator=",", ignore_nulls=True).replace("", None)
-    return accepted.with_columns(joined.alias("flags"))
+    """`flags` plus `duplicate_<name>` where a key of the suite repeats across the source
+    (the same flags a sliced validation adds, pipeline/validate/sliced.py)."""
+    repeated = duplicate_flags(duplicate_hashes(accepted, suite))
+    return accepted if repeated is None else with_repeated_flags(accepted, repeated)
 
 
 def source_view(checked: list[CheckedFile], source: str) -> pl.DataFrame | None:
