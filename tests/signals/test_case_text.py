@@ -254,6 +254,37 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
     ("任某家庭困难，无力赔偿。", {"compensation": "unable"}),
     ("被告人王某家庭经济困难。", {}),
     ("被告人无力承担赔偿责任。", {"compensation": "unable"}),
+    # --- the labelling guide's kinds of payment, each written several ways (session 7) ---
+    # a part paid, whatever adverb starts the sentence; the accused's side advancing part of it
+    ("被告人已赔偿被害人部分经济损失。", {"compensation": "partial"}),
+    ("被告人家属已偿还了一部分欠款。", {"compensation": "partial"}),
+    ("被告人家属向医院垫付部分医疗费。", {"compensation": "partial"}),
+    # the victim advancing money to the accused is part of the story, not a payment
+    ("被害人曾为被告人垫付部分货款。", {}),
+    # a return denied: to the victim, or nothing after it
+    ("被告人将所得赃款挥霍，未退还被害人。", {"compensation": "none"}),
+    ("被告人至今未退赃。", {"compensation": "none"}),
+    ("被告人未积极赔偿被害人的经济损失。", {"compensation": "none"}),
+    # a return denied to somebody else, and a debt unpaid in a fraud's story, are not
+    ("被告人借款后一直未归还郭某投资款。", {}),
+    # unable to pay
+    ("被告人家庭困难，没有能力赔偿。", {"compensation": "unable"}),
+    ("被告人的赃款已被挥霍，无法退赔。", {"compensation": "unable"}),
+    ("被告人未考虑偿还债务的能力。", {}),
+    # made good, received, settled by the insurer, advanced by the accused's side
+    ("被害人的经济损失已得到全部弥补。", {"compensation": "full"}),
+    ("被害人收到赔偿款后对被告人表示谅解。", {"compensation": "full", "forgiveness": "forgiven"}),
+    ("被害人的损失已由保险公司理赔。", {"compensation": "full"}),
+    ("肇事车辆投保的保险公司赔付了被害人近亲属各项损失。", {"compensation": "full"}),
+    ("被告人所在单位为其垫付了被害人的医疗费。", {"compensation": "full"}),
+    ("被告人的父亲代其清偿了被害人的损失。", {"compensation": "full"}),
+    ("被告人将赃款用于偿还个人债务。", {}),
+    ("被告人在审理期间退缴违法所得5000元。", {"compensation": "full"}),
+    # the rest never repaid
+    ("被告人退还被害人1000元，其余款项至今未还。", {"compensation": "partial"}),
+    # an offer is no payment
+    ("被告人当庭表示愿意赔偿被害人损失。", {}),
+    ("被告人亲属自愿赔偿被害人经济损失2万元。", {"compensation": "full"}),
 ]
 
 EMPTY = {
