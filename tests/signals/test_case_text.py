@@ -285,6 +285,15 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
     # an offer is no payment
     ("被告人当庭表示愿意赔偿被害人损失。", {}),
     ("被告人亲属自愿赔偿被害人经济损失2万元。", {"compensation": "full"}),
+    # the terms of an agreement are no payment; an agreement never carried out is none
+    ("双方达成调解协议，约定赔偿20万元，但被告人至今未履行。", {"compensation": "none"}),
+    # never recovered (said with 尚未, 仍未: a bare 未追回 in a list of incidents is left alone)
+    ("被盗电动车尚未追回。", {"compensation": "none"}),
+    # the phone back, the cash taken with it (抢得) not
+    (
+        "被告人抢得被害人手机一部及现金500元，手机已追回发还被害人。",
+        {"compensation": "partial", "loss_amount": 500.0},
+    ),
 ]
 
 EMPTY = {
