@@ -35,6 +35,18 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
         {"injury": "死亡", "injury_detail": "死亡", "death": True},
     ),
     ("致李某重伤、张某轻伤。", {"injury": "重伤", "injury_detail": "重伤"}),
+    # killed, said by the act; an animal killed, a threat and a failed attempt are no death
+    (
+        "被告人采用扼颈的手段将被害人杀死。",
+        {"injury": "死亡", "injury_detail": "死亡", "death": True},
+    ),
+    (
+        "被告人用刀将被害人刺死后逃离现场。",
+        {"injury": "死亡", "injury_detail": "死亡", "death": True},
+    ),
+    ("被告人持木棒将邻居喂养的狗打死。", {}),
+    ("被告人扬言要将被害人打死。", {}),
+    ("被告人欲将被害人掐死，因被害人反抗未能得逞。", {}),
     # injury negations
     ("事故未造成人员死亡，被害人受轻伤。", {"injury": "轻伤", "injury_detail": "轻伤"}),
     ("经鉴定，被害人伤情尚不构成轻伤，为轻微伤。", {"injury": "轻微伤", "injury_detail": "轻微伤"}),
