@@ -19,7 +19,9 @@ Fields and what counts as correct:
 The held-back splits are never used to tune the rules and their errors are never listed:
 "holdout" (fixed by a hash of the text id in select_texts.py) and "holdout2" (half of the
 texts that hash holds out beyond the first draw, by a second hash in select_dev6.py; the other
-half is dev6). Report every split.
+half is dev6). dev7 (select_dev7.py) is what the development pool still held with payment
+wording: texts of other charges (危险驾驶 with a crash, 集资诈骗, 强迫交易 …), measured before
+any tuning on it. Report every split.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from pipeline.state import PROJECT_ROOT
 LABELS = PROJECT_ROOT / "benchmarks" / "realtext" / "labels.jsonl"
 TEXTS = PROJECT_ROOT.parent / "shared" / "realtext" / "cail2018_facts.jsonl"
 GRADES = ("死亡", "重伤", "轻伤", "轻微伤")
-SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "holdout", "holdout2")
+SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "holdout", "holdout2")
 HELD_BACK = ("holdout", "holdout2")
 
 

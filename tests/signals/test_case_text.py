@@ -301,6 +301,16 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
     ("双方达成调解协议，约定赔偿20万元，但被告人至今未履行。", {"compensation": "none"}),
     # never recovered (said with 尚未, 仍未: a bare 未追回 in a list of incidents is left alone)
     ("被盗电动车尚未追回。", {"compensation": "none"}),
+    # found on dev7 (other charges): paid to the relatives with 对; paid at once; made good
+    (
+        "张某对被害人王某的近亲属赔偿后，王某的近亲属对被告人予以谅解。",
+        {"compensation": "full", "forgiveness": "forgiven"},
+    ),
+    ("经调解，由被告人一次性付给对方45000元。", {"compensation": "full"}),
+    ("鉴于被害人的损失通过和解得到弥补，建议从轻处罚。", {"compensation": "full"}),
+    # the amount before the loss; what a fraud did is not the accused's means afterwards
+    ("被告人违规办理过户，给被害人造成了共计67.7万元的经济损失。", {"loss_amount": 677000.0}),
+    ("被告人将集资款用于挥霍，致使巨额集资款不能返还。", {}),
     # the phone back, the cash taken with it (抢得) not
     (
         "被告人抢得被害人手机一部及现金500元，手机已追回发还被害人。",
