@@ -311,6 +311,18 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
     # the amount before the loss; what a fraud did is not the accused's means afterwards
     ("被告人违规办理过户，给被害人造成了共计67.7万元的经济损失。", {"loss_amount": 677000.0}),
     ("被告人将集资款用于挥霍，致使巨额集资款不能返还。", {}),
+    # more of the guide's kinds: received, paid to the victim, through the family, in part
+    ("被害人家属已经获得保险理赔款28万元。", {"compensation": "full"}),
+    ("被害人接受了被告人的赔偿。", {"compensation": "full"}),
+    ("被害人不接受被告人的赔偿。", {}),
+    ("被告人已向被害人支付了全部医疗费用。", {"compensation": "full"}),
+    ("被告人在羁押期间委托家属赔偿被害人。", {"compensation": "full"}),
+    ("被告人已给予被害人经济补偿。", {"compensation": "full"}),
+    ("被告人家属退缴了全部违法所得。", {"compensation": "full"}),
+    ("赃物已部分追回。", {"compensation": "partial"}),
+    ("所抢手机未追回。", {"compensation": "none"}),
+    ("被告人向被害人出具欠条一张，至今未付款。", {"compensation": "none"}),
+    ("被告人家中一贫如洗，无法赔偿。", {"compensation": "unable"}),
     # the phone back, the cash taken with it (抢得) not
     (
         "被告人抢得被害人手机一部及现金500元，手机已追回发还被害人。",
