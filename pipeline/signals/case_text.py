@@ -482,8 +482,23 @@ def _has_cash(text: str, patterns: TextPatterns) -> bool:
 
 
 def _lost_cash(losses: list[Hit], patterns: TextPatterns) -> bool:
-    """Cash among the victim's own losses, in the clauses that state them."""
-    return any(_has_cash(h.text[slice(*_clause_bounds(h))], patterns) for h in losses)
+    """Cash among the victim's own losses, in the part of the clause that states each (a
+    list 盗窃被害人张某现金3000元、被害人李某手机一部 gives 李某 the phone only)."""
+    return any(_has_cash(_victim_item(h), patterns) for h in losses)
+
+
+_NEXT_VICTIM = re.compile(r"、(?=被害人|受害人)")
+
+
+def _victim_item(hit: Hit) -> str:
+    """The hit's clause, cut to the item of a list of victims (、被害人…) that holds the
+    hit's end (its amount); the whole clause where it lists no victims."""
+    start, end = _clause_bounds(hit)
+    at = max(start, min(hit.end, end) - 1)
+    cuts = [m.end() for m in _NEXT_VICTIM.finditer(hit.text, start, end)]
+    item_start = max((c for c in cuts if c <= at), default=start)
+    item_end = min((c - 1 for c in cuts if c > at), default=end)
+    return hit.text[item_start:item_end]
 
 
 def _spent_after(spent: tuple[Hit, ...], hits: tuple[Hit, ...]) -> bool:

@@ -409,6 +409,8 @@ SEVERAL = (
 LOSS_LIST = (
     "被告人先后骗取被害人周甲8000元，被害人吴乙5000元。案发后，被告人的家属对上述被害人进行了退赔。"
 )
+# another victim's cash in the same list is not this victim's: the phone back is all of it
+THINGS_LIST = "被告人先后盗窃被害人周甲现金3000元、被害人吴乙手机一部(价值2000元)。案发后，吴乙的手机已追回发还。"
 
 VICTIM_CASES: list[tuple[str, str | None, dict[str, Any]]] = [
     (ZHAO_HU, "赵玮", {"injury": "轻微伤", "injury_detail": "轻微伤", "loss_amount": 2900.0,
@@ -457,6 +459,8 @@ VICTIM_CASES: list[tuple[str, str | None, dict[str, Any]]] = [
     # a list of losses after one verb: each victim's own amount
     (LOSS_LIST, "周甲", {"loss_amount": 8000.0, "compensation": "full", "text_scope": "victim"}),
     (LOSS_LIST, "吴乙", {"loss_amount": 5000.0, "compensation": "full", "text_scope": "victim"}),
+    (THINGS_LIST, "吴乙", {"loss_amount": 2000.0, "compensation": "full", "text_scope": "victim"}),
+    (THINGS_LIST, "周甲", {"loss_amount": 3000.0, "text_scope": "victim"}),
     # 王小明 could be 王某 or 王某某: ambiguous, so the whole summary
     (TWO_WANG, "王小明", {"injury": "重伤", "injury_detail": "重伤", "text_scope": "summary"}),
     # one victim: the whole summary applies
