@@ -66,6 +66,11 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
     ("造成经济损失人民币３５０００元。", {"loss_amount": 35000.0}),
     ("财产损失8000元，另有车辆损失1.2万元。", {"loss_amount": 12000.0}),
     ("盗窃现金人民币3000元及价值1200元的手机。", {"loss_amount": 3000.0}),
+    # a payment naming the heads it covers is no loss (赔偿…各项经济损失共计2.8万元)
+    (
+        "案发后，被告人的家属一次性赔偿被害人翟某医药费、误工费等各项经济损失共计人民币2.8万元。",
+        {"compensation": "full"},
+    ),
     # what was recovered is no loss left with the victim, and is paid back (nothing said outstanding)
     ("挽回经济损失2万元。", {"compensation": "full"}),
     # compensation
