@@ -352,9 +352,9 @@ def _read_summary(
         # A death also counts when a structured 伤情 wins, so its evidence must stay.
         group = _OTHER_EVIDENCE if death else "injury"
         evidence[group].append(rules.injury.evidence(injury_hit, tag))
-    loss_hits = _own_losses(hits("loss_amount"), view)
+    loss_hits, own_loss = _own_losses(hits("loss_amount"), view)
     loss_hit = max(loss_hits, key=lambda h: h.amount or 0.0, default=None)
-    if loss_hit is not None:
+    if loss_hit is not None and own_loss:
         evidence["loss"].append(rules.loss_amount.evidence(loss_hit, tag))
     loss = loss_hit.amount if loss_hit else None
     choices = _choices(hits, loss, _lost_cash(loss_hits, patterns), patterns, evidence)
@@ -369,7 +369,7 @@ def _read_summary(
         injury=injury_hit.value if injury_hit else None,
         injury_detail=(injury_hit.detail or injury_hit.value) if injury_hit else None,
         death=death,
-        loss_amount=loss_hit.amount if loss_hit else None,
+        loss_amount=loss if own_loss else None,
         compensation=choices["compensation"],
         forgiveness=choices["forgiveness"],
         settlement_paid=None if settlement is None else settlement == "paid",
@@ -414,16 +414,22 @@ def _others_died(found: Scan, view: VictimView | None, death: bool) -> bool:
     )
 
 
-def _own_losses(hits: tuple[Hit, ...], view: VictimView | None) -> list[Hit]:
-    """The loss amounts that are this victim's: with other victims named, an amount stated
-    for several at once (骗取甘某、柯某共计12000元) is theirs together, no one's own; one naming
-    nobody (诈骗数额共计7万元) is the case's total beside the victim's own amounts, and alone it
-    is all the text says."""
+def _own_losses(hits: tuple[Hit, ...], view: VictimView | None) -> tuple[list[Hit], bool]:
+    """The loss amounts to measure this victim's payments against, and whether they are the
+    victim's own. With other victims named, an amount stated for several at once (骗取甘某、
+    柯某共计12000元) is theirs together, no one's own; one naming nobody (诈骗数额共计7万元) is
+    the case's total: beside the victim's own amounts it is left out, and alone it is what a
+    payment is measured against but not the victim's loss (the labelling guide: a loss shared
+    by several victims is nobody's)."""
     losses = [h for h in hits if h.amount is not None]
     if view is not None and any(not m.own for m in view.mentions):
         losses = [h for h in losses if not _names_others(view, h)]
-        losses = [h for h in losses if view.owner(h.start, h.end) == OWN] or losses
-    return losses
+        # its own: named, or stated in its incident (经认定：被盗车辆价值2701.51元)
+        own = [
+            h for h in losses if OWN in (view.owner(h.start, h.end), view.episode_owner(h.start))
+        ]
+        return (own, True) if own else (losses, False)
+    return losses, True
 
 
 def _to_kin(hit: Hit) -> bool:

@@ -912,6 +912,12 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     ("经价格鉴定，被害人甘某被骗的玉米价格为人民币86000元。", "甘某", (), {"loss_amount": 86000.0}),
     # an amount for two victims together is neither's own
     ("被告人骗取被害人甘某、柯某共计12000元。", "甘某", ("柯某",), {}),
+    # a case total naming nobody is nobody's loss, but a payment is still measured against it
+    ("被告人抢夺被害人甘某、柯某的财物。经鉴定，涉案价值人民币3450元。案发后，被告人退还被害人"
+     "甘某1000元。", "甘某", ("柯某",), {"compensation": "partial"}),
+    # each incident's value, naming nobody, is its victim's own
+    ("被告人盗走甘某的摩托车一辆。经认定：被盗车辆价值2701元。被告人又盗走柯某的摩托车一辆。"
+     "经认定：被盗车辆价值3365元。", "柯某", ("甘某",), {"loss_amount": 3365.0}),
     # paid to the relatives of the victim who died, not to the one injured beside them
     ("被告人驾车撞倒甘某驾驶的三轮车，造成甘某当场死亡、乘车人柯某受伤。案发后，被告人赔偿了被害人"
      "近亲属150000元，并取得了被害人家属的谅解。", "柯某", ("甘某",), {}),
