@@ -328,6 +328,15 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
     ("所抢手机未追回。", {"compensation": "none"}),
     ("被告人向被害人出具欠条一张，至今未付款。", {"compensation": "none"}),
     ("被告人家中一贫如洗，无法赔偿。", {"compensation": "unable"}),
+    # forgiveness said other ways; refusals; hopes and the defence's claims are no finding
+    ("被害人表示原谅被告人。", {"forgiveness": "forgiven"}),
+    ("被害人请求司法机关对被告人从宽处理。", {"forgiveness": "forgiven"}),
+    ("被告人与被害人达成刑事和解协议。", {"forgiveness": "forgiven"}),
+    ("被害人对被告人不予原谅。", {"forgiveness": "not_forgiven"}),
+    ("被害人未出具谅解书。", {"forgiveness": "not_forgiven"}),
+    ("被害人家属强烈要求对被告人判处死刑。", {"forgiveness": "not_forgiven"}),
+    ("被告人希望取得被害人的谅解。", {}),
+    ("辩护人提出被告人已取得被害人谅解，请求从轻处罚。", {}),
     # the phone back, the cash taken with it (抢得) not
     (
         "被告人抢得被害人手机一部及现金500元，手机已追回发还被害人。",
@@ -416,7 +425,6 @@ LOSS_LIST = (
 )
 # another victim's cash in the same list is not this victim's: the phone back is all of it
 THINGS_LIST = "被告人先后盗窃被害人周甲现金3000元、被害人吴乙手机一部(价值2000元)。案发后，吴乙的手机已追回发还。"
-
 VICTIM_CASES: list[tuple[str, str | None, dict[str, Any]]] = [
     (ZHAO_HU, "赵玮", {"injury": "轻微伤", "injury_detail": "轻微伤", "loss_amount": 2900.0,
                       "compensation": "full", "forgiveness": "forgiven", "text_scope": "victim"}),
@@ -910,6 +918,11 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     ("被告人以低价售房为名收取了甘某购房定金5万元。综上，被告人诈骗数额为5万元。", "甘某", (),
      {"loss_amount": 50000.0}),
     ("经价格鉴定，被害人甘某被骗的玉米价格为人民币86000元。", "甘某", (), {"loss_amount": 86000.0}),
+    # one victim forgave, the other did not
+    ("被告人赔偿了被害人甘某、柯某的损失并取得甘某谅解，柯某未谅解被告人。", "柯某", ("甘某",),
+     {"compensation": "full", "forgiveness": "not_forgiven"}),
+    ("被告人赔偿了被害人甘某、柯某的损失并取得甘某谅解，柯某未谅解被告人。", "甘某", ("柯某",),
+     {"compensation": "full", "forgiveness": "forgiven"}),
     # an amount for two victims together is neither's own
     ("被告人骗取被害人甘某、柯某共计12000元。", "甘某", ("柯某",), {}),
     # a case total naming nobody is nobody's loss, but a payment is still measured against it
