@@ -337,6 +337,13 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
     ("被害人家属强烈要求对被告人判处死刑。", {"forgiveness": "not_forgiven"}),
     ("被告人希望取得被害人的谅解。", {}),
     ("辩护人提出被告人已取得被害人谅解，请求从轻处罚。", {}),
+    # the driver gone after the crash, said 逃匿 or 驶离现场; a robber running off is not
+    (
+        "被告人驾车将同向骑车人王某撞死后逃匿。",
+        {"hit_and_run": True, "injury": "死亡", "injury_detail": "死亡", "death": True},
+    ),
+    ("被告人驾车撞伤行人后驶离现场。", {"hit_and_run": True}),
+    ("被告人抢走被害人的手机后逃跑。", {}),
     # the phone back, the cash taken with it (抢得) not
     (
         "被告人抢得被害人手机一部及现金500元，手机已追回发还被害人。",
