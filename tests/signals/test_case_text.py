@@ -302,6 +302,10 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
     # an offer is no payment
     ("被告人当庭表示愿意赔偿被害人损失。", {}),
     ("被告人亲属自愿赔偿被害人经济损失2万元。", {"compensation": "full"}),
+    ("被告人表示愿意用该车折抵退赔被害人的经济损失。", {}),
+    ("被告人愿意在合理范围内进行赔偿。", {}),
+    # a return denied in the story is no payment (the loot not returned is none, above)
+    ("被告人收取保证金后，未将20万元保证金归还张某且去向不明。", {}),
     # the terms of an agreement are no payment; an agreement never carried out is none
     ("双方达成调解协议，约定赔偿20万元，但被告人至今未履行。", {"compensation": "none"}),
     # never recovered (said with 尚未, 仍未: a bare 未追回 in a list of incidents is left alone)
