@@ -929,6 +929,12 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     ("被告人以低价售房为名收取了甘某购房定金5万元。综上，被告人诈骗数额为5万元。", "甘某", (),
      {"loss_amount": 50000.0}),
     ("经价格鉴定，被害人甘某被骗的玉米价格为人民币86000元。", "甘某", (), {"loss_amount": 86000.0}),
+    # a masked surname with a given name after it (朱某燕) is one name
+    ("被告人驾车将朱某燕撞死，致王某平受伤。被告人赔偿朱某燕近亲属19万元，取得谅解。", "朱某燕",
+     ("王某平",), {"injury": "死亡", "injury_detail": "死亡", "death": True,
+                  "compensation": "full", "forgiveness": "forgiven"}),
+    ("被告人驾车将朱某燕撞死，致王某平受伤。被告人赔偿朱某燕近亲属19万元，取得谅解。", "王某平",
+     ("朱某燕",), {}),
     # one victim forgave, the other did not
     ("被告人赔偿了被害人甘某、柯某的损失并取得甘某谅解，柯某未谅解被告人。", "柯某", ("甘某",),
      {"compensation": "full", "forgiveness": "not_forgiven"}),
