@@ -460,13 +460,47 @@ def _things_returned(
     with things: one is written many ways, 车辆/摩托车, 项链/金块.)"""
     out = []
     for hit in hits:
-        if cash_lost and hit.value == "full" and hit.amount is None:
+        if hit.value == "full" and hit.amount is None:
             start, _ = _clause_bounds(hit)
             clause = hit.text[start : hit.end]
-            if patterns.returned_things.search(clause) and not _returns_all(clause, patterns):
+            returned = set(patterns.returned_things.findall(clause))
+            if (
+                returned
+                and not _returns_all(clause, patterns)
+                and (cash_lost or any(not g & returned for g in _taken_things(hit, patterns)))
+            ):
                 hit = hit.with_value("partial")
         out.append(hit)
     return tuple(out)
+
+
+_SENTENCE = re.compile(r"[。;!?]")
+
+
+def _taken_things(hit: Hit, patterns: TextPatterns) -> list[frozenset[str]]:
+    """The things (and cash) named after the last taking verb (盗走, 窃得, 抢走 …) of the
+    sentence before the return, where that sentence is the one before it or the return's own:
+    盗走车内钱包和卡包各一个，包内有现金2000余元及银行卡等物品。案发后，银行卡、卡包…返还.
+    Words of one thing (笔记本电脑: 笔记本, 电脑) are one group: any of them names it."""
+    text = hit.text
+    own_start = max((m.end() for m in _SENTENCE.finditer(text, 0, hit.start)), default=0)
+    before = max((m.end() for m in _SENTENCE.finditer(text, 0, max(own_start - 1, 0))), default=0)
+    takes = list(patterns.taking.finditer(text, before, own_start or hit.start))
+    if not takes:
+        return []
+    told = text[takes[-1].end() : own_start or hit.start]
+    if _NEXT_VICTIM.search(told):
+        return []  # several victims' things (盗窃被害人张某现金…、被害人李某手机…)
+    groups: list[set[str]] = []
+    end = -1
+    for m in patterns.returned_things.finditer(told):
+        if m.start() == end:
+            groups[-1].add(m.group())
+        else:
+            groups.append({m.group()})
+        end = m.end()
+    cash = [frozenset({"现金"})] if _has_cash(told, patterns) else []
+    return [frozenset(g) for g in groups] + cash
 
 
 def _returns_all(clause: str, patterns: TextPatterns) -> bool:

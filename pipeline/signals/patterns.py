@@ -376,6 +376,8 @@ class TextPatterns:
     returned_things: re.Pattern[str]
     returned_all: re.Pattern[str]
     cash_taken: re.Pattern[str]
+    # a taking verb (盗走, 抢得 …): the things named after it, not all returned, are partial
+    taking: re.Pattern[str]
     units: Mapping[str, float]
     evidence_tags: Mapping[str, str]
     digest: str
@@ -469,7 +471,7 @@ class _Loader:
         paid_list = self._compile("payment_list", self.raw.get("payment_list"))
         things = {
             key: self._compile(key, self.raw.get(key))
-            for key in ("returned_things", "returned_all", "cash_taken")
+            for key in ("returned_things", "returned_all", "cash_taken", "taking")
         }
         if mentions is None or later is None or paid is None or paid_list is None:
             return None

@@ -348,6 +348,20 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
     ),
     ("被告人驾车撞伤行人后驶离现场。", {"hit_and_run": True}),
     ("被告人抢走被害人的手机后逃跑。", {}),
+    # some of the things taken back, others named when taken not: partial
+    (
+        "被告人砸碎车窗，盗走车内钱包和卡包各一个，包内有现金2000余元及银行卡等物品。案发后，银行卡、"
+        "卡包等物品被公安机关缴回后返还被害人。",
+        {"compensation": "partial"},
+    ),
+    (
+        "被告人窃得手机一只、笔记本电脑一台。手机已被追回并发还给被害人。",
+        {"compensation": "partial"},
+    ),
+    (
+        "被告人窃得手机一只、笔记本电脑一台。手机和电脑均已被追回并发还给被害人。",
+        {"compensation": "full"},
+    ),
     # the phone back, the cash taken with it (抢得) not
     (
         "被告人抢得被害人手机一部及现金500元，手机已追回发还被害人。",
