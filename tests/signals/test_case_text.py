@@ -362,6 +362,7 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
         "被告人窃得手机一只、笔记本电脑一台。手机和电脑均已被追回并发还给被害人。",
         {"compensation": "full"},
     ),
+    ("公安机关在服装店内缴回被害人的部分服装并归还被害人。", {"compensation": "partial"}),
     # the phone back, the cash taken with it (抢得) not
     (
         "被告人抢得被害人手机一部及现金500元，手机已追回发还被害人。",
