@@ -102,7 +102,7 @@ class VictimView:
             # 取得了两被害人的谅解: every victim the sentence names
             return OWN if any(m.own for m in earlier) else OTHER
         if earlier:
-            return self._group_owner(earlier[-1])
+            return self._item_owner(earlier, clause_start) or self._group_owner(earlier[-1])
         count = _COUNT.search(self.text, max(clause_start, start - _COUNT_REACH), end)
         if count is not None and not _NAMES_VICTIMS.match(self.text, count.end()):
             return TOTAL
@@ -144,6 +144,17 @@ class VictimView:
             if self.episode_starts[i] <= m.start and m.end <= sentence_start
         }
         return owners.pop() if len(owners) == 1 else SHARED
+
+    def _item_owner(self, earlier: list[Mention], clause_start: int) -> str | None:
+        """A clause naming nobody after a list whose items each start with a victim
+        (靳某1头部损伤、靳某2头部损伤，经鉴定为轻微伤): every victim of the list's."""
+        previous, _ = _bounds(self.clause_breaks, clause_start - 1, len(self.text))
+        listed = [m for m in earlier if m.start >= previous]
+        if len(listed) < 2 or len({m.group for m in listed}) < 2:
+            return None  # one victim, or one list of names (a group) the rules already share
+        if not all(m.start == previous or self.text[m.start - 1] == "、" for m in listed):
+            return None
+        return OWN if any(m.own for m in listed) else OTHER
 
     def _bare_marker(self, start: int, end: int) -> bool | None:
         """A 被害人 with no name after it in [start, end): True when it counts several

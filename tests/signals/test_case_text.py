@@ -47,6 +47,7 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
     ("被告人持木棒将邻居喂养的狗打死。", {}),
     ("被告人扬言要将被害人打死。", {}),
     ("被告人欲将被害人掐死，因被害人反抗未能得逞。", {}),
+    ("被告人想到生活潦倒，就产生杀死被害人后自己一死了之的想法。", {}),
     # injury negations
     ("事故未造成人员死亡，被害人受轻伤。", {"injury": "轻伤", "injury_detail": "轻伤"}),
     ("经鉴定，被害人伤情尚不构成轻伤，为轻微伤。", {"injury": "轻微伤", "injury_detail": "轻微伤"}),
@@ -363,6 +364,12 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
         {"compensation": "full"},
     ),
     ("公安机关在服装店内缴回被害人的部分服装并归还被害人。", {"compensation": "partial"}),
+    # found on dev8: the medical costs paid by the accused; goods taken in part payment
+    ("被害人住院期间，被告人已支付医疗费用24945.88元。", {"compensation": "full"}),
+    (
+        "经被害人反复催要，被告人同意被害人将15吨大米拉走抵还了部分损失。",
+        {"compensation": "partial"},
+    ),
     # the phone back, the cash taken with it (抢得) not
     (
         "被告人抢得被害人手机一部及现金500元，手机已追回发还被害人。",
@@ -950,6 +957,11 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
                   "compensation": "full", "forgiveness": "forgiven"}),
     ("被告人驾车将朱某燕撞死，致王某平受伤。被告人赔偿朱某燕近亲属19万元，取得谅解。", "王某平",
      ("朱某燕",), {}),
+    # a grade after a list whose items each start with a victim is each of theirs
+    ("致杜某胸部损伤，经鉴定为轻伤；靳某1头部损伤、靳某2头部损伤，经鉴定为轻微伤。", "靳某1",
+     ("杜某", "靳某2"), {"injury": "轻微伤", "injury_detail": "轻微伤"}),
+    ("致杜某胸部损伤，经鉴定为轻伤；靳某1头部损伤、靳某2头部损伤，经鉴定为轻微伤。", "杜某",
+     ("靳某1", "靳某2"), {"injury": "轻伤", "injury_detail": "轻伤"}),
     # one victim forgave, the other did not
     ("被告人赔偿了被害人甘某、柯某的损失并取得甘某谅解，柯某未谅解被告人。", "柯某", ("甘某",),
      {"compensation": "full", "forgiveness": "not_forgiven"}),
