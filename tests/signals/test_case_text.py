@@ -67,6 +67,9 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
     ("造成经济损失人民币３５０００元。", {"loss_amount": 35000.0}),
     ("财产损失8000元，另有车辆损失1.2万元。", {"loss_amount": 12000.0}),
     ("盗窃现金人民币3000元及价值1200元的手机。", {"loss_amount": 3000.0}),
+    # the money drawn from the victim's card or passbook (将存折上的36000元取出)
+    ("被告人骗得存折及密码后，将被害人存折上的36000元取出。", {"loss_amount": 36000.0}),
+    ("被告人在自动取款机上将被害人银行卡内的存款人民币5000元取走。", {"loss_amount": 5000.0}),
     # a payment naming the heads it covers is no loss (赔偿…各项经济损失共计2.8万元)
     (
         "案发后，被告人的家属一次性赔偿被害人翟某医药费、误工费等各项经济损失共计人民币2.8万元。",
