@@ -459,6 +459,10 @@ SEVERAL = (
 LOSS_LIST = (
     "被告人先后骗取被害人周甲8000元，被害人吴乙5000元。案发后，被告人的家属对上述被害人进行了退赔。"
 )
+# a total, then each victim's amount after 分别为
+EACH_AFTER = (
+    "被告人以修车为由骗取3名被害人钱款合计1600元，分别为：刘甲800元、卢乙500元、辛丙300元。"
+)
 # another victim's cash in the same list is not this victim's: the phone back is all of it
 THINGS_LIST = "被告人先后盗窃被害人周甲现金3000元、被害人吴乙手机一部(价值2000元)。案发后，吴乙的手机已追回发还。"
 VICTIM_CASES: list[tuple[str, str | None, dict[str, Any]]] = [
@@ -970,6 +974,9 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
      {"compensation": "full", "forgiveness": "not_forgiven"}),
     ("被告人赔偿了被害人甘某、柯某的损失并取得甘某谅解，柯某未谅解被告人。", "甘某", ("柯某",),
      {"compensation": "full", "forgiveness": "forgiven"}),
+    # a total, then each victim's amount after 分别为
+    (EACH_AFTER, "卢乙", ("刘甲", "辛丙"), {"loss_amount": 500.0}),
+    (EACH_AFTER, "刘甲", ("卢乙", "辛丙"), {"loss_amount": 800.0}),
     # an amount for two victims together is neither's own
     ("被告人骗取被害人甘某、柯某共计12000元。", "甘某", ("柯某",), {}),
     # a case total naming nobody is nobody's loss, but a payment is still measured against it
