@@ -436,9 +436,20 @@ def _to_kin(hit: Hit) -> bool:
     return _KIN.search(hit.text, hit.start, hit.end) is not None
 
 
+# what may stand between a payer and the verb: 李某个人给付陈某22000元, 王某又向其支付
+_PAYER_FILLER = re.compile(r"(?:个人|本人|又|先后|也|再|多次|分别|另|还)*")
+_PAYING = ("向", "给", "支付", "付给", "交给", "汇给", "转给")
+
+
 def _paid_by_a_victim(view: VictimView, hit: Hit) -> bool:
-    """A victim paying (孙某某向李某支付了200000元): the fraud's story, not compensation."""
-    return hit.text[hit.start] in "向给" and any(m.end == hit.start for m in view.mentions)
+    """A victim paying (孙某某向李某支付了200000元, 李某4个人给付陈2某22000元): the fraud's or
+    the extortion's story, not compensation."""
+    if not hit.text.startswith(_PAYING, hit.start):
+        return False
+    return any(
+        m.end <= hit.start and _PAYER_FILLER.fullmatch(hit.text, m.end, hit.start)
+        for m in view.mentions
+    )
 
 
 def _names_others(view: VictimView, hit: Hit) -> bool:

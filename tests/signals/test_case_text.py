@@ -974,6 +974,8 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
      {"compensation": "full", "forgiveness": "not_forgiven"}),
     ("被告人赔偿了被害人甘某、柯某的损失并取得甘某谅解，柯某未谅解被告人。", "甘某", ("柯某",),
      {"compensation": "full", "forgiveness": "forgiven"}),
+    # a victim paying the accused (the extortion's story) is no compensation
+    ("陈某以曝光为由多次纠缠被害人甘某、柯某，后甘某个人给付陈某22000元现金。", "甘某", ("柯某",), {}),
     # a total, then each victim's amount after 分别为
     (EACH_AFTER, "卢乙", ("刘甲", "辛丙"), {"loss_amount": 500.0}),
     (EACH_AFTER, "刘甲", ("卢乙", "辛丙"), {"loss_amount": 800.0}),
