@@ -974,6 +974,13 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
      {"compensation": "full", "forgiveness": "not_forgiven"}),
     ("被告人赔偿了被害人甘某、柯某的损失并取得甘某谅解，柯某未谅解被告人。", "甘某", ("柯某",),
      {"compensation": "full", "forgiveness": "forgiven"}),
+    # settled with one victim and paid; another's thing never recovered
+    ("被告人持刀砍伤被害人甘某、柯某。被告人已与被害人甘某达成和解并赔偿，被害人柯某的损失尚未赔偿。",
+     "甘某", ("柯某",), {"compensation": "full"}),
+    ("被告人盗窃甘某、柯某的电动车各一辆。甘某的电动车已追回发还，柯某的电动车未追回。", "柯某",
+     ("甘某",), {"compensation": "none"}),
+    ("被告人盗窃甘某、柯某的电动车各一辆。甘某的电动车已追回发还，柯某的电动车未追回。", "甘某",
+     ("柯某",), {"compensation": "full"}),
     # a victim paying the accused (the extortion's story) is no compensation
     ("陈某以曝光为由多次纠缠被害人甘某、柯某，后甘某个人给付陈某22000元现金。", "甘某", ("柯某",), {}),
     # a total, then each victim's amount after 分别为
