@@ -166,7 +166,12 @@ def victim_case_leads(victims: pl.DataFrame, vocabulary: Vocabulary) -> pl.DataF
             pl.col("fact_victim_fault").any().alias("victim_fault"),
             pl.col("fact_compensation_waived").any().alias("compensation_waived"),
             pl.col("fact_case_hardship").any().alias("case_hardship"),
-            pl.col("fact_evidence").drop_nulls().unique().str.join("；").alias("case_evidence"),
+            pl.col("fact_evidence")
+            .drop_nulls()
+            .unique()
+            .sort()
+            .str.join("；")
+            .alias("case_evidence"),
         )
     )
 
@@ -255,7 +260,12 @@ def _attach_petitions(
         (pl.col("fact_non_payment") & about).any().alias("pet_non_payment"),
         (pl.col("fact_relief_request") & about).any().alias("pet_relief_request"),
         (pl.col("fact_hardship") & ~about).any().alias("pet_other_hardship"),
-        pl.col("fact_evidence").drop_nulls().unique().str.join("；").alias("petition_evidence"),
+        pl.col("fact_evidence")
+        .drop_nulls()
+        .unique()
+        .sort()
+        .str.join("；")
+        .alias("petition_evidence"),
     )
     out = leads.join(agg, on=["person_id", "case_id"], how="left")
     return out.with_columns(

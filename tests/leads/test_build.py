@@ -44,3 +44,42 @@ def test_relief_naming_a_shared_case_name_reaches_the_recipients_case_only() -> 
     # P3 is the victim of case 3: its relief is case 3's; P9 cannot be placed in either
     assert out["relief_rows"].to_list() == [[], [], ["r1"]]
     assert out["other_relief_rows"].to_list() == [None, None, None]
+
+
+def test_the_evidence_of_a_victim_s_case_reads_the_same_whatever_the_row_order() -> None:
+    """Two case rows of one victim: their evidence lines, joined, do not depend on which row
+    a join or a thread handed over first (the reviewer's 推荐理由 must not change run to run)."""
+    from pipeline.config import load_config
+    from pipeline.leads.build import victim_case_leads
+
+    rows = pl.DataFrame(
+        {
+            "person_id": ["P1", "P1"],
+            "case_id": ["C1", "C1"],
+            "record_key": ["cases:1", "cases:2"],
+            "case_name": ["甲案", "甲案"],
+            "charge": ["故意伤害罪", "故意伤害罪"],
+            "accepted": ["2024-01-02", "2024-01-02"],
+            "fact_injury": ["轻伤", "轻伤"],
+            "fact_death": [False, False],
+            "fact_loss": [None, None],
+            "fact_compensation": [None, "none"],
+            "fact_forgiveness": [None, None],
+            "fact_settlement_paid": [None, None],
+            "fact_hit_and_run": [False, False],
+            "fact_offender_unknown": [False, False],
+            "fact_victim_fault": [False, False],
+            "fact_compensation_waived": [False, False],
+            "fact_case_hardship": [False, False],
+            "fact_evidence": ["伤情(摘要): 致被害人轻伤", "赔偿情况(摘要): 至今未赔偿"],
+        },
+        schema_overrides={
+            "fact_loss": pl.Float64,
+            "fact_forgiveness": pl.Utf8,
+            "fact_settlement_paid": pl.Boolean,
+        },
+    )
+    vocabulary = load_config().vocabulary
+    forward = victim_case_leads(rows, vocabulary)["case_evidence"].to_list()
+    backward = victim_case_leads(rows.reverse(), vocabulary)["case_evidence"].to_list()
+    assert forward == backward == ["伤情(摘要): 致被害人轻伤；赔偿情况(摘要): 至今未赔偿"]
