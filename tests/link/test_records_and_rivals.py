@@ -187,6 +187,31 @@ def test_a_row_fitting_two_people_of_different_ids_shares_its_probability() -> N
     assert shared["pair_probability"].to_list() == scored["match_probability"].to_list()
 
 
+def test_a_candidate_held_apart_by_two_ids_is_no_rival() -> None:
+    # a case row (its own valid ID, no person number) and two monitoring namesakes of one
+    # household: one lost its ID to Excel, the other holds a different valid ID, so the
+    # case row can only be the first; the second must not take its probability
+    records = pl.DataFrame(
+        {
+            "idx": [0, 1, 2],
+            "trusted_id": ["611023201512292781", None, "611023201501118868"],
+            "monitoring_person": [None, "M1", "M2"],
+        },
+        schema={"idx": pl.UInt32, "trusted_id": pl.Utf8, "monitoring_person": pl.Utf8},
+    )
+    scored = pl.DataFrame(
+        {"idx_l": [0, 0], "idx_r": [1, 2], "match_probability": [0.97, 0.993]},
+        schema={"idx_l": pl.UInt32, "idx_r": pl.UInt32, "match_probability": pl.Float64},
+    )
+    settings = ClusteringSettings(
+        link_threshold=0.6,
+        review_band=(0.3, 0.95),
+        distinct=("trusted_id", "monitoring_person"),
+    )
+    shared = share_among_rivals(scored, records, settings, {})
+    assert shared["match_probability"].to_list() == [0.97, 0.993]
+
+
 def test_a_household_number_in_a_members_case_row_is_not_the_rows() -> None:
     head_id = "611023195212192414"
     poverty = _frame(
