@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
+import pytest
 
+from pipeline.config import load_config
 from pipeline.link.relatives import BY_CASE_HOUSEHOLD, BY_PAIRS, join_relatives_through_case
 
 CASE = "商南检刑诉受[2024]611023000555号"
@@ -72,3 +74,24 @@ def test_rows_already_linked_and_other_sources_stay() -> None:
     out = join_relatives_through_case(records, links, ("relief_history",))
     assert out["person_id"].to_list() == ["PV", "PV", "PW", "PR"]
     assert join_relatives_through_case(records, links, ())["person_id"].equals(links["person_id"])
+
+
+@pytest.mark.parametrize(
+    ("source", "who"),
+    [
+        # the wife petitions about her husband's case, from her own phone, no ID
+        ("petitions", "the victim's wife petitioning"),
+        # a second victim of the case, her case row without ID, address or phone
+        ("cases", "a second party of one family"),
+        ("relief_history", "relief paid to the wife"),
+    ],
+)
+def test_the_config_joins_a_lone_row_of_each_source_to_the_household_member(
+    source: str, who: str
+) -> None:
+    sources = load_config().linkage.clustering.relatives_through_case
+    row = {"source": source, "case_key": CASE, "name_pinyin": "li yin hua", "person_id": "PR"}
+    records, links = table([*HOUSEHOLD, row])
+    out = join_relatives_through_case(records, links, sources)
+    assert out["person_id"][-1] == "PW", who
+    assert out["linked_by"][-1] == BY_CASE_HOUSEHOLD
