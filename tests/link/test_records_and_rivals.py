@@ -296,6 +296,27 @@ def test_children_and_petitioners_are_told_apart_by_age() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("birth", "school", "age_class"),
+    [
+        (None, "小学", "child"),  # ID lost to Excel, listed as a primary pupil
+        (None, "七年级", "child"),
+        (None, "学前教育", "child"),
+        (None, "普通高中二年级", None),  # sixteen or more
+        (None, "非在校生", None),
+        (None, None, None),
+        (date(1986, 9, 8), "小学", None),  # a birth date says more than the school column
+    ],
+)
+def test_a_pupil_without_a_birth_date_is_a_child(
+    birth: date | None, school: str | None, age_class: str | None
+) -> None:
+    petitions = _frame("petitions", [{"received": "2026-03-01"}])
+    poverty = _frame("poverty", [{"birth": birth, "school": school}])
+    records = linkage_records({"petitions": petitions, "poverty": poverty}, VOCABULARY)
+    assert records["age_class"].to_list() == [age_class, "petitioner"]
+
+
 def test_without_petition_dates_no_row_is_called_a_child() -> None:
     poverty = _frame("poverty", [{"birth": date(2021, 7, 8)}])
     assert linkage_records({"poverty": poverty}, VOCABULARY)["age_class"].to_list() == [None]
