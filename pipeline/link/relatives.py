@@ -38,15 +38,13 @@ def join_relatives_through_case(
         keyed = pl.concat([columns, linked.drop("idx")], how="horizontal")
     else:
         keyed = columns.join(linked, on="idx")
-    unlisted = _persons_outside_register(keyed)
-    lone = (
-        keyed.join(unlisted, on="person_id")
-        .filter(
-            pl.col("source").is_in(sources)
-            & pl.col("case_key").is_not_null()
-            & pl.col("name_pinyin").is_not_null()
-        )
-        .select("idx", "case_key", "name_pinyin", "_own_id")
+    naming = keyed.filter(
+        pl.col("source").is_in(sources)
+        & pl.col("case_key").is_not_null()
+        & pl.col("name_pinyin").is_not_null()
+    )
+    lone = naming.join(_persons_outside_register(keyed, naming), on="person_id").select(
+        "idx", "case_key", "name_pinyin", "_own_id"
     )
     if lone.is_empty():
         return links
@@ -56,11 +54,14 @@ def join_relatives_through_case(
     return _moved_to_relatives(links, _whole_persons(keyed, found))
 
 
-def _persons_outside_register(keyed: pl.DataFrame) -> pl.DataFrame:
-    """(person_id, _own_id): the persons without a monitoring row, with their trusted ID
-    (a person holds at most one; none when the clusters were built without that rule)."""
+def _persons_outside_register(keyed: pl.DataFrame, naming: pl.DataFrame) -> pl.DataFrame:
+    """(person_id, _own_id): the persons of the `naming` rows without a monitoring row, with
+    their trusted ID (a person holds at most one; none when the clusters were built without
+    that rule). Only those persons' rows are grouped, not the whole table."""
+    persons = naming["person_id"].unique().implode()
     return (
-        keyed.group_by("person_id")
+        keyed.filter(pl.col("person_id").is_in(persons))
+        .group_by("person_id")
         .agg(
             (pl.col("source") == "poverty").any().alias("_listed"),
             pl.col("trusted_id").drop_nulls().unique().alias("_ids"),
