@@ -72,6 +72,7 @@ class Vocabulary(Frozen):
     relation_generations: dict[str, int]
     min_years_per_generation: int = Field(gt=0)
     guardian_relations: tuple[str, ...]
+    child_school_stages: tuple[str, ...] = ()
     former_poor_household_type: str
     injury_ladder: tuple[str, ...]
     review_decisions: ReviewDecisions

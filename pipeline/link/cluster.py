@@ -110,7 +110,8 @@ def share_among_rivals(
     (prior odds 1 : odds_v, odds_v the best pair odds of a candidate holding v), the
     probability that x is the holder of v is odds_v / (1 + Σ odds). Each pair gets this
     from both of its records' side (the smaller); the model's own probability is kept as
-    `pair_probability`. Pairs below `floor` or at a vetoed level do not compete. Σ odds of
+    `pair_probability`. Pairs below `floor`, at a vetoed level, or whose records hold two
+    values of a `distinct` column (two valid IDs: never one person) do not compete. Σ odds of
     the other values is summed in a fixed order (`_sum_of_others`): bit-reproducible.
     """
     prob = scored["match_probability"].to_numpy()
@@ -120,11 +121,27 @@ def share_among_rivals(
     odds = prob / np.clip(1.0 - prob, 1e-12, None)
     keep = scored.select(
         (pl.col("match_probability") >= floor) & evidence.allowed(settings, levels)
-    )
-    kept = np.flatnonzero(keep.to_series().to_numpy())
+    ).to_series().to_numpy() & ~_held_apart(scored, records, settings.distinct)
+    kept = np.flatnonzero(keep)
     rivals = _rival_odds(scored, records, settings.distinct, odds, kept)
     shared = np.where(rivals > 0, odds / (1.0 + odds + rivals), prob)
     return out.with_columns(pl.Series("match_probability", shared))
+
+
+def _held_apart(
+    scored: pl.DataFrame, records: pl.DataFrame, distinct: tuple[str, ...]
+) -> np.ndarray:
+    """Per pair: its records hold two different values of a `distinct` column (two valid ID
+    numbers): they are never one person, so neither is the other's rival."""
+    left = scored["idx_l"].to_numpy().astype(np.int64)
+    right = scored["idx_r"].to_numpy().astype(np.int64)
+    size = max(records.height, int(max(left.max(initial=0), right.max(initial=0))) + 1)
+    apart = np.zeros(scored.height, dtype=bool)
+    for column in distinct:
+        value = _by_idx(records, column, size)
+        pair = pl.DataFrame({"l": value.gather(left), "r": value.gather(right)})
+        apart |= pair.select((pl.col("l") != pl.col("r")).fill_null(False)).to_series().to_numpy()
+    return apart
 
 
 def _rival_odds(

@@ -84,7 +84,7 @@ LINKAGE_INPUT_COLUMNS = frozenset(
         "record_key", "source", "name_norm", "name_pinyin", "id_norm", "id_status",
         "id_trusted", "id_birth", "id_sex", "birth", "birth_date", "sex", "sex_norm",
         "phone_norm", "county", "town", "village", "hamlet", "address", "household_id",
-        "person_no", "relation", "case_id", "case_ref",
+        "person_no", "relation", "case_id", "case_ref", "school",
     }
 )  # fmt: skip
 
@@ -333,8 +333,10 @@ def _age_class(latest: date | None) -> pl.Expr:
     if latest is None:
         return pl.when(petitioner).then(pl.lit("petitioner")).alias("age_class")
     youngest_adult = latest.replace(year=latest.year - MIN_PETITIONER_AGE, day=min(latest.day, 28))
+    # no birth date known (an ID lost to Excel) but listed as a pupil under 16: a child too
+    school_child = pl.col("birth").is_null() & pl.col("_school_child").fill_null(False)
     return (
-        pl.when(pl.col("birth") > youngest_adult)
+        pl.when((pl.col("birth") > youngest_adult) | school_child)
         .then(pl.lit("child"))
         .when(petitioner)
         .then(pl.lit("petitioner"))
@@ -412,7 +414,18 @@ def source_records(
     frame = _household_copies(frame, vocabulary.household_head)
     disputable = source != "poverty"
     frame = _own_id_columns(drop_ids_contradicting_relation(frame, vocabulary), disputable)
-    return _linkage_columns(frame)
+    return _linkage_columns(frame).with_columns(_school_child(frame, vocabulary))
+
+
+def _school_child(frame: pl.DataFrame, vocabulary: Vocabulary) -> pl.Series:
+    """`_school_child`: the row's 在校生状况 is a stage of a pupil under 16 (read by
+    `_age_class` where no birth date is known, then dropped)."""
+    if "school" not in frame.columns:
+        return pl.repeat(False, frame.height, eager=True).alias("_school_child")
+    stages = pl.Series(vocabulary.child_school_stages, dtype=pl.Utf8).implode()
+    return frame.select(
+        pl.col("school").str.strip_chars().is_in(stages).fill_null(False).alias("_school_child")
+    ).to_series()
 
 
 def with_household_numbers_checked(

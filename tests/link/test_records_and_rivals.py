@@ -187,6 +187,31 @@ def test_a_row_fitting_two_people_of_different_ids_shares_its_probability() -> N
     assert shared["pair_probability"].to_list() == scored["match_probability"].to_list()
 
 
+def test_a_candidate_held_apart_by_two_ids_is_no_rival() -> None:
+    # a case row (its own valid ID, no person number) and two monitoring namesakes of one
+    # household: one lost its ID to Excel, the other holds a different valid ID, so the
+    # case row can only be the first; the second must not take its probability
+    records = pl.DataFrame(
+        {
+            "idx": [0, 1, 2],
+            "trusted_id": ["611023201512292781", None, "611023201501118868"],
+            "monitoring_person": [None, "M1", "M2"],
+        },
+        schema={"idx": pl.UInt32, "trusted_id": pl.Utf8, "monitoring_person": pl.Utf8},
+    )
+    scored = pl.DataFrame(
+        {"idx_l": [0, 0], "idx_r": [1, 2], "match_probability": [0.97, 0.993]},
+        schema={"idx_l": pl.UInt32, "idx_r": pl.UInt32, "match_probability": pl.Float64},
+    )
+    settings = ClusteringSettings(
+        link_threshold=0.6,
+        review_band=(0.3, 0.95),
+        distinct=("trusted_id", "monitoring_person"),
+    )
+    shared = share_among_rivals(scored, records, settings, {})
+    assert shared["match_probability"].to_list() == [0.97, 0.993]
+
+
 def test_a_household_number_in_a_members_case_row_is_not_the_rows() -> None:
     head_id = "611023195212192414"
     poverty = _frame(
@@ -269,6 +294,27 @@ def test_children_and_petitioners_are_told_apart_by_age() -> None:
     assert (
         records["age_class"].to_list() == ["child", None, "child", None, None] + ["petitioner"] * 2
     )
+
+
+@pytest.mark.parametrize(
+    ("birth", "school", "age_class"),
+    [
+        (None, "小学", "child"),  # ID lost to Excel, listed as a primary pupil
+        (None, "七年级", "child"),
+        (None, "学前教育", "child"),
+        (None, "普通高中二年级", None),  # sixteen or more
+        (None, "非在校生", None),
+        (None, None, None),
+        (date(1986, 9, 8), "小学", None),  # a birth date says more than the school column
+    ],
+)
+def test_a_pupil_without_a_birth_date_is_a_child(
+    birth: date | None, school: str | None, age_class: str | None
+) -> None:
+    petitions = _frame("petitions", [{"received": "2026-03-01"}])
+    poverty = _frame("poverty", [{"birth": birth, "school": school}])
+    records = linkage_records({"petitions": petitions, "poverty": poverty}, VOCABULARY)
+    assert records["age_class"].to_list() == [age_class, "petitioner"]
 
 
 def test_without_petition_dates_no_row_is_called_a_child() -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
+import pytest
 
+from pipeline.config import load_config
 from pipeline.link.relatives import BY_CASE_HOUSEHOLD, BY_PAIRS, join_relatives_through_case
 
 CASE = "商南检刑诉受[2024]611023000555号"
@@ -72,3 +74,56 @@ def test_rows_already_linked_and_other_sources_stay() -> None:
     out = join_relatives_through_case(records, links, ("relief_history",))
     assert out["person_id"].to_list() == ["PV", "PV", "PW", "PR"]
     assert join_relatives_through_case(records, links, ())["person_id"].equals(links["person_id"])
+
+
+@pytest.mark.parametrize(
+    ("source", "who"),
+    [
+        # the wife petitions about her husband's case, from her own phone, no ID
+        ("petitions", "the victim's wife petitioning"),
+        # a second victim of the case, her case row without ID, address or phone
+        ("cases", "a second party of one family"),
+        ("relief_history", "relief paid to the wife"),
+    ],
+)
+def test_the_config_joins_a_lone_row_of_each_source_to_the_household_member(
+    source: str, who: str
+) -> None:
+    sources = load_config().linkage.clustering.relatives_through_case
+    row = {"source": source, "case_key": CASE, "name_pinyin": "li yin hua", "person_id": "PR"}
+    records, links = table([*HOUSEHOLD, row])
+    out = join_relatives_through_case(records, links, sources)
+    assert out["person_id"][-1] == "PW", who
+    assert out["linked_by"][-1] == BY_CASE_HOUSEHOLD
+
+
+def test_a_person_outside_the_register_moves_whole_and_a_listed_one_stays() -> None:
+    # the wife's two petitions about her husband's case, linked to each other only
+    petition = {"source": "petitions", "case_key": CASE, "name_pinyin": "li yin hua"}
+    records, links = table(
+        [*HOUSEHOLD, petition | {"person_id": "PR"}, petition | {"person_id": "PR"}]
+    )
+    out = join_relatives_through_case(records, links, ("petitions",))
+    assert out["person_id"].to_list() == ["PV", "PV", "PW", "PW", "PW"]
+    assert out["linked_by"].to_list()[3:] == [BY_CASE_HOUSEHOLD] * 2
+    # ... but a person the monitoring export lists stays where clustering put it
+    listed = {"source": "poverty", "household_id": "H9", "name_pinyin": "li yin hua"}
+    records, links = table(
+        [*HOUSEHOLD, petition | {"person_id": "PR"}, listed | {"person_id": "PR"}]
+    )
+    out = join_relatives_through_case(records, links, ("petitions",))
+    assert out["person_id"].to_list()[3:] == ["PR", "PR"]
+
+
+def test_a_person_whose_rows_point_at_two_relatives_stays() -> None:
+    other_case = "商南检刑诉受[2024]611023000556号"
+    second = [
+        {"source": "cases", "case_key": other_case, "name_pinyin": "zhao gang", "person_id": "PZ"},
+        {"source": "poverty", "household_id": "H2", "name_pinyin": "zhao gang", "person_id": "PZ"},
+        {"source": "poverty", "household_id": "H2", "name_pinyin": "li yin hua", "person_id": "PY"},
+    ]
+    petition = {"source": "petitions", "name_pinyin": "li yin hua", "person_id": "PR"}
+    rows = [*HOUSEHOLD, *second, petition | {"case_key": CASE}, petition | {"case_key": other_case}]
+    records, links = table(rows)
+    out = join_relatives_through_case(records, links, ("petitions",))
+    assert out["person_id"].to_list()[-2:] == ["PR", "PR"]
