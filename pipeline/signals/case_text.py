@@ -491,7 +491,7 @@ _SENTENCE = re.compile(r"[。;!?]")
 def _taken_things(hit: Hit, patterns: TextPatterns) -> list[frozenset[str]]:
     """The things (and cash) named after the last taking verb (盗走, 窃得, 抢走 …) of the
     sentence before the return, where that sentence is the one before it or the return's own:
-    盗走车内钱包和卡包各一个，包内有现金2000余元及银行卡等物品。案发后，银行卡、卡包…返还.
+    偷走钱包一个，内有现金800元和身份证。身份证已发还 (the cash is not said to be).
     Words of one thing (笔记本电脑: 笔记本, 电脑) are one group: any of them names it."""
     text = hit.text
     own_start = max((m.end() for m in _SENTENCE.finditer(text, 0, hit.start)), default=0)

@@ -354,8 +354,8 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
     ("被告人抢走被害人的手机后逃跑。", {}),
     # some of the things taken back, others named when taken not: partial
     (
-        "被告人砸碎车窗，盗走车内钱包和卡包各一个，包内有现金2000余元及银行卡等物品。案发后，银行卡、"
-        "卡包等物品被公安机关缴回后返还被害人。",
+        "被告人撬开车门，盗走车里的钱包和卡包，钱包里有现金1500余元和银行卡。后银行卡和卡包被公安机关"
+        "追回后返还被害人。",
         {"compensation": "partial"},
     ),
     (
@@ -965,10 +965,10 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     ("被告人驾车将朱某燕撞死，致王某平受伤。被告人赔偿朱某燕近亲属19万元，取得谅解。", "王某平",
      ("朱某燕",), {}),
     # a grade after a list whose items each start with a victim is each of theirs
-    ("致杜某胸部损伤，经鉴定为轻伤；靳某1头部损伤、靳某2头部损伤，经鉴定为轻微伤。", "靳某1",
-     ("杜某", "靳某2"), {"injury": "轻微伤", "injury_detail": "轻微伤"}),
-    ("致杜某胸部损伤，经鉴定为轻伤；靳某1头部损伤、靳某2头部损伤，经鉴定为轻微伤。", "杜某",
-     ("靳某1", "靳某2"), {"injury": "轻伤", "injury_detail": "轻伤"}),
+    ("被告人等人殴打甘某等四人，甘某腰部受伤，经鉴定为轻伤；柯某1面部受伤、柯某2手臂受伤，经鉴定为"
+     "轻微伤。", "柯某1", ("甘某", "柯某2"), {"injury": "轻微伤", "injury_detail": "轻微伤"}),
+    ("被告人等人殴打甘某等四人，甘某腰部受伤，经鉴定为轻伤；柯某1面部受伤、柯某2手臂受伤，经鉴定为"
+     "轻微伤。", "甘某", ("柯某1", "柯某2"), {"injury": "轻伤", "injury_detail": "轻伤"}),
     # one victim forgave, the other did not
     ("被告人赔偿了被害人甘某、柯某的损失并取得甘某谅解，柯某未谅解被告人。", "柯某", ("甘某",),
      {"compensation": "full", "forgiveness": "not_forgiven"}),
