@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipeline.leads.build import _attach_relief, resolve_case_refs
+from pipeline.leads.build import _attach_relief, person_attributes, resolve_case_refs
 
 LEADS = pl.DataFrame(
     {
@@ -44,3 +44,32 @@ def test_relief_naming_a_shared_case_name_reaches_the_recipients_case_only() -> 
     # P3 is the victim of case 3: its relief is case 3's; P9 cannot be placed in either
     assert out["relief_rows"].to_list() == [[], [], ["r1"]]
     assert out["other_relief_rows"].to_list() == [None, None, None]
+
+
+def test_the_attributes_of_some_persons_are_theirs_among_everyone_s() -> None:
+    """person_attributes restricted to the leads' persons: each of them gets what the
+    whole table gives (trusted IDs first, then row order), across sources."""
+    frame = pl.DataFrame(
+        {
+            "person_id": ["P1", "P2", "P1", "P3", "P2", "P1"],
+            "name_norm": ["张三", "李四", "张叁", None, "李肆", "章三"],
+            "birth": [None, "1980-01-01", "1970-02-03", "1990", None, "1970-02-04"],
+            "sex_norm": ["男", None, "男", "女", "女", None],
+            "id_trusted": [False, None, True, True, True, True],
+            "id_norm": ["A", None, "B", "C", "D", "E"],
+        }
+    )
+    prepared = {"poverty": frame.slice(0, 3), "cases": frame.slice(3)}
+    every = person_attributes(prepared)
+    some = person_attributes(prepared, pl.Series(["P1", "P2", "P9"]))
+    assert (
+        some.sort("person_id").rows()
+        == every.filter(pl.col("person_id").is_in(["P1", "P2"])).sort("person_id").rows()
+    )
+    assert some.filter(pl.col("person_id") == "P1").row(0) == (
+        "P1",
+        "张叁",
+        "1970-02-03",
+        "男",
+        "B",
+    )
