@@ -101,6 +101,8 @@ __all__ = [
 log = logging.getLogger("relief_leads")
 # Free text the facts are read from; nothing after the signals stage reads it.
 FREE_TEXT_COLUMNS = ("summary", "text")
+# The sources read_free_text reads facts from.
+TEXT_SOURCES = ("cases", "petitions")
 # What the score and write stages read of the accepted rows, besides the `fact_*` columns:
 # the record reference, the case, the household's monitoring fields and the person's
 # normalised identity (pipeline/leads/build.py, leads/minors.py, outputs/tables.py).
@@ -179,8 +181,8 @@ def run(
         with timer.stage("validate", rows=lambda: _rows(validated.accepted)):
             validated = validate_sources(ingested, config, folder, filters, timer)
         with timer.stage("signals"):
-            with_facts = read_free_text(validated, config)
-            validated = validated.without_rows()  # the rows live on in with_facts
+            rows, validated = rows_handed_over(validated)  # the rows live on in with_facts
+            with_facts = read_free_text(rows, config)
         with timer.stage("link", rows=lambda: linked.result.blocking.candidate_pairs):
             linked = link_sources(with_facts, config, link, work=folder.path)
         with timer.stage("score", rows=lambda: scored.candidates.height):
@@ -283,6 +285,25 @@ def check_quarantine_limits(breaches: list[str], folder: RunFolder) -> None:
             + "; ".join(breaches)
             + f". Steward summary: {failed / 'validation' / 'summary.md'}"
         )
+
+
+def rows_handed_over(validated: Validated) -> tuple[Validated, Validated]:
+    """The accepted rows, to read the facts from, and `validated` without them.
+
+    The sources without free text wait beside the text reading with only the columns
+    linking, scoring and writing read (`_kept_after_signals`); the rest of their columns
+    (raw names, phones, flags) is let go now rather than at the link stage. The rows are
+    then held by the first result alone: `validated` is to be replaced by the second.
+    """
+    rows = validated.accepted
+    for name in rows.keys() - set(TEXT_SOURCES):
+        rows[name] = _kept_after_signals(rows[name])
+    return Validated({}, rows), validated.without_rows()
+
+
+def _kept_after_signals(frame: pl.DataFrame) -> pl.DataFrame:
+    keep = {*LINKAGE_INPUT_COLUMNS, *SCORED_COLUMNS}
+    return frame.select(c for c in frame.columns if c in keep or c.startswith("fact_"))
 
 
 def read_free_text(validated: Validated, config: Config) -> WithFacts:
