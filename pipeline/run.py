@@ -117,6 +117,9 @@ SCORED_COLUMNS = frozenset(
         "id_trusted", "id_birth", "id_region",
     }
 )  # fmt: skip
+# What every row gets from the link: its person, and what person_links.csv shows of the
+# link (pipeline/outputs/tables.py reads them from the frames, not by a second join).
+LINK_COLUMNS = ("person_id", "link_confidence", "cluster_size", "linked_by")
 _BIRTH_COLUMNS = ("person_id", "birth", "id_birth", "birth_date")
 # The linker: link_people in one process, or a partitioned linker (pipeline/link/partition.py)
 # whose partitions a Dask cluster runs (flows/distributed.py). Both return what run() reads.
@@ -181,8 +184,9 @@ def run(
         with timer.stage("validate", rows=lambda: _rows(validated.accepted)):
             validated = validate_sources(ingested, config, folder, filters, timer)
         with timer.stage("signals"):
-            rows, validated = rows_handed_over(validated)  # the rows live on in with_facts
+            rows, validated = rows_handed_over(validated)
             with_facts = read_free_text(rows, config)
+            del rows  # the rows live on in with_facts alone (linking lets them go)
         with timer.stage("link", rows=lambda: linked.result.blocking.candidate_pairs):
             linked = link_sources(with_facts, config, link, work=folder.path)
         with timer.stage("score", rows=lambda: scored.candidates.height):
@@ -338,7 +342,9 @@ def link_sources(
         records = _linkage_table(dict(spilled.parts), spilled.latest_petition)
         result = link(records, config.linkage)
         del records
-        person_of = result.links.select("record_key", "person_id", "link_confidence")
+        person_of = result.links.select(
+            "record_key", *(c for c in LINK_COLUMNS if c in result.links.columns)
+        )
         linked = {
             n: _with_person_ids(pl.read_parquet(p), person_of) for n, p in spilled.frames.items()
         }
@@ -407,12 +413,13 @@ def _scored_columns(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _with_person_ids(frame: pl.DataFrame, person_of: pl.DataFrame) -> pl.DataFrame:
-    """`frame` with person_id and link_confidence of its record_key, its columns shared, not
-    copied by a join of the whole frame."""
+    """`frame` with the link's columns of its record_key (person_id, link_confidence, and
+    what person_links.csv shows besides), its columns shared, not copied by a join of the
+    whole frame."""
     linked = frame.select("record_key").join(
         person_of, on="record_key", how="left", maintain_order="left"
     )
-    return frame.with_columns(linked["person_id"], linked["link_confidence"])
+    return frame.with_columns(linked.drop("record_key").get_columns())
 
 
 # Scores the leads: score_leads in one process, or in slices on a cluster (pipeline/partitioned/).

@@ -16,6 +16,7 @@ from pipeline.link.people import LinkResult, link_people
 from pipeline.link.records import linkage_records
 from pipeline.normalise.prepare import prepare_source
 from pipeline.run import (
+    LINK_COLUMNS,
     SCORED_COLUMNS,
     STAGES,
     RunInputs,
@@ -111,9 +112,7 @@ def test_linking_keeps_only_what_scoring_and_writing_read(config: Config, tmp_pa
     for name, frame in linked.frames.items():
         assert frame.height == checked[name].accepted.height
         assert frame["person_id"].null_count() == 0
-        assert {"record_key", "excel_row", "birth", "person_id", "link_confidence"} <= set(
-            frame.columns
-        )
+        assert {"record_key", "excel_row", "birth", *LINK_COLUMNS} <= set(frame.columns)
         assert not {"name", "phone", "phone_norm", "name_pinyin", "text"} & set(frame.columns)
     assert any(c.startswith("fact_") for c in linked.frames["cases"].columns)
 
@@ -159,4 +158,4 @@ def test_the_linker_reads_the_same_table_built_a_source_at_a_time(config: Config
     linked = link_sources(with_facts, config, recording_link)
     assert_frame_equal(seen[0], expected)
     for name, frame in linked.frames.items():
-        assert_frame_equal(frame.drop("person_id", "link_confidence"), slim[name])
+        assert_frame_equal(frame.drop(LINK_COLUMNS, strict=False), slim[name])

@@ -52,19 +52,16 @@ CANDIDATE_COLUMNS = (
 )
 
 
-def linked_rows(prepared: dict[str, pl.DataFrame], links: pl.DataFrame) -> Iterator[pl.DataFrame]:
+def linked_rows(prepared: dict[str, pl.DataFrame]) -> Iterator[pl.DataFrame]:
     """person_links.csv, a source at a time: every accepted (and kept) input row with its
-    person_id. Only the link's columns are joined to a source's rows; the reference
-    columns are the frame's own (a join of every row would copy them all)."""
-    extra = ["linked_by"] if "linked_by" in links.columns else []
-    person = links.select("record_key", "person_id", "link_confidence", "cluster_size", *extra)
+    person_id. The link's columns are the frame's own (the link stage joined them to every
+    row): a join here would copy them, and the hash of every record key, once more."""
     for frame in prepared.values():
-        linked = frame.select("record_key").join(
-            person, on="record_key", how="left", maintain_order="left"
-        )
         yield frame.select(
-            "source", "file", "sheet", "row_number", excel_row().alias("excel_row")
-        ).hstack(linked.drop("record_key").get_columns())
+            "source", "file", "sheet", "row_number", excel_row().alias("excel_row"),
+            "person_id", "link_confidence", "cluster_size",
+            *(["linked_by"] if "linked_by" in frame.columns else []),
+        )  # fmt: skip
 
 
 def review_pairs(
@@ -97,9 +94,7 @@ def write_tables(folder: RunFolder, run: CompletedRun, config: Config) -> None:
     folder.write_for_tools(
         "candidates.csv", candidates.select(present) if candidates.height else candidates
     )
-    folder.write_parts_for_tools(
-        "person_links.csv", linked_rows(linked.frames, linked.result.links)
-    )
+    folder.write_parts_for_tools("person_links.csv", linked_rows(linked.frames))
     refs = row_references(linked.frames, cited_keys(candidates, scored.referrals, scored.excluded))
     folder.write_for_people("线索清单.csv", reviewer_frame(candidates, config, refs))
     quarantined = [v.quarantined for v in run.validated.checked.values()]
