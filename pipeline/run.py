@@ -101,6 +101,8 @@ __all__ = [
 log = logging.getLogger("relief_leads")
 # Free text the facts are read from; nothing after the signals stage reads it.
 FREE_TEXT_COLUMNS = ("summary", "text")
+# The sources read_free_text reads facts from.
+TEXT_SOURCES = ("cases", "petitions")
 # What the score and write stages read of the accepted rows, besides the `fact_*` columns:
 # the record reference, the case, the household's monitoring fields and the person's
 # normalised identity (pipeline/leads/build.py, leads/minors.py, outputs/tables.py).
@@ -115,6 +117,9 @@ SCORED_COLUMNS = frozenset(
         "id_trusted", "id_birth", "id_region",
     }
 )  # fmt: skip
+# What every row gets from the link: its person, and what person_links.csv shows of the
+# link (pipeline/outputs/tables.py reads them from the frames, not by a second join).
+LINK_COLUMNS = ("person_id", "link_confidence", "cluster_size", "linked_by")
 _BIRTH_COLUMNS = ("person_id", "birth", "id_birth", "birth_date")
 # The linker: link_people in one process, or a partitioned linker (pipeline/link/partition.py)
 # whose partitions a Dask cluster runs (flows/distributed.py). Both return what run() reads.
@@ -179,8 +184,9 @@ def run(
         with timer.stage("validate", rows=lambda: _rows(validated.accepted)):
             validated = validate_sources(ingested, config, folder, filters, timer)
         with timer.stage("signals"):
-            with_facts = read_free_text(validated, config)
-            validated = validated.without_rows()  # the rows live on in with_facts
+            rows, validated = rows_handed_over(validated)
+            with_facts = read_free_text(rows, config)
+            del rows  # the rows live on in with_facts alone (linking lets them go)
         with timer.stage("link", rows=lambda: linked.result.blocking.candidate_pairs):
             linked = link_sources(with_facts, config, link, work=folder.path)
         with timer.stage("score", rows=lambda: scored.candidates.height):
@@ -285,6 +291,25 @@ def check_quarantine_limits(breaches: list[str], folder: RunFolder) -> None:
         )
 
 
+def rows_handed_over(validated: Validated) -> tuple[Validated, Validated]:
+    """The accepted rows, to read the facts from, and `validated` without them.
+
+    The sources without free text wait beside the text reading with only the columns
+    linking, scoring and writing read (`_kept_after_signals`); the rest of their columns
+    (raw names, phones, flags) is let go now rather than at the link stage. The rows are
+    then held by the first result alone: `validated` is to be replaced by the second.
+    """
+    rows = validated.accepted
+    for name in rows.keys() - set(TEXT_SOURCES):
+        rows[name] = _kept_after_signals(rows[name])
+    return Validated({}, rows), validated.without_rows()
+
+
+def _kept_after_signals(frame: pl.DataFrame) -> pl.DataFrame:
+    keep = {*LINKAGE_INPUT_COLUMNS, *SCORED_COLUMNS}
+    return frame.select(c for c in frame.columns if c in keep or c.startswith("fact_"))
+
+
 def read_free_text(validated: Validated, config: Config) -> WithFacts:
     """Facts from case summaries (per victim) and petition texts."""
     frames = dict(validated.accepted)
@@ -317,7 +342,9 @@ def link_sources(
         records = _linkage_table(dict(spilled.parts), spilled.latest_petition)
         result = link(records, config.linkage)
         del records
-        person_of = result.links.select("record_key", "person_id", "link_confidence")
+        person_of = result.links.select(
+            "record_key", *(c for c in LINK_COLUMNS if c in result.links.columns)
+        )
         linked = {
             n: _with_person_ids(pl.read_parquet(p), person_of) for n, p in spilled.frames.items()
         }
@@ -386,12 +413,13 @@ def _scored_columns(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _with_person_ids(frame: pl.DataFrame, person_of: pl.DataFrame) -> pl.DataFrame:
-    """`frame` with person_id and link_confidence of its record_key, its columns shared, not
-    copied by a join of the whole frame."""
+    """`frame` with the link's columns of its record_key (person_id, link_confidence, and
+    what person_links.csv shows besides), its columns shared, not copied by a join of the
+    whole frame."""
     linked = frame.select("record_key").join(
         person_of, on="record_key", how="left", maintain_order="left"
     )
-    return frame.with_columns(linked["person_id"], linked["link_confidence"])
+    return frame.with_columns(linked.drop("record_key").get_columns())
 
 
 # Scores the leads: score_leads in one process, or in slices on a cluster (pipeline/partitioned/).

@@ -16,12 +16,14 @@ from pipeline.link.people import LinkResult, link_people
 from pipeline.link.records import linkage_records
 from pipeline.normalise.prepare import prepare_source
 from pipeline.run import (
+    LINK_COLUMNS,
     SCORED_COLUMNS,
     STAGES,
     RunInputs,
     StageEvent,
     link_sources,
     read_free_text,
+    rows_handed_over,
     run,
 )
 from pipeline.state import Validated, WithFacts
@@ -110,11 +112,34 @@ def test_linking_keeps_only_what_scoring_and_writing_read(config: Config, tmp_pa
     for name, frame in linked.frames.items():
         assert frame.height == checked[name].accepted.height
         assert frame["person_id"].null_count() == 0
-        assert {"record_key", "excel_row", "birth", "person_id", "link_confidence"} <= set(
-            frame.columns
-        )
+        assert {"record_key", "excel_row", "birth", *LINK_COLUMNS} <= set(frame.columns)
         assert not {"name", "phone", "phone_norm", "name_pinyin", "text"} & set(frame.columns)
     assert any(c.startswith("fact_") for c in linked.frames["cases"].columns)
+
+
+def test_the_rows_handed_to_signals_give_the_same_linkage_table_and_frames(
+    config: Config,
+) -> None:
+    """The sources without free text lose the columns nothing after the signals stage
+    reads; the text sources are handed over as they are; linking them gives the same
+    table, and the validated result keeps no rows."""
+    checked, with_facts = _sample_with_facts(config)
+    validated = Validated(checked, {n: v.accepted for n, v in checked.items()})
+    cases = validated.accepted["cases"]
+    rows, released = rows_handed_over(validated)
+    assert rows.accepted["cases"] is cases and released.accepted == {}
+    assert all(v.accepted.height == 0 for v in released.checked.values())
+    assert not {"name", "phone", "flags"} & set(rows.accepted["poverty"].columns)
+    handed = read_free_text(rows, config)
+    assert_frame_equal(
+        linkage_records(handed.frames, config.vocabulary),
+        linkage_records(with_facts.frames, config.vocabulary),
+    )
+    slim = {n: f.select(c for c in f.columns if c in SCORED_COLUMNS or c.startswith("fact_"))
+            for n, f in with_facts.frames.items()}  # fmt: skip
+    for name, frame in handed.frames.items():
+        kept = [c for c in frame.columns if c in SCORED_COLUMNS or c.startswith("fact_")]
+        assert_frame_equal(frame.select(kept), slim[name])
 
 
 def test_the_linker_reads_the_same_table_built_a_source_at_a_time(config: Config) -> None:
@@ -133,4 +158,4 @@ def test_the_linker_reads_the_same_table_built_a_source_at_a_time(config: Config
     linked = link_sources(with_facts, config, recording_link)
     assert_frame_equal(seen[0], expected)
     for name, frame in linked.frames.items():
-        assert_frame_equal(frame.drop("person_id", "link_confidence"), slim[name])
+        assert_frame_equal(frame.drop(LINK_COLUMNS, strict=False), slim[name])

@@ -19,12 +19,13 @@ import json
 import logging
 import os
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from pipeline.outputs.spreadsheet import write_people_csv, write_tool_csv
+from pipeline.outputs.spreadsheet import write_people_csv, write_tool_csv, write_tool_csv_parts
 
 log = logging.getLogger("relief_leads")
 LATEST = "latest"
@@ -132,6 +133,11 @@ class RunFolder:
     def write_for_tools(self, name: str, frame: pl.DataFrame) -> Path:
         """A CSV tools read: the values as they are."""
         return write_tool_csv(frame, self._target(name))
+
+    def write_parts_for_tools(self, name: str, parts: Iterable[pl.DataFrame]) -> Path:
+        """A CSV tools read, written part by part (the header once): the same file as
+        `write_for_tools` of the parts concatenated, without holding them all."""
+        return write_tool_csv_parts(parts, self._target(name))
 
     def write_text(self, name: str, text: str) -> Path:
         target = self._target(name)

@@ -19,8 +19,16 @@ EVIDENCE_SEPARATOR = "；"
 _REF_COLUMNS = ("record_key", "source", "file", "sheet", "row_number", "excel_row")
 
 
-def row_references(frames: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
-    """record_key -> source, file, sheet, row_number, excel_row of every row of `frames`."""
+def row_references(
+    frames: Mapping[str, pl.DataFrame], cited: pl.Series | None = None
+) -> pl.DataFrame:
+    """record_key -> source, file, sheet, row_number, excel_row of every row of `frames`.
+
+    With `cited` (`cited_keys`), only the rows it names and one row per source and distinct
+    `excel_row - row_number`: all that the evidence and the reasons read (a reason's row
+    that no evidence cites is placed by its source's single offset, `_source_offsets`),
+    without a copy of every row's reference (~0.4 GB at 2 M rows).
+    """
     parts = [
         f.select(
             *(c for c in _REF_COLUMNS if c != "excel_row"),
@@ -31,7 +39,24 @@ def row_references(frames: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
     ]
     if not parts:
         return pl.DataFrame(schema=dict.fromkeys(_REF_COLUMNS, pl.Utf8))
+    if cited is not None:
+        offset = pl.struct("source", pl.col("excel_row") - pl.col("row_number"))
+        keep = pl.col("record_key").is_in(cited.implode()) | offset.is_first_distinct()
+        parts = [part.filter(keep) for part in parts]
     return pl.concat(parts).unique("record_key")
+
+
+def cited_keys(*frames: pl.DataFrame) -> pl.Series:
+    """The record keys the `evidence` column of `frames` cites (each once)."""
+    keys = [
+        f.select(pl.col("evidence").fill_null("").str.split(EVIDENCE_SEPARATOR).explode())
+        for f in frames
+        if "evidence" in f.columns
+    ]
+    every = (
+        pl.concat(keys) if keys else pl.DataFrame({"evidence": []}, schema={"evidence": pl.Utf8})
+    )
+    return every.filter(pl.col("evidence") != "").unique()["evidence"].rename("record_key")
 
 
 def _cited_rows(frame: pl.DataFrame, refs: pl.DataFrame) -> pl.DataFrame:

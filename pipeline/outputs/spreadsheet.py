@@ -14,6 +14,7 @@ a tool wants the value, not its spreadsheet-safe form.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import polars as pl
@@ -79,4 +80,12 @@ def write_people_csv(frame: pl.DataFrame, path: Path) -> Path:
 def write_tool_csv(frame: pl.DataFrame, path: Path) -> Path:
     """A CSV for tools: plain UTF-8, values as they are."""
     frame.write_csv(path)
+    return path
+
+
+def write_tool_csv_parts(parts: Iterable[pl.DataFrame], path: Path) -> Path:
+    """`write_tool_csv` of the parts concatenated (same columns each), one part at a time."""
+    with path.open("wb") as handle:
+        for number, part in enumerate(parts):
+            part.write_csv(handle, include_header=number == 0)
     return path

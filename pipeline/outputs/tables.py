@@ -5,12 +5,14 @@ IO edge of the pipeline (written through outputs/folder.py's RunFolder).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import polars as pl
 
 from pipeline.config import Config
 from pipeline.outputs.folder import RunFolder
 from pipeline.outputs.reviewer import reviewer_frame
-from pipeline.outputs.row_refs import evidence_with_excel_rows, row_references
+from pipeline.outputs.row_refs import cited_keys, evidence_with_excel_rows, row_references
 from pipeline.state import CompletedRun
 from pipeline.validate.results import excel_row
 
@@ -50,25 +52,16 @@ CANDIDATE_COLUMNS = (
 )
 
 
-def linked_rows(prepared: dict[str, pl.DataFrame], links: pl.DataFrame) -> pl.DataFrame:
-    """person_links.csv: every accepted (and kept) input row with its person_id."""
-    refs = pl.concat(
-        [
-            f.select(
-                "source",
-                "file",
-                "sheet",
-                "row_number",
-                excel_row().alias("excel_row"),
-                "record_key",
-            )
-            for f in prepared.values()
-        ]
-    )
-    return refs.join(links.drop("idx"), on="record_key", how="left").select(
-        "source", "file", "sheet", "row_number", "excel_row", "person_id", "link_confidence", "cluster_size",
-        *(["linked_by"] if "linked_by" in links.columns else []),
-    )  # fmt: skip
+def linked_rows(prepared: dict[str, pl.DataFrame]) -> Iterator[pl.DataFrame]:
+    """person_links.csv, a source at a time: every accepted (and kept) input row with its
+    person_id. The link's columns are the frame's own (the link stage joined them to every
+    row): a join here would copy them, and the hash of every record key, once more."""
+    for frame in prepared.values():
+        yield frame.select(
+            "source", "file", "sheet", "row_number", excel_row().alias("excel_row"),
+            "person_id", "link_confidence", "cluster_size",
+            *(["linked_by"] if "linked_by" in frame.columns else []),
+        )  # fmt: skip
 
 
 def review_pairs(
@@ -101,8 +94,8 @@ def write_tables(folder: RunFolder, run: CompletedRun, config: Config) -> None:
     folder.write_for_tools(
         "candidates.csv", candidates.select(present) if candidates.height else candidates
     )
-    folder.write_for_tools("person_links.csv", linked_rows(linked.frames, linked.result.links))
-    refs = row_references(linked.frames)
+    folder.write_parts_for_tools("person_links.csv", linked_rows(linked.frames))
+    refs = row_references(linked.frames, cited_keys(candidates, scored.referrals, scored.excluded))
     folder.write_for_people("线索清单.csv", reviewer_frame(candidates, config, refs))
     quarantined = [v.quarantined for v in run.validated.checked.values()]
     if scored.reviews is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipeline.leads.build import _attach_relief, resolve_case_refs
+from pipeline.leads.build import _attach_relief, person_attributes, resolve_case_refs
 
 LEADS = pl.DataFrame(
     {
@@ -83,3 +83,32 @@ def test_the_evidence_of_a_victim_s_case_reads_the_same_whatever_the_row_order()
     forward = victim_case_leads(rows, vocabulary)["case_evidence"].to_list()
     backward = victim_case_leads(rows.reverse(), vocabulary)["case_evidence"].to_list()
     assert forward == backward == ["伤情(摘要): 致被害人轻伤；赔偿情况(摘要): 至今未赔偿"]
+
+
+def test_the_attributes_of_some_persons_are_theirs_among_everyone_s() -> None:
+    """person_attributes restricted to the leads' persons: each of them gets what the
+    whole table gives (trusted IDs first, then row order), across sources."""
+    frame = pl.DataFrame(
+        {
+            "person_id": ["P1", "P2", "P1", "P3", "P2", "P1"],
+            "name_norm": ["张三", "李四", "张叁", None, "李肆", "章三"],
+            "birth": [None, "1980-01-01", "1970-02-03", "1990", None, "1970-02-04"],
+            "sex_norm": ["男", None, "男", "女", "女", None],
+            "id_trusted": [False, None, True, True, True, True],
+            "id_norm": ["A", None, "B", "C", "D", "E"],
+        }
+    )
+    prepared = {"poverty": frame.slice(0, 3), "cases": frame.slice(3)}
+    every = person_attributes(prepared)
+    some = person_attributes(prepared, pl.Series(["P1", "P2", "P9"]))
+    assert (
+        some.sort("person_id").rows()
+        == every.filter(pl.col("person_id").is_in(["P1", "P2"])).sort("person_id").rows()
+    )
+    assert some.filter(pl.col("person_id") == "P1").row(0) == (
+        "P1",
+        "张叁",
+        "1970-02-03",
+        "男",
+        "B",
+    )

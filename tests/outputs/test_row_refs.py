@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 
 from pipeline.outputs.row_refs import (
+    cited_keys,
     evidence_with_excel_rows,
     reasons_with_excel_rows,
     row_references,
@@ -80,6 +81,25 @@ def test_evidence_names_label_file_sheet_and_excel_row() -> None:
         "案件当事人 b.csv#459；防返贫监测 p.xlsx[明细]#618；防返贫监测 p.xlsx[明细]#619",
         "案件当事人 a.csv#457；cases:gone.csv:3",
     ]
+
+
+def test_the_cited_rows_alone_give_the_same_reasons_and_evidence() -> None:
+    """Only the cited rows (and one row per source offset) are kept for writing: the same
+    texts as from every row, the reason's uncited 监测#900 placed by the source's offset."""
+    every, cited = row_references(frames()), row_references(frames(), cited_keys(LEADS))
+    assert cited.height < every.height
+
+    def texts(refs: pl.DataFrame) -> list[tuple[str, ...]]:
+        return LEADS.select(
+            reasons_with_excel_rows(LEADS, refs, SHORT).alias("r"),
+            evidence_with_excel_rows(LEADS, refs, LABELS).alias("e"),
+        ).rows()
+
+    assert texts(cited) == texts(every)
+    assert sorted(cited_keys(LEADS).to_list()) == sorted(
+        {"cases:b.csv:456", "poverty:p.xlsx:明细:616", "poverty:p.xlsx:明细:617",
+         "cases:a.csv:456", "cases:gone.csv:3"}
+    )  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,8 @@ from pipeline.outputs.spreadsheet import (
     neutralise_formulas,
     restore_formulas,
     write_people_csv,
+    write_tool_csv,
+    write_tool_csv_parts,
 )
 from pipeline.run import SAMPLE_DIR, RunInputs, RunResult, run
 
@@ -91,6 +93,26 @@ def _is_number(cell: str) -> bool:
 def formula_cells(rows: list[list[str]]) -> list[str]:
     """Cells a spreadsheet would take as a formula: a formula start that is not a number."""
     return [c for row in rows for c in row if c.startswith(FORMULA_STARTS) and not _is_number(c)]
+
+
+def test_a_tools_csv_written_in_parts_is_the_csv_of_the_parts_concatenated(
+    tmp_path: Path,
+) -> None:
+    parts = [
+        pl.DataFrame(
+            {"key": [], "p": [], "x": []}, schema={"key": pl.Utf8, "p": pl.Float64, "x": pl.Int64}
+        ),
+        pl.DataFrame({"key": ["a:1", 'b,"2"', None], "p": [0.1, None, 1e-7], "x": [1, 2, None]}),
+        pl.DataFrame({"key": ["c\n3"], "p": [123456.789], "x": [-4]}),
+    ]
+    whole = write_tool_csv(pl.concat(parts), tmp_path / "whole.csv")
+    assert (
+        write_tool_csv_parts(iter(parts), tmp_path / "parts.csv").read_bytes() == whole.read_bytes()
+    )
+    assert (
+        write_tool_csv_parts(iter(parts[1:]), tmp_path / "p2.csv").read_bytes()
+        == write_tool_csv(pl.concat(parts[1:]), tmp_path / "w2.csv").read_bytes()
+    )
 
 
 def test_the_people_writer_writes_bom_quoted_text_and_no_formula(tmp_path: Path) -> None:

@@ -4,8 +4,10 @@ Data Docs built inside the run folder and free of ID numbers and phones."""
 from __future__ import annotations
 
 import shutil
+import weakref
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -91,6 +93,28 @@ def test_suites_run_and_data_docs_stay_in_the_run_folder(
     html = "".join(p.read_text(encoding="utf-8") for p in docs.rglob("*.html"))
     assert not FULL_ID.search(html) and not FULL_PHONE.search(html)
     assert "张三" not in html and "受害者" not in html  # no unexpected values listed at all
+
+
+def test_the_pandas_view_is_not_kept_once_the_suites_ran(
+    prepared_cases: pl.DataFrame, config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GX keeps its last context as a global project, and the context's batches hold the
+    pandas view (every sampled row as Python strings): the view must not outlive the run."""
+    import pipeline.validate.expectations as expectations
+
+    suites = config.suites
+    view = expectation_view(prepared_cases, config.source("cases"), suites["cases"])
+    handed: list[weakref.ref[Any]] = []
+
+    def gx_frame(v: pl.DataFrame) -> Any:
+        frame = v.to_pandas()
+        handed.append(weakref.ref(frame))
+        return frame
+
+    monkeypatch.setattr(expectations, "_gx_frame", gx_frame)
+    outcome = run_expectation_suites({"cases": view}, config.sources, suites, tmp_path / "d")
+    assert outcome["cases"].outcomes  # the suite ran
+    assert handed and all(ref() is None for ref in handed)
 
 
 def test_today_bound_moves_with_the_date(config: Config) -> None:
