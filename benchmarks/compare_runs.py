@@ -82,6 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("right", type=Path)
     parser.add_argument("--ignore", nargs="*", default=(), help="file names not compared")
     args = parser.parse_args(argv)
+    empty = [str(p) for p in (args.left, args.right) if not p.is_dir() or not any(p.iterdir())]
+    if empty:
+        # two missing folders hold no differences, and that must not read as identical runs
+        print(f"compare_runs: not a run folder (missing or empty): {', '.join(empty)}")
+        return 2
     found = differences(args.left, args.right, tuple(args.ignore))
     for line in found:
         print(line)

@@ -42,3 +42,9 @@ def test_a_changed_cell_or_a_missing_file_is_reported(
     assert "candidates.csv: rows differ" in found
     assert "referrals.csv: only in the first" in found
     assert main([str(first.folder), str(copy)]) == 1
+
+
+def test_a_missing_or_empty_folder_is_no_identical_run(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    assert main([str(tmp_path / "absent"), str(tmp_path / "absent2")]) == 2
+    assert main([str(tmp_path / "empty"), str(tmp_path / "empty")]) == 2
