@@ -62,18 +62,36 @@ def unlabelled(texts: Path, labels: Path, split: str) -> Iterator[tuple[str, str
     """(family, text_id, fact) of each corpus text of a charge family, up to MAX_CHARS, that
     no split but `split` labels (so a draw stays reproducible after its labels are appended)
     and that `split_of` does not hold out."""
+    for family, text_id, fact in drawable(texts, labels, (split,), held_out=False):
+        if family is not None and len(fact) <= MAX_CHARS:
+            yield family, text_id, fact
+
+
+def drawable(
+    texts: Path, labels: Path, splits: tuple[str, ...], *, held_out: bool
+) -> Iterator[tuple[str | None, str, str]]:
+    """(family or None, text_id, fact) of each corpus text that no split but `splits` labels
+    and that `split_of` holds out (`held_out`) or does not."""
     used = {
         row["text_id"]
         for row in map(json.loads, labels.read_text(encoding="utf-8").splitlines())
-        if row["split"] != split
+        if row["split"] not in splits
     }
     for line in texts.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        if row["text_id"] in used or split_of(row["text_id"]) == "holdout":
+        if row["text_id"] in used or (split_of(row["text_id"]) == "holdout") != held_out:
             continue
-        family = family_of(row["accusation"])
-        if family is not None and len(row["fact"]) <= MAX_CHARS:
-            yield family, row["text_id"], row["fact"]
+        yield family_of(row["accusation"]), row["text_id"], row["fact"]
+
+
+def sample_row(text_id: str, family: str, split: str, fact: str) -> dict[str, Any]:
+    """One line of a split's sample file."""
+    return {
+        "text_id": text_id,
+        "family": family,
+        "split": split,
+        "named_victims": len(victim_names(fact)),
+    }
 
 
 def write_sample(chosen: list[dict[str, Any]], out: str) -> None:

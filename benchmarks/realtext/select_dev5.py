@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
-from benchmarks.realtext.select_dev3 import unlabelled, victim_names, write_sample
+from benchmarks.realtext.select_dev3 import sample_row, unlabelled, write_sample
 from benchmarks.realtext.select_dev4 import PAYMENT_WORDS
 
 
@@ -25,17 +24,11 @@ def main() -> None:
     parser.add_argument("--labels", default="benchmarks/realtext/labels.jsonl")
     parser.add_argument("--out", default="benchmarks/realtext/labels/dev5_sample.jsonl")
     args = parser.parse_args()
-    chosen: list[dict[str, Any]] = []
-    for family, text_id, fact in unlabelled(Path(args.texts), Path(args.labels), "dev5"):
-        if any(w in fact for w in PAYMENT_WORDS):
-            chosen.append(
-                {
-                    "text_id": text_id,
-                    "family": family,
-                    "split": "dev5",
-                    "named_victims": len(victim_names(fact)),
-                }
-            )
+    chosen = [
+        sample_row(text_id, family, "dev5", fact)
+        for family, text_id, fact in unlabelled(Path(args.texts), Path(args.labels), "dev5")
+        if any(w in fact for w in PAYMENT_WORDS)
+    ]
     write_sample(chosen, args.out)
 
 

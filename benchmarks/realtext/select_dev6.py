@@ -14,19 +14,23 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 from pathlib import Path
-from typing import Any
 
-from benchmarks.realtext.select_dev3 import MAX_CHARS, victim_names, write_sample
+from benchmarks.realtext.select_dev3 import MAX_CHARS, drawable, sample_row, write_sample
 from benchmarks.realtext.select_dev4 import PAYMENT_WORDS
-from benchmarks.realtext.select_texts import family_of, split_of
+
+SPLITS = ("dev6", "holdout2")
+
+
+def hash_split(text_id: str, salt: str, splits: tuple[str, str]) -> str:
+    """One of two splits by a hash of the id salted with `salt`, independent of `split_of`'s."""
+    digest = int(hashlib.sha256(f"{salt}:{text_id}".encode()).hexdigest(), 16)
+    return splits[digest % 2]
 
 
 def second_split(text_id: str) -> str:
-    """dev6 or holdout2, by a hash independent of `split_of`'s."""
-    digest = int(hashlib.sha256(f"dev6:{text_id}".encode()).hexdigest(), 16)
-    return "holdout2" if digest % 2 else "dev6"
+    """dev6 or holdout2."""
+    return hash_split(text_id, "dev6", SPLITS)
 
 
 def main() -> None:
@@ -35,29 +39,13 @@ def main() -> None:
     parser.add_argument("--labels", default="benchmarks/realtext/labels.jsonl")
     parser.add_argument("--out", default="benchmarks/realtext/labels/dev6_sample.jsonl")
     args = parser.parse_args()
-    labels = Path(args.labels).read_text(encoding="utf-8").splitlines()
-    # every text another split labels (dev2 drew some of the hashed-out texts too)
-    used = {
-        row["text_id"]
-        for row in map(json.loads, labels)
-        if row["split"] not in ("dev6", "holdout2")
-    }
-    chosen: list[dict[str, Any]] = []
-    for line in Path(args.texts).read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        family = family_of(row["accusation"])
-        if row["text_id"] in used or split_of(row["text_id"]) != "holdout" or family is None:
-            continue
-        fact = row["fact"]
-        if len(fact) <= MAX_CHARS and any(w in fact for w in PAYMENT_WORDS):
-            chosen.append(
-                {
-                    "text_id": row["text_id"],
-                    "family": family,
-                    "split": second_split(row["text_id"]),
-                    "named_victims": len(victim_names(fact)),
-                }
-            )
+    # every text another split labels is left out (dev2 drew some of the hashed-out texts too)
+    drawn = drawable(Path(args.texts), Path(args.labels), SPLITS, held_out=True)
+    chosen = [
+        sample_row(text_id, family, second_split(text_id), fact)
+        for family, text_id, fact in drawn
+        if family is not None and len(fact) <= MAX_CHARS and any(w in fact for w in PAYMENT_WORDS)
+    ]
     write_sample(chosen, args.out)
 
 

@@ -13,13 +13,10 @@ tuned on. Chosen by words in the text, never by what the code extracts; ordered 
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
-from typing import Any
 
-from benchmarks.realtext.select_dev3 import victim_names, write_sample
+from benchmarks.realtext.select_dev3 import drawable, sample_row, write_sample
 from benchmarks.realtext.select_dev4 import PAYMENT_WORDS
-from benchmarks.realtext.select_texts import family_of, split_of
 
 OTHER_FAMILY = "other"  # a charge outside the families of select_texts
 
@@ -30,26 +27,12 @@ def main() -> None:
     parser.add_argument("--labels", default="benchmarks/realtext/labels.jsonl")
     parser.add_argument("--out", default="benchmarks/realtext/labels/dev7_sample.jsonl")
     args = parser.parse_args()
-    used = {
-        row["text_id"]
-        for row in map(json.loads, Path(args.labels).read_text(encoding="utf-8").splitlines())
-        if row["split"] != "dev7"
-    }
-    chosen: list[dict[str, Any]] = []
-    for line in Path(args.texts).read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        text_id, fact = row["text_id"], row["fact"]
-        if text_id in used or split_of(text_id) == "holdout":
-            continue
-        if any(w in fact for w in PAYMENT_WORDS):
-            chosen.append(
-                {
-                    "text_id": text_id,
-                    "family": family_of(row["accusation"]) or OTHER_FAMILY,
-                    "split": "dev7",
-                    "named_victims": len(victim_names(fact)),
-                }
-            )
+    drawn = drawable(Path(args.texts), Path(args.labels), ("dev7",), held_out=False)
+    chosen = [
+        sample_row(text_id, family or OTHER_FAMILY, "dev7", fact)
+        for family, text_id, fact in drawn
+        if any(w in fact for w in PAYMENT_WORDS)
+    ]
     write_sample(chosen, args.out)
 
 

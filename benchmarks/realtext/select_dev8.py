@@ -14,22 +14,18 @@ what the code extracts; ordered by text id.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 from pathlib import Path
-from typing import Any
 
-from benchmarks.realtext.select_dev3 import MAX_CHARS, victim_names, write_sample
+from benchmarks.realtext.select_dev3 import MAX_CHARS, drawable, sample_row, write_sample
 from benchmarks.realtext.select_dev4 import PAYMENT_WORDS
-from benchmarks.realtext.select_texts import family_of, split_of
+from benchmarks.realtext.select_dev6 import hash_split
 
 SPLITS = ("dev8", "holdout3")
 
 
 def third_split(text_id: str) -> str:
-    """dev8 or holdout3, by a hash independent of `split_of`'s and `select_dev6`'s."""
-    digest = int(hashlib.sha256(f"dev8:{text_id}".encode()).hexdigest(), 16)
-    return SPLITS[digest % 2]
+    """dev8 or holdout3, by a hash independent of `split_of`'s and `second_split`'s."""
+    return hash_split(text_id, "dev8", SPLITS)
 
 
 def main() -> None:
@@ -38,27 +34,14 @@ def main() -> None:
     parser.add_argument("--labels", default="benchmarks/realtext/labels.jsonl")
     parser.add_argument("--out", default="benchmarks/realtext/labels/dev8_sample.jsonl")
     args = parser.parse_args()
-    used = {
-        row["text_id"]
-        for row in map(json.loads, Path(args.labels).read_text(encoding="utf-8").splitlines())
-        if row["split"] not in SPLITS
-    }
-    chosen: list[dict[str, Any]] = []
-    for line in Path(args.texts).read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        family = family_of(row["accusation"])
-        if row["text_id"] in used or split_of(row["text_id"]) != "holdout" or family is None:
-            continue
-        fact = row["fact"]
-        if len(fact) <= MAX_CHARS and not any(w in fact for w in PAYMENT_WORDS):
-            chosen.append(
-                {
-                    "text_id": row["text_id"],
-                    "family": family,
-                    "split": third_split(row["text_id"]),
-                    "named_victims": len(victim_names(fact)),
-                }
-            )
+    drawn = drawable(Path(args.texts), Path(args.labels), SPLITS, held_out=True)
+    chosen = [
+        sample_row(text_id, family, third_split(text_id), fact)
+        for family, text_id, fact in drawn
+        if family is not None
+        and len(fact) <= MAX_CHARS
+        and not any(w in fact for w in PAYMENT_WORDS)
+    ]
     write_sample(chosen, args.out)
 
 

@@ -37,6 +37,7 @@ from pipeline.signals.victims import (
     CLAUSE_BREAK,
     OTHER,
     OWN,
+    SENTENCE_BREAK,
     SHARED,
     VictimView,
     episode_starts,
@@ -467,8 +468,9 @@ def _things_returned(
     hits: tuple[Hit, ...], cash_lost: bool, patterns: TextPatterns
 ) -> tuple[Hit, ...]:
     """Returns of named things only (涉案手机已被缴回并发还; 赃物手机已发还) to a victim who
-    also lost cash: the cash is not said to be returned, so partial. (Things are not compared
-    with things: one is written many ways, 车辆/摩托车, 项链/金块.)"""
+    also lost cash, or when the sentence telling what was taken names a thing the return does
+    not (`_taken_things`): the rest is not said to be returned, so partial. (Things are
+    compared by the words of `returned_things` only: one is written many ways, 车辆/摩托车.)"""
     out = []
     for hit in hits:
         if hit.value == "full" and hit.amount is None:
@@ -485,17 +487,16 @@ def _things_returned(
     return tuple(out)
 
 
-_SENTENCE = re.compile(r"[。;!?]")
-
-
 def _taken_things(hit: Hit, patterns: TextPatterns) -> list[frozenset[str]]:
     """The things (and cash) named after the last taking verb (盗走, 窃得, 抢走 …) of the
-    sentence before the return, where that sentence is the one before it or the return's own:
+    sentence before the return's (of the return's own when it is the text's first):
     偷走钱包一个，内有现金800元和身份证。身份证已发还 (the cash is not said to be).
     Words of one thing (笔记本电脑: 笔记本, 电脑) are one group: any of them names it."""
     text = hit.text
-    own_start = max((m.end() for m in _SENTENCE.finditer(text, 0, hit.start)), default=0)
-    before = max((m.end() for m in _SENTENCE.finditer(text, 0, max(own_start - 1, 0))), default=0)
+    own_start = max((m.end() for m in SENTENCE_BREAK.finditer(text, 0, hit.start)), default=0)
+    before = max(
+        (m.end() for m in SENTENCE_BREAK.finditer(text, 0, max(own_start - 1, 0))), default=0
+    )
     takes = list(patterns.taking.finditer(text, before, own_start or hit.start))
     if not takes:
         return []

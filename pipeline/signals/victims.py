@@ -30,7 +30,7 @@ SHARED = "shared"  # about nobody named: every victim's, unless they have their 
 TOTAL = "total"  # a case total (一人死亡、二人轻伤): nobody's own
 
 CLAUSE_BREAK = re.compile(r"[,;。!?:]")  # also case_text.py: where a clause ends
-_SENTENCE_BREAK = re.compile(r"[。;!?]")
+SENTENCE_BREAK = re.compile(r"[。;!?]")  # also case_text.py: where a sentence ends
 _EPISODE_BREAK = re.compile(r"[。;!?:,)]")  # ) too: 骗取高×4万元。(赃款已退还)二、…
 # a count of people or a sum over several (致一人死亡, 共计骗取…): a case total
 # a fact said of each victim alike (均, 分别): every victim's
@@ -221,12 +221,12 @@ def _implicit_episodes(
         if name in seen:
             continue
         seen.add(name)
-        start = max((m.end() for m in _SENTENCE_BREAK.finditer(text, 0, mention.start)), default=0)
+        start = max((m.end() for m in SENTENCE_BREAK.finditer(text, 0, mention.start)), default=0)
         if not starts or start > starts[-1]:
             starts.append(start)
     if len(starts) < 2:
         return (), 0
-    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text, starts[-1])]
+    breaks = [m.end() for m in SENTENCE_BREAK.finditer(text, starts[-1])]
     end = next((at for at in breaks if rules.episode_end.match(text, at)), None)
     return (*starts, *([end] if end is not None else [])), len(starts)
 
@@ -346,6 +346,6 @@ def victim_view(
         text,
         tuple(mentions),
         tuple(m.start() for m in CLAUSE_BREAK.finditer(text)),
-        tuple(m.start() for m in _SENTENCE_BREAK.finditer(text)),
+        tuple(m.start() for m in SENTENCE_BREAK.finditer(text)),
         *(episode_starts(text, rules) or _implicit_episodes(text, mentions, rules)),
     )
