@@ -354,6 +354,7 @@ def _read_summary(
         group = _OTHER_EVIDENCE if death else "injury"
         evidence[group].append(rules.injury.evidence(injury_hit, tag))
     loss_hits, own_loss = _own_losses(hits("loss_amount"), view)
+    loss_hits = [_with_items(h, view, patterns) for h in loss_hits]
     loss_hit = max(loss_hits, key=lambda h: h.amount or 0.0, default=None)
     if loss_hit is not None and own_loss:
         evidence["loss"].append(rules.loss_amount.evidence(loss_hit, tag))
@@ -431,6 +432,27 @@ def _own_losses(hits: tuple[Hit, ...], view: VictimView | None) -> tuple[list[Hi
         ]
         return (own, True) if own else (losses, False)
     return losses, True
+
+
+def _with_items(hit: Hit, view: VictimView | None, patterns: TextPatterns) -> Hit:
+    """A loss whose clause names several things taken, each valued (内有现金50元及价值770元的
+    手机; 骗取人民币4000元及价值450元的皮鞋), is their sum, its evidence the clause from the
+    first to the last; a clause with a total, a breakdown or money coming back is as read."""
+    start, end = _clause_bounds(hit)
+    if patterns.loss_item_stop.search(hit.text, start, end):
+        return hit
+    items = [
+        m
+        for m in patterns.loss_item.finditer(hit.text, start, end)
+        if view is None or view.owner(m.start(), m.end()) != OTHER
+    ]
+    if len(items) < 2 or not any(m.start() < hit.end and m.end() > hit.start for m in items):
+        return hit
+    total = round(sum(amount_of(m, patterns.units) or 0.0 for m in items), 2)
+    if total <= (hit.amount or 0.0):
+        return hit
+    first, last = min(hit.start, items[0].start()), max(hit.end, items[-1].end())
+    return replace(hit, amount=total, start=first, end=last)
 
 
 def _to_kin(hit: Hit) -> bool:

@@ -378,6 +378,9 @@ class TextPatterns:
     cash_taken: re.Pattern[str]
     # a taking verb (盗走, 抢得 …): the things named after it, not all returned, are partial
     taking: re.Pattern[str]
+    # things taken, valued, in one clause: summed where no total is stated
+    loss_item: re.Pattern[str]
+    loss_item_stop: re.Pattern[str]
     units: Mapping[str, float]
     evidence_tags: Mapping[str, str]
     digest: str
@@ -471,7 +474,14 @@ class _Loader:
         paid_list = self._compile("payment_list", self.raw.get("payment_list"))
         things = {
             key: self._compile(key, self.raw.get(key))
-            for key in ("returned_things", "returned_all", "cash_taken", "taking")
+            for key in (
+                "returned_things",
+                "returned_all",
+                "cash_taken",
+                "taking",
+                "loss_item",
+                "loss_item_stop",
+            )
         }
         if mentions is None or later is None or paid is None or paid_list is None:
             return None

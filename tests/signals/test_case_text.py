@@ -66,7 +66,17 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
     ("抢走金项链一条，价值人民币5万余元。", {"loss_amount": 50000.0}),
     ("造成经济损失人民币３５０００元。", {"loss_amount": 35000.0}),
     ("财产损失8000元，另有车辆损失1.2万元。", {"loss_amount": 12000.0}),
-    ("盗窃现金人民币3000元及价值1200元的手机。", {"loss_amount": 3000.0}),
+    # things taken in one clause, each valued, are added up; a total, a breakdown, a value of
+    # each or a return in the clause leave the amount as read; separate clauses are not added
+    ("盗窃现金人民币3000元及价值1200元的手机。", {"loss_amount": 4200.0}),
+    ("窃走挎包一个（内有现金200元）及价值人民币650元的手机一部。", {"loss_amount": 850.0}),
+    ("骗取被害人钱某人民币6000元及价值人民币300元的茶叶两盒。", {"loss_amount": 6300.0}),
+    ("盗走现金2000元、价值1500元的手表一块，共计价值人民币3500元。", {"loss_amount": 3500.0}),
+    ("盗走现金2000元、价值1500元的手表一块，合计3500元。", {"loss_amount": 3500.0}),
+    ("骗取人民币9000元，其中现金6000元、转账3000元。", {"loss_amount": 9000.0}),
+    ("盗走手机三部，每部价值人民币800元。", {"loss_amount": 800.0}),
+    ("盗走价值600元的手机一部，以200元的价格卖出。", {"loss_amount": 600.0}),
+    ("抢走现金300元。经鉴定，被抢手机价值人民币900元。", {"loss_amount": 900.0}),
     # the money drawn from the victim's card or passbook (将存折上的36000元取出)
     ("被告人骗得存折及密码后，将被害人存折上的36000元取出。", {"loss_amount": 36000.0}),
     ("被告人在自动取款机上将被害人银行卡内的存款人民币5000元取走。", {"loss_amount": 5000.0}),
@@ -116,12 +126,12 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
     (
         "被告人扒窃被害人周某某的手袋一个，内有现金人民币80元及价值人民币600元的手机一台"
         "（破案后，赃物手机已由公安机关缴回发还给被害人）。",
-        {"compensation": "partial", "loss_amount": 600.0},
+        {"compensation": "partial", "loss_amount": 680.0},
     ),
     (
         "被告人扒窃被害人周某某的手袋一个，内有现金人民币80元及价值人民币600元的手机一台"
         "（破案后，赃物已由公安机关缴回发还给被害人）。",
-        {"compensation": "full", "loss_amount": 600.0},
+        {"compensation": "full", "loss_amount": 680.0},
     ),
     # more ways to say paid back
     ("被告人作案后被当场抓获，赃款、赃物被追回。", {"compensation": "full"}),
@@ -872,9 +882,9 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
      {"compensation": "full", "forgiveness": "forgiven"}),
     # the phone returned, the cash taken with it not: partial; the loot returned: full
     ("被告人盗走被害人甘某的一部手机(价值1460元)和现金520元。案发后，涉案手机已被公安机关缴回并发还。",
-     "甘某", (), {"compensation": "partial", "loss_amount": 1460.0}),
+     "甘某", (), {"compensation": "partial", "loss_amount": 1980.0}),
     ("被告人盗走被害人甘某的一部手机(价值1460元)和现金520元。案发后，赃物已追回并发还被害人。",
-     "甘某", (), {"compensation": "full", "loss_amount": 1460.0}),
+     "甘某", (), {"compensation": "full", "loss_amount": 1980.0}),
     ("被告人盗走被害人甘某价值1460元的手机一部。案发后，涉案手机已被公安机关缴回并发还。",
      "甘某", (), {"compensation": "full", "loss_amount": 1460.0}),
     # 分别 pairs a list of grades with the list of victims, in order
