@@ -295,6 +295,20 @@ def _masked_form(name: str, marked: frozenset[str]) -> set[str]:
     return forms if len(forms) == 1 else set()
 
 
+def _shortened(name: str, marked: frozenset[str], listed: set[str]) -> set[str]:
+    """A masked name written after a victim marker that is the party's own cut short (被害人
+    胡某 for 胡某某), when no other victim's name starts the same way: theirs, not another
+    victim's."""
+    return {
+        m
+        for m in marked
+        if _is_masked(m)
+        and len(m) < len(name)
+        and name.startswith(m)
+        and not any(o.startswith(m) for o in listed)
+    }
+
+
 def victim_view(
     text: str,
     name: str,
@@ -317,6 +331,7 @@ def victim_view(
     if not own_forms or not (known_victim or own_forms & marked):
         return None
     listed = {o for o in others if o and o != name}
+    own_forms |= _shortened(name, marked, listed)
     other_forms = (
         listed | marked | {f for o in listed for f in _masked_form(o, marked)}
     ) - own_forms

@@ -881,6 +881,14 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     ("经调解双方达成协议，被告人按约支付了赔偿款，被害人甘某出具了谅解书。", "甘某", (),
      {"compensation": "full", "forgiveness": "forgiven"}),
     # the phone returned, the cash taken with it not: partial; the loot returned: full
+    # a victim's masked name cut short later (被害人胡某 for 胡某某) is still theirs, unless
+    # another victim's name starts the same way (郑某1, 郑某2 and a return to 郑某)
+    ("被告人盗走被害人刘某的手机一部。被告人又盗走胡某某家的三轮车一辆，价值8000元。破案后，查获的三轮车已发还被害人胡某。",
+     "胡某某", ("刘某",), {"compensation": "full", "loss_amount": 8000.0}),
+    ("被告人盗走被害人刘某的手机一部。被告人又盗走胡某某家的三轮车一辆，价值8000元。破案后，查获的三轮车已发还被害人胡某。",
+     "刘某", ("胡某某",), {}),
+    ("被告人盗走郑某1的挖掘机配件，价值2万元；又盗走郑某2的挖掘机配件，价值3万元。后扣押的配件发还被害人郑某。",
+     "郑某1", ("郑某2",), {"loss_amount": 20000.0}),
     ("被告人盗走被害人甘某的一部手机(价值1460元)和现金520元。案发后，涉案手机已被公安机关缴回并发还。",
      "甘某", (), {"compensation": "partial", "loss_amount": 1980.0}),
     ("被告人盗走被害人甘某的一部手机(价值1460元)和现金520元。案发后，赃物已追回并发还被害人。",
