@@ -321,7 +321,18 @@ def _own_hits(hits: tuple[Hit, ...], view: VictimView | None, rule: str) -> tupl
     own = tuple(h for h, o in zip(hits, owners, strict=True) if o == OWN)
     shared = tuple(h for h, o in zip(hits, owners, strict=True) if o == SHARED)
     # loot said to be spent is no statement of what this victim got back: shared ones still count
-    return own + shared if all(h.value == SPENT for h in own) else own
+    if all(h.value == SPENT for h in own):
+        return own + shared
+    # a whole payment naming nobody after the victim's own story (其家属已将骗取各被害人的款项全部
+    # 还清) sums up the case: it still counts (`_settled_after` weighs it against the story)
+    last = max(h.start for h in own)
+    return own + tuple(h for h in shared if h.start > last and _is_whole(h))
+
+
+def _is_whole(hit: Hit) -> bool:
+    """A payment said to be whole in its clause (赔偿全部损失, 全部还清)."""
+    end = _clause_bounds(hit)[1]
+    return hit.value == "full" and _WHOLE.search(hit.text, hit.start, max(end, hit.end)) is not None
 
 
 Evidence = dict[str, list[str]]
@@ -583,14 +594,10 @@ def _spent_after(spent: tuple[Hit, ...], hits: tuple[Hit, ...]) -> bool:
 
 
 def _settled_after(chosen: Hit, hits: tuple[Hit, ...]) -> Hit:
-    """A debt told in the story (尚欠赵某10.9万元), then said to be paid in full after it (将所欠
-    赵某的309000元全部还清): the later whole payment is the outcome."""
-    last_partial = max(h.start for h in hits if h.value == "partial")
-    whole = [
-        h
-        for h in hits
-        if h.value == "full" and h.start > last_partial and _WHOLE.search(h.text, h.start, h.end)
-    ]
+    """A debt told in the story (尚欠赵某10.9万元; 案发前未予偿还), then said to be paid in full
+    after it (将所欠赵某的309000元全部还清): the later whole payment is the outcome."""
+    last_partial = max(h.start for h in hits if h.value == chosen.value)
+    whole = [h for h in hits if h.start > last_partial and _is_whole(h)]
     return whole[-1] if whole else chosen
 
 
@@ -618,7 +625,7 @@ def _choices(
             rule_hits = _things_returned(rule_hits, cash_lost, patterns)
             rule_hits = _paid_against_loss(rule_hits, loss)
         chosen = rule.choose(rule_hits)
-        if chosen is not None and chosen.value == "partial":
+        if chosen is not None and chosen.value in ("partial", "none"):
             chosen = _settled_after(chosen, rule_hits)
         if chosen is not None and chosen.value == "full" and _spent_after(spent, rule_hits):
             chosen = spent[-1].with_value("partial")  # returned, and the rest spent

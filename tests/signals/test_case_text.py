@@ -422,7 +422,7 @@ def test_evidence_quotes_the_summary() -> None:
 
 def test_conflicting_compensation_keeps_both_snippets() -> None:
     facts = extract_case_facts("案发后被告人未赔偿，后已全额赔偿被害人经济损失。")
-    assert facts.compensation == "none"  # precedence keeps the lead for a reviewer
+    assert facts.compensation == "full"  # the later whole payment is the outcome
     assert sum(line.startswith("赔偿情况") for line in facts.evidence) == 2
 
 
@@ -1112,3 +1112,44 @@ def test_a_party_that_is_no_victim_keeps_its_structured_facts() -> None:
 )  # fmt: skip
 def test_chinese_numbers(words: str, value: float | None) -> None:
     assert chinese_number(words) == value
+
+
+# A fraud's debt repaid in full, in part or not at all, said the ways courts say it (our own
+# sentences); a repayment is measured against the loss like any payment, a later whole
+# payment outweighs the story before it, and a debt in the story or the fraud's plan is none
+REPAID_CASES = [
+ ("被告人以做生意为由骗取被害人王某8万元，案发前仅偿还王某1万元。", "partial"),
+ ("被告人骗取被害人王某8万元，截至案发前仍未归还。", "none"),
+ ("被告人骗取被害人王某8万元，期间向王某还款2万元。", "partial"),
+ ("被告人骗取被害人王某8万元，后偿还了2万元，余款无力偿还。", "partial"),
+ ("被告人骗取被害人王某8万元，至今分文未还。", "none"),
+ ("被告人骗取被害人王某8万元，一直未还。", "none"),
+ ("被告人骗取被害人王某8万元，经王某多次催要，被告人拒不归还。", "none"),
+ ("被告人骗取被害人王某8万元，仅归还王某5000元。", "partial"),
+ ("被告人骗取被害人王某8万元，已归还王某3万元，尚欠5万元未还。", "partial"),
+ ("被告人骗取被害人王某8万元，至案发时尚未偿还。", "none"),
+ ("被告人骗取被害人王某8万元，后将8万元全部归还王某。", "full"),
+ ("被告人骗取被害人王某8万元，案发后已全部还清。", "full"),
+ ("被告人骗取被害人王某8万元，后还给王某1万元。", "partial"),
+ ("被告人骗取被害人王某8万元，后被告人只还了1万元。", "partial"),
+ ("被告人骗取被害人王某8万元，被告人先后向王某偿还2万元。", "partial"),
+ ("被告人以借款为名骗取被害人王某8万元，到期后未予偿还。", "none"),
+ ("被告人以借款为名骗取被害人王某8万元，到期后不予归还。", "none"),
+ ("被告人骗取被害人王某8万元，后以支付利息的名义返还王某3000元。", "partial"),
+ ("被告人骗取被害人王某8万元，用于偿还个人债务。", None),
+ ("被告人骗取被害人王某8万元，在无偿还能力的情况下继续借款。", None),
+ ("被告人骗取被害人王某8万元，后携款逃匿，至今未归还。", "none"),
+ ("被告人骗取被害人王某8万元，案发后其家属代为归还王某8万元。", "full"),
+ ("被告人骗取被害人王某8万元，案发后其亲属帮其还款2万元。", "partial"),
+ ("被告人骗取被害人王某8万元，现已归还。", "full"),
+ ("被告人骗取被害人王某8万元，该款已归还被害人。", "full"),
+ ("被告人骗取被害人王某8万元，其中2万元已归还。", "partial"),
+ ("被告人骗取被害人王某8万元，扣除已归还的2万元，实际损失6万元。", "partial"),
+    ("因被害人王某借被告人钱未还，被告人将王某打伤。", None),
+    ("被告人骗取被害人王某8万元，截至案发前仍未归还，案发后，被告人向王某赔偿全部损失。", "full"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("summary", "compensation"), REPAID_CASES)
+def test_a_debt_repaid(summary: str, compensation: str | None) -> None:
+    assert extract_case_facts(summary, name="王某").compensation == compensation
