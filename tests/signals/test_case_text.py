@@ -77,6 +77,12 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
     ("盗走手机三部，每部价值人民币800元。", {"loss_amount": 800.0}),
     ("盗走价值600元的手机一部，以200元的价格卖出。", {"loss_amount": 600.0}),
     ("抢走现金300元。经鉴定，被抢手机价值人民币900元。", {"loss_amount": 900.0}),
+    # money drawn (取现), sent to the accused (向被告人王某汇款), a kind of money before the
+    # amount (购房款), and the charge printed ×× with the victim's trade before the name
+    ("被告人窃得被害人的银行卡一张，后在ATM机取现8,000元。", {"loss_amount": 8000.0}),
+    ("被害人遂通过银行卡向被告人王某汇款15,000元。", {"loss_amount": 15000.0}),
+    ("被告人骗取被害人张某购房款人民币60000元。", {"loss_amount": 60000.0}),
+    ("被告人以购货为名，××出租车司机刘某现金共计人民币3000元。", {"loss_amount": 3000.0}),
     # the money drawn from the victim's card or passbook (将存折上的36000元取出)
     ("被告人骗得存折及密码后，将被害人存折上的36000元取出。", {"loss_amount": 36000.0}),
     ("被告人在自动取款机上将被害人银行卡内的存款人民币5000元取走。", {"loss_amount": 5000.0}),
