@@ -601,6 +601,23 @@ def _settled_after(chosen: Hit, hits: tuple[Hit, ...]) -> Hit:
     return whole[-1] if whole else chosen
 
 
+def _some_returned(chosen: Hit, hits: tuple[Hit, ...], patterns: TextPatterns) -> Hit:
+    """One thing got back and another not (自行找回被盗电动车，手机未找回): partial, when the
+    return names a thing, is not said to be whole, and what is missing is a thing or cash."""
+    start, end = _clause_bounds(chosen)
+    missing = patterns.returned_things.search(chosen.text, start, end) or _has_cash(
+        chosen.text[start:end], patterns
+    )
+    returned = [
+        h
+        for h in hits
+        if h.value == "full"
+        and not _is_whole(h)
+        and patterns.returned_things.search(h.text, *_clause_bounds(h))
+    ]
+    return chosen.with_value("partial") if missing and returned else chosen
+
+
 def _choices(
     hits: Callable[[str], tuple[Hit, ...]],
     loss: float | None,
@@ -627,6 +644,8 @@ def _choices(
         chosen = rule.choose(rule_hits)
         if chosen is not None and chosen.value in ("partial", "none"):
             chosen = _settled_after(chosen, rule_hits)
+        if chosen is not None and chosen.value == "none":
+            chosen = _some_returned(chosen, rule_hits, patterns)
         if chosen is not None and chosen.value == "full" and _spent_after(spent, rule_hits):
             chosen = spent[-1].with_value("partial")  # returned, and the rest spent
             rule_hits = (*rule_hits, chosen)

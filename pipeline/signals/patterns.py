@@ -89,12 +89,14 @@ class FactRule:
     )
 
     def __post_init__(self) -> None:
-        # masks (rank 0), then every value's patterns (rank 1), each with its words
+        # masks (rank 0), then every value's patterns (rank 1 + its place in the precedence:
+        # of two values claiming one span, the one that takes precedence wins), with words
         plan: list[tuple[int, str | None, re.Pattern[str], frozenset[str]]] = [
             (0, None, p, frozenset(self.words.get(p, ()))) for p in self.masks
         ]
+        order = {value: i for i, value in enumerate(self.precedence)}
         plan += [
-            (1, value, p, frozenset(self.words.get(p, ())))
+            (1 + order.get(value, len(order)), value, p, frozenset(self.words.get(p, ())))
             for value, pats in self.values
             for p in pats
         ]

@@ -1215,3 +1215,37 @@ def test_who_paid_and_what_was_ordered(
 ) -> None:
     facts = extract_case_facts(summary, name=name, others=others)
     assert facts.compensation == compensation
+
+
+# Some of it back and the rest not, said the ways courts say it (our own sentences); a value
+# that takes precedence wins a span two values' patterns both claim (退还了骗取的一半钱款)
+PART_RETURNED_CASES = [
+ ("被告人盗走被害人张某的现金5000元和手机一部。案发后，部分赃物已追回发还被害人。", "partial"),
+ ("被告人盗窃被害人张某现金5000元。案发后，追回赃款2000元发还被害人。", "partial"),
+ ("被告人盗走被害人张某的手机、钱包等物品。除手机已追回外，其余财物未追回。", "partial"),
+ ("被告人抢走被害人张某的手机一部、现金800元，后公安机关仅追回手机一部。", "partial"),
+ ("被告人盗走被害人张某的手机三部，经鉴定共计价值6000元。被盗的三部手机中的一部已追回并发还。", "partial"),
+ ("被告人盗走被害人张某价值1000元的手表和现金2000元，其中手表已追回并发还被害人。", "partial"),
+ ("被告人盗走被害人张某现金8000元。扣押的现金3000元已发还被害人，其余赃款已被其挥霍。", "partial"),
+ ("被告人骗取被害人张某5万元，案发后退赔了被害人大部分损失。", "partial"),
+ ("被告人骗取被害人张某5万元，已退赔3.5万元，尚有1.5万元未退赔。", "partial"),
+ ("被告人骗取被害人张某5万元，被害人损失至今尚有2万元未追回。", "partial"),
+ ("被告人赔偿被害人张某10万元，余款承诺于2016年底前付清。", "partial"),
+ ("被告人骗取被害人张某5万元，后返还被害人1万元，尚欠4万元。", "partial"),
+ ("被告人骗取被害人张某5万元，后退还了骗取的一半钱款。", "partial"),
+ ("被告人赔偿了被害人张某部分医药费。", "partial"),
+ ("被告人向被害人张某借款5万元，后归还部分借款。", "partial"),
+ ("被告人盗走被害人张某的电动车和手机各一部。被害人自行找回被盗电动车，手机未找回。", "partial"),
+ ("被告人盗走被害人张某的摩托车一辆及其他物品。公安机关追回被盗摩托车一辆，其他被盗物品未追回。", "partial"),
+ ("被告人骗取被害人张某1.5万元。被告人已退赃5000元（尚有1万元未退）。", "partial"),
+ ("被告人骗取被害人张某人民币3万元，案发后其亲属代为退赔1万元。", "partial"),
+ ("被告人盗窃被害人张某现金1万元，案发后公安机关从其身上查获赃款6000元，已发还被害人。", "partial"),
+ ("被告人骗取被害人张某人民币2万元，案发后被告人退还张某人民币2万元。", "full"),
+ ("被告人盗窃被害人张某价值3000元的手机一部，该手机已追回并发还被害人。", "full"),
+ ("被告人骗取被害人张某人民币2万元，案发后赃款已全部追回并发还被害人。", "full"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("summary", "compensation"), PART_RETURNED_CASES)
+def test_part_returned(summary: str, compensation: str) -> None:
+    assert extract_case_facts(summary, name="张某").compensation == compensation
