@@ -1243,6 +1243,8 @@ PART_RETURNED_CASES = [
  ("被告人骗取被害人张某人民币2万元，案发后被告人退还张某人民币2万元。", "full"),
  ("被告人盗窃被害人张某价值3000元的手机一部，该手机已追回并发还被害人。", "full"),
  ("被告人骗取被害人张某人民币2万元，案发后赃款已全部追回并发还被害人。", "full"),
+    # a model number is no amount returned (三星S7手机): the cash is still missing
+    ("被告人抢走被害人张某的手机一部和现金500元。案发后，涉案三星S7手机被追缴并发还。", "partial"),
 ]  # fmt: skip
 
 
