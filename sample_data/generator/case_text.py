@@ -315,6 +315,8 @@ def _court_payment(rng, f: VictimFacts, v: str, s: str, unknown_offender: bool) 
             f"{s}的家属一次性付给被害人{v}人民币{paid}",
             f"被害人{v}的损失通过和解得到弥补",
             f"{s}的父亲代其清偿了被害人{v}的损失",
+            f"截至案发前{s}仍未归还，案发后{s}的家属已将所欠被害人{v}的钱款全部还清",
+            f"肇事车辆投保的保险公司已赔偿被害人{v}各项损失{paid}",
         )),
         "partial": _pick(rng, (
             f"案发后，{s}退还被害人{v}人民币{paid}，其余{m}至今未退还",
@@ -323,6 +325,8 @@ def _court_payment(rng, f: VictimFacts, v: str, s: str, unknown_offender: bool) 
             f"{s}已向被害人{v}支付赔偿款{paid}，还应支付{rest}",
             f"{s}已赔偿被害人{v}部分经济损失",
             f"{s}的家属向医院垫付了被害人{v}的部分医疗费",
+            f"{s}仅偿还被害人{v}{paid}，余款至今未还",
+            f"{s}退赔了被害人{v}的大部分损失",
         )),
         "none": _pick(rng, (
             f"{s}至今未赔偿被害人{v}的经济损失",
@@ -331,6 +335,8 @@ def _court_payment(rng, f: VictimFacts, v: str, s: str, unknown_offender: bool) 
             f"{s}收取被害人{v}的钱款后逃匿，也不退还",
             f"{s}将所得赃款挥霍，未退还被害人{v}",
             f"被害人{v}受伤后，{s}未予赔偿",
+            f"{s}与被害人{v}达成和解协议，但{s}未按协议履行",
+            f"被害人{v}多次催要，{s}到期后未予偿还",
         )),
         "unable": _pick(rng, (
             f"{s}家庭困难，无力赔偿被害人{v}的损失", f"{s}无赔偿能力", f"所欠被害人{v}的钱款已无法归还",
