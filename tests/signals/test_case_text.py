@@ -1141,7 +1141,7 @@ REPAID_CASES = [
  ("被告人骗取被害人王某8万元，被告人先后向王某偿还2万元。", "partial"),
  ("被告人以借款为名骗取被害人王某8万元，到期后未予偿还。", "none"),
  ("被告人以借款为名骗取被害人王某8万元，到期后不予归还。", "none"),
- ("被告人骗取被害人王某8万元，后以支付利息的名义返还王某3000元。", "partial"),
+ ("被告人骗取被害人王某8万元，后以支付利息的名义返还王某3000元。", None),
  ("被告人骗取被害人王某8万元，用于偿还个人债务。", None),
  ("被告人骗取被害人王某8万元，在无偿还能力的情况下继续借款。", None),
  ("被告人骗取被害人王某8万元，后携款逃匿，至今未归还。", "none"),
@@ -1251,3 +1251,20 @@ PART_RETURNED_CASES = [
 @pytest.mark.parametrize(("summary", "compensation"), PART_RETURNED_CASES)
 def test_part_returned(summary: str, compensation: str) -> None:
     assert extract_case_facts(summary, name="张某").compensation == compensation
+
+
+# No payment made: what a fraud's money went to, the interest it paid to keep the victim's
+# trust, a claim put forward, who is to bear the cost (our own sentences)
+NO_PAYMENT_CASES = [
+    "被告人将骗得的钱款用于归还个人借款。",
+    "被告人谎称为偿还银行贷款急需用钱，骗取被害人张某5万元。",
+    "附带民事诉讼原告人张某提出赔偿损失4680元。",
+    "被告人以利息方式归还张某人民币5500元，以取得其信任。",
+    "被告人向被害人张某支付利息共计人民币2万元。",
+    "双方约定由被告人承担全部赔偿费用。",
+]
+
+
+@pytest.mark.parametrize("summary", NO_PAYMENT_CASES)
+def test_no_payment_made(summary: str) -> None:
+    assert extract_case_facts(summary, name="张某").compensation is None
