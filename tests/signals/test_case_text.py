@@ -83,6 +83,13 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
     ("被害人遂通过银行卡向被告人王某汇款15,000元。", {"loss_amount": 15000.0}),
     ("被告人骗取被害人张某购房款人民币60000元。", {"loss_amount": 60000.0}),
     ("被告人以购货为名，××出租车司机刘某现金共计人民币3000元。", {"loss_amount": 3000.0}),
+    # cash in the bag taken, money collected or transferred in a fraud, a kind of money (保证金);
+    # a sum demanded (索要赎金) is no loss
+    ("被告人盗走被害人的钱包一个，包内有现金人民币1200余元。", {"loss_amount": 1200.0}),
+    ("被告人收取被害人购票款人民币35280元后逃匿。", {"loss_amount": 35280.0}),
+    ("被害人通过支付宝转账人民币4000元给被告人。", {"loss_amount": 4000.0}),
+    ("被告人骗取被害人工程保证金1万元。", {"loss_amount": 10000.0}),
+    ("被告人向被害人家属索要赎金50万元。", {}),
     # the money drawn from the victim's card or passbook (将存折上的36000元取出)
     ("被告人骗得存折及密码后，将被害人存折上的36000元取出。", {"loss_amount": 36000.0}),
     ("被告人在自动取款机上将被害人银行卡内的存款人民币5000元取走。", {"loss_amount": 5000.0}),
