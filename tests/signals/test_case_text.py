@@ -379,7 +379,7 @@ SUMMARY_CASES: list[tuple[str, dict[str, Any]]] = [
     (
         "被告人撬开车门，盗走车里的钱包和卡包，钱包里有现金1500余元和银行卡。后银行卡和卡包被公安机关"
         "追回后返还被害人。",
-        {"compensation": "partial"},
+        {"compensation": "partial", "loss_amount": 1500.0},
     ),
     (
         "被告人窃得手机一只、笔记本电脑一台。手机已被追回并发还给被害人。",
@@ -1035,7 +1035,8 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     # what the court is asked to order; the victim paying (支付宝, the price in a fraud)
     ("附带民事诉讼原告人请求，依法判决被告人赔偿被害人甘某死亡赔偿金人民币430000元。", "甘某", (),
      {"loss_amount": 430000.0}),
-    ("2016年3月2日，甘某在家中通过手机向柯某支付宝账户汇款两笔共6200元。", "甘某", (), {}),
+    ("2016年3月2日，甘某在家中通过手机向柯某支付宝账户汇款两笔共6200元。", "甘某", (),
+     {"loss_amount": 6200.0}),
     ("签订合同后，甘某向柯某支付了150,000.00元。", "甘某", ("柯某",), {}),
     # a return in brackets at the end of incident 一 is incident 一's
     ("被告人指控：一、被告人以帮忙为由骗取甘某人民币3万元。(赃款已退还)二、被告人以办理入学为由"
