@@ -1253,6 +1253,12 @@ PART_RETURNED_CASES = [
  ("被告人骗取被害人张某人民币2万元，案发后赃款已全部追回并发还被害人。", "full"),
     # a model number is no amount returned (三星S7手机): the cash is still missing
     ("被告人抢走被害人张某的手机一部和现金500元。案发后，涉案三星S7手机被追缴并发还。", "partial"),
+    # then all of it, with 全部 before the verb: the later whole return is the outcome
+    (
+        "被告人骗取被害人张某4.5万元，后仅退还张某2万元便去向不明。被告人的亲属于2015年5月将全部的"
+        "诈骗款退还给被害人张某。",
+        "full",
+    ),
 ]  # fmt: skip
 
 
