@@ -598,7 +598,20 @@ def _settled_after(chosen: Hit, hits: tuple[Hit, ...]) -> Hit:
     after it (将所欠赵某的309000元全部还清): the later whole payment is the outcome."""
     last_partial = max(h.start for h in hits if h.value == chosen.value)
     whole = [h for h in hits if h.start > last_partial and _is_whole(h)]
+    if chosen.value == "none" and not whole:
+        # refused in the story (拒不归还), returned after the case broke (案发后，被抢手机已追回，
+        # 并返还给被害人): the return is the outcome
+        whole = [h for h in hits if h.start > last_partial and _after_the_case(h)]
     return whole[-1] if whole else chosen
+
+
+_AFTER_THE_CASE = re.compile(r"案发后|归案后|破案后|到案后|审理期间|审理过程中|庭审中|判决前")
+
+
+def _after_the_case(hit: Hit) -> bool:
+    """A return said to come after the case broke (案发后 …), in the hit's sentence."""
+    start = max((m.end() for m in SENTENCE_BREAK.finditer(hit.text, 0, hit.start)), default=0)
+    return hit.value == "full" and _AFTER_THE_CASE.search(hit.text, start, hit.start) is not None
 
 
 def _some_returned(chosen: Hit, hits: tuple[Hit, ...], patterns: TextPatterns) -> Hit:

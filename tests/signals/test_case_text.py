@@ -1262,6 +1262,9 @@ PART_RETURNED_CASES = [
         "诈骗款退还给被害人张某。",
         "full",
     ),
+    # refused in the story, returned after the case broke: the return is the outcome
+    ("被告人抢走被害人张某的手机，张某几次索要，被告人拒不归还。案发后，被抢手机已追回，并返还给被害人。", "full"),
+    ("被告人抢走被害人张某的手机。案发后，被告人拒不归还。", "none"),
 ]  # fmt: skip
 
 
