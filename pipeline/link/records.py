@@ -40,6 +40,7 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.config import Vocabulary
 from pipeline.link.case_refs import case_lookup, party_case_lookup, with_case_key
 from pipeline.link.disputed_ids import DISPUTED_FAR, DISPUTED_NEAR, with_disputed_ids_resolved
+from pipeline.link.household_ages import with_birth_bounds
 from pipeline.link.relations import drop_ids_contradicting_relation, drop_ids_where
 from pipeline.normalise.dates import parse_date
 
@@ -64,6 +65,8 @@ RECORD_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
     "id_tail": pl.Utf8,
     "id_body": pl.Utf8,
     "birth": pl.Date,
+    "birth_low": pl.Date,
+    "birth_high": pl.Date,
     "sex_norm": pl.Utf8,
     "phone_norm": pl.Utf8,
     "county": pl.Utf8,
@@ -333,10 +336,13 @@ def _age_class(latest: date | None) -> pl.Expr:
     if latest is None:
         return pl.when(petitioner).then(pl.lit("petitioner")).alias("age_class")
     youngest_adult = latest.replace(year=latest.year - MIN_PETITIONER_AGE, day=min(latest.day, 28))
-    # no birth date known (an ID lost to Excel) but listed as a pupil under 16: a child too
-    school_child = pl.col("birth").is_null() & pl.col("_school_child").fill_null(False)
+    # no birth date known (an ID lost to Excel) but listed as a pupil under 16, or every
+    # birth year the household allows is under 16: a child too
+    unknown = pl.col("birth").is_null()
+    school_child = unknown & pl.col("_school_child").fill_null(False)
+    young = unknown & (pl.col("birth_low") > youngest_adult).fill_null(False)
     return (
-        pl.when((pl.col("birth") > youngest_adult) | school_child)
+        pl.when((pl.col("birth") > youngest_adult) | school_child | young)
         .then(pl.lit("child"))
         .when(petitioner)
         .then(pl.lit("petitioner"))
@@ -372,6 +378,8 @@ def _linkage_columns(frame: pl.DataFrame) -> pl.DataFrame:
         .then(pl.col("id_norm").str.slice(0, ID_KEPT_DIGITS))
         .alias("id_body"),
         "birth",
+        "birth_low",
+        "birth_high",
         "sex_norm",
         "phone_norm",
         "county",
@@ -414,6 +422,7 @@ def source_records(
     frame = _household_copies(frame, vocabulary.household_head)
     disputable = source != "poverty"
     frame = _own_id_columns(drop_ids_contradicting_relation(frame, vocabulary), disputable)
+    frame = with_birth_bounds(frame, vocabulary)
     return _linkage_columns(frame).with_columns(_school_child(frame, vocabulary))
 
 
