@@ -78,6 +78,7 @@ RECORD_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
     "person_no": pl.Utf8,
     "monitoring_person": pl.Utf8,
     "age_class": pl.Utf8,
+    "petition_row": pl.Boolean,
 }
 
 # What `source_records` reads of a source's prepared rows (a column it misses is taken as
@@ -455,7 +456,9 @@ def numbered_records(parts: list[pl.DataFrame], latest_petition: date | None) ->
     (`source_records`, `with_household_numbers_checked`): age class, then idx in that order."""
     if not parts:
         return pl.DataFrame(schema=RECORD_SCHEMA)
-    records = pl.concat(parts, how="vertical").with_columns(_age_class(latest_petition))
+    records = pl.concat(parts, how="vertical").with_columns(
+        _age_class(latest_petition), (pl.col("source") == "petitions").alias("petition_row")
+    )
     records = records.with_row_index("idx")
     return records.select(pl.col(c).cast(t) for c, t in RECORD_SCHEMA.items())
 

@@ -232,6 +232,16 @@ def test_name_levels(config: Config, left: str, right: str | None, expected: str
             {"phone_norm": "13700000000", "village": "东岭村"},
             "village_phone_diff",
         ),
+        (  # a petition's phone that differs is weighed apart from a case row's
+            {"phone_norm": "13900000000", "village": "东岭村", "petition_row": True},
+            {"phone_norm": "13700000000", "village": "东岭村"},
+            "village_phone_diff_petition",
+        ),
+        (
+            {"phone_norm": "13900000000", "village": "东岭村", "hamlet": "3"},
+            {"phone_norm": "13700000000", "village": "东岭村", "hamlet": "3", "petition_row": True},
+            "hamlet_phone_diff_petition",
+        ),
         (
             {"town": "富水镇", "village": "东岭村"},
             {"town": "试马镇", "village": "东岭村"},

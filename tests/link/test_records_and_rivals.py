@@ -377,3 +377,14 @@ def test_a_row_whose_household_allows_only_a_child_is_a_child(
     )
     records = linkage_records({"petitions": petitions, "poverty": poverty}, VOCABULARY)
     assert records["age_class"].to_list()[1] == age_class
+
+
+def test_petition_rows_are_flagged() -> None:
+    petitions = _frame("petitions", [{"received": "2026-03-01"}])
+    poverty = _frame("poverty", [{"birth": date(1986, 9, 8)}])
+    cases = _frame("cases", [{"birth": date(1986, 9, 8)}])
+    records = linkage_records(
+        {"petitions": petitions, "poverty": poverty, "cases": cases}, VOCABULARY
+    )
+    flags = dict(zip(records["source"], records["petition_row"], strict=True))
+    assert flags == {"poverty": False, "petitions": True, "cases": False}
