@@ -25,7 +25,10 @@ class LevelSpec(Frozen):
     equal), numeric_within {column: d} (both read as numbers, a trailing X as 10, at most
     d apart: an ID rounded by Excel or a float), days_within {column: d} (two dates at most
     d days apart), lookalike (same length, one character differs, the two in one look-alike
-    group), longer_at_least {column: n} (the longer value has >= n characters).
+    group), longer_at_least {column: n} (the longer value has >= n characters),
+    outside_range / within_range {column: [low, high]} (one record's value lies outside /
+    inside the other record's range of columns low..high: a birth date and the birth years
+    a household allows a row whose own date is unknown).
     Boolean record columns: flag_both (true on both), flag_either (true on one).
     """
 
@@ -43,6 +46,8 @@ class LevelSpec(Frozen):
     days_within: dict[str, int] = Field(default_factory=dict)
     lookalike: tuple[str, ...] = ()
     longer_at_least: dict[str, int] = Field(default_factory=dict)
+    outside_range: dict[str, tuple[str, str]] = Field(default_factory=dict)
+    within_range: dict[str, tuple[str, str]] = Field(default_factory=dict)
     flag_both: tuple[str, ...] = ()
     flag_either: tuple[str, ...] = ()
 
@@ -52,6 +57,8 @@ class LevelSpec(Frozen):
         for field in type(self).model_fields:
             if field != "name":
                 names |= set(getattr(self, field))
+        for ranges in (self.outside_range, self.within_range):
+            names |= {bound for low_high in ranges.values() for bound in low_high}
         return names
 
 

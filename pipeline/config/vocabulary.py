@@ -71,6 +71,9 @@ class Vocabulary(Frozen):
     spouse: str
     relation_generations: dict[str, int]
     min_years_per_generation: int = Field(gt=0)
+    # per 与户主关系, the years a member is born after the head, at least and at most
+    # (negative: before): the birth years a household allows a row whose ID was lost
+    relation_birth_years: dict[str, tuple[int, int]] = Field(default_factory=dict)
     guardian_relations: tuple[str, ...]
     child_school_stages: tuple[str, ...] = ()
     former_poor_household_type: str
@@ -83,6 +86,13 @@ class Vocabulary(Frozen):
         for word in (self.household_head, self.spouse):
             if self.relation_generations.get(word) != 0:
                 raise ValueError(f"relation_generations: {word!r} must be listed with 0")
+        return self
+
+    @model_validator(mode="after")
+    def _birth_years_ordered(self) -> Vocabulary:
+        wrong = [w for w, (low, high) in self.relation_birth_years.items() if low > high]
+        if wrong:
+            raise ValueError(f"relation_birth_years: [at least, at most] reversed for {wrong}")
         return self
 
     def injury_rank(self) -> dict[str, int]:

@@ -250,6 +250,18 @@ def _days_apart(col: str) -> pl.Expr:
     return (pl.col(f"{col}_l") - pl.col(f"{col}_r")).dt.total_days().abs()
 
 
+def _in_range(value: str, low: str, high: str, inside: bool) -> pl.Expr:
+    """One record's `value` lies inside (or outside) the other's `low`..`high`, either way
+    round; false where a side lacks the value or the range."""
+
+    def one_way(a: str, b: str) -> pl.Expr:
+        v, lo, hi = pl.col(f"{value}_{a}"), pl.col(f"{low}_{b}"), pl.col(f"{high}_{b}")
+        known = v.is_not_null() & lo.is_not_null() & hi.is_not_null()
+        return known & (v.is_between(lo, hi) if inside else ((v < lo) | (v > hi)))
+
+    return (one_way("l", "r") | one_way("r", "l")).fill_null(False)
+
+
 def _distance_keys(level: LevelSpec) -> list[tuple[str, str]]:
     """The (kind, column) distance arrays a level reads."""
     return (
@@ -333,6 +345,8 @@ def level_condition(level: LevelSpec, dist: _Distances | None) -> pl.Expr:
     ]
     terms += [_both(c) & (_numeric_gap(c) <= d) for c, d in level.numeric_within.items()]
     terms += [_both(c) & (_days_apart(c) <= d) for c, d in level.days_within.items()]
+    terms += [_in_range(c, lo, hi, False) for c, (lo, hi) in level.outside_range.items()]
+    terms += [_in_range(c, lo, hi, True) for c, (lo, hi) in level.within_range.items()]
     if dist is not None:
         terms += [dist.get("lookalike", c) for c in level.lookalike]
     terms += [

@@ -40,6 +40,7 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.config import Vocabulary
 from pipeline.link.case_refs import case_lookup, party_case_lookup, with_case_key
 from pipeline.link.disputed_ids import DISPUTED_FAR, DISPUTED_NEAR, with_disputed_ids_resolved
+from pipeline.link.household_ages import with_birth_bounds
 from pipeline.link.relations import drop_ids_contradicting_relation, drop_ids_where
 from pipeline.normalise.dates import parse_date
 
@@ -64,6 +65,8 @@ RECORD_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
     "id_tail": pl.Utf8,
     "id_body": pl.Utf8,
     "birth": pl.Date,
+    "birth_low": pl.Date,
+    "birth_high": pl.Date,
     "sex_norm": pl.Utf8,
     "phone_norm": pl.Utf8,
     "county": pl.Utf8,
@@ -75,6 +78,7 @@ RECORD_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
     "person_no": pl.Utf8,
     "monitoring_person": pl.Utf8,
     "age_class": pl.Utf8,
+    "petition_row": pl.Boolean,
 }
 
 # What `source_records` reads of a source's prepared rows (a column it misses is taken as
@@ -333,10 +337,13 @@ def _age_class(latest: date | None) -> pl.Expr:
     if latest is None:
         return pl.when(petitioner).then(pl.lit("petitioner")).alias("age_class")
     youngest_adult = latest.replace(year=latest.year - MIN_PETITIONER_AGE, day=min(latest.day, 28))
-    # no birth date known (an ID lost to Excel) but listed as a pupil under 16: a child too
-    school_child = pl.col("birth").is_null() & pl.col("_school_child").fill_null(False)
+    # no birth date known (an ID lost to Excel) but listed as a pupil under 16, or every
+    # birth year the household allows is under 16: a child too
+    unknown = pl.col("birth").is_null()
+    school_child = unknown & pl.col("_school_child").fill_null(False)
+    young = unknown & (pl.col("birth_low") > youngest_adult).fill_null(False)
     return (
-        pl.when((pl.col("birth") > youngest_adult) | school_child)
+        pl.when((pl.col("birth") > youngest_adult) | school_child | young)
         .then(pl.lit("child"))
         .when(petitioner)
         .then(pl.lit("petitioner"))
@@ -372,6 +379,8 @@ def _linkage_columns(frame: pl.DataFrame) -> pl.DataFrame:
         .then(pl.col("id_norm").str.slice(0, ID_KEPT_DIGITS))
         .alias("id_body"),
         "birth",
+        "birth_low",
+        "birth_high",
         "sex_norm",
         "phone_norm",
         "county",
@@ -414,6 +423,7 @@ def source_records(
     frame = _household_copies(frame, vocabulary.household_head)
     disputable = source != "poverty"
     frame = _own_id_columns(drop_ids_contradicting_relation(frame, vocabulary), disputable)
+    frame = with_birth_bounds(frame, vocabulary)
     return _linkage_columns(frame).with_columns(_school_child(frame, vocabulary))
 
 
@@ -446,7 +456,9 @@ def numbered_records(parts: list[pl.DataFrame], latest_petition: date | None) ->
     (`source_records`, `with_household_numbers_checked`): age class, then idx in that order."""
     if not parts:
         return pl.DataFrame(schema=RECORD_SCHEMA)
-    records = pl.concat(parts, how="vertical").with_columns(_age_class(latest_petition))
+    records = pl.concat(parts, how="vertical").with_columns(
+        _age_class(latest_petition), (pl.col("source") == "petitions").alias("petition_row")
+    )
     records = records.with_row_index("idx")
     return records.select(pl.col(c).cast(t) for c, t in RECORD_SCHEMA.items())
 

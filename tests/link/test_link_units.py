@@ -65,6 +65,8 @@ def compare(config: Config, rows: list[dict[str, Any]]) -> pl.DataFrame:
 
 
 ID_A = "61102319900101123X"
+# the birth years a son of a head born 1958 may have (18-45 years after the head)
+SON_BOUNDS = {"birth_low": date(1976, 1, 1), "birth_high": date(2003, 12, 31)}
 
 
 @pytest.mark.parametrize(
@@ -134,6 +136,23 @@ ID_A = "61102319900101123X"
         ({"birth": date(1990, 1, 1)}, {"birth": date(1985, 6, 1)}, "birth_diff"),
         # a father and a son of one name: another generation
         ({"birth": date(1970, 7, 8)}, {"birth": date(2013, 7, 14)}, "birth_diff"),
+        # no birth date on one side (its ID lost to Excel), but the years its household
+        # allows it (a son of a head born 1958: 1976-2003): a father of 1960 is outside
+        ({"birth": date(1960, 3, 1)}, SON_BOUNDS, "age_outside"),
+        (SON_BOUNDS, {"birth": date(1960, 3, 1)}, "age_outside"),
+        ({"birth": date(1985, 3, 1)}, SON_BOUNDS, "age_within"),
+        ({"birth": date(1976, 1, 1)}, SON_BOUNDS, "age_within"),
+        ({"birth": date(1985, 3, 1)}, {"birth_low": date(1976, 1, 1)}, None),  # half a range: none
+        (  # the same where a damaged number stands beside the bounds
+            {"id_norm": ID_A, "birth": date(1960, 3, 1)},
+            {"id_norm": "611023000000000000", **SON_BOUNDS},
+            "id_diff_age_outside",
+        ),
+        (
+            {"id_norm": ID_A, "birth": date(1990, 1, 1)},
+            {"id_norm": "611023000000000000", **SON_BOUNDS},
+            "id_diff_age_within",
+        ),
         ({}, {}, None),
     ],
 )
@@ -212,6 +231,16 @@ def test_name_levels(config: Config, left: str, right: str | None, expected: str
             {"phone_norm": "13900000000", "village": "东岭村"},
             {"phone_norm": "13700000000", "village": "东岭村"},
             "village_phone_diff",
+        ),
+        (  # a petition's phone that differs is weighed apart from a case row's
+            {"phone_norm": "13900000000", "village": "东岭村", "petition_row": True},
+            {"phone_norm": "13700000000", "village": "东岭村"},
+            "village_phone_diff_petition",
+        ),
+        (
+            {"phone_norm": "13900000000", "village": "东岭村", "hamlet": "3"},
+            {"phone_norm": "13700000000", "village": "东岭村", "hamlet": "3", "petition_row": True},
+            "hamlet_phone_diff_petition",
         ),
         (
             {"town": "富水镇", "village": "东岭村"},

@@ -352,3 +352,39 @@ def test_a_part_needs_only_the_columns_linking_reads(source: str) -> None:
     assert cut.width < frame.width
     full = source_records(source, frame, cases, config.vocabulary)
     assert_frame_equal(source_records(source, cut, cases, config.vocabulary), full)
+
+
+@pytest.mark.parametrize(
+    ("head_birth", "age_class"),
+    [
+        (date(1998, 5, 1), "child"),  # a son 18-45 years younger: born 2016 or later
+        (date(1990, 5, 1), None),  # born 2008 or later: sixteen or more is possible
+        (None, None),  # nobody of the household dated: nothing known
+    ],
+)
+def test_a_row_whose_household_allows_only_a_child_is_a_child(
+    head_birth: date | None, age_class: str | None
+) -> None:
+    petitions = _frame("petitions", [{"received": "2026-03-01"}])
+    dated = head_birth is not None
+    poverty = _frame(
+        "poverty",
+        [
+            {"household_id": "H1", "relation": "户主", "birth": head_birth}
+            | {"id_birth": head_birth, "id_trusted": dated, "id_norm": "X" if dated else None},
+            {"household_id": "H1", "relation": "之子", "name_norm": "张小三"},
+        ],
+    )
+    records = linkage_records({"petitions": petitions, "poverty": poverty}, VOCABULARY)
+    assert records["age_class"].to_list()[1] == age_class
+
+
+def test_petition_rows_are_flagged() -> None:
+    petitions = _frame("petitions", [{"received": "2026-03-01"}])
+    poverty = _frame("poverty", [{"birth": date(1986, 9, 8)}])
+    cases = _frame("cases", [{"birth": date(1986, 9, 8)}])
+    records = linkage_records(
+        {"petitions": petitions, "poverty": poverty, "cases": cases}, VOCABULARY
+    )
+    flags = dict(zip(records["source"], records["petition_row"], strict=True))
+    assert flags == {"poverty": False, "petitions": True, "cases": False}
