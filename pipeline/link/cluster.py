@@ -387,9 +387,9 @@ def representative_person_ids(rep_id: pl.Series, rep_key: pl.Series) -> pl.Serie
     return person_ids(representative)
 
 
-# Values hashed at a time: the loop below makes two Python bytes objects of each (~100 and
-# ~80 bytes with their headers), so a province's 2.2 M persons at once held ~0.4 GB of
-# them, the linker's peak (`cluster_records` +690 MB at 2.3 M rows, +320 MB this way).
+# Values hashed at a time: the loop below makes two Python bytes objects of each value, so
+# all of a province's persons at once (2.2 M at 2.3 M rows) added 344-371 MB to the linker's
+# peak in `person_ids`; 18 MB this way (docs/scale.md).
 _HASH_CHUNK = 100_000
 
 

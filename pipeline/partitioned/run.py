@@ -134,7 +134,7 @@ def _run_stages(
     sources = {n: SourceFrame(n, pl.DataFrame(), r) for n, r in reports.items()}
     with timer.stage("signals"):
         # as `run` does: the rows live on in the facts' frames alone, not in `validated`
-        # too (held to the write stage, every column of every row: 7.6 GB at 9 M rows)
+        # too (which held every column of every accepted row to the write stage)
         rows, validated = rows_handed_over(validated)
         facts = facts_in_slices(
             rows.accepted, config, scratch, parts.counted("signals"), parts.slices
