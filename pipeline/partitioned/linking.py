@@ -25,8 +25,10 @@ from pipeline.link.partition import (
     PartitionLinks,
     join_partitions,
     link_partition,
-    linkage_partitions,
+    partition_keys,
 )
+from pipeline.link.people import with_name_keys
+from pipeline.link.places import with_place_keys
 
 PARTITIONS_DIR = "partitions"
 
@@ -53,15 +55,55 @@ class LinkedPartitionFile:
 def write_partitions(
     records: pl.DataFrame, settings: LinkageSettings, partitioning: PartitionSettings, work: Path
 ) -> list[PartitionFile]:
-    """One parquet per region partition (schemas/partitioning.yaml) under `<work>/partitions/`."""
+    """One parquet per region partition (schemas/partitioning.yaml) under `<work>/partitions/`,
+    by name, each the rows of `linkage_partitions`' partition in their order, renumbered.
+
+    The partitions are cut and written one at a time from `records` as they are: the name
+    and place keys the split follows are built on the columns they need only (the table,
+    its copy widened by the keys and every partition held at once took the 9 M province's
+    driver to 20.8 GB, killed). A worker's `link_people` builds its partition's keys
+    itself, as it did when the file carried them.
+    """
     folder = Path(work) / PARTITIONS_DIR
     folder.mkdir(parents=True, exist_ok=True)
+    partition = partition_of_records(records, settings, partitioning)
     files = []
-    for i, (name, frame) in enumerate(linkage_partitions(records, settings, partitioning)):
+    for i, name in enumerate(sorted(partition.unique().to_list())):
+        frame = numbered_partition(records.filter(partition == name))
         path = folder / f"part-{i:03d}.parquet"
         frame.write_parquet(path)
         files.append(PartitionFile(name, str(path), frame.height))
+        del frame
     return files
+
+
+def partition_of_records(
+    records: pl.DataFrame, settings: LinkageSettings, partitioning: PartitionSettings
+) -> pl.Series:
+    """Each record's partition, as `linkage_partitions` splits: by region, following the
+    blocking keys of `settings` (its name and place keys built on a narrow copy)."""
+    needed = {"idx", partitioning.region_column, partitioning.id_column, "name_norm"}
+    needed |= {"name_pinyin", *(c for rule in settings.blocking.rules.values() for c in rule)}
+    needed |= set(settings.place_keys.levels if settings.place_keys else ())
+    narrow = records.select(c for c in records.columns if c in needed)
+    keyed = with_place_keys(with_name_keys(narrow, settings), settings.place_keys)
+    follow = [
+        rule
+        for rule in settings.blocking.rules.values()
+        if partitioning.follow_blocking_keys and set(rule) <= set(keyed.columns)
+    ]
+    return partition_keys(keyed, partitioning, follow)
+
+
+def numbered_partition(frame: pl.DataFrame) -> pl.DataFrame:
+    """A partition's rows in record order, `idx` renumbered from 0 and the table's kept as
+    `idx_global` (as `split_records` numbers them)."""
+    return (
+        frame.sort("idx")
+        .rename({"idx": "idx_global"})
+        .with_row_index("idx")
+        .with_columns(pl.col("idx").cast(frame.schema["idx"]))
+    )
 
 
 def link_partition_file(part: PartitionFile, settings: LinkageSettings) -> LinkedPartitionFile:

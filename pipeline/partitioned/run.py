@@ -46,6 +46,7 @@ from pipeline.run import (
     _Timer,
     link_sources,
     new_run_id,
+    rows_handed_over,
     score_sources,
     write_run_folder,
 )
@@ -132,9 +133,13 @@ def _run_stages(
         )
     sources = {n: SourceFrame(n, pl.DataFrame(), r) for n, r in reports.items()}
     with timer.stage("signals"):
+        # as `run` does: the rows live on in the facts' frames alone, not in `validated`
+        # too (which held every column of every accepted row to the write stage)
+        rows, validated = rows_handed_over(validated)
         facts = facts_in_slices(
-            validated.accepted, config, scratch, parts.counted("signals"), parts.slices
+            rows.accepted, config, scratch, parts.counted("signals"), parts.slices
         )
+        del rows
     link = partial(_link, config=config, work=scratch, map_fn=parts.counted("link"))
     with timer.stage("link", rows=lambda: linked.result.blocking.candidate_pairs):
         linked = link_sources(facts, config, link, work=scratch)
