@@ -596,12 +596,12 @@ def _spent_after(spent: tuple[Hit, ...], hits: tuple[Hit, ...]) -> bool:
 def _settled_after(chosen: Hit, hits: tuple[Hit, ...]) -> Hit:
     """A debt told in the story (尚欠赵某10.9万元; 案发前未予偿还), then said to be paid in full
     after it (将所欠赵某的309000元全部还清): the later whole payment is the outcome."""
-    last_partial = max(h.start for h in hits if h.value == chosen.value)
-    whole = [h for h in hits if h.start > last_partial and _is_whole(h)]
+    last_told = max(h.start for h in hits if h.value == chosen.value)
+    whole = [h for h in hits if h.start > last_told and _is_whole(h)]
     if chosen.value == "none" and not whole:
         # refused in the story (拒不归还), returned after the case broke (案发后，被抢手机已追回，
         # 并返还给被害人): the return is the outcome
-        whole = [h for h in hits if h.start > last_partial and _after_the_case(h)]
+        whole = [h for h in hits if h.start > last_told and _after_the_case(h)]
     return whole[-1] if whole else chosen
 
 
