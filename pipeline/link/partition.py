@@ -156,17 +156,21 @@ def split_records(
     The global `idx` is kept as `idx_global` so the partition's result maps back.
     """
     keyed = records.with_columns(partition_keys(records, settings, follow))
-    parts = []
-    for (name,), frame in sorted(keyed.group_by("partition", maintain_order=True)):
-        part = (
-            frame.sort("idx")
-            .rename({"idx": "idx_global"})
-            .drop("partition")
-            .with_row_index("idx")
-            .with_columns(pl.col("idx").cast(records.schema["idx"]))
-        )
-        parts.append((str(name), part))
-    return parts
+    return [
+        (str(name), numbered_partition(frame.drop("partition")))
+        for (name,), frame in sorted(keyed.group_by("partition", maintain_order=True))
+    ]
+
+
+def numbered_partition(frame: pl.DataFrame) -> pl.DataFrame:
+    """A partition's rows in record order, `idx` renumbered from 0 and the table's kept as
+    `idx_global`."""
+    return (
+        frame.sort("idx")
+        .rename({"idx": "idx_global"})
+        .with_row_index("idx")
+        .with_columns(pl.col("idx").cast(frame.schema["idx"]))
+    )
 
 
 # --- link one partition -------------------------------------------------------------------
@@ -326,12 +330,17 @@ def linkage_partitions(
     """The partitions `link_people_partitioned` links: split by region (schemas/partitioning.yaml),
     following the blocking keys of `settings` (the name keys it declares included)."""
     records = with_place_keys(with_name_keys(records, settings), settings.place_keys)
-    follow = [
-        rule
-        for rule in settings.blocking.rules.values()
-        if partitioning.follow_blocking_keys and set(rule) <= set(records.columns)
-    ]
-    return split_records(records, partitioning, follow)
+    return split_records(records, partitioning, followed_rules(records, settings, partitioning))
+
+
+def followed_rules(
+    keyed: pl.DataFrame, settings: LinkageSettings, partitioning: PartitionSettings
+) -> list[tuple[str, ...]]:
+    """The blocking rules a split follows: those whose keys `keyed` carries, when the
+    partitioning follows blocking keys at all."""
+    if not partitioning.follow_blocking_keys:
+        return []
+    return [rule for rule in settings.blocking.rules.values() if set(rule) <= set(keyed.columns)]
 
 
 def link_people_partitioned(

@@ -23,8 +23,10 @@ from pipeline.link.partition import (
     MapFn,
     PartitionedLinkResult,
     PartitionLinks,
+    followed_rules,
     join_partitions,
     link_partition,
+    numbered_partition,
     partition_keys,
 )
 from pipeline.link.people import with_name_keys
@@ -87,23 +89,7 @@ def partition_of_records(
     needed |= set(settings.place_keys.levels if settings.place_keys else ())
     narrow = records.select(c for c in records.columns if c in needed)
     keyed = with_place_keys(with_name_keys(narrow, settings), settings.place_keys)
-    follow = [
-        rule
-        for rule in settings.blocking.rules.values()
-        if partitioning.follow_blocking_keys and set(rule) <= set(keyed.columns)
-    ]
-    return partition_keys(keyed, partitioning, follow)
-
-
-def numbered_partition(frame: pl.DataFrame) -> pl.DataFrame:
-    """A partition's rows in record order, `idx` renumbered from 0 and the table's kept as
-    `idx_global` (as `split_records` numbers them)."""
-    return (
-        frame.sort("idx")
-        .rename({"idx": "idx_global"})
-        .with_row_index("idx")
-        .with_columns(pl.col("idx").cast(frame.schema["idx"]))
-    )
+    return partition_keys(keyed, partitioning, followed_rules(keyed, settings, partitioning))
 
 
 def link_partition_file(part: PartitionFile, settings: LinkageSettings) -> LinkedPartitionFile:
