@@ -331,8 +331,10 @@ def _own_hits(hits: tuple[Hit, ...], view: VictimView | None, rule: str) -> tupl
 
 def _is_whole(hit: Hit) -> bool:
     """A payment said to be whole in its clause (赔偿全部损失, 将全部的诈骗款退还, 全部还清)."""
+    if hit.value != "full":
+        return False  # (every rule's shared hits pass here: only a payment can be whole)
     start, end = _clause_bounds(hit)
-    return hit.value == "full" and _WHOLE.search(hit.text, start, max(end, hit.end)) is not None
+    return _WHOLE.search(hit.text, start, max(end, hit.end)) is not None
 
 
 Evidence = dict[str, list[str]]
