@@ -1288,3 +1288,39 @@ NO_PAYMENT_CASES = [
 @pytest.mark.parametrize("summary", NO_PAYMENT_CASES)
 def test_no_payment_made(summary: str) -> None:
     assert extract_case_facts(summary, name="张某").compensation is None
+
+
+# session 9: losses stated in ways the loss rules did not read (our own sentences, court style)
+LOSS_CASES = [
+    # what the victim claims, after a long list of heads of claim, the total after a comma
+    ("附带民事诉讼原告人王某某要求被告人李某赔偿医疗费、误工费、护理费、交通费、营养费、住院伙食补助费、"
+     "鉴定费、残疾赔偿金等经济损失，共计8万元。", "王某某", 80000.0),
+    ("附带民事诉讼原告人赵某诉请被告人钱某赔偿医疗费、误工费、护理费、住院伙食补助费、营养费、交通费、"
+     "鉴定费、后续治疗费、精神损失费等各项损失12万元。", "赵某", 120000.0),
+    ("附带民事诉讼原告人孙某及其代理人要求被告人周某赔偿丧葬费、死亡赔偿金、被扶养人生活费，"
+     "共计523400元。", "孙某", 523400.0),
+    # property damaged, valued
+    ("被告人王某驾车撞向被害人张某所有的小型轿车，致该车受损。经鉴定，被撞车辆维修费为23456元。",
+     "张某", 23456.0),
+    ("被告人何某将被害人马某停放在路边的货车车窗砸碎，经物价部门鉴定，恢复原状所需费用为人民币1850元。",
+     "马某", 1850.0),
+    # money the victim paid out or was made to spend in a fraud
+    ("被告人以帮助刷单返利为名，让被害人黄某通过支付宝账户支付人民币8650元。", "黄某", 8650.0),
+    ("被告人谢某以恋爱为名，多次让被害人罗某为其购买手机及机票，共计花费人民币23100元，至今未还。",
+     "罗某", 23100.0),
+    ("被告人将被害人邓某骗至酒吧内高价消费红酒，致邓某消费共计9800元。", "邓某", 9800.0),
+    # the victim's age in brackets after the name
+    ("被告人骗取被害人冯某（72周岁）现金累计人民币56000元，所得钱款均被其挥霍。", "冯某", 56000.0),
+    # the cash a bag held, said two more ways
+    ("被告人潜入被害人蒋某家中，盗得蒋某放在卧室柜子里钱包内的现金人民币2600余元。", "蒋某", 2600.0),
+    ("被告人趁被害人沈某不备，抢走沈某手中装有现金人民币1500元的手提包一个。", "沈某", 1500.0),
+    # not losses: a repair paid for (a payment), a card overdrawn (the bank's), money the accused spent
+    ("被告人家属赔偿了被害人尹某医药费和车辆维修费4000元。", "尹某", None),
+    ("被告人用其信用卡累计透支125,974.29元，逾期未还。", None, None),
+    ("被告人将所得钱款用于消费3000元。", None, None),
+]
+
+
+@pytest.mark.parametrize(("summary", "name", "loss"), LOSS_CASES)
+def test_losses_stated_many_ways(summary: str, name: str | None, loss: float | None) -> None:
+    assert extract_case_facts(summary, name=name).loss_amount == loss
