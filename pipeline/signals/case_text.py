@@ -368,6 +368,8 @@ def _read_summary(
         evidence[group].append(rules.injury.evidence(injury_hit, tag))
     loss_hits, own_loss = _own_losses(hits("loss_amount"), view)
     loss_hits = [_with_items(h, view, patterns) for h in loss_hits]
+    if own_loss:
+        loss_hits = _taken_again(loss_hits)
     loss_hit = max(loss_hits, key=lambda h: h.amount or 0.0, default=None)
     if loss_hit is not None and own_loss:
         evidence["loss"].append(rules.loss_amount.evidence(loss_hit, tag))
@@ -466,6 +468,34 @@ def _with_items(hit: Hit, view: VictimView | None, patterns: TextPatterns) -> Hi
         return hit
     first, last = min(hit.start, items[0].start()), max(hit.end, items[-1].end())
     return replace(hit, amount=total, start=first, end=last)
+
+
+# a further taking from the same victim in the same sentence (骗取王某现金600元，之后又谎称…
+# 骗取王某现金1400元): the loss is both; a total (共计) after it already counts the first
+_AGAIN = re.compile(r"又|再次")
+_TOTAL = re.compile(r"共计|合计|总计|累计|共|总额|其中")
+_SENTENCE_END = re.compile(r"[;。!?]")
+
+
+def _taken_again(losses: list[Hit]) -> list[Hit]:
+    """The victim's own losses with each run of takings told one after another in one
+    sentence (the later with 又 / 再次 before it, neither a total) added up into one."""
+    out: list[Hit] = []
+    for hit in sorted(losses, key=lambda h: h.start):
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and last.amount is not None
+            and hit.amount is not None
+            and hit.start >= last.end
+            and not _SENTENCE_END.search(hit.text, last.end, hit.start)
+            and _AGAIN.search(hit.text, last.end, hit.start)
+            and not _TOTAL.search(hit.text, _clause_bounds(hit)[0], hit.end)
+        ):
+            out[-1] = replace(last, amount=round(last.amount + hit.amount, 2), end=hit.end)
+            continue
+        out.append(hit)
+    return out
 
 
 def _to_kin(hit: Hit) -> bool:
