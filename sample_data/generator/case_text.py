@@ -362,6 +362,27 @@ def _nameless_payment(rng, f: VictimFacts, s: str) -> str:
     }[f.compensation]  # fmt: skip
 
 
+def _court_loss(rng, f: VictimFacts, v: str, s: str, charge: str) -> str:
+    """The victim's loss as judgments state it: the loss itself, or what the victim claims
+    (a list of heads, then the total), what the victim handed over in a fraud, or what the
+    repair of the damaged property costs."""
+    # two amounts drawn as before these wordings were added: the draws after them stay the same
+    m, m2 = _money(rng, f.loss), _money(rng, f.loss)
+    plain = (f"被害人{v}经济损失人民币{m}", f"造成被害人{v}经济损失{m2}")
+    if charge == "诈骗罪":
+        more: tuple[str, ...] = (
+            f"被害人{v}按{s}的要求通过银行账户支付人民币{m}",
+            f"被害人{v}当场将{m}现金交给{s}",
+        )
+    elif f.harm in ("property", "none"):
+        more = (f"经鉴定，被害人{v}被损坏的车辆维修费为{m}",)
+    else:
+        more = (
+            f"附带民事诉讼原告人{v}要求{s}赔偿医疗费、误工费、护理费、交通费、营养费等经济损失，共计{m}",
+        )
+    return _pick(rng, plain + more)
+
+
 def _court_victim(
     rng, case: Case, f: VictimFacts, v: str, s: str, nameless: bool = False
 ) -> list[str]:
@@ -370,15 +391,7 @@ def _court_victim(
     stated = _fact_stater(rng, f)
     out = [_court_harm(rng, f, v) if stated("injury") or f.harm == "death" else ""]
     if stated("loss"):
-        out.append(
-            _pick(
-                rng,
-                (
-                    f"被害人{v}经济损失人民币{_money(rng, f.loss)}",
-                    f"造成被害人{v}经济损失{_money(rng, f.loss)}",
-                ),
-            )
-        )
+        out.append(_court_loss(rng, f, v, s, case.charge))
     if stated("compensation"):
         plain = not nameless or f.settlement == "paid" or case.offender_unknown
         pay = _court_payment(rng, f, v, s, case.offender_unknown)
