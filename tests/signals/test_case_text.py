@@ -1419,6 +1419,8 @@ PAYMENT_STYLE_CASES = [
         "许某",
         "full",
     ),
+    # the victim as the civil plaintiff (附带民事诉讼原告人)
+    ("案发后，被告人徐某亲属代为赔偿附带民事诉讼原告人费某人民币35000元。", "费某", "full"),
     ("被告人至今未赔偿被害人何某的经济损失。", "何某", "none"),
     ("被告人虽与被害人吕某达成赔偿协议，但至今分文未付。", "吕某", "none"),
     ("被告人的犯罪行为给被害人施某造成的经济损失至今未予赔偿。", "施某", "none"),
@@ -1435,3 +1437,12 @@ PAYMENT_STYLE_CASES = [
 @pytest.mark.parametrize(("summary", "name", "compensation"), PAYMENT_STYLE_CASES)
 def test_payments_in_further_styles(summary: str, name: str | None, compensation: str) -> None:
     assert (extract_case_facts(summary, name=name).compensation or "unknown") == compensation
+
+
+def test_a_payment_to_one_civil_plaintiff_is_not_the_other_victims() -> None:
+    summary = (
+        "被告人徐某持刀将被害人费某、王某砍伤。"
+        "案发后，被告人徐某亲属代为赔偿附带民事诉讼原告人费某人民币35000元。"
+    )
+    assert extract_case_facts(summary, name="费某", others=["王某"]).compensation == "full"
+    assert extract_case_facts(summary, name="王某", others=["费某"]).compensation is None
