@@ -1361,6 +1361,8 @@ LOSS_CASES = [
         "王某",
         2000.0,
     ),
+    # what the victim's treatment cost
+    ("被害人蔡某经住院治疗，共花去医疗费人民币45901.8元。", "蔡某", 45901.8),
     # not losses: money handed to the victim is a payment
     ("案发后，被告人将7100元退还给被害人宋某。", "宋某", None),
     ("案发后，被告人家属将5000元交给被害人宋某。", "宋某", None),
