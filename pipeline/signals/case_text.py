@@ -369,7 +369,7 @@ def _read_summary(
     loss_hits, own_loss = _own_losses(hits("loss_amount"), view)
     loss_hits = [_with_items(h, view, patterns) for h in loss_hits]
     if own_loss:
-        loss_hits = _taken_again(loss_hits)
+        loss_hits = _cash_and_goods(_taken_again(loss_hits), patterns)
     loss_hit = max(loss_hits, key=lambda h: h.amount or 0.0, default=None)
     if loss_hit is not None and own_loss:
         evidence["loss"].append(rules.loss_amount.evidence(loss_hit, tag))
@@ -494,6 +494,40 @@ def _taken_again(losses: list[Hit]) -> list[Hit]:
         ):
             out[-1] = replace(last, amount=round(last.amount + hit.amount, 2), end=hit.end)
             continue
+        out.append(hit)
+    return out
+
+
+# cash taken with things, then the things valued in the same sentence (盗走…手提包一个及现金人民币
+# 600余元，经鉴定，被盗笔记本电脑价值人民币2700元): an appraisal values goods, never the cash
+_CASH_AMOUNT = re.compile(r"现金")
+_APPRAISED = re.compile(r"鉴定|认定|评估")
+_WITH_CASH = re.compile(r"含|包括|共计|合计|总计|累计|总价值")
+
+
+def _cash_and_goods(losses: list[Hit], patterns: TextPatterns) -> list[Hit]:
+    """The victim's own losses where an appraisal values the things taken and the cash taken
+    with them is stated earlier in the same sentence: the two added up (unless the appraisal
+    states a total or counts the cash)."""
+    out = []
+    for hit in losses:
+        sentence = max(hit.text.rfind(c, 0, hit.start) for c in "。;!?") + 1
+        clause_start = _clause_bounds(hit)[0]
+        taken = list(patterns.taking.finditer(hit.text, sentence, clause_start))
+        if (
+            hit.amount is not None
+            and taken
+            and _APPRAISED.search(hit.text, taken[-1].end(), hit.start)
+            and not _WITH_CASH.search(hit.text, clause_start, hit.end)
+        ):
+            cash = [
+                m
+                for m in patterns.loss_item.finditer(hit.text, taken[-1].end(), clause_start)
+                if _CASH_AMOUNT.match(hit.text, m.start())
+            ]
+            if len(cash) == 1 and cash[0].end() <= clause_start:
+                amount = amount_of(cash[0], patterns.units) or 0.0
+                hit = replace(hit, amount=round(hit.amount + amount, 2), start=taken[-1].start())
         out.append(hit)
     return out
 
