@@ -1513,3 +1513,101 @@ def test_a_payment_to_one_civil_plaintiff_is_not_the_other_victims() -> None:
     )
     assert extract_case_facts(summary, name="费某", others=["王某"]).compensation == "full"
     assert extract_case_facts(summary, name="王某", others=["费某"]).compensation is None
+
+
+# session 9: payments among several victims, by the insurer, and statements that are no payment
+# (our own sentences; 18 of these 19 right before: 垫付了被害人魏某的全部医疗费用 was not)
+VICTIMS_PAYMENT_CASES = [
+    (
+        "被告人持刀将被害人魏某、蒋某刺伤。案发后，被告人家属赔偿魏某经济损失2万元，取得魏某谅解；蒋某的经济损失至今未获赔偿。",
+        "魏某",
+        ["蒋某"],
+        "full",
+    ),
+    (
+        "被告人持刀将被害人魏某、蒋某刺伤。案发后，被告人家属赔偿魏某经济损失2万元，取得魏某谅解；蒋某的经济损失至今未获赔偿。",
+        "蒋某",
+        ["魏某"],
+        "none",
+    ),
+    (
+        "被告人先后骗取被害人魏某3万元、蒋某5万元。案发后，被告人退还魏某3万元。",
+        "魏某",
+        ["蒋某"],
+        "full",
+    ),
+    (
+        "被告人先后骗取被害人魏某3万元、蒋某5万元。案发后，被告人退还魏某3万元。",
+        "蒋某",
+        ["魏某"],
+        "unknown",
+    ),
+    (
+        "被告人先后骗取被害人魏某3万元、蒋某5万元。案发后，被告人退还魏某1万元、蒋某5万元。",
+        "魏某",
+        ["蒋某"],
+        "partial",
+    ),
+    (
+        "被告人先后骗取被害人魏某3万元、蒋某5万元。案发后，被告人退还魏某1万元、蒋某5万元。",
+        "蒋某",
+        ["魏某"],
+        "full",
+    ),
+    (
+        "交通事故造成被害人魏某死亡、蒋某受伤。肇事车辆投保的保险公司赔偿了魏某近亲属各项损失共计62万元。",
+        "魏某",
+        ["蒋某"],
+        "full",
+    ),
+    (
+        "交通事故造成被害人魏某死亡、蒋某受伤。肇事车辆投保的保险公司赔偿了魏某近亲属各项损失共计62万元。",
+        "蒋某",
+        ["魏某"],
+        "unknown",
+    ),
+    (
+        "被告人与被害人魏某、蒋某分别达成赔偿协议并已履行完毕，二被害人均对被告人表示谅解。",
+        "魏某",
+        ["蒋某"],
+        "full",
+    ),
+    (
+        "被告人与被害人魏某、蒋某分别达成赔偿协议并已履行完毕，二被害人均对被告人表示谅解。",
+        "蒋某",
+        ["魏某"],
+        "full",
+    ),
+    ("事故发生后，被告人垫付了被害人魏某的全部医疗费用。", "魏某", [], "full"),
+    (
+        "被告人所驾车辆在保险公司投保了交强险和商业三者险，保险公司已赔付被害人魏某家属各项损失共计50万元。",
+        "魏某",
+        [],
+        "full",
+    ),
+    (
+        "经交警部门调解，被告人与被害人魏某的亲属达成赔偿协议，被告人一次性赔偿魏某亲属各项损失共计38万元，已全部支付。",
+        "魏某",
+        [],
+        "full",
+    ),
+    ("被告人肇事后逃逸，至今未赔偿被害人魏某家属的经济损失。", "魏某", [], "none"),
+    ("被告人供述其曾向被害人魏某借款2万元未还。", "魏某", [], "unknown"),
+    ("被告人以支付高额利息为诱饵骗取被害人魏某人民币10万元。", "魏某", [], "unknown"),
+    (
+        "公诉机关建议对被告人判处有期徒刑三年，并处罚金，责令退赔被害人魏某的经济损失。",
+        "魏某",
+        [],
+        "unknown",
+    ),
+    ("被告人愿意赔偿被害人魏某的损失，但双方未能达成一致意见。", "魏某", [], "unknown"),
+    ("被害人魏某向被告人支付了定金5000元。", "魏某", [], "unknown"),
+]
+
+
+@pytest.mark.parametrize(("summary", "name", "others", "compensation"), VICTIMS_PAYMENT_CASES)
+def test_payments_among_victims(
+    summary: str, name: str, others: list[str], compensation: str
+) -> None:
+    facts = extract_case_facts(summary, name=name, others=others)
+    assert (facts.compensation or "unknown") == compensation
