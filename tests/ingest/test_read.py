@@ -10,10 +10,13 @@ import polars as pl
 import pytest
 import xlsxwriter
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import pipeline.ingest.read as read_module
 from pipeline.config import Config, load_config, normalise_header
 from pipeline.errors import InputError
-from pipeline.ingest.read import decode_csv_bytes, read_source
+from pipeline.ingest.read import _csv_utf8, decode_csv_bytes, read_source
 from pipeline.normalise.dates import parse_date
 from pipeline.normalise.ids import id_check_char
 from pipeline.normalise.prepare import prepare_source
@@ -430,3 +433,39 @@ def test_a_workbook_with_blank_and_title_rows_above_the_header_gives_its_real_ro
 def test_sample_monitoring_export_rows_sit_below_its_title_row(config: Config) -> None:
     frame = read_source("poverty", SAMPLE / "poverty.xlsx", config).frame
     assert (frame["excel_row"] - frame["row_number"]).unique().to_list() == [2]
+
+
+CSV_BYTES_CASES = [
+    # (bytes of a CSV file, the encoding reported, the UTF-8 bytes the reader is given)
+    ("信访人,事项\n张三,未赔偿\n".encode(), "utf-8", "信访人,事项\n张三,未赔偿\n".encode()),
+    (
+        b"\xef\xbb\xbf" + "信访人\n张三\n".encode(),
+        "utf-8-sig",
+        b"\xef\xbb\xbf" + "信访人\n张三\n".encode(),
+    ),
+    (b"\xef\xbb\xbf\r\n" + "信访人\n".encode(), "utf-8-sig", "\r\n信访人\n".encode()),
+    ("信访人,事项\n张三,未赔偿\n".encode("gbk"), "gbk", "信访人,事项\n张三,未赔偿\n".encode()),
+    ("信访人,𠀀\n".encode("gb18030"), "gb18030", "信访人,𠀀\n".encode()),
+]
+
+
+@pytest.mark.parametrize(("data", "encoding", "utf8"), CSV_BYTES_CASES)
+def test_csv_bytes_are_given_to_the_reader_as_utf8(data: bytes, encoding: str, utf8: bytes) -> None:
+    assert _csv_utf8(data, "x") == (utf8, encoding)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    text=st.text(alphabet="信访人张三李四未赔偿,\n𠀀甲乙丙丁", max_size=40),
+    chunk=st.integers(min_value=1, max_value=7),
+    encoding=st.sampled_from(["utf-8", "gb18030"]),
+)
+def test_decoding_in_chunks_gives_what_decoding_at_once_gives(
+    text: str, chunk: int, encoding: str
+) -> None:
+    """A character cut by a chunk's end is decoded whole (the chunk is 8 MB in a run)."""
+    data = text.encode(encoding)
+    whole, found = decode_csv_bytes(data, "x")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(read_module, "_CHUNK", chunk)
+        assert _csv_utf8(data, "x") == (whole.encode(), found)
