@@ -442,8 +442,12 @@ def _own_losses(hits: tuple[Hit, ...], view: VictimView | None) -> tuple[list[Hi
     if view is not None and any(not m.own for m in view.mentions):
         losses = [h for h in losses if not _names_others(view, h)]
         # its own: named, or stated in its incident (经认定：被盗车辆价值2701.51元)
+        # (taken from the victim and another together, it is measured against, not its own)
         own = [
-            h for h in losses if OWN in (view.owner(h.start, h.end), view.episode_owner(h.start))
+            h
+            for h in losses
+            if OWN in (view.owner(h.start, h.end), view.episode_owner(h.start))
+            and not _taken_jointly(view, h)
         ]
         return (own, True) if own else (losses, False)
     return losses, True
@@ -550,6 +554,15 @@ def _paid_by_a_victim(view: VictimView, hit: Hit) -> bool:
         m.end <= hit.start and _PAYER_FILLER.fullmatch(hit.text, m.end, hit.start)
         for m in view.mentions
     )
+
+
+def _taken_jointly(view: VictimView, hit: Hit) -> bool:
+    """The clause before the amount names this victim in one list with another (××王某丙和王某乙
+    价值300元的手机): what was taken from them together is no one's own."""
+    start = _clause_bounds(hit)[0]
+    named = [m for m in view.mentions if start <= m.start and m.end <= hit.end]
+    groups = {m.group for m in named if m.own}
+    return any(not m.own and m.group in groups for m in named)
 
 
 def _names_others(view: VictimView, hit: Hit) -> bool:

@@ -932,7 +932,7 @@ COURT_CASES: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
      {"compensation": "full", "forgiveness": "forgiven"}),
     # paid by someone else; the rest paid later; got back by the victim; still owed
     ("被告人以办证为由向被害人甘3某、柯某骗取现金27300元，案发后赃款均由其家属退赔。", "柯某",
-     ("甘3某",), {"compensation": "full", "loss_amount": 27300.0}),
+     ("甘3某",), {"compensation": "full", "loss_amount": None}),  # taken from both: no one's own
     ("骗取甘某现金共计人民币52000元。被告人之兄向甘某退还人民币5000元。审理期间，被告人将剩余的"
      "赃款47000元退还给被害人甘某。", "甘某", (), {"compensation": "full", "loss_amount": 52000.0}),
     ("被告人以借用为名从被害人甘某处骗走人民币3600元。后被害人追回了其被骗的3600元。", "甘某", (),
@@ -1651,3 +1651,13 @@ def test_payments_among_victims(
 ) -> None:
     facts = extract_case_facts(summary, name=name, others=others)
     assert (facts.compensation or "unknown") == compensation
+
+
+def test_a_loss_taken_from_two_victims_together_is_neither_ones_own() -> None:
+    summary = "被告人持棍威胁，抢走被害人王某丙和王某乙价值3000元的手机一部。案发后，被告人退赔王某丙1000元。"
+    alone = "被告人持棍威胁，抢走被害人王某丙价值3000元的手机一部。案发后，被告人退赔王某丙1000元。"
+    together = extract_case_facts(summary, name="王某丙", others=["王某乙"])
+    assert together.loss_amount is None
+    # … but a payment is still measured against it
+    assert together.compensation == "partial"
+    assert extract_case_facts(alone, name="王某丙", others=["王某乙"]).loss_amount == 3000.0
