@@ -556,10 +556,15 @@ def _paid_by_a_victim(view: VictimView, hit: Hit) -> bool:
     )
 
 
+_SEVERAL_VICTIMS = re.compile(r"[二两三四五六七八九十]名?(?:被害人|受害人)")
+
+
 def _taken_jointly(view: VictimView, hit: Hit) -> bool:
     """The clause before the amount names this victim in one list with another (××王某丙和王某乙
     价值300元的手机): what was taken from them together is no one's own."""
     start = _clause_bounds(hit)[0]
+    if _SEVERAL_VICTIMS.search(hit.text, start, hit.end):
+        return True  # 骗取二被害人的定金人民币50万元
     named = [m for m in view.mentions if start <= m.start and m.end <= hit.end]
     groups = {m.group for m in named if m.own}
     return any(not m.own and m.group in groups for m in named)

@@ -1661,3 +1661,5 @@ def test_a_loss_taken_from_two_victims_together_is_neither_ones_own() -> None:
     # … but a payment is still measured against it
     assert together.compensation == "partial"
     assert extract_case_facts(alone, name="王某丙", others=["王某乙"]).loss_amount == 3000.0
+    two = "被告人与被害人李某、江某签订协议，骗取二被害人的定金人民币50万元。"
+    assert extract_case_facts(two, name="李某", others=["江某"]).loss_amount is None
