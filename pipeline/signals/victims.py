@@ -43,6 +43,16 @@ _COUNT_REACH = 6  # a count this close before a fact (致一人死亡, 共计骗
 _COUNT = re.compile(r"(?:[一二两三四五六七八九十\d]+|多|数)(?:人|名)|共计|合计|总计|累计")
 # a count that names the victims themselves (对两名被害人进行了赔偿): each of them, no total
 _NAMES_VICTIMS = re.compile(r"(?:的)?(?:被害人|受害人|被害方)")
+# a clause that sums up the amounts the clauses before it list per victim (,共计250118元)
+_SUMS_UP = re.compile(r"(?:以上|上述|总)?(?:共计|合计|总计|累计)")
+_AMOUNTS = re.compile(r"\d[\d.,]*(?:万|千)?(?:余|多)?元")
+
+
+def _several(mentions: list[Mention]) -> bool:
+    """The mentions name this party and another (a list of victims, each with its own)."""
+    return len({m.own for m in mentions}) == 2
+
+
 _LIST_GLUE = re.compile(r"(?:[、和及与跟同]|被害人|受害人|死者|伤者)*")
 # a masked name continues when one of these follows: 王某 -> 王某某, 王某甲, 李× -> 李×1
 # (a digit continues it unless it starts an amount: 王某1 is a name, 王某10万元 is not)
@@ -101,6 +111,13 @@ class VictimView:
         if bare:
             # 取得了两被害人的谅解: every victim the sentence names
             return OWN if any(m.own for m in earlier) else OTHER
+        if (
+            earlier
+            and _SUMS_UP.match(self.text, clause_start)
+            and _several(earlier)
+            and len(_AMOUNTS.findall(self.text, earlier[0].start, clause_start)) > 1
+        ):
+            return TOTAL  # 骗取白某65000元、王某二37196元，共计250118元: the list's sum
         if earlier:
             return self._item_owner(earlier, clause_start) or self._group_owner(earlier[-1])
         count = _COUNT.search(self.text, max(clause_start, start - _COUNT_REACH), end)

@@ -1663,3 +1663,16 @@ def test_a_loss_taken_from_two_victims_together_is_neither_ones_own() -> None:
     assert extract_case_facts(alone, name="王某丙", others=["王某乙"]).loss_amount == 3000.0
     two = "被告人与被害人李某、江某签订协议，骗取二被害人的定金人民币50万元。"
     assert extract_case_facts(two, name="李某", others=["江某"]).loss_amount is None
+
+
+def test_a_total_after_a_list_of_victims_amounts_is_not_the_last_ones() -> None:
+    summary = (
+        "综上，被告人谭某先后骗取被害人白某65000元、严某51922元、王某二37196元，共计154118元。"
+    )
+    others = ["白某", "严某", "王某二"]
+    for name, loss in (("王某二", 37196.0), ("严某", 51922.0), ("白某", 65000.0)):
+        facts = extract_case_facts(summary, name=name, others=[o for o in others if o != name])
+        assert facts.loss_amount == loss
+    # a payment to both, said with 共计, stays both victims'
+    paid = "被告人与殷某、薛某达成和解协议，共计赔偿损失人民币20000元，取得二人谅解。"
+    assert extract_case_facts(paid, name="殷某", others=["薛某"]).compensation == "full"
