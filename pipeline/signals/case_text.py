@@ -504,7 +504,6 @@ def _taken_again(losses: list[Hit]) -> list[Hit]:
 
 # cash taken with things, then the things valued in the same sentence (盗走…手提包一个及现金人民币
 # 600余元，经鉴定，被盗笔记本电脑价值人民币2700元): an appraisal values goods, never the cash
-_CASH_AMOUNT = re.compile(r"现金")
 _APPRAISED = re.compile(r"鉴定|认定|评估")
 _WITH_CASH = re.compile(r"含|包括|共计|合计|总计|累计|总价值")
 
@@ -527,7 +526,7 @@ def _cash_and_goods(losses: list[Hit], patterns: TextPatterns) -> list[Hit]:
             cash = [
                 m
                 for m in patterns.loss_item.finditer(hit.text, taken[-1].end(), clause_start)
-                if _CASH_AMOUNT.match(hit.text, m.start())
+                if _CASH.match(hit.text, m.start())  # 现金600元, not 价值1200元
             ]
             if len(cash) == 1 and cash[0].end() <= clause_start:
                 amount = amount_of(cash[0], patterns.units) or 0.0
