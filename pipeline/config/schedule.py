@@ -80,3 +80,6 @@ class PartitionSettings(Frozen):
     # the whole pipeline on a cluster (pipeline/partitioned/): rows of text and leads per part
     text_slice_rows: int = Field(default=200_000, ge=1)
     lead_slice_rows: int = Field(default=50_000, ge=1)
+    # a CSV export larger than this is read in parts of `csv_part_rows` rows, one per worker
+    csv_split_bytes: int = Field(default=128 * 1024 * 1024, ge=1)
+    csv_part_rows: int = Field(default=200_000, ge=1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,6 +148,38 @@ def _csv_utf8(data: bytes, where: str) -> tuple[bytes, str]:
 
 
 _VALID = b""  # `_transcoded`'s answer for UTF-8 that is valid as it is
+
+
+def utf8_file(path: Path, copy: Path) -> tuple[Path, str] | None:
+    """`path` as a UTF-8 file and its encoding, as `_csv_utf8` decides it, a chunk at a time:
+    `path` itself when it is UTF-8, else a transcoded `copy`; None when it is neither UTF-8,
+    GBK nor GB18030 (the whole-file read guesses, and reports)."""
+    with path.open("rb") as fh:
+        bom = fh.read(3) == b"\xef\xbb\xbf"
+    for encoding in ("utf-8-sig",) if bom else _STRICT_ENCODINGS:
+        target = path if encoding.startswith("utf-8") else copy
+        if _stream_transcoded(path, encoding, None if target == path else copy):
+            return target, encoding
+    return None
+
+
+def _stream_transcoded(path: Path, encoding: str, out: Path | None) -> bool:
+    """Whether `path` decodes strictly as `encoding`; with `out`, written there as UTF-8."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("rb") as src, out.open("wb") if out else io.BytesIO() as dst:
+            while chunk := src.read(_CHUNK):
+                text = decoder.decode(chunk)
+                if out is not None:
+                    dst.write(text.encode("utf-8"))
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        if out is not None:
+            out.unlink(missing_ok=True)
+        return False
+    return True
 
 
 def _transcoded(data: memoryview, encoding: str) -> bytes | None:
@@ -357,6 +390,61 @@ def read_source(source: str, path: Path, config: Config) -> SourceFrame:
     return SourceFrame(source=source, frame=frame, files=reports)
 
 
+@dataclass(frozen=True)
+class CsvPart:
+    """Some data rows of a large CSV export, read by one worker (pipeline/partitioned/)."""
+
+    read_from: str  # the file as UTF-8 (itself, or a transcoded copy in the work folder)
+    start: int  # the part's rows [start, stop) of the file's grid (0 is its first line)
+    stop: int
+    header_rows: int  # the grid's rows down to the header (title rows above it too)
+    separator: str
+    encoding: str  # the file's own, as a whole-file read reports it
+    digest: str  # the file's sha256
+
+
+def csv_part_plan(
+    path: Path, utf8: Path, encoding: str, index: dict[str, str], scan: int, rows: int
+) -> list[CsvPart]:
+    """The parts of `rows` data rows a CSV export (already UTF-8 at `utf8`) is read in; []
+    where it is one part's worth, or has no header row that maps (the whole-file read then
+    says so). Read lazily: the header from the first rows, then the number of rows."""
+    with utf8.open("rb") as fh:
+        start = fh.read(60_000)
+    if start.removeprefix(b"\xef\xbb\xbf")[:1] in (b"\r", b"\n"):
+        return []  # leading blank lines: the whole-file read counts them for the Excel rows
+    separator = _separator(start.decode("utf-8", errors="ignore"))
+    grid = _scan(utf8, separator)
+    header_row, _ = _find_header_row(grid.head(scan).collect(), index, scan)
+    total = int(grid.select(pl.len()).collect().item())
+    first = header_row + 1
+    if header_row < 0 or total - first <= rows:
+        return []
+    digest = sha256_of(path)
+    return [
+        CsvPart(str(utf8), a, min(a + rows, total), first, separator, encoding, digest)
+        for a in range(first, total, rows)
+    ]
+
+
+def _scan(path: Path | str, separator: str) -> pl.LazyFrame:
+    """A CSV's grid of text cells, lazily: the same grid `_raw_grids` reads whole."""
+    return pl.scan_csv(
+        path,
+        separator=separator,
+        has_header=False,
+        infer_schema=False,
+        truncate_ragged_lines=True,
+    )
+
+
+def _part_grids(part: CsvPart) -> list[_Grid]:
+    """A CSV part's grid: the rows down to the header, then the part's own rows."""
+    grid = _scan(part.read_from, part.separator)
+    rows = [grid.head(part.header_rows), grid.slice(part.start, part.stop - part.start)]
+    return [(None, pl.concat(pl.collect_all(rows)), part.encoding, 1)]
+
+
 def read_file_sheets(
     source: str,
     file_path: Path,
@@ -364,15 +452,17 @@ def read_file_sheets(
     spec: SourceSpec,
     index: dict[str, str],
     scan: int,
+    part: CsvPart | None = None,
 ) -> list[tuple[pl.DataFrame, FileReport]]:
-    """The canonical frame and report of each sheet of one file (a CSV is one sheet).
+    """The canonical frame and report of each sheet of one file (a CSV is one sheet), or of
+    one `part` of a large CSV (its rows numbered as in the whole file).
 
     A workbook's sheet without a header row that maps is another sheet, not this source,
     and is skipped; a file with no sheet that maps, or a mapped sheet that lacks a
     required field, is an InputError.
     """
-    digest = sha256_of(file_path)
-    grids = _raw_grids(file_path, source)
+    digest = part.digest if part else sha256_of(file_path)
+    grids = _part_grids(part) if part else _raw_grids(file_path, source)
     sheets: list[tuple[pl.DataFrame, FileReport]] = []
     headers_seen: list[str] = []
     for sheet, grid, encoding, first_row in grids:
@@ -392,6 +482,7 @@ def read_file_sheets(
             file_name,
             sheet,
             header_excel_row=first_row + header_row,
+            row_offset=part.start - header_row - 1 if part else 0,
         )
         report = FileReport(
             source=source,
@@ -439,17 +530,19 @@ def referenced_frame(
     file_name: str,
     sheet: str | None,
     header_excel_row: int = 1,
+    row_offset: int = 0,
 ) -> pl.DataFrame:
     """`frame` with its record reference: source, file, sheet, row_number, excel_row and
     record_key.
 
     `sheet` is None for a CSV; a workbook's sheets are always named. `excel_row` is the row
     a spreadsheet shows: data row n sits `header_excel_row + n` (the header is row 1 unless
-    title rows sit above it).
+    title rows sit above it). `row_offset`: the rows of the file before `frame`'s first (a
+    part of a large CSV).
     """
     key_prefix = f"{source}:{file_name}" + (f":{sheet}" if sheet else "")
     return (
-        frame.with_row_index("row_number", offset=1)
+        frame.with_row_index("row_number", offset=1 + row_offset)
         .with_columns(
             pl.col("row_number").cast(pl.Int64),
             (pl.col("row_number").cast(pl.Int64) + header_excel_row).alias("excel_row"),

@@ -11,7 +11,7 @@ out on the worker and added on the driver (`with_duplicate_flags`), last, as
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
@@ -20,9 +20,12 @@ from pipeline.config import Config, SuiteSpec
 from pipeline.errors import InputError
 from pipeline.ingest.read import (
     JUNK_COLUMN,
+    CsvPart,
     FileReport,
+    csv_part_plan,
     list_input_files,
     read_file_sheets,
+    utf8_file,
 )
 from pipeline.normalise.prepare import prepare_source
 from pipeline.outputs.masking import mask_digit_runs
@@ -42,6 +45,8 @@ class InputFile:
     path: str
     file_name: str  # as `read_source` names it: relative to the folder given
     index: int
+    part: int = 0  # which part of a large CSV (`csv_parts`)
+    csv: CsvPart | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,28 @@ def input_files(inputs: dict[str, Path]) -> list[InputFile]:
     return files
 
 
+def csv_parts(item: InputFile, config: Config, work: Path) -> list[InputFile]:
+    """A CSV export larger than `csv_split_bytes` (schemas/partitioning.yaml) as parts of
+    `csv_part_rows` rows, each read by one worker as the whole file would be read (run on the
+    driver, streaming: the file is never in memory); any other file as it is."""
+    rules, path = config.partitioning, Path(item.path)
+    if path.suffix.lower() != ".csv" or path.stat().st_size <= rules.csv_split_bytes:
+        return [item]
+    found = utf8_file(path, Path(work) / "utf8" / f"{item.index:05d}.csv")
+    if found is None:
+        return [item]
+    spec = config.source(item.source)
+    plan = csv_part_plan(
+        path,
+        found[0],
+        found[1],
+        spec.header_index(),
+        config.pipeline.header_scan_rows,
+        rules.csv_part_rows,
+    )
+    return [replace(item, part=i, csv=part) for i, part in enumerate(plan)] or [item]
+
+
 def check_file(item: InputFile, config: Config, work: Path) -> CheckedFile:
     """Read, normalise and apply the row rules to one file; write its parquet files."""
     spec = config.source(item.source)
@@ -76,11 +103,12 @@ def check_file(item: InputFile, config: Config, work: Path) -> CheckedFile:
         spec,
         spec.header_index(),
         config.pipeline.header_scan_rows,
+        item.csv,
     )
     frame = prepare_source(item.source, pl.concat([f for f, _ in sheets], how="vertical"))
     suite = config.suites.get(item.source)
     checked = validate_rows(item.source, frame, spec, _without_unique(suite))
-    stem = Path(work) / "files" / f"{item.index:05d}-{item.source}"
+    stem = Path(work) / "files" / f"{item.index:05d}-{item.part:04d}-{item.source}"
     stem.parent.mkdir(parents=True, exist_ok=True)
     checked.accepted.write_parquet(f"{stem}.accepted.parquet")
     checked.quarantined.write_parquet(f"{stem}.quarantined.parquet")
@@ -103,7 +131,16 @@ def _without_unique(suite: SuiteSpec | None) -> SuiteSpec | None:
 
 
 def source_reports(checked: list[CheckedFile], source: str) -> list[FileReport]:
-    return [r for c in checked if c.file.source == source for r in c.reports]
+    """The source's file reports, a large CSV's parts as one report (their rows added)."""
+    out: list[FileReport] = []
+    for c in checked:
+        if c.file.source != source:
+            continue
+        if c.file.part and out:
+            out[-1] = replace(out[-1], rows_read=out[-1].rows_read + c.reports[0].rows_read)
+        else:
+            out.extend(c.reports)
+    return out
 
 
 def checked_source(checked: list[CheckedFile], source: str, config: Config) -> ValidatedSource:

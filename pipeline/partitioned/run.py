@@ -37,7 +37,7 @@ from pipeline.leads.decisions import STORE_NAME
 from pipeline.link.partition import MapFn
 from pipeline.outputs.decisions import write_decision_store
 from pipeline.outputs.folder import RunFolder
-from pipeline.partitioned.files import CheckedFile, check_file, input_files
+from pipeline.partitioned.files import CheckedFile, check_file, csv_parts, input_files
 from pipeline.partitioned.linking import link_via_files
 from pipeline.partitioned.scoring import score_in_slices
 from pipeline.partitioned.signals import facts_in_slices
@@ -91,7 +91,11 @@ def run_partitioned(
         with timer.stage(
             "ingest", rows=lambda: sum(r.rows_read for c in checked for r in c.reports)
         ):
-            files = input_files(inputs.by_source())
+            files = [
+                part
+                for item in input_files(inputs.by_source())
+                for part in csv_parts(item, config, scratch)
+            ]
             check = partial(check_file, config=config, work=scratch)
             checked = list(counted("ingest")(check, files))
         adhoc = filters is not None and not filters.is_empty()
