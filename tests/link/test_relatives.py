@@ -6,9 +6,16 @@ from typing import Any
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.config import load_config
-from pipeline.link.relatives import BY_CASE_HOUSEHOLD, BY_PAIRS, join_relatives_through_case
+from pipeline.link.relatives import (
+    BY_CASE_HOUSEHOLD,
+    BY_PAIRS,
+    _moved_to_relatives,
+    join_relatives_through_case,
+)
 
 CASE = "商南检刑诉受[2024]611023000555号"
 
@@ -127,3 +134,57 @@ def test_a_person_whose_rows_point_at_two_relatives_stays() -> None:
     records, links = table(rows)
     out = join_relatives_through_case(records, links, ("petitions",))
     assert out["person_id"].to_list()[-2:] == ["PR", "PR"]
+
+
+def _reference_moved(links: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
+    """The first `_moved_to_relatives`: every row joined to `found`, every person counted."""
+    joined = links.with_columns(pl.lit(BY_PAIRS).alias("linked_by")).join(
+        found, on="idx", how="left"
+    )
+    moved = pl.col("_member").is_not_null()
+    return (
+        joined.with_columns(
+            pl.coalesce("_member", "person_id").alias("person_id"),
+            pl.when(moved).then(None).otherwise(pl.col("link_confidence")).alias("link_confidence"),
+            pl.when(moved)
+            .then(pl.lit(BY_CASE_HOUSEHOLD))
+            .otherwise(pl.col("linked_by"))
+            .alias("linked_by"),
+        )
+        .with_columns(pl.len().over("person_id").cast(pl.UInt32).alias("cluster_size"))
+        .drop("_member")
+    )
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    persons=st.lists(st.integers(0, 7), min_size=1, max_size=30),
+    moves=st.dictionaries(st.integers(0, 7), st.integers(0, 7), max_size=4),
+    shuffled=st.randoms(use_true_random=False),
+)
+def test_moving_rows_gives_what_joining_every_row_gave(
+    persons: list[int], moves: dict[int, int], shuffled: Any
+) -> None:
+    # links as clustering makes them: sizes are the persons' row counts, idx in any order;
+    # whole persons move to another person (or to their own id: then only `linked_by` changes)
+    idx = list(range(len(persons)))
+    shuffled.shuffle(idx)
+    links = pl.DataFrame(
+        {
+            "idx": idx,
+            "record_key": [f"r{i}" for i in idx],
+            "person_id": [f"P{p}" for p in persons],
+            "link_confidence": [0.5 + i / 100 for i in idx],
+        },
+        schema_overrides={"idx": pl.UInt32},
+    ).with_columns(pl.len().over("person_id").cast(pl.UInt32).alias("cluster_size"))
+    links = links.select("idx", "record_key", "person_id", "cluster_size", "link_confidence")
+    found = pl.DataFrame(
+        [(i, f"P{moves[p]}") for i, p in zip(idx, persons, strict=True) if p in moves],
+        schema={"idx": pl.UInt32, "_member": pl.Utf8},
+        orient="row",
+    )
+    before = links.clone()
+    out = _moved_to_relatives(links, found)
+    assert out.equals(_reference_moved(links, found))
+    assert links.equals(before)  # the frame handed in is not changed in place
