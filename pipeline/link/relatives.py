@@ -16,6 +16,7 @@ probability stands behind them); all others are `linked_by = "pairs"`.
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 BY_PAIRS = "pairs"
@@ -134,28 +135,45 @@ def relatives_found_through_case(keyed: pl.DataFrame, lone: pl.DataFrame) -> pl.
 
 def _moved_to_relatives(links: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
     """`links` with the rows of `found` (idx, _member) in the member's person, linked by case
-    household, and the sizes of the persons rows moved into or out of counted again.
+    household, and every person's size counted again.
 
-    Only the moved rows are looked up and the persons they touch counted: joining every row
-    to `found` and counting every person again took +250-450 MB at 2.3 M rows
-    (docs/scale.md). The other persons keep the size clustering gave them, which is their
-    number of rows.
+    Only the moved rows are looked up, and the sizes are counted on sorted ids: joining
+    every row to `found` and `pl.len().over("person_id")` took +250-450 MB at 2.3 M rows
+    (docs/scale.md). Every person is counted, not only those rows moved into: two clusters
+    can share an id (two of the 9 M province's), and their rows then get the id's count.
     """
     moved = links["idx"].is_in(found["idx"].implode())
     at = moved.arg_true()
     member = (
         links["idx"].gather(at).to_frame().join(found, on="idx", how="left", maintain_order="left")
     )["_member"]
-    touched = pl.concat([links["person_id"].gather(at), member]).unique().implode()
     person_id = links["person_id"].clone().scatter(at, member)
-    counted = person_id.is_in(touched).arg_true()
-    size = person_id.gather(counted).to_frame().select(pl.len().over("person_id")).to_series()
     return links.with_columns(
         person_id,
-        links["cluster_size"].clone().scatter(counted, size.cast(links.schema["cluster_size"])),
+        _rows_of_each_id(person_id).cast(links.schema["cluster_size"]).alias("cluster_size"),
         links["link_confidence"].clone().scatter(at, None),
         pl.when(moved)
         .then(pl.lit(BY_CASE_HOUSEHOLD))
         .otherwise(pl.lit(BY_PAIRS))
         .alias("linked_by"),
     )
+
+
+def _rows_of_each_id(ids: pl.Series) -> pl.Series:
+    """Each row's number of rows with its id (`pl.len().over`), counted in runs of the ids
+    sorted by their 64-bit hash; sorted by the ids themselves (slower) if two ids share one."""
+    hashes = ids.hash()
+    order = hashes.arg_sort()
+    ordered = ids.gather(order)
+    first = ordered.ne_missing(ordered.shift(1)).fill_null(True)
+    sorted_hashes = hashes.gather(order)
+    if (first & sorted_hashes.eq_missing(sorted_hashes.shift(1))).any():
+        order = ids.arg_sort()
+        ordered = ids.gather(order)
+        first = ordered.ne_missing(ordered.shift(1)).fill_null(True)
+    starts = first.to_numpy().copy()
+    starts[:1] = True  # the first row starts a run, a null id too
+    group = np.cumsum(starts) - 1
+    size = np.zeros(len(ids), dtype=np.int64)
+    size[order.to_numpy()] = np.bincount(group)[group] if len(ids) else size
+    return pl.Series("cluster_size", size)

@@ -14,6 +14,7 @@ from pipeline.link.relatives import (
     BY_CASE_HOUSEHOLD,
     BY_PAIRS,
     _moved_to_relatives,
+    _rows_of_each_id,
     join_relatives_through_case,
 )
 
@@ -165,19 +166,22 @@ def _reference_moved(links: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
 def test_moving_rows_gives_what_joining_every_row_gave(
     persons: list[int], moves: dict[int, int], shuffled: Any
 ) -> None:
-    # links as clustering makes them: sizes are the persons' row counts, idx in any order;
-    # whole persons move to another person (or to their own id: then only `linked_by` changes)
+    # links in any idx order; whole persons move to another person (or to their own id:
+    # then only `linked_by` changes)
     idx = list(range(len(persons)))
     shuffled.shuffle(idx)
+    # sizes as clustering gives them: a cluster's rows, which two clusters sharing an id
+    # (the 9 M province has such a pair) do not add up to
     links = pl.DataFrame(
         {
             "idx": idx,
             "record_key": [f"r{i}" for i in idx],
             "person_id": [f"P{p}" for p in persons],
             "link_confidence": [0.5 + i / 100 for i in idx],
+            "cluster_size": [1 + i % 3 for i in idx],
         },
-        schema_overrides={"idx": pl.UInt32},
-    ).with_columns(pl.len().over("person_id").cast(pl.UInt32).alias("cluster_size"))
+        schema_overrides={"idx": pl.UInt32, "cluster_size": pl.UInt32},
+    )
     links = links.select("idx", "record_key", "person_id", "cluster_size", "link_confidence")
     found = pl.DataFrame(
         [(i, f"P{moves[p]}") for i, p in zip(idx, persons, strict=True) if p in moves],
@@ -188,3 +192,11 @@ def test_moving_rows_gives_what_joining_every_row_gave(
     out = _moved_to_relatives(links, found)
     assert out.equals(_reference_moved(links, found))
     assert links.equals(before)  # the frame handed in is not changed in place
+
+
+@settings(max_examples=60, deadline=None)
+@given(ids=st.lists(st.sampled_from(["P1", "P2", "P3", None]), max_size=20))
+def test_rows_of_each_id_counts_as_len_over(ids: list[str | None]) -> None:
+    series = pl.Series("person_id", ids, dtype=pl.Utf8)
+    expected = series.to_frame().select(pl.len().over("person_id"))
+    assert _rows_of_each_id(series).to_list() == expected.to_series().to_list()
