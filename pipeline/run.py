@@ -395,7 +395,9 @@ def _linkage_table(parts: dict[str, Path], latest: date | None) -> pl.DataFrame:
     others = with_household_numbers_checked(
         monitoring, [pl.read_parquet(p) for p in parts.values()]
     )
-    return numbered_records([p for p in (monitoring, others) if p is not None], latest)
+    stacked = [p for p in (monitoring, others) if p is not None]
+    del monitoring, others  # numbered_records lets go of them a column at a time
+    return numbered_records(stacked, latest)
 
 
 def _spilled(frame: pl.DataFrame, path: Path) -> Path:

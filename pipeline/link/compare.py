@@ -375,18 +375,52 @@ def gamma_expression(spec: ComparisonSpec, dist: _Distances) -> pl.Expr:
     return gamma
 
 
+# Pairs compared at a time. Both records' compared columns are gathered onto each pair with
+# the distances beside them, ~600 bytes a pair: the 9 M province's 11.4 M pairs took +7.6 GB
+# at once (docs/scale.md). Every level is decided by the pair alone, so slices give the same.
+PAIRS_PER_SLICE = 500_000
+
+
 def compare_pairs(
     pairs: pl.DataFrame,
     records: pl.DataFrame,
     comparisons: dict[str, ComparisonSpec],
     lookalike_groups: tuple[str, ...] = (),
     keep: tuple[str, ...] = (),
+    slice_size: int = PAIRS_PER_SLICE,
 ) -> pl.DataFrame:
     """Return pairs with one Int8 level column per comparison, `gamma_<name>`.
 
     `keep` names record columns to carry along as `<column>_l` (term-frequency lookups).
+    Pairs are compared `slice_size` at a time; the result comes in one chunk.
     """
-    df = pair_frame(pairs, records, comparison_columns(comparisons))
+    columns = comparison_columns(comparisons)
+    table = records.select("idx", *columns)
+    if _is_row_index(table["idx"]):
+        table = table.rechunk()  # gathered from once a slice (pair_frame)
+    parts = [
+        _levels_of_pairs(
+            pair_frame(pairs.slice(start, slice_size), table, columns),
+            comparisons,
+            lookalike_groups,
+            keep,
+        )
+        for start in range(0, max(pairs.height, 1), slice_size)
+    ]
+    out = pl.concat(parts)
+    parts.clear()
+    # a column at a time: the slices' chunks go as each column's copy is made
+    return pl.DataFrame([out.drop_in_place(c).rechunk() for c in list(out.columns)])
+
+
+def _levels_of_pairs(
+    df: pl.DataFrame,
+    comparisons: dict[str, ComparisonSpec],
+    lookalike_groups: tuple[str, ...],
+    keep: tuple[str, ...],
+) -> pl.DataFrame:
+    """idx_l, idx_r (and rules), the `keep` columns' `_l` values and each comparison's level,
+    of the pairs in `df` (pair_frame's)."""
     dist = _Distances(df, lookalike_groups, edit_limits(comparisons), distance_gates(comparisons))
     gammas = {
         name: gamma_expression(spec, dist).alias(f"gamma_{name}")

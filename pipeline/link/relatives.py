@@ -16,6 +16,7 @@ probability stands behind them); all others are `linked_by = "pairs"`.
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 BY_PAIRS = "pairs"
@@ -28,30 +29,37 @@ def join_relatives_through_case(
     """`links` (idx, record_key, person_id, cluster_size, link_confidence) with the persons
     outside the monitoring export whose rows of `sources` find the matching relative moved
     into the relative's person; adds `linked_by`."""
-    links = links.with_columns(pl.lit(BY_PAIRS).alias("linked_by"))
     needed = {"case_key", "household_id", "name_pinyin", "trusted_id", "source"}
     if not sources or not needed <= set(records.columns):
-        return links
-    columns = records.select("idx", *sorted(needed))
-    linked = links.select("idx", "person_id", "cluster_size")
-    if columns["idx"].equals(linked["idx"]):  # both in record order (cluster_records sorts)
-        keyed = pl.concat([columns, linked.drop("idx")], how="horizontal")
-    else:
-        keyed = columns.join(linked, on="idx")
+        return links.with_columns(pl.lit(BY_PAIRS).alias("linked_by"))
+    keyed = _keyed_records(records, links)
     naming = keyed.filter(
-        pl.col("source").is_in(sources)
-        & pl.col("case_key").is_not_null()
-        & pl.col("name_pinyin").is_not_null()
+        keyed["source"].is_in(sources)
+        & keyed["case_key"].is_not_null()
+        & keyed["name_pinyin"].is_not_null()
     )
     lone = naming.join(_persons_outside_register(keyed, naming), on="person_id").select(
         "idx", "case_key", "name_pinyin", "_own_id"
     )
-    if lone.is_empty():
-        return links
-    found = relatives_found_through_case(keyed, lone)
+    found = relatives_found_through_case(keyed, lone) if lone.height else lone
     if found.is_empty():
-        return links
+        return links.with_columns(pl.lit(BY_PAIRS).alias("linked_by"))
     return _moved_to_relatives(links, _whole_persons(keyed, found))
+
+
+def _keyed_records(records: pl.DataFrame, links: pl.DataFrame) -> pl.DataFrame:
+    """(idx, case_key, household_id, name_pinyin, trusted_id, source, person_id) of every record.
+
+    The frame's columns are chunked unlike each other (the records' and the clustering's), so
+    it is filtered by masks computed first: a filter by an expression over the whole frame
+    rechunks every column of it (+250 MB at 2.3 M rows, docs/scale.md).
+    """
+    columns = records.select(
+        "idx", "case_key", "household_id", "name_pinyin", "trusted_id", "source"
+    )
+    if columns["idx"].equals(links["idx"]):  # both in record order (cluster_records sorts)
+        return columns.with_columns(links["person_id"])
+    return columns.join(links.select("idx", "person_id"), on="idx")
 
 
 def _persons_outside_register(keyed: pl.DataFrame, naming: pl.DataFrame) -> pl.DataFrame:
@@ -60,7 +68,7 @@ def _persons_outside_register(keyed: pl.DataFrame, naming: pl.DataFrame) -> pl.D
     that rule). Only those persons' rows are grouped, not the whole table."""
     persons = naming["person_id"].unique().implode()
     return (
-        keyed.filter(pl.col("person_id").is_in(persons))
+        keyed.filter(keyed["person_id"].is_in(persons))
         .group_by("person_id")
         .agg(
             (pl.col("source") == "poverty").any().alias("_listed"),
@@ -74,14 +82,16 @@ def _persons_outside_register(keyed: pl.DataFrame, naming: pl.DataFrame) -> pl.D
 def _whole_persons(keyed: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
     """(idx, _member) for every row of each person whose rows found one relative between
     them: a person moves whole, or not at all when its rows point at two."""
-    person = found.join(keyed.select("idx", "person_id"), on="idx")
+    person = keyed.filter(keyed["idx"].is_in(found["idx"].implode())).select("idx", "person_id")
     one = (
-        person.group_by("person_id")
+        person.join(found, on="idx")
+        .group_by("person_id")
         .agg(pl.col("_member").unique())
         .filter(pl.col("_member").list.len() == 1)
         .select("person_id", pl.col("_member").list.first())
     )
-    return keyed.select("idx", "person_id").join(one, on="person_id").select("idx", "_member")
+    rows = keyed.filter(keyed["person_id"].is_in(one["person_id"].implode()))
+    return rows.select("idx", "person_id").join(one, on="person_id").select("idx", "_member")
 
 
 def relatives_found_through_case(keyed: pl.DataFrame, lone: pl.DataFrame) -> pl.DataFrame:
@@ -93,19 +103,20 @@ def relatives_found_through_case(keyed: pl.DataFrame, lone: pl.DataFrame) -> pl.
     """
     # small frames first: the parties of those cases, their monitoring households, the
     # members of those households (not the whole monitoring export)
+    source = keyed["source"]
     parties = keyed.filter(
-        (pl.col("source") == "cases") & pl.col("case_key").is_in(lone["case_key"].implode())
+        (source == "cases") & keyed["case_key"].is_in(lone["case_key"].implode())
     ).select("case_key", "person_id")
-    monitoring = (pl.col("source") == "poverty") & pl.col("household_id").is_not_null()
+    monitoring = (source == "poverty") & keyed["household_id"].is_not_null()
     households = (
-        keyed.filter(monitoring & pl.col("person_id").is_in(parties["person_id"].implode()))
+        keyed.filter(monitoring & keyed["person_id"].is_in(parties["person_id"].implode()))
         .select("person_id", "household_id")
         .join(parties, on="person_id")
         .select("case_key", "household_id")
         .unique()
     )
     members = keyed.filter(
-        monitoring & pl.col("household_id").is_in(households["household_id"].implode())
+        monitoring & keyed["household_id"].is_in(households["household_id"].implode())
     ).select("household_id", "name_pinyin", pl.col("person_id").alias("_member"), "trusted_id")
     return (
         lone.join(households, on="case_key")
@@ -123,20 +134,46 @@ def relatives_found_through_case(keyed: pl.DataFrame, lone: pl.DataFrame) -> pl.
 
 
 def _moved_to_relatives(links: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
-    """`links` with the rows of `found` (idx, _member) in the member's person, linked by case household."""
-    joined = links.join(found, on="idx", how="left")
-    moved = pl.col("_member").is_not_null()
-    return (
-        joined.with_columns(
-            pl.coalesce("_member", "person_id").alias("person_id"),
-            pl.when(moved).then(None).otherwise(pl.col("link_confidence")).alias("link_confidence"),
-            pl.when(moved)
-            .then(pl.lit(BY_CASE_HOUSEHOLD))
-            .otherwise(pl.col("linked_by"))
-            .alias("linked_by"),
-        )
-        .with_columns(
-            pl.len().over("person_id").cast(links.schema["cluster_size"]).alias("cluster_size")
-        )
-        .drop("_member")
+    """`links` with the rows of `found` (idx, _member) in the member's person, linked by case
+    household, and every person's size counted again.
+
+    Only the moved rows are looked up, and the sizes are counted on sorted ids: joining
+    every row to `found` and `pl.len().over("person_id")` took +250-450 MB at 2.3 M rows
+    (docs/scale.md). Every person is counted, not only those rows moved into: two clusters
+    can share an id (two of the 9 M province's), and their rows then get the id's count.
+    """
+    moved = links["idx"].is_in(found["idx"].implode())
+    at = moved.arg_true()
+    member = (
+        links["idx"].gather(at).to_frame().join(found, on="idx", how="left", maintain_order="left")
+    )["_member"]
+    person_id = links["person_id"].clone().scatter(at, member)
+    return links.with_columns(
+        person_id,
+        _rows_of_each_id(person_id).cast(links.schema["cluster_size"]).alias("cluster_size"),
+        links["link_confidence"].clone().scatter(at, None),
+        pl.when(moved)
+        .then(pl.lit(BY_CASE_HOUSEHOLD))
+        .otherwise(pl.lit(BY_PAIRS))
+        .alias("linked_by"),
     )
+
+
+def _rows_of_each_id(ids: pl.Series) -> pl.Series:
+    """Each row's number of rows with its id (`pl.len().over`), counted in runs of the ids
+    sorted by their 64-bit hash; sorted by the ids themselves (slower) if two ids share one."""
+    hashes = ids.hash()
+    order = hashes.arg_sort()
+    ordered = ids.gather(order)
+    first = ordered.ne_missing(ordered.shift(1)).fill_null(True)
+    sorted_hashes = hashes.gather(order)
+    if (first & sorted_hashes.eq_missing(sorted_hashes.shift(1))).any():
+        order = ids.arg_sort()
+        ordered = ids.gather(order)
+        first = ordered.ne_missing(ordered.shift(1)).fill_null(True)
+    starts = first.to_numpy().copy()
+    starts[:1] = True  # the first row starts a run, a null id too
+    group = np.cumsum(starts) - 1
+    size = np.zeros(len(ids), dtype=np.int64)
+    size[order.to_numpy()] = np.bincount(group)[group] if len(ids) else size
+    return pl.Series("cluster_size", size)

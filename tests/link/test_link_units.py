@@ -460,3 +460,51 @@ def test_a_different_stated_sex_vetoes_the_link(config: Config) -> None:
     edges = gammas.with_columns(pl.lit(0.99).alias("match_probability"))
     links = cluster_records(table, edges, config.linkage.clustering, config.linkage.level_names())
     assert links["person_id"].n_unique() == 2
+
+
+NAMES = [("王光祥", "wang guang xiang"), ("玉光祥", "yu guang xiang"), ("王光", "wang guang"), None]
+PHONES = ["13800000001", "13800000071", None]
+IDS = [ID_A, "611023199001011234", "61102319900101", None]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from(NAMES), st.sampled_from(PHONES), st.sampled_from(IDS)),
+        min_size=1,
+        max_size=9,
+    ),
+    slice_size=st.integers(1, 7),
+)
+def test_comparing_in_slices_gives_the_levels_of_comparing_at_once(
+    config: Config,
+    rows: list[tuple[tuple[str, str] | None, str | None, str | None]],
+    slice_size: int,
+) -> None:
+    table = records(
+        [
+            {
+                "name_norm": name[0] if name else None,
+                "name_pinyin": name[1] if name else None,
+                "phone_norm": phone,
+                "id_norm": id_norm,
+                "id_status": "valid" if id_norm and len(id_norm) == 18 else None,
+            }
+            for name, phone, id_norm in rows
+        ]
+    )
+    n = table.height
+    pairs = pl.DataFrame(
+        [(i, j) for i in range(n) for j in range(i + 1, n)],
+        schema={"idx_l": pl.UInt32, "idx_r": pl.UInt32},
+        orient="row",
+    )
+    linkage = config.linkage
+    whole = compare_pairs(
+        pairs, table, linkage.comparisons, linkage.lookalike_groups, ("name_pinyin",), 10**6
+    )
+    sliced = compare_pairs(
+        pairs, table, linkage.comparisons, linkage.lookalike_groups, ("name_pinyin",), slice_size
+    )
+    assert sliced.equals(whole)
+    assert set(sliced.n_chunks("all")) == {1}

@@ -17,10 +17,13 @@ from pipeline.link.cluster import share_among_rivals
 from pipeline.link.compare import shape_key
 from pipeline.link.records import (
     LINKAGE_INPUT_COLUMNS,
+    RECORD_SCHEMA,
+    _age_class,
     address_hamlet,
     case_lookups,
     hamlet_number,
     linkage_records,
+    numbered_records,
     source_records,
 )
 from pipeline.normalise.prepare import prepare_source
@@ -388,3 +391,29 @@ def test_petition_rows_are_flagged() -> None:
     )
     flags = dict(zip(records["source"], records["petition_row"], strict=True))
     assert flags == {"poverty": False, "petitions": True, "cases": False}
+
+
+def test_the_linkage_table_comes_in_one_chunk_a_column_at_a_time() -> None:
+    poverty = source_records(
+        "poverty",
+        _frame("poverty", [{"household_id": "H1", "name_norm": n} for n in "甲乙丙丁"]),
+        case_lookups(None),
+        VOCABULARY,
+    )
+    petitions = source_records(
+        "petitions", _frame("petitions", [{}, {"case_ref": CASE}]), case_lookups(None), VOCABULARY
+    )
+    # parts in several chunks each, as read back or stacked
+    parts = [pl.concat([poverty.head(1), poverty.tail(3)], rechunk=False), petitions]
+    latest = date(2024, 6, 1)
+    expected = (
+        pl.concat(parts)
+        .with_columns(_age_class(latest), (pl.col("source") == "petitions").alias("petition_row"))
+        .with_row_index("idx")
+        .select(pl.col(c).cast(t) for c, t in RECORD_SCHEMA.items())
+    )
+    records = numbered_records(parts, latest)
+    assert parts == []  # handed over: the caller holds no column of the table twice
+    assert_frame_equal(records, expected)
+    assert set(records.n_chunks("all")) == {1}
+    assert numbered_records([], latest).schema == pl.Schema(RECORD_SCHEMA)

@@ -6,9 +6,17 @@ from typing import Any
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.config import load_config
-from pipeline.link.relatives import BY_CASE_HOUSEHOLD, BY_PAIRS, join_relatives_through_case
+from pipeline.link.relatives import (
+    BY_CASE_HOUSEHOLD,
+    BY_PAIRS,
+    _moved_to_relatives,
+    _rows_of_each_id,
+    join_relatives_through_case,
+)
 
 CASE = "商南检刑诉受[2024]611023000555号"
 
@@ -127,3 +135,68 @@ def test_a_person_whose_rows_point_at_two_relatives_stays() -> None:
     records, links = table(rows)
     out = join_relatives_through_case(records, links, ("petitions",))
     assert out["person_id"].to_list()[-2:] == ["PR", "PR"]
+
+
+def _reference_moved(links: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
+    """The first `_moved_to_relatives`: every row joined to `found`, every person counted."""
+    joined = links.with_columns(pl.lit(BY_PAIRS).alias("linked_by")).join(
+        found, on="idx", how="left"
+    )
+    moved = pl.col("_member").is_not_null()
+    return (
+        joined.with_columns(
+            pl.coalesce("_member", "person_id").alias("person_id"),
+            pl.when(moved).then(None).otherwise(pl.col("link_confidence")).alias("link_confidence"),
+            pl.when(moved)
+            .then(pl.lit(BY_CASE_HOUSEHOLD))
+            .otherwise(pl.col("linked_by"))
+            .alias("linked_by"),
+        )
+        .with_columns(pl.len().over("person_id").cast(pl.UInt32).alias("cluster_size"))
+        .drop("_member")
+    )
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    persons=st.lists(st.integers(0, 7), min_size=1, max_size=30),
+    moves=st.dictionaries(st.integers(0, 7), st.integers(0, 7), max_size=4),
+    shuffled=st.randoms(use_true_random=False),
+)
+def test_moving_rows_gives_what_joining_every_row_gave(
+    persons: list[int], moves: dict[int, int], shuffled: Any
+) -> None:
+    # links in any idx order; whole persons move to another person (or to their own id:
+    # then only `linked_by` changes)
+    idx = list(range(len(persons)))
+    shuffled.shuffle(idx)
+    # sizes as clustering gives them: a cluster's rows, which two clusters sharing an id
+    # (the 9 M province has such a pair) do not add up to
+    links = pl.DataFrame(
+        {
+            "idx": idx,
+            "record_key": [f"r{i}" for i in idx],
+            "person_id": [f"P{p}" for p in persons],
+            "link_confidence": [0.5 + i / 100 for i in idx],
+            "cluster_size": [1 + i % 3 for i in idx],
+        },
+        schema_overrides={"idx": pl.UInt32, "cluster_size": pl.UInt32},
+    )
+    links = links.select("idx", "record_key", "person_id", "cluster_size", "link_confidence")
+    found = pl.DataFrame(
+        [(i, f"P{moves[p]}") for i, p in zip(idx, persons, strict=True) if p in moves],
+        schema={"idx": pl.UInt32, "_member": pl.Utf8},
+        orient="row",
+    )
+    before = links.clone()
+    out = _moved_to_relatives(links, found)
+    assert out.equals(_reference_moved(links, found))
+    assert links.equals(before)  # the frame handed in is not changed in place
+
+
+@settings(max_examples=60, deadline=None)
+@given(ids=st.lists(st.sampled_from(["P1", "P2", "P3", None]), max_size=20))
+def test_rows_of_each_id_counts_as_len_over(ids: list[str | None]) -> None:
+    series = pl.Series("person_id", ids, dtype=pl.Utf8)
+    expected = series.to_frame().select(pl.len().over("person_id"))
+    assert _rows_of_each_id(series).to_list() == expected.to_series().to_list()
