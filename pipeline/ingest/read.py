@@ -11,8 +11,10 @@ import codecs
 import hashlib
 import io
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import fastexcel
 import polars as pl
@@ -33,6 +35,7 @@ TOTAL_ROW_MARKERS = ("合计", "总计", "小计", "共计", "总数")
 READABLE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt")
 # Tried in order; GBK before GB18030 so the manifest names the narrower one when both decode.
 _STRICT_ENCODINGS = ("utf-8", "gbk", "gb18030")
+_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass
@@ -113,7 +116,7 @@ def list_input_files(path: Path, source: str) -> list[Path]:
 
 def decode_csv_bytes(data: bytes, where: str) -> tuple[str, str]:
     """Decode CSV bytes, returning (text, encoding used). Never guesses silently."""
-    if data.startswith(b"\xef\xbb\xbf"):
+    if data.startswith(_BOM):
         return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
     for encoding in _STRICT_ENCODINGS:
         try:
@@ -130,24 +133,21 @@ _CHUNK = 1 << 23  # bytes decoded at a time: a large export is never one Python 
 
 
 def _csv_utf8(data: bytes, where: str) -> tuple[bytes, str]:
-    """CSV bytes as UTF-8 (BOM removed) and the encoding they were in, as `decode_csv_bytes`
-    decides it, decoded a chunk at a time: UTF-8 is checked and kept as it is, GBK and
-    GB18030 are transcoded (the file's bytes, a Python string of it and its UTF-8 copy
-    held at once took 4.5 times the file: 1.9 GB for a 411 MB case export)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        if _transcoded(memoryview(data)[3:], "utf-8") is None:
+    """CSV bytes as UTF-8 and the encoding they were in, as `decode_csv_bytes` decides it,
+    decoded a chunk at a time: UTF-8 is checked and kept as it is (the CSV reader drops a
+    BOM itself), GBK and GB18030 are transcoded (the file's bytes, a Python string of it and
+    its UTF-8 copy held at once took 4.5 times the file: 1.9 GB for a 411 MB case export)."""
+    if data.startswith(_BOM):
+        if not _decodes(_chunks(data), "utf-8-sig"):
             raise InputError(f"{where}: starts with a UTF-8 mark but is not valid UTF-8")
-        # the CSV reader drops the mark itself: a copy without it only where blank lines follow
+        # a copy without the mark only where blank lines follow it (they are stripped)
         return (data[3:] if data[3:4] in (b"\r", b"\n") else data), "utf-8-sig"
     for encoding in _STRICT_ENCODINGS:
-        utf8 = _transcoded(memoryview(data), encoding)
-        if utf8 is not None:
-            return (data if utf8 is _VALID else utf8), encoding
+        out = None if encoding == "utf-8" else io.BytesIO()
+        if _decodes(_chunks(data), encoding, out):
+            return (data if out is None else out.getvalue()), encoding
     text, encoding = decode_csv_bytes(data, where)
     return text.encode("utf-8"), encoding
-
-
-_VALID = b""  # `_transcoded`'s answer for UTF-8 that is valid as it is
 
 
 def utf8_file(path: Path, copy: Path) -> tuple[Path, str] | None:
@@ -155,46 +155,44 @@ def utf8_file(path: Path, copy: Path) -> tuple[Path, str] | None:
     `path` itself when it is UTF-8, else a transcoded `copy`; None when it is neither UTF-8,
     GBK nor GB18030 (the whole-file read guesses, and reports)."""
     with path.open("rb") as fh:
-        bom = fh.read(3) == b"\xef\xbb\xbf"
+        bom = fh.read(3) == _BOM
+    copy.parent.mkdir(parents=True, exist_ok=True)
     for encoding in ("utf-8-sig",) if bom else _STRICT_ENCODINGS:
-        target = path if encoding.startswith("utf-8") else copy
-        if _stream_transcoded(path, encoding, None if target == path else copy):
-            return target, encoding
+        kept = encoding.startswith("utf-8")
+        with path.open("rb") as src, nullcontext() if kept else copy.open("wb") as dst:
+            found = _decodes(iter(lambda: src.read(_CHUNK), b""), encoding, dst)
+        if found:
+            return (path if kept else copy), encoding
+        copy.unlink(missing_ok=True)
     return None
 
 
-def _stream_transcoded(path: Path, encoding: str, out: Path | None) -> bool:
-    """Whether `path` decodes strictly as `encoding`; with `out`, written there as UTF-8."""
+def _chunks(data: bytes) -> Iterable[bytes]:
+    view = memoryview(data)
+    return (bytes(view[at : at + _CHUNK]) for at in range(0, len(data), _CHUNK))
+
+
+def _decodes(chunks: Iterable[bytes], encoding: str, out: BinaryIO | None = None) -> bool:
+    """Whether the bytes decode strictly as `encoding`, a chunk at a time (a character cut
+    by a chunk's end is decoded whole); with `out`, what they say is written to it as UTF-8."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with path.open("rb") as src, out.open("wb") if out else io.BytesIO() as dst:
-            while chunk := src.read(_CHUNK):
-                text = decoder.decode(chunk)
-                if out is not None:
-                    dst.write(text.encode("utf-8"))
-            decoder.decode(b"", final=True)
+        for chunk in chunks:
+            text = decoder.decode(chunk)
+            if out is not None:
+                out.write(text.encode("utf-8"))
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        if out is not None:
-            out.unlink(missing_ok=True)
         return False
     return True
 
 
-def _transcoded(data: memoryview, encoding: str) -> bytes | None:
-    """`data` in UTF-8 if it decodes strictly as `encoding`, else None (`_VALID` for UTF-8)."""
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    parts: list[bytes] = []
-    try:
-        for at in range(0, max(len(data), 1), _CHUNK):
-            text = decoder.decode(bytes(data[at : at + _CHUNK]), final=at + _CHUNK >= len(data))
-            if encoding != "utf-8":
-                parts.append(text.encode("utf-8"))
-    except UnicodeDecodeError:
-        return None
-    return _VALID if encoding == "utf-8" else b"".join(parts)
-
+# how a CSV's grid of text cells is read, whole (`_raw_grids`) or in parts (`_scan`): the same
+_GRID_READ: dict[str, Any] = {
+    "has_header": False,
+    "infer_schema": False,
+    "truncate_ragged_lines": True,
+}
 
 # (sheet, grid of text cells, encoding, the sheet row of the grid's first row) per sheet
 _Grid = tuple[str | None, pl.DataFrame, str, int]
@@ -225,17 +223,9 @@ def _raw_grids(path: Path, source: str) -> list[_Grid]:
     data, encoding = _csv_utf8(path.read_bytes(), where)
     body = data.lstrip(b"\r\n")
     blank_lines = data[: len(data) - len(body)].count(b"\n")
-    if blank_lines or len(body) != len(data):
-        data = body
-    del body
+    data = body  # (the same bytes where nothing was stripped)
     try:
-        grid = pl.read_csv(
-            data,
-            separator=_separator(data[:60_000].decode("utf-8", errors="ignore")),
-            has_header=False,
-            infer_schema=False,
-            truncate_ragged_lines=True,
-        )
+        grid = pl.read_csv(data, separator=_separator(data), **_GRID_READ)
     except Exception as exc:
         raise InputError(f"{where}: cannot parse as CSV ({_one_line(exc)})") from exc
     return [(None, grid, encoding, blank_lines + 1)]
@@ -247,9 +237,9 @@ def _one_line(exc: Exception) -> str:
     return text if len(text) <= 200 else text[:197] + "..."
 
 
-def _separator(text: str) -> str:
+def _separator(data: bytes) -> str:
     """Tab for Excel's "Unicode text" (tab-separated) exports, else comma; judged on the start."""
-    head = text[:20_000]
+    head = data[:60_000].decode("utf-8", errors="ignore")[:20_000]
     return "\t" if head.count("\t") > head.count(",") else ","
 
 
@@ -411,9 +401,9 @@ def csv_part_plan(
     says so). Read lazily: the header from the first rows, then the number of rows."""
     with utf8.open("rb") as fh:
         start = fh.read(60_000)
-    if start.removeprefix(b"\xef\xbb\xbf")[:1] in (b"\r", b"\n"):
+    if start.removeprefix(_BOM)[:1] in (b"\r", b"\n"):
         return []  # leading blank lines: the whole-file read counts them for the Excel rows
-    separator = _separator(start.decode("utf-8", errors="ignore"))
+    separator = _separator(start)
     grid = _scan(utf8, separator)
     header_row, _ = _find_header_row(grid.head(scan).collect(), index, scan)
     total = int(grid.select(pl.len()).collect().item())
@@ -429,13 +419,7 @@ def csv_part_plan(
 
 def _scan(path: Path | str, separator: str) -> pl.LazyFrame:
     """A CSV's grid of text cells, lazily: the same grid `_raw_grids` reads whole."""
-    return pl.scan_csv(
-        path,
-        separator=separator,
-        has_header=False,
-        infer_schema=False,
-        truncate_ragged_lines=True,
-    )
+    return pl.scan_csv(path, separator=separator, **_GRID_READ)
 
 
 def _part_grids(part: CsvPart) -> list[_Grid]:

@@ -477,7 +477,7 @@ def _with_items(hit: Hit, view: VictimView | None, patterns: TextPatterns) -> Hi
 # a further taking from the same victim in the same sentence (骗取王某现金600元，之后又谎称…
 # 骗取王某现金1400元): the loss is both; a total (共计) after it already counts the first
 _AGAIN = re.compile(r"又|再次")
-_TOTAL = re.compile(r"共计|合计|总计|累计|共|总额|其中")
+_TOTAL = re.compile(r"共|合计|总计|累计|总额|其中")
 _SENTENCE_END = re.compile(r"[;。!?]")
 
 
