@@ -46,6 +46,10 @@ _NAMES_VICTIMS = re.compile(r"(?:的)?(?:被害人|受害人|被害方)")
 # a clause that sums up the amounts the clauses before it list per victim (,共计250118元)
 _SUMS_UP = re.compile(r"(?:以上|上述|总)?(?:共计|合计|总计|累计)")
 _AMOUNTS = re.compile(r"\d[\d.,]*(?:万|千)?(?:余|多)?元")
+# the victims the sentence has not named (其余被害人的损失未退赔, 其他被害人): not those it has
+_REST = re.compile(
+    r"(?:其余|其他|其它|剩余|另外)(?:的)?(?:[两二三四五六七八九十\d]+名?)?(?:被害人|受害人)"
+)
 
 
 def _several(mentions: list[Mention]) -> bool:
@@ -99,8 +103,15 @@ class VictimView:
             return self._group_owner(after[0])
         if _EACH.search(self.text, clause_start, end):
             return SHARED  # 以上三名被害人的损伤均构成轻微伤: each of them
+        return self._sentence_owner(start, end, clause_start)
+
+    def _sentence_owner(self, start: int, end: int, clause_start: int) -> str:
+        """Whose fact a clause naming nobody states, by the victims named earlier in its
+        sentence; a count of people with none named is a case total."""
         sentence_start, _ = _bounds(self.sentence_breaks, start, len(self.text))
         earlier = [m for m in self.mentions if sentence_start <= m.start and m.end <= clause_start]
+        if earlier and _REST.search(self.text, clause_start, end):
+            return OTHER if any(m.own for m in earlier) else OWN  # 其余被害人: not those named
         bare = self._bare_marker(clause_start, end) if earlier else None
         if bare is False:
             # 其中甘某15000元、柯某6000元，并取得被害人的谅解: every victim the clause before names
