@@ -374,7 +374,8 @@ def _read_summary(
     if loss_hit is not None and own_loss:
         evidence["loss"].append(rules.loss_amount.evidence(loss_hit, tag))
     loss = loss_hit.amount if loss_hit else None
-    choices = _choices(hits, loss, _lost_cash(loss_hits, patterns), patterns, evidence)
+    cash_lost = _lost_cash(loss_hits, patterns, view)
+    choices = _choices(hits, loss, cash_lost, patterns, evidence, view)
     flags = {}
     for name, rule_name in _TEXT_FLAGS.items():
         rule_hits = hits(rule_name)
@@ -581,7 +582,7 @@ def _clause_bounds(hit: Hit) -> tuple[int, int]:
 
 
 def _things_returned(
-    hits: tuple[Hit, ...], cash_lost: bool, patterns: TextPatterns
+    hits: tuple[Hit, ...], cash_lost: bool, patterns: TextPatterns, view: VictimView | None
 ) -> tuple[Hit, ...]:
     """Returns of named things only (涉案手机已被缴回并发还; 赃物手机已发还) to a victim who
     also lost cash, or when the sentence telling what was taken names a thing the return does
@@ -596,18 +597,21 @@ def _things_returned(
             if (
                 returned
                 and not _returns_all(clause, patterns)
-                and (cash_lost or any(not g & returned for g in _taken_things(hit, patterns)))
+                and (cash_lost or any(not g & returned for g in _taken_things(hit, patterns, view)))
             ):
                 hit = hit.with_value("partial")
         out.append(hit)
     return tuple(out)
 
 
-def _taken_things(hit: Hit, patterns: TextPatterns) -> list[frozenset[str]]:
+def _taken_things(
+    hit: Hit, patterns: TextPatterns, view: VictimView | None
+) -> list[frozenset[str]]:
     """The things (and cash) named after the last taking verb (盗走, 窃得, 抢走 …) of the
     sentence before the return's (of the return's own when it is the text's first):
     偷走钱包一个，内有现金800元和身份证。身份证已发还 (the cash is not said to be).
-    Words of one thing (笔记本电脑: 笔记本, 电脑) are one group: any of them names it."""
+    Words of one thing (笔记本电脑: 笔记本, 电脑) are one group: any of them names it.
+    None when what it tells names another victim (盗窃孙某手机一部: 孙某's, not this party's)."""
     text = hit.text
     own_start = max((m.end() for m in SENTENCE_BREAK.finditer(text, 0, hit.start)), default=0)
     before = max(
@@ -616,8 +620,9 @@ def _taken_things(hit: Hit, patterns: TextPatterns) -> list[frozenset[str]]:
     takes = list(patterns.taking.finditer(text, before, own_start or hit.start))
     if not takes:
         return []
-    told = text[takes[-1].end() : own_start or hit.start]
-    if _NEXT_VICTIM.search(told):
+    told_at = (takes[-1].end(), own_start or hit.start)
+    told = text[told_at[0] : told_at[1]]
+    if _NEXT_VICTIM.search(told) or _others_named_in(view, *told_at):
         return []  # several victims' things (盗窃被害人张某现金…、被害人李某手机…)
     groups: list[set[str]] = []
     end = -1
@@ -649,21 +654,33 @@ def _has_cash(text: str, patterns: TextPatterns) -> bool:
     return bool(_CASH.search(text) or patterns.cash_taken.search(text))
 
 
-def _lost_cash(losses: list[Hit], patterns: TextPatterns) -> bool:
+def _lost_cash(losses: list[Hit], patterns: TextPatterns, view: VictimView | None) -> bool:
     """Cash among the victim's own losses, in the part of the clause that states each (a
     list 盗窃被害人张某现金3000元、被害人李某手机一部 gives 李某 the phone only)."""
-    return any(_has_cash(_victim_item(h), patterns) for h in losses)
+    return any(_has_cash(_victim_item(h, view), patterns) for h in losses)
+
+
+def _others_named_in(view: VictimView | None, start: int, end: int) -> bool:
+    """Another victim of the case is named in [start, end) of the text."""
+    return view is not None and any(not m.own and start <= m.start < end for m in view.mentions)
 
 
 _NEXT_VICTIM = re.compile(r"、(?=被害人|受害人)")
 
 
-def _victim_item(hit: Hit) -> str:
-    """The hit's clause, cut to the item of a list of victims (、被害人…) that holds the
-    hit's end (its amount); the whole clause where it lists no victims."""
+def _victim_item(hit: Hit, view: VictimView | None = None) -> str:
+    """The hit's clause, cut to the item of a list of victims (、被害人…, or 、 before a
+    victim's name: 窃得王某现金3000元、李某金项链一条) that holds the hit's end (its amount);
+    the whole clause where it lists no victims."""
     start, end = _clause_bounds(hit)
     at = max(start, min(hit.end, end) - 1)
     cuts = [m.end() for m in _NEXT_VICTIM.finditer(hit.text, start, end)]
+    if view is not None:
+        cuts += [
+            m.start
+            for m in view.mentions
+            if start < m.start < end and hit.text[m.start - 1] == "、"
+        ]
     item_start = max((c for c in cuts if c <= at), default=start)
     item_end = min((c - 1 for c in cuts if c > at), default=end)
     return hit.text[item_start:item_end]
@@ -720,6 +737,7 @@ def _choices(
     cash_lost: bool,
     patterns: TextPatterns,
     evidence: Evidence,
+    view: VictimView | None,
 ) -> dict[str, str | None]:
     """Compensation, forgiveness and settlement: the chosen value of each, evidence added."""
     rules, tag = patterns.case, patterns.evidence_tags["text"]
@@ -735,7 +753,7 @@ def _choices(
         if name == "compensation":
             spent = tuple(h for h in rule_hits if h.value == SPENT)
             rule_hits = tuple(h for h in rule_hits if h.value != SPENT)
-            rule_hits = _things_returned(rule_hits, cash_lost, patterns)
+            rule_hits = _things_returned(rule_hits, cash_lost, patterns, view)
             rule_hits = _paid_against_loss(rule_hits, loss)
         chosen = rule.choose(rule_hits)
         if chosen is not None and chosen.value in ("partial", "none"):
