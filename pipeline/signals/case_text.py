@@ -441,14 +441,15 @@ def _own_losses(hits: tuple[Hit, ...], view: VictimView | None) -> tuple[list[Hi
     by several victims is nobody's)."""
     losses = [h for h in hits if h.amount is not None]
     if view is not None and any(not m.own for m in view.mentions):
-        losses = [h for h in losses if not _names_others(view, h)]
+        # (an amount from each of a list, 骗取王某、李某各1万元, is each one's own)
+        losses = [h for h in losses if not _names_others(view, h) or _from_each(h)]
         # its own: named, or stated in its incident (经认定：被盗车辆价值2701.51元)
         # (taken from the victim and another together, it is measured against, not its own)
         own = [
             h
             for h in losses
             if OWN in (view.owner(h.start, h.end), view.episode_owner(h.start))
-            and not _taken_jointly(view, h)
+            and (_from_each(h) or not _taken_jointly(view, h))
         ]
         return (own, True) if own else (losses, False)
     return losses, True
@@ -557,6 +558,14 @@ def _paid_by_a_victim(view: VictimView, hit: Hit) -> bool:
 
 
 _SEVERAL_VICTIMS = re.compile(r"[二两三四五六七八九十]名?(?:被害人|受害人)")
+
+
+_EACH_AMOUNT = re.compile(r"(?:各|每人)(?:人民币)?(?=\d|[一二两三四五六七八九十])")
+
+
+def _from_each(hit: Hit) -> bool:
+    """The amount is said of each victim of a list (骗取王某、李某、赵某各1万元)."""
+    return _EACH_AMOUNT.search(hit.text, hit.start, hit.end) is not None
 
 
 def _taken_jointly(view: VictimView, hit: Hit) -> bool:
