@@ -317,6 +317,9 @@ def _court_payment(rng, f: VictimFacts, v: str, s: str, unknown_offender: bool) 
             f"{s}的父亲代其清偿了被害人{v}的损失",
             f"截至案发前{s}仍未归还，案发后{s}的家属已将所欠被害人{v}的钱款全部还清",
             f"肇事车辆投保的保险公司已赔偿被害人{v}各项损失{paid}",
+            f"{s}的家属筹款{paid}交给被害人{v}的家属作为赔偿",
+            f"双方私了，{s}给了被害人{v}{paid}",
+            f"被害人{v}的医疗费已由{s}结清",
         )),
         "partial": _pick(rng, (
             f"案发后，{s}退还被害人{v}人民币{paid}，其余{m}至今未退还",
@@ -327,6 +330,9 @@ def _court_payment(rng, f: VictimFacts, v: str, s: str, unknown_offender: bool) 
             f"{s}的家属向医院垫付了被害人{v}的部分医疗费",
             f"{s}仅偿还被害人{v}{paid}，余款至今未还",
             f"{s}退赔了被害人{v}的大部分损失",
+            f"双方达成协议，由{s}赔偿被害人{v}{m}，已履行{paid}",
+            f"{s}家属代为赔偿被害人{v}人民币{paid}，被害人{v}对其余损失保留诉权",
+            f"{s}赔偿的{paid}不足以弥补被害人{v}的全部损失",
         )),
         "none": _pick(rng, (
             f"{s}至今未赔偿被害人{v}的经济损失",
@@ -337,6 +343,9 @@ def _court_payment(rng, f: VictimFacts, v: str, s: str, unknown_offender: bool) 
             f"被害人{v}受伤后，{s}未予赔偿",
             f"{s}与被害人{v}达成和解协议，但{s}未按协议履行",
             f"被害人{v}多次催要，{s}到期后未予偿还",
+            f"被害人{v}的损失至今未能挽回",
+            f"{s}虽与被害人{v}达成赔偿协议，但未实际履行",
+            f"{s}至今未向被害人{v}支付任何费用",
         )),
         "unable": _pick(rng, (
             f"{s}家庭困难，无力赔偿被害人{v}的损失", f"{s}无赔偿能力", f"所欠被害人{v}的钱款已无法归还",
