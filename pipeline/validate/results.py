@@ -211,12 +211,14 @@ def _flag_counts(accepted: pl.DataFrame) -> list[RuleCount]:
             if value is not None and value.meta.root_names()[0] in accepted.columns
             else row_ref()
         )
-        # lazily: only the example's columns of the first rows are ever copied
+        # lazily: only the example's columns of the first rows are ever copied. In memory,
+        # not streaming: polars 2.1's streaming engine panicked here (binview `i < self.len()`)
+        # on the 9 M province's case rows read back in 4 parts (11 chunks a column).
         rows = (
             flagged.filter(pl.col("flags").str.split(",").list.contains(flag))
             .head(_EXAMPLES)
             .select(example)
-            .collect()
+            .collect(engine="in-memory")
         )
         examples = ", ".join(rows.to_series().to_list())
         out.append(RuleCount(flag, n, describe_flag(flag), examples))
