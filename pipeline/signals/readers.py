@@ -75,6 +75,10 @@ def _read_slice(job: tuple[ReadFn[Any, Any], Sequence[Any], str, bytes]) -> list
     return read(items, _WORKER[token])
 
 
+def _read_nothing(items: Sequence[Any], patterns: TextPatterns) -> list[Any]:
+    return []
+
+
 class TextReaders:
     """Reads slices of texts in this process or in worker processes (started on first need
     and kept for the next `map` until `close`). Use as a context manager.
@@ -113,6 +117,20 @@ class TextReaders:
             self.requested = 1
             return read(items, self.patterns)
         return [reading for part in parts for reading in part]
+
+    def start_workers(self, texts: int) -> None:
+        """Start now the workers `map` would read about `texts` texts with, so that their
+        start (a new interpreter, the imports, compiling the patterns: 1-2 s each) overlaps
+        this process's work rather than the reading; `map` finds them started. Nothing is
+        started where `map` would read in this process."""
+        workers = worker_count(texts, self.requested)
+        if workers <= 1:
+            return
+        if self._blob is None:
+            self._blob = pickle.dumps(self.patterns)
+        pool = self._pool_of(workers)
+        for _ in range(workers):  # each job that finds no idle worker starts one
+            pool.submit(_read_slice, (_read_nothing, [], self._token, self._blob))
 
     def _pool_of(self, workers: int) -> Executor:
         if self._pool is None or self._size < workers:
