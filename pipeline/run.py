@@ -190,7 +190,7 @@ def run(
                 rows, validated = rows_handed_over(validated)
                 with_facts = read_free_text(rows, config, readers)
                 del rows  # the rows live on in with_facts alone (linking lets them go)
-                readers.close()
+                readers.close(wait=False)  # the workers end while the run links
         with timer.stage("link", rows=lambda: linked.result.blocking.candidate_pairs):
             linked = link_sources(with_facts, config, link, work=folder.path)
         with timer.stage("score", rows=lambda: scored.candidates.height):

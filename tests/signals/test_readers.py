@@ -96,6 +96,16 @@ def test_workers_started_ahead_are_the_ones_that_read() -> None:
     assert read == _read_texts(texts, patterns)
 
 
+def test_workers_let_go_without_waiting_are_started_again_when_needed() -> None:
+    patterns = load_config().text_patterns
+    texts = ["本人家庭生活困难，无力支付医疗费，请求司法救助。", "要求依法处理。"] * 3
+    with TextReaders(patterns, workers=2) as readers:
+        first = readers.map(_read_texts, texts)
+        readers.close(wait=False)
+        assert readers._pool is None
+        assert readers.map(_read_texts, texts) == first == _read_texts(texts, patterns)
+
+
 @pytest.mark.parametrize(("texts", "requested"), [(100, 0), (10 * MIN_TEXTS_PER_WORKER, 1)])
 def test_no_worker_is_started_ahead_where_texts_are_read_here(texts: int, requested: int) -> None:
     with TextReaders(load_config().text_patterns, workers=requested) as readers:
