@@ -181,12 +181,16 @@ def run(
         Path(out), new_run_id(ingested.started), config.pipeline.adhoc_folder if adhoc else None
     )
     try:
-        with timer.stage("validate", rows=lambda: _rows(validated.accepted)):
-            validated = validate_sources(ingested, config, folder, filters, timer)
-        with timer.stage("signals"):
-            rows, validated = rows_handed_over(validated)
-            with_facts = read_free_text(rows, config)
-            del rows  # the rows live on in with_facts alone (linking lets them go)
+        with TextReaders(config.text_patterns, config.pipeline.text_workers) as readers:
+            # the text workers start while this process validates (TextReaders.start_workers)
+            readers.start_workers(_case_rows(ingested))
+            with timer.stage("validate", rows=lambda: _rows(validated.accepted)):
+                validated = validate_sources(ingested, config, folder, filters, timer)
+            with timer.stage("signals"):
+                rows, validated = rows_handed_over(validated)
+                with_facts = read_free_text(rows, config, readers)
+                del rows  # the rows live on in with_facts alone (linking lets them go)
+                readers.close(wait=False)  # the workers end while the run links
         with timer.stage("link", rows=lambda: linked.result.blocking.candidate_pairs):
             linked = link_sources(with_facts, config, link, work=folder.path)
         with timer.stage("score", rows=lambda: scored.candidates.height):
@@ -206,6 +210,12 @@ def run(
 
 def _rows(frames: dict[str, Any]) -> int:
     return sum(getattr(f, "frame", f).height for f in frames.values())
+
+
+def _case_rows(ingested: Ingested) -> int:
+    """The case rows read: no more case texts than that are read (one per summary and victim)."""
+    cases = ingested.sources.get("cases")
+    return cases.frame.height if cases is not None else 0
 
 
 def ingest_sources(inputs: RunInputs, config: Config) -> Ingested:
@@ -310,18 +320,23 @@ def _kept_after_signals(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(c for c in frame.columns if c in keep or c.startswith("fact_"))
 
 
-def read_free_text(validated: Validated, config: Config) -> WithFacts:
-    """Facts from case summaries (per victim) and petition texts."""
+def read_free_text(
+    validated: Validated, config: Config, readers: TextReaders | None = None
+) -> WithFacts:
+    """Facts from case summaries (per victim) and petition texts, read by `readers` (the
+    run's, its workers perhaps started already; else a TextReaders of its own)."""
+    if readers is None:
+        with TextReaders(config.text_patterns, config.pipeline.text_workers) as own:
+            return read_free_text(validated, config, own)
     frames = dict(validated.accepted)
     patterns = config.text_patterns
-    with TextReaders(patterns, config.pipeline.text_workers) as readers:
-        frames["cases"] = case_facts_frame(
-            frames["cases"], patterns, config.scoring.roles["victim"], readers
-        ).drop(FREE_TEXT_COLUMNS, strict=False)
-        if "petitions" in frames:
-            frames["petitions"] = petition_facts_frame(frames["petitions"], patterns, readers).drop(
-                FREE_TEXT_COLUMNS, strict=False
-            )
+    frames["cases"] = case_facts_frame(
+        frames["cases"], patterns, config.scoring.roles["victim"], readers
+    ).drop(FREE_TEXT_COLUMNS, strict=False)
+    if "petitions" in frames:
+        frames["petitions"] = petition_facts_frame(frames["petitions"], patterns, readers).drop(
+            FREE_TEXT_COLUMNS, strict=False
+        )
     return WithFacts(frames)
 
 

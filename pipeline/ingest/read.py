@@ -11,6 +11,7 @@ import codecs
 import hashlib
 import io
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,6 +130,8 @@ def decode_csv_bytes(data: bytes, where: str) -> tuple[str, str]:
     return str(best), best.encoding
 
 
+# files of a folder read at a time (read_source); the frames and reports keep the files' order
+FILE_READERS = 2
 _CHUNK = 1 << 23  # bytes decoded at a time: a large export is never one Python string
 
 
@@ -362,13 +365,19 @@ def read_source(source: str, path: Path, config: Config) -> SourceFrame:
     frames: list[pl.DataFrame] = []
     reports: list[FileReport] = []
     root = path if path.is_dir() else path.parent
-    for file_path in list_input_files(path, source):
+
+    def read_one(file_path: Path) -> list[tuple[pl.DataFrame, FileReport]]:
         file_name = str(file_path.relative_to(root)) if path.is_dir() else file_path.name
-        for frame, report in read_file_sheets(
-            source, file_path, file_name, spec, index, config.pipeline.header_scan_rows
-        ):
-            frames.append(frame)
-            reports.append(report)
+        scan = config.pipeline.header_scan_rows
+        return read_file_sheets(source, file_path, file_name, spec, index, scan)
+
+    # the files in order, FILE_READERS at a time: one file's decoding (Python, which holds
+    # the interpreter) goes on beside another's parsing (polars, which lets it go)
+    with ThreadPoolExecutor(FILE_READERS) as readers:
+        for sheets in readers.map(read_one, list_input_files(path, source)):
+            for frame, report in sheets:
+                frames.append(frame)
+                reports.append(report)
     frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame()
     if frame.height == 0 and source in _MUST_HAVE_ROWS:
         # A header with nothing below it would quietly yield an empty lead list. Relief

@@ -18,15 +18,16 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
 
 from pipeline.config import LearningSettings, ReviewDecisions, ScoringSettings
 from pipeline.leads.review_features import feature_label
+
+if TYPE_CHECKING:
+    from sklearn.linear_model import LogisticRegression
 
 # within a tier: by the model's probability; by the legal test's strength first (the model
 # then orders leads of equal strength only); or by strength + blend_weight x the model's logit
@@ -88,6 +89,10 @@ def _matrix(rows: list[list[str]], vocabulary: tuple[str, ...]) -> np.ndarray:
 def _fit(
     rows: list[list[str]], y: np.ndarray, s: LearningSettings
 ) -> tuple[tuple[str, ...], LogisticRegression]:
+    # scikit-learn (~1 s to import, and imported again by every text worker, which imports
+    # the main module) is imported only when a model is fitted: most runs fit none
+    from sklearn.linear_model import LogisticRegression
+
     vocabulary = tuple(sorted({name for names in rows for name in names}))
     model = LogisticRegression(C=s.regularisation_c, max_iter=1000)
     model.fit(_matrix(rows, vocabulary), y)
@@ -132,6 +137,8 @@ def _calibration(p: np.ndarray, y: np.ndarray) -> list[dict[str, Any]]:
 def _evaluate(history: pl.DataFrame, s: LearningSettings) -> dict[str, Any]:
     """AUC of the model and of the legal test's own order on held-out decisions (each decision
     held out once, `cv_folds` folds), and a calibration table by decile of probability."""
+    from sklearn.metrics import roc_auc_score
+
     p = _out_of_fold(history, s)
     scored = ~np.isnan(p)
     y = history["accepted"].to_numpy().astype(int)[scored]

@@ -111,6 +111,30 @@ def test_folder_of_files_is_one_source(tmp_path: Path, config: Config) -> None:
     assert [(r.file, r.encoding) for r in source.files] == [("a.csv", "utf-8"), ("b.csv", "gbk")]
 
 
+def test_a_folder_read_several_files_at_a_time_keeps_the_files_order(
+    tmp_path: Path, config: Config
+) -> None:
+    """Files are read FILE_READERS at a time: rows and reports still come in the files'
+    order, the same as each file read alone, whichever file is done first."""
+    folder = tmp_path / "petitions"
+    folder.mkdir()
+    encodings = ["gb18030", "utf-8", "gbk", "utf-8-sig", "utf-8", "gb18030", "utf-8"]
+    for i, encoding in enumerate(encodings):
+        rows = [PETITION_ROWS[0]] + [
+            [f"XF{i}{j:03d}", "张三", "", "", "事项", ""] for j in range(1 + i * 40)
+        ]
+        write_csv(folder / f"{i:02d}.csv", rows, encoding)
+    source = read_source("petitions", folder, config)
+    alone = [
+        read_source("petitions", folder / f"{i:02d}.csv", config) for i in range(len(encodings))
+    ]
+    assert [r.file for r in source.files] == [f"{i:02d}.csv" for i in range(len(encodings))]
+    assert [r.encoding for r in source.files] == [a.files[0].encoding for a in alone]
+    expected = pl.concat([a.frame for a in alone])
+    assert source.frame.drop("file", "record_key").equals(expected.drop("file", "record_key"))
+    assert source.frame["record_key"].str.starts_with("petitions:").all()
+
+
 def test_aliases_alternatives_map_to_the_same_field(tmp_path: Path, config: Config) -> None:
     rows = [
         ["受理号", "信访人姓名", "身份证号", "手机号", "诉求内容"],

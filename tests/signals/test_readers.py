@@ -15,7 +15,7 @@ import pytest
 from pipeline.config import load_config
 from pipeline.signals import case_facts_frame
 from pipeline.signals import readers as readers_module
-from pipeline.signals.petition_text import petition_facts_frame
+from pipeline.signals.petition_text import _read_texts, petition_facts_frame
 from pipeline.signals.readers import MIN_TEXTS_PER_WORKER, TextReaders, worker_count
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
@@ -83,6 +83,36 @@ def test_worker_processes_read_the_same_as_this_process() -> None:
     assert petitions_read.equals(here_petitions)
 
 
+def test_workers_started_ahead_are_the_ones_that_read() -> None:
+    patterns = load_config().text_patterns
+    texts = ["本人家庭生活困难，无力支付医疗费，请求司法救助。", "要求依法处理。"] * 3
+    with TextReaders(patterns, workers=2) as readers:
+        readers.start_workers(len(texts))
+        pool = readers._pool
+        assert pool is not None
+        read = readers.map(_read_texts, texts)
+        assert readers._pool is pool  # started ahead, not started again
+    assert readers._pool is None
+    assert read == _read_texts(texts, patterns)
+
+
+def test_workers_let_go_without_waiting_are_started_again_when_needed() -> None:
+    patterns = load_config().text_patterns
+    texts = ["本人家庭生活困难，无力支付医疗费，请求司法救助。", "要求依法处理。"] * 3
+    with TextReaders(patterns, workers=2) as readers:
+        first = readers.map(_read_texts, texts)
+        readers.close(wait=False)
+        assert readers._pool is None
+        assert readers.map(_read_texts, texts) == first == _read_texts(texts, patterns)
+
+
+@pytest.mark.parametrize(("texts", "requested"), [(100, 0), (10 * MIN_TEXTS_PER_WORKER, 1)])
+def test_no_worker_is_started_ahead_where_texts_are_read_here(texts: int, requested: int) -> None:
+    with TextReaders(load_config().text_patterns, workers=requested) as readers:
+        readers.start_workers(texts)
+        assert readers._pool is None
+
+
 UNGUARDED = """
 from pipeline.config import load_config
 from pipeline.signals.petition_text import _read_texts
@@ -91,16 +121,21 @@ from pipeline.signals.readers import TextReaders
 patterns = load_config().text_patterns
 texts = ["本人家庭生活困难，无力支付医疗费，请求司法救助。", "要求依法处理。"] * 3
 with TextReaders(patterns, workers=2) as readers:
+    AHEAD
     read = readers.map(_read_texts, texts)
 print("same:", read == _read_texts(texts, patterns))
 """
 
 
-def test_a_script_without_a_main_guard_is_read_here_not_left_waiting(tmp_path: Path) -> None:
+@pytest.mark.parametrize("ahead", ["pass", "readers.start_workers(len(texts))"])
+def test_a_script_without_a_main_guard_is_read_here_not_left_waiting(
+    tmp_path: Path, ahead: str
+) -> None:
     # every spawned worker re-imports the script, which starts workers again and fails:
-    # the pool breaks and the texts are read in the script's own process
+    # the pool breaks and the texts are read in the script's own process (also when the
+    # workers were started ahead of the reading)
     script = tmp_path / "unguarded.py"
-    script.write_text(UNGUARDED, encoding="utf-8")
+    script.write_text(UNGUARDED.replace("AHEAD", ahead), encoding="utf-8")
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONPATH": str(root)}
     done = subprocess.run(
