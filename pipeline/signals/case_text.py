@@ -442,7 +442,7 @@ def _own_losses(hits: tuple[Hit, ...], view: VictimView | None) -> tuple[list[Hi
     losses = [h for h in hits if h.amount is not None]
     if view is not None and any(not m.own for m in view.mentions):
         # (an amount from each of a list, 骗取王某、李某各1万元, is each one's own)
-        losses = [h for h in losses if not _names_others(view, h) or _from_each(h)]
+        losses = [h for h in losses if not _names_others(view, h.start, h.end) or _from_each(h)]
         # its own: named, or stated in its incident (经认定：被盗车辆价值2701.51元)
         # (taken from the victim and another together, it is measured against, not its own)
         own = [
@@ -579,8 +579,11 @@ def _taken_jointly(view: VictimView, hit: Hit) -> bool:
     return any(not m.own and m.group in groups for m in named)
 
 
-def _names_others(view: VictimView, hit: Hit) -> bool:
-    return any(not m.own and m.start < hit.end and m.end > hit.start for m in view.mentions)
+def _names_others(view: VictimView | None, start: int, end: int) -> bool:
+    """Another victim of the case is named in the text [start, end)."""
+    return view is not None and any(
+        not m.own and m.start < end and m.end > start for m in view.mentions
+    )
 
 
 def _clause_bounds(hit: Hit) -> tuple[int, int]:
@@ -631,7 +634,7 @@ def _taken_things(
         return []
     told_at = (takes[-1].end(), own_start or hit.start)
     told = text[told_at[0] : told_at[1]]
-    if _NEXT_VICTIM.search(told) or _others_named_in(view, *told_at):
+    if _NEXT_VICTIM.search(told) or _names_others(view, *told_at):
         return []  # several victims' things (盗窃被害人张某现金…、被害人李某手机…)
     groups: list[set[str]] = []
     end = -1
@@ -667,11 +670,6 @@ def _lost_cash(losses: list[Hit], patterns: TextPatterns, view: VictimView | Non
     """Cash among the victim's own losses, in the part of the clause that states each (a
     list 盗窃被害人张某现金3000元、被害人李某手机一部 gives 李某 the phone only)."""
     return any(_has_cash(_victim_item(h, view), patterns) for h in losses)
-
-
-def _others_named_in(view: VictimView | None, start: int, end: int) -> bool:
-    """Another victim of the case is named in [start, end) of the text."""
-    return view is not None and any(not m.own and start <= m.start < end for m in view.mentions)
 
 
 _NEXT_VICTIM = re.compile(r"、(?=被害人|受害人)")

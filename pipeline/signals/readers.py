@@ -107,12 +107,9 @@ class TextReaders:
         workers = worker_count(len(items), self.requested)
         if workers <= 1:
             return read(items, self.patterns)
-        if self._blob is None:
-            self._blob = pickle.dumps(self.patterns)
+        blob = self._patterns_blob()
         step = -(-len(items) // (workers * SLICES_PER_WORKER))
-        jobs = [
-            (read, items[i : i + step], self._token, self._blob) for i in range(0, len(items), step)
-        ]
+        jobs = [(read, items[i : i + step], self._token, blob) for i in range(0, len(items), step)]
         try:
             parts = list(self._pool_of(workers).map(_read_slice, jobs))
         except BrokenProcessPool:
@@ -130,11 +127,16 @@ class TextReaders:
         workers = worker_count(texts, self.requested)
         if workers <= 1:
             return
-        if self._blob is None:
-            self._blob = pickle.dumps(self.patterns)
+        blob = self._patterns_blob()
         pool = self._pool_of(workers)
         for _ in range(workers):  # each job that finds no idle worker starts one
-            pool.submit(_read_slice, (_read_nothing, [], self._token, self._blob))
+            pool.submit(_read_slice, (_read_nothing, [], self._token, blob))
+
+    def _patterns_blob(self) -> bytes:
+        """The patterns pickled once, for every job (a worker unpickles them once)."""
+        if self._blob is None:
+            self._blob = pickle.dumps(self.patterns)
+        return self._blob
 
     def _pool_of(self, workers: int) -> Executor:
         if self._pool is None or self._size < workers:

@@ -1403,7 +1403,43 @@ LOSS_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("summary", "name", "loss"), LOSS_CASES)
+# session 10: losses said in further styles (our own sentences; 21 of these 25 right before:
+# 将人民币4万元交付被告人, 吸收刘某资金, 强行索走, 让刘某为其支付款项 were not)
+SESSION10_LOSS_CASES = [
+    ("张某驾车与行人刘某相撞，刘某受伤，刘某花去医疗费等共计人民币6.2万元。", "刘某", 62000.0),
+    (
+        "被告人张某盗窃刘某停放在楼下的摩托车一辆。经价格认定，涉案摩托车价值1850元。",
+        "刘某",
+        1850.0,
+    ),
+    ("被告人张某以介绍工作为名，骗取被害人刘某人民币共计3.6万元。", "刘某", 36000.0),
+    ("被告人张某冒充刘某的亲戚，致使刘某被骗走现金5000元。", "刘某", 5000.0),
+    ("被告人张某以网购退款为由，诱使刘某向其指定账户转账共计23000元。", "刘某", 23000.0),
+    ("被告人张某谎称能办理工程承包，刘某先后将人民币4万元交付被告人张某。", "刘某", 40000.0),
+    ("被告人张某虚构供货事实，从刘某处骗得货款8000元。", "刘某", 8000.0),
+    ("被告人张某趁刘某不备，将刘某银行卡内存款12000元转走。", "刘某", 12000.0),
+    ("被告人张某的行为致刘某经济损失人民币2.3万元。", "刘某", 23000.0),
+    ("被告人张某入户盗窃，刘某损失财物价值共计4520元。", "刘某", 4520.0),
+    ("被告人张某抢得刘某现金300元及价值1800元的手机一部。", "刘某", 2100.0),
+    ("被告人张某窜入刘某家中盗窃，被盗物品经鉴定总价值为6500元。", "刘某", 6500.0),
+    ("被告人张某盗窃刘某家中财物，涉案财物价值合计人民币9600元。", "刘某", 9600.0),
+    ("被告人张某放火烧毁刘某的房屋，被烧毁的房屋及物品价值人民币4.5万元。", "刘某", 45000.0),
+    ("被告人张某以帮助办理贷款为由，收取刘某手续费2000元。", "刘某", 2000.0),
+    ("被告人张某虚构投资项目，向刘某借得现金5万元后潜逃。", "刘某", 50000.0),
+    ("被告人张某砸坏刘某的轿车，经鉴定损失价值3700元。", "刘某", 3700.0),
+    ("被告人张某持棍殴打刘某，致刘某轻伤，刘某因伤花去医疗费12000余元。", "刘某", 12000.0),
+    ("被告人张某以高额回报为诱饵，先后吸收刘某资金30万元。", "刘某", 300000.0),
+    ("被告人张某盗窃刘某黄金首饰若干，经鉴定价值15800元。", "刘某", 15800.0),
+    ("被告人张某驾车撞伤刘某，经鉴定为轻伤二级。", "刘某", None),
+    ("被告人张某采用撬锁方式盗走刘某电动车两辆，共计价值7200元。", "刘某", 7200.0),
+    ("被告人张某以刘某欠其工资为由，强行索走刘某现金3000元。", "刘某", 3000.0),
+    ("被告人张某在刘某的货车上窃得货物一批，价值2.6万元。", "刘某", 26000.0),
+    ("被告人张某虚构身份与刘某恋爱，以各种理由让刘某为其支付款项1.8万元。", "刘某", 18000.0),
+    ("被告人张某将刘某借给其使用的轿车变卖，得款9000元。经鉴定，该车价值9000元。", "刘某", 9000.0),
+]
+
+
+@pytest.mark.parametrize(("summary", "name", "loss"), LOSS_CASES + SESSION10_LOSS_CASES)
 def test_losses_stated_many_ways(summary: str, name: str | None, loss: float | None) -> None:
     assert extract_case_facts(summary, name=name).loss_amount == loss
 
@@ -1681,39 +1717,6 @@ VICTIMS_PAYMENT_CASES = [
     ("被告人愿意赔偿被害人魏某的损失，但双方未能达成一致意见。", "魏某", [], "unknown"),
     ("被害人魏某向被告人支付了定金5000元。", "魏某", [], "unknown"),
 ]
-
-
-@pytest.mark.parametrize(("summary", "name", "others", "compensation"), VICTIMS_PAYMENT_CASES)
-def test_payments_among_victims(
-    summary: str, name: str, others: list[str], compensation: str
-) -> None:
-    facts = extract_case_facts(summary, name=name, others=others)
-    assert (facts.compensation or "unknown") == compensation
-
-
-def test_a_loss_taken_from_two_victims_together_is_neither_ones_own() -> None:
-    summary = "被告人持棍威胁，抢走被害人王某丙和王某乙价值3000元的手机一部。案发后，被告人退赔王某丙1000元。"
-    alone = "被告人持棍威胁，抢走被害人王某丙价值3000元的手机一部。案发后，被告人退赔王某丙1000元。"
-    together = extract_case_facts(summary, name="王某丙", others=["王某乙"])
-    assert together.loss_amount is None
-    # … but a payment is still measured against it
-    assert together.compensation == "partial"
-    assert extract_case_facts(alone, name="王某丙", others=["王某乙"]).loss_amount == 3000.0
-    two = "被告人与被害人李某、江某签订协议，骗取二被害人的定金人民币50万元。"
-    assert extract_case_facts(two, name="李某", others=["江某"]).loss_amount is None
-
-
-def test_a_total_after_a_list_of_victims_amounts_is_not_the_last_ones() -> None:
-    summary = (
-        "综上，被告人谭某先后骗取被害人白某65000元、严某51922元、王某二37196元，共计154118元。"
-    )
-    others = ["白某", "严某", "王某二"]
-    for name, loss in (("王某二", 37196.0), ("严某", 51922.0), ("白某", 65000.0)):
-        facts = extract_case_facts(summary, name=name, others=[o for o in others if o != name])
-        assert facts.loss_amount == loss
-    # a payment to both, said with 共计, stays both victims'
-    paid = "被告人与殷某、薛某达成和解协议，共计赔偿损失人民币20000元，取得二人谅解。"
-    assert extract_case_facts(paid, name="殷某", others=["薛某"]).compensation == "full"
 
 
 # session 10: payments in part and in full, losses for treatment, returns collected (our own
@@ -2486,57 +2489,39 @@ SESSION10_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("summary", "name", "others", "compensation"), SESSION10_CASES)
-def test_payments_of_session_10(
+@pytest.mark.parametrize(
+    ("summary", "name", "others", "compensation"), VICTIMS_PAYMENT_CASES + SESSION10_CASES
+)
+def test_payments_among_victims(
     summary: str, name: str, others: list[str], compensation: str
 ) -> None:
     facts = extract_case_facts(summary, name=name, others=others)
     assert (facts.compensation or "unknown") == compensation
 
 
-def test_treatment_costs_with_other_heads_are_the_loss() -> None:
-    summary = "张某驾车与行人刘某相撞，刘某受伤，刘某花去医疗费等共计人民币6.2万元。"
-    assert extract_case_facts(summary, name="刘某").loss_amount == 62000
+def test_a_loss_taken_from_two_victims_together_is_neither_ones_own() -> None:
+    summary = "被告人持棍威胁，抢走被害人王某丙和王某乙价值3000元的手机一部。案发后，被告人退赔王某丙1000元。"
+    alone = "被告人持棍威胁，抢走被害人王某丙价值3000元的手机一部。案发后，被告人退赔王某丙1000元。"
+    together = extract_case_facts(summary, name="王某丙", others=["王某乙"])
+    assert together.loss_amount is None
+    # … but a payment is still measured against it
+    assert together.compensation == "partial"
+    assert extract_case_facts(alone, name="王某丙", others=["王某乙"]).loss_amount == 3000.0
+    two = "被告人与被害人李某、江某签订协议，骗取二被害人的定金人民币50万元。"
+    assert extract_case_facts(two, name="李某", others=["江某"]).loss_amount is None
 
 
-# session 10: losses said in further styles (our own sentences; 21 of these 25 right before:
-# 将人民币4万元交付被告人, 吸收刘某资金, 强行索走, 让刘某为其支付款项 were not)
-SESSION10_LOSS_CASES = [
-    (
-        "被告人张某盗窃刘某停放在楼下的摩托车一辆。经价格认定，涉案摩托车价值1850元。",
-        "刘某",
-        1850.0,
-    ),
-    ("被告人张某以介绍工作为名，骗取被害人刘某人民币共计3.6万元。", "刘某", 36000.0),
-    ("被告人张某冒充刘某的亲戚，致使刘某被骗走现金5000元。", "刘某", 5000.0),
-    ("被告人张某以网购退款为由，诱使刘某向其指定账户转账共计23000元。", "刘某", 23000.0),
-    ("被告人张某谎称能办理工程承包，刘某先后将人民币4万元交付被告人张某。", "刘某", 40000.0),
-    ("被告人张某虚构供货事实，从刘某处骗得货款8000元。", "刘某", 8000.0),
-    ("被告人张某趁刘某不备，将刘某银行卡内存款12000元转走。", "刘某", 12000.0),
-    ("被告人张某的行为致刘某经济损失人民币2.3万元。", "刘某", 23000.0),
-    ("被告人张某入户盗窃，刘某损失财物价值共计4520元。", "刘某", 4520.0),
-    ("被告人张某抢得刘某现金300元及价值1800元的手机一部。", "刘某", 2100.0),
-    ("被告人张某窜入刘某家中盗窃，被盗物品经鉴定总价值为6500元。", "刘某", 6500.0),
-    ("被告人张某盗窃刘某家中财物，涉案财物价值合计人民币9600元。", "刘某", 9600.0),
-    ("被告人张某放火烧毁刘某的房屋，被烧毁的房屋及物品价值人民币4.5万元。", "刘某", 45000.0),
-    ("被告人张某以帮助办理贷款为由，收取刘某手续费2000元。", "刘某", 2000.0),
-    ("被告人张某虚构投资项目，向刘某借得现金5万元后潜逃。", "刘某", 50000.0),
-    ("被告人张某砸坏刘某的轿车，经鉴定损失价值3700元。", "刘某", 3700.0),
-    ("被告人张某持棍殴打刘某，致刘某轻伤，刘某因伤花去医疗费12000余元。", "刘某", 12000.0),
-    ("被告人张某以高额回报为诱饵，先后吸收刘某资金30万元。", "刘某", 300000.0),
-    ("被告人张某盗窃刘某黄金首饰若干，经鉴定价值15800元。", "刘某", 15800.0),
-    ("被告人张某驾车撞伤刘某，经鉴定为轻伤二级。", "刘某", None),
-    ("被告人张某采用撬锁方式盗走刘某电动车两辆，共计价值7200元。", "刘某", 7200.0),
-    ("被告人张某以刘某欠其工资为由，强行索走刘某现金3000元。", "刘某", 3000.0),
-    ("被告人张某在刘某的货车上窃得货物一批，价值2.6万元。", "刘某", 26000.0),
-    ("被告人张某虚构身份与刘某恋爱，以各种理由让刘某为其支付款项1.8万元。", "刘某", 18000.0),
-    ("被告人张某将刘某借给其使用的轿车变卖，得款9000元。经鉴定，该车价值9000元。", "刘某", 9000.0),
-]
-
-
-@pytest.mark.parametrize(("summary", "name", "loss"), SESSION10_LOSS_CASES)
-def test_losses_of_session_10(summary: str, name: str, loss: float | None) -> None:
-    assert extract_case_facts(summary, name=name).loss_amount == loss
+def test_a_total_after_a_list_of_victims_amounts_is_not_the_last_ones() -> None:
+    summary = (
+        "综上，被告人谭某先后骗取被害人白某65000元、严某51922元、王某二37196元，共计154118元。"
+    )
+    others = ["白某", "严某", "王某二"]
+    for name, loss in (("王某二", 37196.0), ("严某", 51922.0), ("白某", 65000.0)):
+        facts = extract_case_facts(summary, name=name, others=[o for o in others if o != name])
+        assert facts.loss_amount == loss
+    # a payment to both, said with 共计, stays both victims'
+    paid = "被告人与殷某、薛某达成和解协议，共计赔偿损失人民币20000元，取得二人谅解。"
+    assert extract_case_facts(paid, name="殷某", others=["薛某"]).compensation == "full"
 
 
 def test_an_amount_from_each_of_a_list_is_each_ones_loss() -> None:
