@@ -6,19 +6,17 @@ Each stage is a function from the previous stage's frozen result (pipeline/state
 from __future__ import annotations
 
 import logging
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from pipeline.config import Config, LinkageSettings, Vocabulary, load_config
+from pipeline.config import Config, LinkageSettings, load_config
 from pipeline.errors import QuarantineLimitError
 from pipeline.ingest.decisions import read_decision_store
 from pipeline.ingest.read import JUNK_COLUMN, SourceFrame, read_source
@@ -41,11 +39,7 @@ from pipeline.leads.sources import lead_source_summary
 from pipeline.link.people import link_people
 from pipeline.link.records import (
     LINKAGE_INPUT_COLUMNS,
-    LINKED_SOURCES,
-    case_lookups,
-    latest_petition_date,
     numbered_records,
-    source_records,
     with_household_numbers_checked,
 )
 from pipeline.outputs.decisions import write_decision_store
@@ -57,6 +51,7 @@ from pipeline.outputs.validation_page import validation_page
 from pipeline.signals.case_text import case_facts_frame
 from pipeline.signals.petition_text import petition_facts_frame
 from pipeline.signals.readers import TextReaders
+from pipeline.spill import SCORED_COLUMNS, TEXT_SOURCES, SpillFolder, read_back
 from pipeline.state import (
     PROJECT_ROOT,
     SAMPLE_DIR,
@@ -101,22 +96,6 @@ __all__ = [
 log = logging.getLogger("relief_leads")
 # Free text the facts are read from; nothing after the signals stage reads it.
 FREE_TEXT_COLUMNS = ("summary", "text")
-# The sources read_free_text reads facts from.
-TEXT_SOURCES = ("cases", "petitions")
-# What the score and write stages read of the accepted rows, besides the `fact_*` columns:
-# the record reference, the case, the household's monitoring fields and the person's
-# normalised identity (pipeline/leads/build.py, leads/minors.py, outputs/tables.py).
-SCORED_COLUMNS = frozenset(
-    {
-        "source", "file", "sheet", "row_number", "excel_row", "record_key",
-        "case_id", "case_name", "charge", "role", "accepted", "case_ref",
-        "injury", "loss", "compensation", "forgiveness", "status",
-        "household_id", "relation", "household_type", "monitor_type", "risk_type",
-        "risk_cleared", "risk_identified", "income_per_capita", "health", "labour",
-        "name_norm", "birth", "birth_date", "sex", "sex_norm", "id_number", "id_norm",
-        "id_trusted", "id_birth", "id_region",
-    }
-)  # fmt: skip
 # What every row gets from the link: its person, and what person_links.csv shows of the
 # link (pipeline/outputs/tables.py reads them from the frames, not by a second join).
 LINK_COLUMNS = ("person_id", "link_confidence", "cluster_size", "linked_by")
@@ -181,18 +160,23 @@ def run(
         Path(out), new_run_id(ingested.started), config.pipeline.adhoc_folder if adhoc else None
     )
     try:
-        with TextReaders(config.text_patterns, config.pipeline.text_workers) as readers:
+        with (
+            TextReaders(config.text_patterns, config.pipeline.text_workers) as readers,
+            SpillFolder(folder.path) as spill,
+        ):
             # the text workers start while this process validates (TextReaders.start_workers)
             readers.start_workers(_case_rows(ingested))
             with timer.stage("validate", rows=lambda: _rows(validated.accepted)):
                 validated = validate_sources(ingested, config, folder, filters, timer)
             with timer.stage("signals"):
                 rows, validated = rows_handed_over(validated)
+                # the sources without free text go to disk while the workers read the texts
+                spill.start(rows.accepted, config.vocabulary)
                 with_facts = read_free_text(rows, config, readers)
                 del rows  # the rows live on in with_facts alone (linking lets them go)
                 readers.close(wait=False)  # the workers end while the run links
-        with timer.stage("link", rows=lambda: linked.result.blocking.candidate_pairs):
-            linked = link_sources(with_facts, config, link, work=folder.path)
+            with timer.stage("link", rows=lambda: linked.result.blocking.candidate_pairs):
+                linked = link_sources(with_facts, config, link, spill=spill)
         with timer.stage("score", rows=lambda: scored.candidates.height):
             scored = score_sources(linked, config, inputs, folder)
         with timer.stage("write"):
@@ -341,92 +325,44 @@ def read_free_text(
 
 
 def link_sources(
-    with_facts: WithFacts, config: Config, link: LinkFn, work: Path | None = None
+    with_facts: WithFacts,
+    config: Config,
+    link: LinkFn,
+    work: Path | None = None,
+    spill: SpillFolder | None = None,
 ) -> Linked:
     """One person_id for every accepted row; `with_facts` hands its frames over (see
     WithFacts.release), and only the columns scoring and writing read are kept.
 
-    Each frame goes to parquet in a folder of `work` (the system's temporary folder when
-    None) with only those columns, and its part of the linkage table is built from the
-    columns linking reads and written there too; the table is read back and linked while
-    the frames wait on disk. The folder is removed at the end.
+    Each frame goes to parquet in `spill` (pipeline/spill.py; a folder of its own in `work`,
+    the system's temporary folder when None, removed at the end) with only those columns,
+    and its part of the linkage table is built from the columns linking reads and written
+    there too; the table is read back and linked while the frames wait on disk.
     """
-    frames = with_facts.release()
-    with tempfile.TemporaryDirectory(prefix="link-", dir=work) as folder:
-        spilled = _spilled_sources(frames, config.vocabulary, Path(folder))
-        records = _linkage_table(dict(spilled.parts), spilled.latest_petition)
-        result = link(records, config.linkage)
-        del records
-        person_of = result.links.select(
-            "record_key", *(c for c in LINK_COLUMNS if c in result.links.columns)
-        )
-        linked = {
-            n: _with_person_ids(pl.read_parquet(p), person_of) for n, p in spilled.frames.items()
-        }
+    if spill is None:
+        with SpillFolder(work) as own:
+            return link_sources(with_facts, config, link, spill=own)
+    spilled = spill.finish(with_facts.release(), config.vocabulary)
+    records = _linkage_table(dict(spilled.parts), spilled.latest_petition)
+    result = link(records, config.linkage)
+    del records
+    person_of = result.links.select(
+        "record_key", *(c for c in LINK_COLUMNS if c in result.links.columns)
+    )
+    linked = {n: _with_person_ids(read_back(p), person_of) for n, p in spilled.frames.items()}
     return Linked(linked, result)
-
-
-@dataclass(frozen=True)
-class _Spilled:
-    """What linking wrote to its folder: the linkage table's parts (in LINKED_SOURCES
-    order), the slim frames (in the frames' order), and the latest petition date (the
-    age class is judged on it)."""
-
-    parts: dict[str, Path]
-    frames: dict[str, Path]
-    latest_petition: date | None
-
-
-def _spilled_sources(
-    frames: dict[str, pl.DataFrame], vocabulary: Vocabulary, spill: Path
-) -> _Spilled:
-    """Every frame written to `spill` slim (`_scored_columns`) and let go, a source at a
-    time; a linked source's part of the linkage table (pipeline/link/records.py) is built
-    from the columns linking reads (`LINKAGE_INPUT_COLUMNS`) and written after it. No
-    frame is held in full beside another's part, nor beside the table. `frames` ends empty."""
-    cases = case_lookups(frames.get("cases"))
-    latest = latest_petition_date(frames.get("petitions"))
-    waiting = {name: spill / f"frame-{name}.parquet" for name in frames}
-    parts: dict[str, Path] = {}
-    for source in sorted(frames, key=_linking_order):
-        frame = frames.pop(source)
-        _spilled(_scored_columns(frame), waiting[source])
-        if source in LINKED_SOURCES and not frame.is_empty():
-            linking = frame.select(c for c in frame.columns if c in LINKAGE_INPUT_COLUMNS)
-            del frame
-            parts[source] = spill / f"records-{source}.parquet"
-            _spilled(source_records(source, linking, cases, vocabulary), parts[source])
-    return _Spilled(parts, waiting, latest)
-
-
-def _linking_order(source: str) -> int:
-    return LINKED_SOURCES.index(source) if source in LINKED_SOURCES else len(LINKED_SOURCES)
 
 
 def _linkage_table(parts: dict[str, Path], latest: date | None) -> pl.DataFrame:
     """The linkage table read back from its parts: the monitoring rows, then the others'
     with the IDs that are a monitoring household's dropped (in memory, as linkage_records)."""
-    monitoring = pl.read_parquet(parts.pop("poverty")) if "poverty" in parts else None
+    monitoring = read_back(parts.pop("poverty")) if "poverty" in parts else None
     others = with_household_numbers_checked(
-        monitoring, [pl.read_parquet(p) for p in parts.values()]
+        monitoring, [read_back(p) for p in parts.values()]
     )
     stacked = [p for p in (monitoring, others) if p is not None]
     del monitoring, others  # numbered_records lets go of them a column at a time
     return numbered_records(stacked, latest)
-
-
-def _spilled(frame: pl.DataFrame, path: Path) -> Path:
-    """`frame` written to `path` as one row group (read back as one chunk, as the linker
-    and the later stages had it in memory)."""
-    frame.write_parquet(path, compression="lz4", row_group_size=max(frame.height, 1))
-    return path
-
-
-def _scored_columns(frame: pl.DataFrame) -> pl.DataFrame:
-    """The columns scoring and the run folder read (SCORED_COLUMNS, the facts); the rest
-    (raw names, phones, places, linkage keys) served linking and are let go."""
-    keep = [c for c in frame.columns if c in SCORED_COLUMNS or c.startswith("fact_")]
-    return frame.select(keep)
 
 
 def _with_person_ids(frame: pl.DataFrame, person_of: pl.DataFrame) -> pl.DataFrame:

@@ -17,7 +17,6 @@ from pipeline.link.records import linkage_records
 from pipeline.normalise.prepare import prepare_source
 from pipeline.run import (
     LINK_COLUMNS,
-    SCORED_COLUMNS,
     STAGES,
     RunInputs,
     StageEvent,
@@ -26,6 +25,7 @@ from pipeline.run import (
     rows_handed_over,
     run,
 )
+from pipeline.spill import SCORED_COLUMNS, SpillFolder
 from pipeline.state import Validated, WithFacts
 from pipeline.validate.filters import RunFilters
 from pipeline.validate.rows import ValidatedSource, validate_rows
@@ -159,3 +159,48 @@ def test_the_linker_reads_the_same_table_built_a_source_at_a_time(config: Config
     assert_frame_equal(seen[0], expected)
     for name, frame in linked.frames.items():
         assert_frame_equal(frame.drop(LINK_COLUMNS, strict=False), slim[name])
+
+
+def test_sources_spilled_while_the_texts_are_read_give_the_same_table_and_frames(
+    config: Config, tmp_path: Path
+) -> None:
+    """The sources without free text spilled before the text stage (SpillFolder.start, in
+    a thread) give the linker the same table, and the run the same frames in the same
+    order, as every source spilled after it; the folder is removed at the end."""
+    checked, _ = _sample_with_facts(config)
+
+    def linked(ahead: bool) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+        rows, _ = rows_handed_over(Validated(checked, {n: v.accepted for n, v in checked.items()}))
+        seen: list[pl.DataFrame] = []
+
+        def recording_link(records: pl.DataFrame, settings: LinkageSettings) -> LinkResult:
+            seen.append(records)
+            return link_people(records, settings)
+
+        with SpillFolder(tmp_path) as spill:
+            if ahead:
+                spill.start(rows.accepted, config.vocabulary)
+                assert set(rows.accepted) == {"cases", "petitions"}
+            with_facts = read_free_text(rows, config)
+            frames = link_sources(with_facts, config, recording_link, spill=spill).frames
+        return seen[0], frames
+
+    table_after, after = linked(ahead=False)
+    table_ahead, ahead = linked(ahead=True)
+    assert_frame_equal(table_ahead, table_after)
+    assert list(ahead) == list(after) and "poverty" in ahead
+    for name, frame in after.items():
+        assert_frame_equal(ahead[name], frame)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_spill_that_fails_in_its_thread_fails_the_link_stage(
+    config: Config, tmp_path: Path
+) -> None:
+    """An error while the monitoring rows are spilled ahead is raised where the link stage
+    takes the spills, not lost with the thread; the folder is still removed."""
+    broken = pl.DataFrame({"source": ["poverty"], "record_key": ["poverty:1"]})
+    with pytest.raises(pl.exceptions.ColumnNotFoundError), SpillFolder(tmp_path) as spill:
+        spill.start({"poverty": broken}, config.vocabulary)
+        spill.finish({}, config.vocabulary)
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,199 @@
+"""The link stage's spills: the accepted rows on disk while the linker runs.
+
+The linker needs the linkage table (pipeline/link/records.py) in memory, not the accepted
+rows. So each source's rows go to a folder as the columns scoring and writing read
+(`SCORED_COLUMNS`, the facts), its part of the linkage table is built from the columns
+linking reads and written beside them, and the frames come back only once the links are
+made (pipeline/run.py `link_sources`).
+
+The sources without free text (the monitoring export above all: nine rows in ten) need
+nothing from the text stage, so a run spills them while the text workers read
+(`SpillFolder.start`, in a thread: polars lets go of the interpreter while it works, and
+this process only waits for the workers meanwhile). The text stage then runs beside a
+process that no longer holds the monitoring rows, and the link stage has only the case and
+petition rows left to spill (`SpillFolder.finish`).
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from types import TracebackType
+
+import polars as pl
+
+from pipeline.config import Vocabulary
+from pipeline.link.records import (
+    LINKAGE_INPUT_COLUMNS,
+    LINKED_SOURCES,
+    CaseLookups,
+    case_lookups,
+    latest_petition_date,
+    source_records,
+)
+
+log = logging.getLogger(__name__)
+
+# rows per row group of a spill: a write takes ~+50 MB at this size (2 M rows, 26 columns)
+ROW_GROUP = 65_536
+
+# The sources read_free_text reads facts from; the others can be spilled before it.
+TEXT_SOURCES = ("cases", "petitions")
+# What the score and write stages read of the accepted rows, besides the `fact_*` columns:
+# the record reference, the case, the household's monitoring fields and the person's
+# normalised identity (pipeline/leads/build.py, leads/minors.py, outputs/tables.py).
+SCORED_COLUMNS = frozenset(
+    {
+        "source", "file", "sheet", "row_number", "excel_row", "record_key",
+        "case_id", "case_name", "charge", "role", "accepted", "case_ref",
+        "injury", "loss", "compensation", "forgiveness", "status",
+        "household_id", "relation", "household_type", "monitor_type", "risk_type",
+        "risk_cleared", "risk_identified", "income_per_capita", "health", "labour",
+        "name_norm", "birth", "birth_date", "sex", "sex_norm", "id_number", "id_norm",
+        "id_trusted", "id_birth", "id_region",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Spilled:
+    """What linking wrote to its folder: the linkage table's parts (in LINKED_SOURCES
+    order), the slim frames (in the frames' order), and the latest petition date (the
+    age class is judged on it)."""
+
+    parts: dict[str, Path]
+    frames: dict[str, Path]
+    latest_petition: date | None
+
+
+@dataclass(frozen=True)
+class _Written:
+    parts: dict[str, Path]
+    frames: dict[str, Path]
+
+
+class SpillFolder:
+    """A temporary folder (in `work`, else the system's) for one link stage's spills.
+
+    `start` spills the sources without free text in a thread; `finish` spills the rest and
+    says where everything is. Use as a context manager: the folder is removed at the end,
+    once a spill still being written has ended.
+    """
+
+    def __init__(self, work: Path | None = None) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="link-", dir=work)
+        self.path = Path(self._folder.name)
+        self._order: list[str] | None = None
+        self._lookups: tuple[CaseLookups, date | None] | None = None
+        self._ahead: Future[_Written] | None = None
+
+    def start(self, frames: dict[str, pl.DataFrame], vocabulary: Vocabulary) -> None:
+        """Take the sources without free text out of `frames` and spill them in a thread.
+
+        The case lookups and the latest petition date are read here, before the text
+        stage lets go of the summaries; the frames left in `frames` wait for `finish`.
+        """
+        self._order = list(frames)
+        self._lookups = (
+            case_lookups(frames.get("cases")),
+            latest_petition_date(frames.get("petitions")),
+        )
+        quiet = {name: frames.pop(name) for name in list(frames) if name not in TEXT_SOURCES}
+        if not quiet:
+            return
+        pool = ThreadPoolExecutor(1, thread_name_prefix="spill")
+        self._ahead = pool.submit(_written, quiet, self._lookups[0], vocabulary, self.path)
+        pool.shutdown(wait=False)  # the thread ends with its one job
+
+    def finish(self, frames: dict[str, pl.DataFrame], vocabulary: Vocabulary) -> Spilled:
+        """Spill `frames` (which ends empty) and return every spill, `start`'s included."""
+        order = self._order if self._order is not None else list(frames)
+        if self._lookups is None:
+            self._lookups = (
+                case_lookups(frames.get("cases")),
+                latest_petition_date(frames.get("petitions")),
+            )
+        cases, latest = self._lookups
+        now = _written(frames, cases, vocabulary, self.path)
+        ahead = self._ahead.result() if self._ahead is not None else _Written({}, {})
+        parts = {**ahead.parts, **now.parts}
+        waiting = {**ahead.frames, **now.frames}
+        return Spilled(
+            {name: parts[name] for name in sorted(parts, key=_linking_order)},
+            {name: waiting[name] for name in order if name in waiting},
+            latest,
+        )
+
+    def close(self) -> None:
+        """Wait for a spill still being written (its error is the run's already, or
+        nobody's), then remove the folder."""
+        if self._ahead is not None and self._ahead.exception() is not None:
+            log.debug("spill ahead failed", exc_info=self._ahead.exception())
+        self._folder.cleanup()
+
+    def __enter__(self) -> SpillFolder:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _written(
+    frames: dict[str, pl.DataFrame], cases: CaseLookups, vocabulary: Vocabulary, spill: Path
+) -> _Written:
+    """Every frame written to `spill` slim (`scored_columns`) and let go, a source at a
+    time; a linked source's part of the linkage table (pipeline/link/records.py) is built
+    from the columns linking reads (`LINKAGE_INPUT_COLUMNS`) and written after it. No
+    frame is held in full beside another's part, nor beside the table. `frames` ends empty."""
+    waiting = {name: spill / f"frame-{name}.parquet" for name in frames}
+    parts: dict[str, Path] = {}
+    for source in sorted(frames, key=_linking_order):
+        frame = frames.pop(source)
+        _spilled(scored_columns(frame), waiting[source])
+        if source in LINKED_SOURCES and not frame.is_empty():
+            linking = frame.select(c for c in frame.columns if c in LINKAGE_INPUT_COLUMNS)
+            del frame
+            parts[source] = spill / f"records-{source}.parquet"
+            _spilled(source_records(source, linking, cases, vocabulary), parts[source])
+    return _Written(parts, waiting)
+
+
+def _linking_order(source: str) -> int:
+    return LINKED_SOURCES.index(source) if source in LINKED_SOURCES else len(LINKED_SOURCES)
+
+
+def _spilled(frame: pl.DataFrame, path: Path) -> Path:
+    """`frame` written to `path` in row groups of ROW_GROUP rows: written as one group, the
+    monitoring rows' columns took +0.3-0.4 GB at once (docs/scale.md); `read_back` gives
+    the frame back in one chunk."""
+    frame.write_parquet(path, compression="lz4", row_group_size=ROW_GROUP)
+    return path
+
+
+def read_back(path: Path) -> pl.DataFrame:
+    """A spill read back a column at a time, each column in one chunk (as the linker and
+    the later stages had it in memory: over columns chunked unlike each other, polars
+    copies a frame to filter it). Read whole, its row groups come in as chunks, and
+    rechunking the frame whole would hold it twice."""
+    return pl.DataFrame(
+        [
+            pl.read_parquet(path, columns=[c]).to_series().rechunk()
+            for c in pl.read_parquet_schema(path)
+        ]
+    )
+
+
+def scored_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """The columns scoring and the run folder read (SCORED_COLUMNS, the facts); the rest
+    (raw names, phones, places, linkage keys) served linking and are let go."""
+    keep = [c for c in frame.columns if c in SCORED_COLUMNS or c.startswith("fact_")]
+    return frame.select(keep)
