@@ -40,6 +40,12 @@ log = logging.getLogger(__name__)
 
 # rows per row group of a spill: a write takes ~+50 MB at this size (2 M rows, 26 columns)
 ROW_GROUP = 65_536
+# The monitoring rows' part of the linkage table is built this many rows at a time, a set of
+# whole households each time (`_records_spilled`): built at once, it held the rows' linkage
+# columns and the whole part together (+0.4 GB at 2 M rows).
+RECORD_SLICE_ROWS = 500_000
+# each slice's rows' places in the source, to put the slices back in the source's order
+_POSITION = "_position"
 
 # The sources read_free_text reads facts from; the others can be spilled before it.
 TEXT_SOURCES = ("cases", "petitions")
@@ -162,9 +168,28 @@ def _written(
         if source in LINKED_SOURCES and not frame.is_empty():
             linking = frame.select(c for c in frame.columns if c in LINKAGE_INPUT_COLUMNS)
             del frame
-            parts[source] = spill / f"records-{source}.parquet"
-            _spilled(source_records(source, linking, cases, vocabulary), parts[source])
+            path = spill / f"records-{source}.parquet"
+            parts[source] = _records_spilled(source, linking, cases, vocabulary, path)
     return _Written(parts, waiting)
+
+
+def _records_spilled(
+    source: str, linking: pl.DataFrame, cases: CaseLookups, vocabulary: Vocabulary, path: Path
+) -> Path:
+    """`source_records` of `linking` written to `path`: for the monitoring rows, a folder of
+    slices of whole households (every step of `source_records` that reads other rows reads
+    the household's: the head's ID, birth bounds, relations), each with its rows' places
+    (`read_back` puts them back in order); else one file."""
+    if source != "poverty" or linking.height <= RECORD_SLICE_ROWS:
+        return _spilled(source_records(source, linking, cases, vocabulary), path)
+    count = -(-linking.height // RECORD_SLICE_ROWS)
+    slice_of = linking.select(pl.col("household_id").hash(seed=0) % count).to_series()
+    path.mkdir()
+    for i in range(count):
+        rows = slice_of == i
+        part = source_records(source, linking.filter(rows), cases, vocabulary)
+        _spilled(part.with_columns(rows.arg_true().alias(_POSITION)), path / f"{i:04d}.parquet")
+    return path
 
 
 def _linking_order(source: str) -> int:
@@ -183,13 +208,34 @@ def read_back(path: Path) -> pl.DataFrame:
     """A spill read back a column at a time, each column in one chunk (as the linker and
     the later stages had it in memory: over columns chunked unlike each other, polars
     copies a frame to filter it). Read whole, its row groups come in as chunks, and
-    rechunking the frame whole would hold it twice."""
+    rechunking the frame whole would hold it twice. A folder of slices
+    (`_records_spilled`) comes back in the order of the rows it was built from."""
+    if path.is_dir():
+        return _slices_read_back(sorted(path.iterdir()))
     return pl.DataFrame(
         [
-            pl.read_parquet(path, columns=[c]).to_series().rechunk()
+            _compact(pl.read_parquet(path, columns=[c]).to_series())
             for c in pl.read_parquet_schema(path)
         ]
     )
+
+
+def _compact(column: pl.Series) -> pl.Series:
+    """`column` in one chunk; a column of nulls only (the monitoring rows' 工作表 and 出生日期
+    columns) as a null column, which polars holds in a few bytes a row where the one read
+    back from parquet holds 16 (32 MB at 2 M rows)."""
+    if column.len() and column.null_count() == column.len():
+        return pl.repeat(None, column.len(), dtype=column.dtype, eager=True).alias(column.name)
+    return column.rechunk()
+
+
+def _slices_read_back(files: list[Path]) -> pl.DataFrame:
+    def column(name: str) -> pl.Series:
+        return pl.concat([pl.read_parquet(f, columns=[name]).to_series() for f in files])
+
+    order = column(_POSITION).arg_sort()
+    names = [c for c in pl.read_parquet_schema(files[0]) if c != _POSITION]
+    return pl.DataFrame([_compact(column(c).gather(order)) for c in names])
 
 
 def scored_columns(frame: pl.DataFrame) -> pl.DataFrame:

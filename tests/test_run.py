@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -13,7 +14,7 @@ from polars.testing import assert_frame_equal
 from pipeline.config import Config, LinkageSettings
 from pipeline.ingest.read import read_source
 from pipeline.link.people import LinkResult, link_people
-from pipeline.link.records import linkage_records
+from pipeline.link.records import linkage_records, source_records
 from pipeline.normalise.prepare import prepare_source
 from pipeline.run import (
     LINK_COLUMNS,
@@ -161,13 +162,17 @@ def test_the_linker_reads_the_same_table_built_a_source_at_a_time(config: Config
         assert_frame_equal(frame.drop(LINK_COLUMNS, strict=False), slim[name])
 
 
+@pytest.mark.parametrize("slice_rows", [500_000, 700])
 def test_sources_spilled_while_the_texts_are_read_give_the_same_table_and_frames(
-    config: Config, tmp_path: Path
+    config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, slice_rows: int
 ) -> None:
     """The sources without free text spilled before the text stage (SpillFolder.start, in
     a thread) give the linker the same table, and the run the same frames in the same
-    order, as every source spilled after it; the folder is removed at the end."""
+    order, as every source spilled after it; so do the monitoring rows' part of the table
+    built a slice of households at a time (700 rows: the sample's in several slices); the
+    folder is removed at the end."""
     checked, _ = _sample_with_facts(config)
+    assert checked["poverty"].accepted.height > 2 * slice_rows or slice_rows > 10_000
 
     def linked(ahead: bool) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
         rows, _ = rows_handed_over(Validated(checked, {n: v.accepted for n, v in checked.items()}))
@@ -186,7 +191,17 @@ def test_sources_spilled_while_the_texts_are_read_give_the_same_table_and_frames
         return seen[0], frames
 
     table_after, after = linked(ahead=False)
+    monkeypatch.setattr("pipeline.spill.RECORD_SLICE_ROWS", slice_rows)
+    built = source_records
+    slices: list[int] = []
+
+    def counted(source: str, frame: pl.DataFrame, *args: Any) -> pl.DataFrame:
+        slices.extend([frame.height] if source == "poverty" else [])
+        return built(source, frame, *args)
+
+    monkeypatch.setattr("pipeline.spill.source_records", counted)
     table_ahead, ahead = linked(ahead=True)
+    assert len(slices) == (1 if slice_rows > 10_000 else -(-sum(slices) // slice_rows))
     assert_frame_equal(table_ahead, table_after)
     assert list(ahead) == list(after) and "poverty" in ahead
     for name, frame in after.items():
