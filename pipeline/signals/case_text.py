@@ -239,10 +239,6 @@ _PAID = ("full", "partial", "paid")
 SPENT = "spent"  # the loot was spent: the rest of a return or a payment is not coming back
 
 
-# every case_summary rule, in the order they are read
-_SCANNED = (
-    "injury", "loss_amount", "compensation", "forgiveness", "settlement", *_TEXT_FLAGS.values()
-)  # fmt: skip
 Scan = dict[str, tuple[Hit, ...]]
 # facts about the case, not one victim: every victim of the case has them
 _CASE_WIDE = frozenset({"hit_and_run", "offender_unknown", "offender_dead"})
@@ -250,8 +246,7 @@ _CASE_WIDE = frozenset({"hit_and_run", "offender_unknown", "offender_dead"})
 
 def _scan(text: str, patterns: TextPatterns) -> Scan:
     """The hits of every case rule in one folded text."""
-    rules = patterns.case
-    found = {name: getattr(rules, name).find(text) for name in _SCANNED}
+    found = patterns.case.find_all(text)
     incidents = episode_starts(text, patterns.victim_mentions)
     starts = incidents[0] if incidents else ()
     paid = _with_amounts(found["compensation"], patterns, starts)

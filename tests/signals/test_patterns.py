@@ -1,0 +1,95 @@
+"""The shortcuts of the text patterns' matcher find exactly what the plain search finds."""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import fields
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.signals.patterns import (
+    CaseTextRules,
+    FactRule,
+    Hit,
+    PetitionTextRules,
+    TextPatterns,
+    fold_text,
+    load_text_patterns,
+)
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
+
+
+def _rules(patterns: TextPatterns, kind: str) -> dict[str, FactRule]:
+    book = patterns.case if kind == "case" else patterns.petition
+    cls = CaseTextRules if kind == "case" else PetitionTextRules
+    return {f.name: getattr(book, f.name) for f in fields(cls)}
+
+
+def _each_rule(patterns: TextPatterns, kind: str, text: str) -> dict[str, tuple[Hit, ...]]:
+    return {name: rule.find(text) for name, rule in _rules(patterns, kind).items()}
+
+
+def _find_all(patterns: TextPatterns, kind: str, text: str) -> dict[str, tuple[Hit, ...]]:
+    return (patterns.case if kind == "case" else patterns.petition).find_all(text)
+
+
+def _sample_texts() -> list[tuple[str, str]]:
+    cases = pd.read_csv(SAMPLE / "cases.csv", encoding="utf-8-sig", dtype=str)
+    petitions = pd.read_csv(SAMPLE / "petitions.csv", encoding="gb18030", dtype=str)
+    return [("case", t) for t in cases["案情摘要"].dropna().unique()] + [
+        ("petition", t) for t in petitions["信访事项"].dropna().unique()
+    ]
+
+
+def test_all_rules_at_once_find_what_each_rule_finds_in_the_sample_texts() -> None:
+    patterns = load_text_patterns()
+    texts = _sample_texts()
+    assert len(texts) > 100
+    for kind, text in texts:
+        folded = fold_text(text)
+        assert _find_all(patterns, kind, folded) == _each_rule(patterns, kind, folded), text
+
+
+def _pattern_words() -> list[str]:
+    patterns = load_text_patterns()
+    return sorted(
+        {
+            word
+            for kind in ("case", "petition")
+            for rule in _rules(patterns, kind).values()
+            for words in rule.words.values()
+            for word in words
+        }
+    )
+
+
+# texts made of the patterns' own words, names, amounts and punctuation: enough of them
+# match something for the comparison to mean something
+_PIECES = st.sampled_from(
+    [*_pattern_words(), "被害人王某", "被告人李某", "张某某", "3000元", "2.5万元", ",", "。", "、"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=25), st.sampled_from(["case", "petition"]))
+def test_all_rules_at_once_find_what_each_rule_finds(pieces: list[str], kind: str) -> None:
+    patterns = load_text_patterns()
+    text = "".join(pieces)
+    assert _find_all(patterns, kind, text) == _each_rule(patterns, kind, text)
+
+
+@pytest.mark.parametrize("used", [False, True])
+def test_rules_read_the_same_after_pickling(used: bool) -> None:
+    # the worker processes get the patterns pickled, maybe after this process has read
+    patterns = load_text_patterns()
+    text = fold_text("被告人李某驾车将被害人王某撞伤，致其轻伤二级，至今未赔偿，家庭生活困难。")
+    if used:
+        patterns.case.find_all(text)
+    copy = pickle.loads(pickle.dumps(patterns))
+    assert copy.case.find_all(text) == patterns.case.find_all(text)
+    assert copy == patterns
