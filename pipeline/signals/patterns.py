@@ -25,6 +25,7 @@ import ahocorasick
 import yaml
 
 from pipeline.errors import ConfigError
+from pipeline.signals.start_chars import with_start_chars
 
 TEXT_PATTERNS_PATH = Path(__file__).resolve().parents[2] / "schemas" / "text_patterns.yaml"
 # The values each fact may produce: the output contract of pipeline/signals, so the
@@ -91,13 +92,19 @@ class FactRule:
 
     def __post_init__(self) -> None:
         # masks (rank 0), then every value's patterns (rank 1 + its place in the precedence:
-        # of two values claiming one span, the one that takes precedence wins), with words
+        # of two values claiming one span, the one that takes precedence wins), with words;
+        # each compiled to skip where no match can start (the same matches, sooner)
         plan: list[tuple[int, str | None, re.Pattern[str], frozenset[str]]] = [
-            (0, None, p, frozenset(self.words.get(p, ()))) for p in self.masks
+            (0, None, with_start_chars(p), frozenset(self.words.get(p, ()))) for p in self.masks
         ]
         order = {value: i for i, value in enumerate(self.precedence)}
         plan += [
-            (1 + order.get(value, len(order)), value, p, frozenset(self.words.get(p, ())))
+            (
+                1 + order.get(value, len(order)),
+                value,
+                with_start_chars(p),
+                frozenset(self.words.get(p, ())),
+            )
             for value, pats in self.values
             for p in pats
         ]
@@ -117,6 +124,11 @@ class FactRule:
     # the words of `words`, found in one pass over a text (Aho-Corasick), each giving the
     # plan entries it lets run
     _words: Any = field(init=False, repr=False, compare=False, default=None)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # unpickled (in a worker process) from its fields, so that the plan is built again:
+        # a pickled pattern comes back as `re.compile` makes it, without its start characters
+        return (FactRule, tuple(getattr(self, f.name) for f in fields(self) if f.init))
 
     def find(self, text: str) -> tuple[Hit, ...]:
         """Hits in folded `text` that survive leftmost-longest resolution, masks removed."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 from dataclasses import fields
 from pathlib import Path
 
@@ -93,3 +94,39 @@ def test_rules_read_the_same_after_pickling(used: bool) -> None:
     copy = pickle.loads(pickle.dumps(patterns))
     assert copy.case.find_all(text) == patterns.case.find_all(text)
     assert copy == patterns
+
+
+def _quick_patterns() -> list[tuple[re.Pattern[str], re.Pattern[str]]]:
+    """(plain, quick) of every plan pattern given its start characters."""
+    patterns = load_text_patterns()
+    pairs = {}
+    for kind in ("case", "petition"):
+        for rule in _rules(patterns, kind).values():
+            for _, _, pattern, _ in rule._plan:
+                plain = re.compile(pattern.pattern)
+                if pattern is not plain:
+                    pairs[pattern.pattern] = (plain, pattern)
+    return list(pairs.values())
+
+
+def test_the_patterns_that_start_with_optional_words_are_given_their_start_characters() -> None:
+    quick = _quick_patterns()
+    assert len(quick) > 20
+    assert any(plain.pattern.startswith("(?:已|已经)?") for plain, _ in quick)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=25))
+def test_a_pattern_given_its_start_characters_finds_what_the_plain_one_finds(
+    pieces: list[str],
+) -> None:
+    text = "".join(pieces)
+    for plain, quick in _quick_patterns():
+        found = [(m.span(), m.groupdict()) for m in quick.finditer(text)]
+        assert found == [(m.span(), m.groupdict()) for m in plain.finditer(text)], plain.pattern
+
+
+def test_rules_unpickled_keep_their_start_characters() -> None:
+    patterns = pickle.loads(pickle.dumps(load_text_patterns()))
+    plans = [p for r in _rules(patterns, "case").values() for _, _, p, _ in r._plan]
+    assert sum(p is not re.compile(p.pattern) for p in plans) > 20
