@@ -98,11 +98,18 @@ def with_start_chars(pattern: re.Pattern[str]) -> re.Pattern[str]:
 def _compiled(pattern: re.Pattern[str]) -> re.Pattern[str]:
     parsed = _re_parser.parse(pattern.pattern)
     flags = parsed.state.flags
-    code = _re_compiler._code(parsed, flags)
+    # the compiler's own shortcuts (re._compiler._compile_info): nothing to add, and no
+    # second compilation (a run loads its patterns in each worker process too)
+    if _re_compiler._get_literal_prefix(parsed, flags)[0]:
+        return pattern
+    if _re_compiler._get_charset_prefix(parsed, flags):
+        return pattern
     found = start_chars(list(parsed))
-    # code[0:3]: INFO, the block's length - 1, its mask; a prefix or charset is there already
-    has_start = code[2] & (_c.SRE_INFO_PREFIX | _c.SRE_INFO_CHARSET)
-    if code[0] != _c.INFO or has_start or found is None or found[1] or not found[0]:
+    if found is None or found[1] or not found[0]:
+        return pattern
+    code = _re_compiler._code(parsed, flags)
+    # code[0:3]: INFO, the block's length - 1, its mask (no prefix or charset, as read above)
+    if code[0] != _c.INFO or code[2] & (_c.SRE_INFO_PREFIX | _c.SRE_INFO_CHARSET):
         return pattern
     charset, _ = _re_compiler._optimize_charset(found[0])
     # the compiler's info block for a charset (re._compiler._compile_info)
