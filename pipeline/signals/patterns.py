@@ -43,7 +43,8 @@ FACT_VALUES: Mapping[str, frozenset[str]] = MappingProxyType(
 )
 FLAG_VALUE = "yes"
 _FRAGMENT = re.compile(r"<<([A-Z_]+)>>")
-_CLAUSE_BREAK = re.compile(r"[,;。!?]")
+_CLAUSE_BREAK_CHARS = ",;。!?"
+_CLAUSE_BREAK = re.compile(f"[{_CLAUSE_BREAK_CHARS}]")
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -394,9 +395,8 @@ def amount_of(match: re.Match[str], units: Mapping[str, float]) -> float | None:
 def _snippet(text: str, start: int, end: int, pad: int) -> str:
     """The clause around a hit (who did what), at most `pad` characters either side."""
     left = max(0, start - pad)
-    breaks = list(_CLAUSE_BREAK.finditer(text, left, start))
-    if breaks:
-        left = breaks[-1].end()
+    # just after the last break in [left, start), if any (str.rfind: no list of matches)
+    left = max(left, max(text.rfind(c, left, start) for c in _CLAUSE_BREAK_CHARS) + 1)
     right_break = _CLAUSE_BREAK.search(text, end, end + pad)
     right = right_break.start() if right_break else min(len(text), end + pad)
     return text[left:right]

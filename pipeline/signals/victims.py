@@ -29,7 +29,8 @@ OTHER = "other"  # about another victim
 SHARED = "shared"  # about nobody named: every victim's, unless they have their own
 TOTAL = "total"  # a case total (一人死亡、二人轻伤): nobody's own
 
-CLAUSE_BREAK = re.compile(r"[,;。!?:]")  # also case_text.py: where a clause ends
+CLAUSE_BREAK_CHARS = ",;。!?:"  # also case_text.py: where a clause ends
+CLAUSE_BREAK = re.compile(f"[{CLAUSE_BREAK_CHARS}]")
 SENTENCE_BREAK = re.compile(r"[。;!?]")  # also case_text.py: where a sentence ends
 _EPISODE_BREAK = re.compile(r"[。;!?:,)]")  # ) too: 骗取高×4万元。(赃款已退还)二、…
 # a count of people or a sum over several (致一人死亡, 共计骗取…): a case total

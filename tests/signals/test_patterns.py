@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pickle
 import re
+import unicodedata
 from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -18,6 +20,7 @@ from pipeline.signals.patterns import (
     Hit,
     PetitionTextRules,
     TextPatterns,
+    _snippet,
     fold_text,
     load_text_patterns,
 )
@@ -130,3 +133,33 @@ def test_rules_unpickled_keep_their_start_characters() -> None:
     patterns = pickle.loads(pickle.dumps(load_text_patterns()))
     plans = [p for r in _rules(patterns, "case").values() for _, _, p, _ in r._plan]
     assert sum(p is not re.compile(p.pattern) for p in plans) > 20
+
+
+_FOLDABLE = st.text(
+    alphabet=st.one_of(
+        st.characters(),  # any code point, combining marks and compatibility forms included
+        st.sampled_from("，；：！？（）０１９ＡＺａｚ\u3000 \t\n。、被害人赔偿\u0301\u0308"),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_FOLDABLE)
+def test_fold_text_is_nfkc_without_whitespace(text: str) -> None:
+    # full-width forms are mapped before the NFKC check: the same text as normalising all
+    assert fold_text(text) == re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="赔偿,;。!?:被害人", max_size=30), st.data())
+def test_a_snippet_is_cut_at_the_last_clause_break_before_the_hit(text: str, data: Any) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    pad = data.draw(st.integers(0, 12))
+    left = max(0, start - pad)
+    breaks = list(re.finditer(r"[,;。!?]", text[:start]))
+    left = max(left, breaks[-1].end() if breaks else 0)
+    right_break = re.compile(r"[,;。!?]").search(text, end, end + pad)
+    right = right_break.start() if right_break else min(len(text), end + pad)
+    assert _snippet(text, start, end, pad) == text[left:right]
