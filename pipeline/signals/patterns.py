@@ -48,9 +48,21 @@ _CLAUSE_BREAK = re.compile(f"[{_CLAUSE_BREAK_CHARS}]")
 _WHITESPACE = re.compile(r"\s+")
 
 
+# full-width forms (，：０-９Ａ-Ｚ) and the ideographic space, each to what NFKC makes of it: a
+# summary is then most often NFKC already, which `is_normalized` tells in a quarter of the
+# time `normalize` takes. (Each is one character NFKC turns into one ASCII character, so
+# mapping it first leaves the NFKC form of the whole text as it is.)
+_FULL_WIDTH = str.maketrans(
+    {c: unicodedata.normalize("NFKC", chr(c)) for c in (*range(0xFF01, 0xFF5F), 0x3000)}
+)
+
+
 def fold_text(text: str) -> str:
     """Fold text to the form patterns are written for: NFKC, no whitespace."""
-    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+    text = text.translate(_FULL_WIDTH)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return _WHITESPACE.sub("", text)
 
 
 @dataclass(frozen=True)
