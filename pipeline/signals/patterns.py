@@ -43,8 +43,9 @@ FACT_VALUES: Mapping[str, frozenset[str]] = MappingProxyType(
 )
 FLAG_VALUE = "yes"
 _FRAGMENT = re.compile(r"<<([A-Z_]+)>>")
-_CLAUSE_BREAK_CHARS = ",;。!?"
-_CLAUSE_BREAK = re.compile(f"[{_CLAUSE_BREAK_CHARS}]")
+_CLAUSE_BREAK = re.compile(r"[,;。!?]")
+# the text up to the last clause break (greedy): where the clause of a hit starts
+_UP_TO_LAST_CLAUSE_BREAK = re.compile(r".*[,;。!?]", re.DOTALL)
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -407,8 +408,10 @@ def amount_of(match: re.Match[str], units: Mapping[str, float]) -> float | None:
 def _snippet(text: str, start: int, end: int, pad: int) -> str:
     """The clause around a hit (who did what), at most `pad` characters either side."""
     left = max(0, start - pad)
-    # just after the last break in [left, start), if any (str.rfind: no list of matches)
-    left = max(left, max(text.rfind(c, left, start) for c in _CLAUSE_BREAK_CHARS) + 1)
+    # just after the last break in [left, start), if any (one match, no list of matches)
+    last = _UP_TO_LAST_CLAUSE_BREAK.match(text, left, start)
+    if last:
+        left = last.end()
     right_break = _CLAUSE_BREAK.search(text, end, end + pad)
     right = right_break.start() if right_break else min(len(text), end + pad)
     return text[left:right]
