@@ -98,9 +98,9 @@ class FactRule:
     precedence: tuple[str, ...]
     units: Mapping[str, float]
     pad: int
-    # per pattern, words one of which every match contains (see `required_words`): a
-    # pattern none of whose words is in the text is not run
-    words: Mapping[re.Pattern[str], tuple[str, ...]] = field(
+    # per pattern, sets of words such that every match contains a word of each set (see
+    # `required_word_sets`): a pattern is run only on a text that holds a word of each set
+    words: Mapping[re.Pattern[str], tuple[tuple[str, ...], ...]] = field(
         default_factory=lambda: MappingProxyType({})
     )
 
@@ -108,35 +108,44 @@ class FactRule:
         # masks (rank 0), then every value's patterns (rank 1 + its place in the precedence:
         # of two values claiming one span, the one that takes precedence wins), with words;
         # each compiled to skip where no match can start (the same matches, sooner)
-        plan: list[tuple[int, str | None, re.Pattern[str], frozenset[str]]] = [
-            (0, None, with_start_chars(p), frozenset(self.words.get(p, ()))) for p in self.masks
-        ]
         order = {value: i for i, value in enumerate(self.precedence)}
-        plan += [
-            (
-                1 + order.get(value, len(order)),
-                value,
-                with_start_chars(p),
-                frozenset(self.words.get(p, ())),
-            )
+        ranked = [(0, None, p) for p in self.masks] + [
+            (1 + order.get(value, len(order)), value, p)
             for value, pats in self.values
             for p in pats
         ]
-        object.__setattr__(self, "_plan", tuple(plan))
-        # each word, with the plan entries that need it; entries that need no word always run
-        needing: dict[str, set[int]] = {}
-        for i, (*_, words) in enumerate(plan):
-            for word in words:
-                needing.setdefault(word, set()).add(i)
-        object.__setattr__(self, "_always", frozenset(i for i, p in enumerate(plan) if not p[3]))
-        object.__setattr__(self, "_words", _automaton(needing))
+        plan = tuple(
+            (rank, value, with_start_chars(p), tuple(map(frozenset, self.words.get(p, ()))))
+            for rank, value, p in ranked
+        )
+        object.__setattr__(self, "_plan", plan)
+        # each set of words of each entry is a bit: an entry runs on a text whose words set
+        # all its bits (`_needs`; 0 for an entry that needs no word: it always runs)
+        needs: list[int] = []
+        word_bits: dict[str, int] = {}
+        bit = 1
+        for *_, sets in plan:
+            needs.append(0)
+            for words in sets:
+                needs[-1] |= bit
+                for word in words:
+                    word_bits[word] = word_bits.get(word, 0) | bit
+                bit <<= 1
+        object.__setattr__(self, "_needs", tuple(needs))
+        object.__setattr__(self, "_width", bit.bit_length() - 1)
+        object.__setattr__(self, "word_bits", MappingProxyType(word_bits))
+        object.__setattr__(self, "_words", _automaton_of(word_bits))
 
-    _plan: tuple[tuple[int, str | None, re.Pattern[str], frozenset[str]], ...] = field(
+    _plan: tuple[tuple[int, str | None, re.Pattern[str], tuple[frozenset[str], ...]], ...] = field(
         init=False, repr=False, compare=False, default=()
     )
-    _always: frozenset[int] = field(init=False, repr=False, compare=False, default=frozenset())
-    # the words of `words`, found in one pass over a text (Aho-Corasick), each giving the
-    # plan entries it lets run
+    _needs: tuple[int, ...] = field(init=False, repr=False, compare=False, default=())
+    _width: int = field(init=False, repr=False, compare=False, default=0)  # bits of _needs
+    # each word of `words`, with the bits of the sets it is in
+    word_bits: Mapping[str, int] = field(
+        init=False, repr=False, compare=False, default_factory=lambda: MappingProxyType({})
+    )
+    # the words of `word_bits`, found in one pass over a text (Aho-Corasick)
     _words: Any = field(init=False, repr=False, compare=False, default=None)
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -146,15 +155,18 @@ class FactRule:
 
     def find(self, text: str) -> tuple[Hit, ...]:
         """Hits in folded `text` that survive leftmost-longest resolution, masks removed."""
-        # only the patterns one of whose words the text holds can match
-        runs = set(self._always)
+        mask = 0
         if self._words is not None:
-            for _, entries in self._words.iter(text):
-                runs.update(entries)
-        plan = self._plan
-        if not any(plan[i][0] for i in runs):
-            return ()  # no value's pattern can match: masks alone find nothing
-        return self.find_among(text, sorted(runs))
+            for _, bits in self._words.iter(text):
+                mask |= bits
+        entries = self.entries_of(mask)
+        return self.find_among(text, entries) if entries else ()
+
+    def entries_of(self, mask: int) -> tuple[int, ...]:
+        """The plan entries that can match a text whose words set the bits of `mask` (of
+        `word_bits`), ascending; none when they are masks only (masks alone find nothing)."""
+        entries = tuple(i for i, need in enumerate(self._needs) if mask & need == need)
+        return entries if any(self._plan[i][0] for i in entries) else ()
 
     def find_among(self, text: str, entries: Iterable[int]) -> tuple[Hit, ...]:
         """`find`, given the plan entries to run (ascending: of two equal hits the earlier
@@ -216,13 +228,12 @@ class FactRule:
 class RuleWords:
     """The words of several rules' patterns, found in one pass over a text.
 
-    Each `FactRule.find` passes its own Aho-Corasick automaton over the text and gathers
-    the plan entries of each word found in a set; a summary is read by eleven rules. Here
-    every plan entry of every rule is a bit and each word the bits of the entries that need
-    it, so one pass ORs them together; the entries a rule runs are looked up by its part of
-    that mask, which takes few values (at most 4,518, compensation's, over the 76,000
-    summaries of the 2 M province). The entries run are those `find` runs, in the same
-    order: the 11 rules' search of those summaries took 9.3 s instead of 11.1 s.
+    `FactRule.find` passes the rule's own Aho-Corasick automaton over the text; a summary
+    is read by eleven rules. Here the bits of all their sets of words (`FactRule.word_bits`)
+    sit side by side, so one pass ORs together those of every word found; the entries a
+    rule runs are looked up by its part of that mask, which takes few values (at most
+    8,277, compensation's, over the 76,000 summaries of the 2 M province). The entries run
+    are those `find` runs, in the same order.
     """
 
     # sets of entries kept per rule; past this many (varied real texts) the memo starts again
@@ -231,25 +242,22 @@ class RuleWords:
     def __init__(self, rules: Mapping[str, FactRule]) -> None:
         self.names = tuple(rules)
         self.rules = tuple(rules.values())
-        # rule r's plan entry i is bit offsets[r] + i (one offset more than rules: the end)
-        offsets = tuple(accumulate((len(rule._plan) for rule in self.rules), initial=0))
+        # rule r's bit i is bit offsets[r] + i (one offset more than rules: the end)
+        offsets = tuple(accumulate((rule._width for rule in self.rules), initial=0))
         self._parts = tuple(
-            (name, rule, offset, (1 << len(rule._plan)) - 1)
+            (name, rule, offset, (1 << rule._width) - 1)
             for name, rule, offset in zip(self.names, self.rules, offsets, strict=False)
         )
         bits: dict[str, int] = {}
-        self._always = 0
         for rule, offset in zip(self.rules, offsets, strict=False):
-            for i, (*_, words) in enumerate(rule._plan):
-                self._always |= 0 if words else 1 << offset + i
-                for word in words:
-                    bits[word] = bits.get(word, 0) | 1 << offset + i
+            for word, own in rule.word_bits.items():
+                bits[word] = bits.get(word, 0) | own << offset
         self._words = _automaton_of(bits)
         self._memo: tuple[dict[int, tuple[int, ...]], ...] = tuple({} for _ in self.rules)
 
     def find(self, text: str) -> dict[str, tuple[Hit, ...]]:
         """Each rule's `find(text)`, by its name."""
-        mask = self._always
+        mask = 0
         if self._words is not None:
             for _, bits in self._words.iter(text):
                 mask |= bits
@@ -260,26 +268,13 @@ class RuleWords:
             if entries is None:
                 if len(memo) >= self.MEMO_SIZE:
                     memo.clear()
-                entries = memo[own] = _entries_of(rule, own)
+                entries = memo[own] = rule.entries_of(own)
             found[name] = rule.find_among(text, entries) if entries else ()
         return found
 
     def __getstate__(self) -> dict[str, Any]:
         # the memo stays behind: a worker process builds its own
         return {**self.__dict__, "_memo": tuple({} for _ in self.rules)}
-
-
-def _entries_of(rule: FactRule, mask: int) -> tuple[int, ...]:
-    """The plan entries of `rule` whose bits `mask` sets, ascending; none when they are
-    masks only (as in `find`: masks alone find nothing)."""
-    entries = tuple(i for i in range(len(rule._plan)) if mask >> i & 1)
-    return entries if any(rule._plan[i][0] for i in entries) else ()
-
-
-def _automaton(values: Mapping[str, Iterable[int]]) -> Any:
-    """An Aho-Corasick automaton of the words of `values`, each found with its value (a
-    tuple); None without words."""
-    return _automaton_of({word: tuple(sorted(entries)) for word, entries in values.items()})
 
 
 def _automaton_of(values: Mapping[str, Any]) -> Any:
@@ -294,20 +289,25 @@ def _automaton_of(values: Mapping[str, Any]) -> Any:
     return automaton
 
 
-def required_words(pattern: str) -> tuple[str, ...]:
-    """Words one of which every match of `pattern` contains; () when none can be told.
+def required_word_sets(pattern: str) -> tuple[tuple[str, ...], ...]:
+    """Sets of words such that every match of `pattern` contains a word of each set; ()
+    when none can be told.
 
     Read from the parsed regex: consecutive parts that match fixed strings (literals,
     alternations of literals, small character classes) outside any optional part give
     their concatenations (已(?:全额|全部)赔偿 -> 已全额赔偿, 已全部赔偿); an alternation
-    is required when each branch requires something. The most selective set is kept.
+    is required when each branch requires something (its most selective set). Every set
+    the pattern's top level requires is kept, not only the most selective: a text holding
+    被害人 but none of 支付/付款/缴纳/交纳 cannot match (?:被害人|受害人)…(?:支付|付款|…)….
     """
     try:
         tree = _re_parser.parse(pattern)
     except re.error:  # pragma: no cover - patterns are compiled before this
         return ()
-    best = _best_words(_required_sets(list(tree)))
-    return tuple(sorted(best, key=len, reverse=True)) if best else ()
+    sets = dict.fromkeys(
+        tuple(sorted(s, key=lambda w: (-len(w), w))) for s in _required_sets(list(tree))
+    )
+    return tuple(sets)
 
 
 _MAX_WORDS = 24
@@ -689,7 +689,7 @@ class _Loader:
             pad=self.pad,
             words=MappingProxyType(
                 {
-                    p: required_words(p.pattern)
+                    p: required_word_sets(p.pattern)
                     for p in (*(p for _, pats in compiled for p in pats), *masks)
                     if p is not None
                 }

@@ -23,6 +23,7 @@ from pipeline.signals.patterns import (
     _snippet,
     fold_text,
     load_text_patterns,
+    required_word_sets,
 )
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
@@ -50,13 +51,24 @@ def _sample_texts() -> list[tuple[str, str]]:
     ]
 
 
+def _every_pattern(patterns: TextPatterns, kind: str, text: str) -> dict[str, tuple[Hit, ...]]:
+    """Each rule's hits with every pattern run, whatever words the text holds."""
+    return {
+        name: rule.find_among(text, range(len(rule._plan)))
+        for name, rule in _rules(patterns, kind).items()
+    }
+
+
 def test_all_rules_at_once_find_what_each_rule_finds_in_the_sample_texts() -> None:
     patterns = load_text_patterns()
     texts = _sample_texts()
     assert len(texts) > 100
     for kind, text in texts:
         folded = fold_text(text)
-        assert _find_all(patterns, kind, folded) == _each_rule(patterns, kind, folded), text
+        found = _find_all(patterns, kind, folded)
+        assert (
+            found == _each_rule(patterns, kind, folded) == _every_pattern(patterns, kind, folded)
+        ), text
 
 
 def _pattern_words() -> list[str]:
@@ -66,7 +78,8 @@ def _pattern_words() -> list[str]:
             word
             for kind in ("case", "petition")
             for rule in _rules(patterns, kind).values()
-            for words in rule.words.values()
+            for sets in rule.words.values()
+            for words in sets
             for word in words
         }
     )
@@ -84,7 +97,9 @@ _PIECES = st.sampled_from(
 def test_all_rules_at_once_find_what_each_rule_finds(pieces: list[str], kind: str) -> None:
     patterns = load_text_patterns()
     text = "".join(pieces)
-    assert _find_all(patterns, kind, text) == _each_rule(patterns, kind, text)
+    found = _find_all(patterns, kind, text)
+    # the words a text holds only spare the patterns that cannot match it
+    assert found == _each_rule(patterns, kind, text) == _every_pattern(patterns, kind, text)
 
 
 @pytest.mark.parametrize("used", [False, True])
@@ -163,3 +178,22 @@ def test_a_snippet_is_cut_at_the_last_clause_break_before_the_hit(text: str, dat
     right_break = re.compile(r"[,;。!?]").search(text, end, end + pad)
     right = right_break.start() if right_break else min(len(text), end + pad)
     assert _snippet(text, start, end, pad) == text[left:right]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "sets"),
+    [
+        ("赔偿", (("赔偿",),)),
+        ("已(?:全额|全部)赔偿", (("已全部赔偿", "已全额赔偿"),)),
+        # every set the top level requires, most selective or not
+        ("(?:被害人|受害人)[^,]{0,14}?(?:支付|付款)", (("受害人", "被害人"), ("付款", "支付"))),
+        ("(?:已|已经)?(?:代为|代其)*(?:赔偿|补偿)", (("补偿", "赔偿"),)),  # optional parts: none
+        (
+            "(?:未|没有)(?:获得|得到)?赔偿|拒不赔偿",
+            (("拒不赔偿", "赔偿"),),
+        ),  # each branch: its best
+        ("[^,]{0,6}", ()),
+    ],
+)
+def test_required_word_sets(pattern: str, sets: tuple[tuple[str, ...], ...]) -> None:
+    assert required_word_sets(pattern) == sets
