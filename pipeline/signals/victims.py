@@ -372,6 +372,8 @@ def victim_view(
         for o in other_forms
         if _is_masked(o) or not any(o.startswith(f) or f.startswith(o) for f in own_forms)
     }
+    if not other_forms:
+        return None  # (as below, where no other victim's name occurs: without the search)
     ambiguous = {m for m in marked if _is_masked(m) and m not in own_forms}
     if (
         not _is_masked(name)
