@@ -35,6 +35,7 @@ from pipeline.signals.patterns import (
 from pipeline.signals.readers import TextReaders
 from pipeline.signals.victims import (
     CLAUSE_BREAK,
+    CLAUSE_BREAK_CHARS,
     OTHER,
     OWN,
     SENTENCE_BREAK,
@@ -239,10 +240,6 @@ _PAID = ("full", "partial", "paid")
 SPENT = "spent"  # the loot was spent: the rest of a return or a payment is not coming back
 
 
-# every case_summary rule, in the order they are read
-_SCANNED = (
-    "injury", "loss_amount", "compensation", "forgiveness", "settlement", *_TEXT_FLAGS.values()
-)  # fmt: skip
 Scan = dict[str, tuple[Hit, ...]]
 # facts about the case, not one victim: every victim of the case has them
 _CASE_WIDE = frozenset({"hit_and_run", "offender_unknown", "offender_dead"})
@@ -250,8 +247,7 @@ _CASE_WIDE = frozenset({"hit_and_run", "offender_unknown", "offender_dead"})
 
 def _scan(text: str, patterns: TextPatterns) -> Scan:
     """The hits of every case rule in one folded text."""
-    rules = patterns.case
-    found = {name: getattr(rules, name).find(text) for name in _SCANNED}
+    found = patterns.case.find_all(text)
     incidents = episode_starts(text, patterns.victim_mentions)
     starts = incidents[0] if incidents else ()
     paid = _with_amounts(found["compensation"], patterns, starts)
@@ -586,9 +582,15 @@ def _names_others(view: VictimView | None, start: int, end: int) -> bool:
     )
 
 
+_UP_TO_LAST_CLAUSE_BREAK = re.compile(f".*[{CLAUSE_BREAK_CHARS}]", re.DOTALL)
+
+
 def _clause_bounds(hit: Hit) -> tuple[int, int]:
     text = hit.text
-    start = max((m.end() for m in CLAUSE_BREAK.finditer(text, 0, hit.start)), default=0)
+    # just after the last break before the hit: one greedy match (0.3 µs), not a list of
+    # every break from the text's start (1.7 µs), for most hits of every summary
+    last = _UP_TO_LAST_CLAUSE_BREAK.match(text, 0, hit.start)
+    start = last.end() if last else 0
     end_break = CLAUSE_BREAK.search(text, hit.end)
     return start, end_break.start() if end_break else len(text)
 

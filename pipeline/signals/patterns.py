@@ -15,7 +15,8 @@ import re._parser as _re_parser
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import accumulate
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -24,6 +25,7 @@ import ahocorasick
 import yaml
 
 from pipeline.errors import ConfigError
+from pipeline.signals.start_chars import with_start_chars
 
 TEXT_PATTERNS_PATH = Path(__file__).resolve().parents[2] / "schemas" / "text_patterns.yaml"
 # The values each fact may produce: the output contract of pipeline/signals, so the
@@ -42,12 +44,26 @@ FACT_VALUES: Mapping[str, frozenset[str]] = MappingProxyType(
 FLAG_VALUE = "yes"
 _FRAGMENT = re.compile(r"<<([A-Z_]+)>>")
 _CLAUSE_BREAK = re.compile(r"[,;。!?]")
+# the text up to the last clause break (greedy): where the clause of a hit starts
+_UP_TO_LAST_CLAUSE_BREAK = re.compile(r".*[,;。!?]", re.DOTALL)
 _WHITESPACE = re.compile(r"\s+")
+
+
+# full-width forms (，：０-９Ａ-Ｚ) and the ideographic space, each to what NFKC makes of it: a
+# summary is then most often NFKC already, which `is_normalized` tells in a quarter of the
+# time `normalize` takes. (Each is one character NFKC turns into one ASCII character, so
+# mapping it first leaves the NFKC form of the whole text as it is.)
+_FULL_WIDTH = str.maketrans(
+    {c: unicodedata.normalize("NFKC", chr(c)) for c in (*range(0xFF01, 0xFF5F), 0x3000)}
+)
 
 
 def fold_text(text: str) -> str:
     """Fold text to the form patterns are written for: NFKC, no whitespace."""
-    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+    text = text.translate(_FULL_WIDTH)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return _WHITESPACE.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -82,56 +98,85 @@ class FactRule:
     precedence: tuple[str, ...]
     units: Mapping[str, float]
     pad: int
-    # per pattern, words one of which every match contains (see `required_words`): a
-    # pattern none of whose words is in the text is not run
-    words: Mapping[re.Pattern[str], tuple[str, ...]] = field(
+    # per pattern, sets of words such that every match contains a word of each set (see
+    # `required_word_sets`): a pattern is run only on a text that holds a word of each set
+    words: Mapping[re.Pattern[str], tuple[tuple[str, ...], ...]] = field(
         default_factory=lambda: MappingProxyType({})
     )
 
     def __post_init__(self) -> None:
         # masks (rank 0), then every value's patterns (rank 1 + its place in the precedence:
-        # of two values claiming one span, the one that takes precedence wins), with words
-        plan: list[tuple[int, str | None, re.Pattern[str], frozenset[str]]] = [
-            (0, None, p, frozenset(self.words.get(p, ()))) for p in self.masks
-        ]
+        # of two values claiming one span, the one that takes precedence wins), with words;
+        # each compiled to skip where no match can start (the same matches, sooner)
         order = {value: i for i, value in enumerate(self.precedence)}
-        plan += [
-            (1 + order.get(value, len(order)), value, p, frozenset(self.words.get(p, ())))
+        ranked = [(0, None, p) for p in self.masks] + [
+            (1 + order.get(value, len(order)), value, p)
             for value, pats in self.values
             for p in pats
         ]
-        object.__setattr__(self, "_plan", tuple(plan))
-        # each word, with the plan entries that need it; entries that need no word always run
-        needing: dict[str, set[int]] = {}
-        for i, (*_, words) in enumerate(plan):
-            for word in words:
-                needing.setdefault(word, set()).add(i)
-        object.__setattr__(self, "_always", frozenset(i for i, p in enumerate(plan) if not p[3]))
-        object.__setattr__(self, "_words", _automaton(needing))
+        plan = tuple(
+            (rank, value, with_start_chars(p), tuple(map(frozenset, self.words.get(p, ()))))
+            for rank, value, p in ranked
+        )
+        object.__setattr__(self, "_plan", plan)
+        # each set of words of each entry is a bit: an entry runs on a text whose words set
+        # all its bits (`_needs`; 0 for an entry that needs no word: it always runs)
+        needs: list[int] = []
+        word_bits: dict[str, int] = {}
+        bit = 1
+        for *_, sets in plan:
+            needs.append(0)
+            for words in sets:
+                needs[-1] |= bit
+                for word in words:
+                    word_bits[word] = word_bits.get(word, 0) | bit
+                bit <<= 1
+        object.__setattr__(self, "_needs", tuple(needs))
+        object.__setattr__(self, "_width", bit.bit_length() - 1)
+        object.__setattr__(self, "word_bits", MappingProxyType(word_bits))
+        object.__setattr__(self, "_words", _automaton_of(word_bits))
 
-    _plan: tuple[tuple[int, str | None, re.Pattern[str], frozenset[str]], ...] = field(
+    _plan: tuple[tuple[int, str | None, re.Pattern[str], tuple[frozenset[str], ...]], ...] = field(
         init=False, repr=False, compare=False, default=()
     )
-    _always: frozenset[int] = field(init=False, repr=False, compare=False, default=frozenset())
-    # the words of `words`, found in one pass over a text (Aho-Corasick), each giving the
-    # plan entries it lets run
+    _needs: tuple[int, ...] = field(init=False, repr=False, compare=False, default=())
+    _width: int = field(init=False, repr=False, compare=False, default=0)  # bits of _needs
+    # each word of `words`, with the bits of the sets it is in
+    word_bits: Mapping[str, int] = field(
+        init=False, repr=False, compare=False, default_factory=lambda: MappingProxyType({})
+    )
+    # the words of `word_bits`, found in one pass over a text (Aho-Corasick)
     _words: Any = field(init=False, repr=False, compare=False, default=None)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # unpickled (in a worker process) from its fields, so that the plan is built again:
+        # a pickled pattern comes back as `re.compile` makes it, without its start characters
+        return (FactRule, tuple(getattr(self, f.name) for f in fields(self) if f.init))
 
     def find(self, text: str) -> tuple[Hit, ...]:
         """Hits in folded `text` that survive leftmost-longest resolution, masks removed."""
-        # only the patterns one of whose words the text holds can match
-        runs = set(self._always)
+        mask = 0
         if self._words is not None:
-            for _, entries in self._words.iter(text):
-                runs.update(entries)
+            for _, bits in self._words.iter(text):
+                mask |= bits
+        entries = self.entries_of(mask)
+        return self.find_among(text, entries) if entries else ()
+
+    def entries_of(self, mask: int) -> tuple[int, ...]:
+        """The plan entries that can match a text whose words set the bits of `mask` (of
+        `word_bits`), ascending; none when they are masks only (masks alone find nothing)."""
+        entries = tuple(i for i, need in enumerate(self._needs) if mask & need == need)
+        return entries if any(self._plan[i][0] for i in entries) else ()
+
+    def find_among(self, text: str, entries: Iterable[int]) -> tuple[Hit, ...]:
+        """`find`, given the plan entries to run (ascending: of two equal hits the earlier
+        entry's wins), which `find` and `RuleWords` work out from the words in `text`."""
         plan = self._plan
-        if not any(plan[i][0] for i in runs):
-            return ()  # no value's pattern can match: masks alone find nothing
         # (start, end, rank, value, match); a mask ranks first among equal spans, so a
         # denial beats its identical twin.
         found: list[tuple[int, int, int, str | None, re.Match[str]]] = []
         append = found.append
-        for i in sorted(runs):
+        for i in entries:
             rank, value, pattern, _ = plan[i]
             for m in pattern.finditer(text):
                 append((m.start(), m.end(), rank, value, m))
@@ -180,32 +225,91 @@ class FactRule:
         )
 
 
-def _automaton(values: Mapping[str, Iterable[int]]) -> Any:
-    """An Aho-Corasick automaton of the words of `values`, each found with its value (a
-    tuple); None without words."""
+class RuleWords:
+    """The words of several rules' patterns, found in one pass over a text.
+
+    `FactRule.find` passes the rule's own Aho-Corasick automaton over the text; a summary
+    is read by eleven rules. Here the bits of all their sets of words (`FactRule.word_bits`)
+    sit side by side, so one pass ORs together those of every word found; the entries a
+    rule runs are looked up by its part of that mask. Over the 76,000 summaries of the 2 M
+    province that part takes at most 4,512 values for ten rules, so their look-ups hit;
+    compensation's takes 36,875, so its memo is emptied now and then (a memo of 50,000
+    saved 0.1 s of the 4.9 s of these summaries' search: not worth its memory). The
+    entries run are those `find` runs, in the same order.
+    """
+
+    # sets of entries kept per rule; past this many the memo starts again
+    MEMO_SIZE = 10_000
+
+    def __init__(self, rules: Mapping[str, FactRule]) -> None:
+        self.names = tuple(rules)
+        self.rules = tuple(rules.values())
+        # rule r's bit i is bit offsets[r] + i (one offset more than rules: the end)
+        offsets = tuple(accumulate((rule._width for rule in self.rules), initial=0))
+        self._parts = tuple(
+            (name, rule, offset, (1 << rule._width) - 1)
+            for name, rule, offset in zip(self.names, self.rules, offsets, strict=False)
+        )
+        bits: dict[str, int] = {}
+        for rule, offset in zip(self.rules, offsets, strict=False):
+            for word, own in rule.word_bits.items():
+                bits[word] = bits.get(word, 0) | own << offset
+        self._words = _automaton_of(bits)
+        self._memo: tuple[dict[int, tuple[int, ...]], ...] = tuple({} for _ in self.rules)
+
+    def find(self, text: str) -> dict[str, tuple[Hit, ...]]:
+        """Each rule's `find(text)`, by its name."""
+        mask = 0
+        if self._words is not None:
+            for _, bits in self._words.iter(text):
+                mask |= bits
+        found: dict[str, tuple[Hit, ...]] = {}
+        for (name, rule, offset, full), memo in zip(self._parts, self._memo, strict=True):
+            own = mask >> offset & full
+            entries = memo.get(own)
+            if entries is None:
+                if len(memo) >= self.MEMO_SIZE:
+                    memo.clear()
+                entries = memo[own] = rule.entries_of(own)
+            found[name] = rule.find_among(text, entries) if entries else ()
+        return found
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the memo stays behind: a worker process builds its own
+        return {**self.__dict__, "_memo": tuple({} for _ in self.rules)}
+
+
+def _automaton_of(values: Mapping[str, Any]) -> Any:
+    """An Aho-Corasick automaton finding each word of `values` with its value; None
+    without words."""
     if not values:
         return None
     automaton = ahocorasick.Automaton()
     for word in sorted(values):
-        automaton.add_word(word, tuple(sorted(values[word])))
+        automaton.add_word(word, values[word])
     automaton.make_automaton()
     return automaton
 
 
-def required_words(pattern: str) -> tuple[str, ...]:
-    """Words one of which every match of `pattern` contains; () when none can be told.
+def required_word_sets(pattern: str) -> tuple[tuple[str, ...], ...]:
+    """Sets of words such that every match of `pattern` contains a word of each set; ()
+    when none can be told.
 
     Read from the parsed regex: consecutive parts that match fixed strings (literals,
     alternations of literals, small character classes) outside any optional part give
     their concatenations (已(?:全额|全部)赔偿 -> 已全额赔偿, 已全部赔偿); an alternation
-    is required when each branch requires something. The most selective set is kept.
+    is required when each branch requires something (its most selective set). Every set
+    the pattern's top level requires is kept, not only the most selective: a text holding
+    被害人 but none of 支付/付款/缴纳/交纳 cannot match (?:被害人|受害人)…(?:支付|付款|…)….
     """
     try:
         tree = _re_parser.parse(pattern)
     except re.error:  # pragma: no cover - patterns are compiled before this
         return ()
-    best = _best_words(_required_sets(list(tree)))
-    return tuple(sorted(best, key=len, reverse=True)) if best else ()
+    sets = dict.fromkeys(
+        tuple(sorted(s, key=lambda w: (-len(w), w))) for s in _required_sets(list(tree))
+    )
+    return tuple(sets)
 
 
 _MAX_WORDS = 24
@@ -306,16 +410,31 @@ def amount_of(match: re.Match[str], units: Mapping[str, float]) -> float | None:
 def _snippet(text: str, start: int, end: int, pad: int) -> str:
     """The clause around a hit (who did what), at most `pad` characters either side."""
     left = max(0, start - pad)
-    breaks = list(_CLAUSE_BREAK.finditer(text, left, start))
-    if breaks:
-        left = breaks[-1].end()
+    # just after the last break in [left, start), if any (one match, no list of matches)
+    last = _UP_TO_LAST_CLAUSE_BREAK.match(text, left, start)
+    if last:
+        left = last.end()
     right_break = _CLAUSE_BREAK.search(text, end, end + pad)
     right = right_break.start() if right_break else min(len(text), end + pad)
     return text[left:right]
 
 
+class _RuleBook:
+    """The fact rules of one kind of text, searched together (`find_all`)."""
+
+    @cached_property
+    def _words(self) -> RuleWords:
+        # built on first use: a cached_property is no dataclass field, so it never enters
+        # the rules' equality or hash
+        return RuleWords({f.name: getattr(self, f.name) for f in fields(self)})  # type: ignore[arg-type]
+
+    def find_all(self, text: str) -> dict[str, tuple[Hit, ...]]:
+        """Every rule's hits in folded `text`, by the rule's name: as each rule's `find`."""
+        return self._words.find(text)
+
+
 @dataclass(frozen=True)
-class CaseTextRules:
+class CaseTextRules(_RuleBook):
     injury: FactRule
     loss_amount: FactRule
     compensation: FactRule
@@ -330,7 +449,7 @@ class CaseTextRules:
 
 
 @dataclass(frozen=True)
-class PetitionTextRules:
+class PetitionTextRules(_RuleBook):
     hardship: FactRule
     medical_costs: FactRule
     non_payment: FactRule
@@ -340,7 +459,12 @@ class PetitionTextRules:
 
 @dataclass(frozen=True)
 class VictimMentionRules:
-    """How a summary names its victims: a marker (被害人), then a masked or a full name."""
+    """How a summary names its victims: a marker (被害人), then a masked or a full name.
+
+    Hashed once: victims.py keeps what it reads of a summary (`marked_names`,
+    `episode_starts`) by (text, these rules), asked again for every party, and a compiled
+    pattern hashes its whole code each time (2 % of reading the 2 M province's summaries).
+    """
 
     marker: re.Pattern[str]
     masked: re.Pattern[str]  # matched right after a marker: 王某 / 王某某 / 王某甲 / 李×1
@@ -349,6 +473,17 @@ class VictimMentionRules:
     # a sentence that starts a new incident (1、… / 二、… / 第三起) or closes them all (综上)
     episode: re.Pattern[str]
     episode_end: re.Pattern[str]
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
+        return hash(tuple(getattr(self, f.name) for f in fields(self)))
+
+    def __getstate__(self) -> dict[str, Any]:
+        # not the hash: a pattern's hash differs from one process to the next
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
 
 
 @dataclass(frozen=True)
@@ -556,7 +691,7 @@ class _Loader:
             pad=self.pad,
             words=MappingProxyType(
                 {
-                    p: required_words(p.pattern)
+                    p: required_word_sets(p.pattern)
                     for p in (*(p for _, pats in compiled for p in pats), *masks)
                     if p is not None
                 }

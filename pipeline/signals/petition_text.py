@@ -80,9 +80,10 @@ def _read_text(text: str | None, patterns: TextPatterns) -> PetitionFacts:
     tag = patterns.evidence_tags["text"]
     flags: dict[str, bool] = {}
     evidence: list[str] = []
+    found = patterns.petition.find_all(folded)
     for name in _FLAGS:
         rule: FactRule = getattr(patterns.petition, name)
-        hits = rule.find(folded)
+        hits = found[name]
         flags[name] = bool(hits)
         if hits:
             evidence.append(rule.evidence(hits[0], tag))
