@@ -6,6 +6,7 @@ Each stage is a function from the previous stage's frozen result (pipeline/state
 from __future__ import annotations
 
 import logging
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -51,7 +52,7 @@ from pipeline.outputs.validation_page import validation_page
 from pipeline.signals.case_text import case_facts_frame
 from pipeline.signals.petition_text import petition_facts_frame
 from pipeline.signals.readers import TextReaders
-from pipeline.spill import SCORED_COLUMNS, TEXT_SOURCES, SpillFolder, read_back
+from pipeline.spill import SCORED_COLUMNS, read_back, spilled_sources
 from pipeline.state import (
     PROJECT_ROOT,
     SAMPLE_DIR,
@@ -96,6 +97,8 @@ __all__ = [
 log = logging.getLogger("relief_leads")
 # Free text the facts are read from; nothing after the signals stage reads it.
 FREE_TEXT_COLUMNS = ("summary", "text")
+# The sources read_free_text reads facts from.
+TEXT_SOURCES = ("cases", "petitions")
 # What every row gets from the link: its person, and what person_links.csv shows of the
 # link (pipeline/outputs/tables.py reads them from the frames, not by a second join).
 LINK_COLUMNS = ("person_id", "link_confidence", "cluster_size", "linked_by")
@@ -160,23 +163,18 @@ def run(
         Path(out), new_run_id(ingested.started), config.pipeline.adhoc_folder if adhoc else None
     )
     try:
-        with (
-            TextReaders(config.text_patterns, config.pipeline.text_workers) as readers,
-            SpillFolder(folder.path) as spill,
-        ):
+        with TextReaders(config.text_patterns, config.pipeline.text_workers) as readers:
             # the text workers start while this process validates (TextReaders.start_workers)
             readers.start_workers(_case_rows(ingested))
             with timer.stage("validate", rows=lambda: _rows(validated.accepted)):
                 validated = validate_sources(ingested, config, folder, filters, timer)
             with timer.stage("signals"):
                 rows, validated = rows_handed_over(validated)
-                # the sources without free text go to disk while the workers read the texts
-                spill.start(rows.accepted, config.vocabulary)
                 with_facts = read_free_text(rows, config, readers)
                 del rows  # the rows live on in with_facts alone (linking lets them go)
                 readers.close(wait=False)  # the workers end while the run links
-            with timer.stage("link", rows=lambda: linked.result.blocking.candidate_pairs):
-                linked = link_sources(with_facts, config, link, spill=spill)
+        with timer.stage("link", rows=lambda: linked.result.blocking.candidate_pairs):
+            linked = link_sources(with_facts, config, link, work=folder.path)
         with timer.stage("score", rows=lambda: scored.candidates.height):
             scored = score_sources(linked, config, inputs, folder)
         with timer.stage("write"):
@@ -325,31 +323,26 @@ def read_free_text(
 
 
 def link_sources(
-    with_facts: WithFacts,
-    config: Config,
-    link: LinkFn,
-    work: Path | None = None,
-    spill: SpillFolder | None = None,
+    with_facts: WithFacts, config: Config, link: LinkFn, work: Path | None = None
 ) -> Linked:
     """One person_id for every accepted row; `with_facts` hands its frames over (see
     WithFacts.release), and only the columns scoring and writing read are kept.
 
-    Each frame goes to parquet in `spill` (pipeline/spill.py; a folder of its own in `work`,
-    the system's temporary folder when None, removed at the end) with only those columns,
-    and its part of the linkage table is built from the columns linking reads and written
-    there too; the table is read back and linked while the frames wait on disk.
+    Each frame goes to parquet in a folder of `work` (the system's temporary folder when
+    None) with only those columns, and its part of the linkage table is built from the
+    columns linking reads and written there too (pipeline/spill.py); the table is read back
+    and linked while the frames wait on disk. The folder is removed at the end.
     """
-    if spill is None:
-        with SpillFolder(work) as own:
-            return link_sources(with_facts, config, link, spill=own)
-    spilled = spill.finish(with_facts.release(), config.vocabulary)
-    records = _linkage_table(dict(spilled.parts), spilled.latest_petition)
-    result = link(records, config.linkage)
-    del records
-    person_of = result.links.select(
-        "record_key", *(c for c in LINK_COLUMNS if c in result.links.columns)
-    )
-    linked = {n: _with_person_ids(read_back(p), person_of) for n, p in spilled.frames.items()}
+    frames = with_facts.release()
+    with tempfile.TemporaryDirectory(prefix="link-", dir=work) as folder:
+        spilled = spilled_sources(frames, config.vocabulary, Path(folder))
+        records = _linkage_table(dict(spilled.parts), spilled.latest_petition)
+        result = link(records, config.linkage)
+        del records
+        person_of = result.links.select(
+            "record_key", *(c for c in LINK_COLUMNS if c in result.links.columns)
+        )
+        linked = {n: _with_person_ids(read_back(p), person_of) for n, p in spilled.frames.items()}
     return Linked(linked, result)
 
 
@@ -357,9 +350,7 @@ def _linkage_table(parts: dict[str, Path], latest: date | None) -> pl.DataFrame:
     """The linkage table read back from its parts: the monitoring rows, then the others'
     with the IDs that are a monitoring household's dropped (in memory, as linkage_records)."""
     monitoring = read_back(parts.pop("poverty")) if "poverty" in parts else None
-    others = with_household_numbers_checked(
-        monitoring, [read_back(p) for p in parts.values()]
-    )
+    others = with_household_numbers_checked(monitoring, [read_back(p) for p in parts.values()])
     stacked = [p for p in (monitoring, others) if p is not None]
     del monitoring, others  # numbered_records lets go of them a column at a time
     return numbered_records(stacked, latest)

@@ -6,23 +6,19 @@ rows. So each source's rows go to a folder as the columns scoring and writing re
 linking reads and written beside them, and the frames come back only once the links are
 made (pipeline/run.py `link_sources`).
 
-The sources without free text (the monitoring export above all: nine rows in ten) need
-nothing from the text stage, so a run spills them while the text workers read
-(`SpillFolder.start`, in a thread: polars lets go of the interpreter while it works, and
-this process only waits for the workers meanwhile). The text stage then runs beside a
-process that no longer holds the monitoring rows, and the link stage has only the case and
-petition rows left to spill (`SpillFolder.finish`).
+Three things keep the monitoring rows' spill from raising the run's peak (docs/scale.md,
+session 11): the spills are written in row groups (`ROW_GROUP`) and read back a column at
+a time (`read_back`); the monitoring rows' part of the table is built a slice of whole
+households at a time (`_records_spilled`); and a column of nulls comes back as a null
+column. Spilling the monitoring rows in a thread while the text workers read was measured
+and not kept: the same peak, and ~1.5 s slower once the texts were read faster.
 """
 
 from __future__ import annotations
 
-import logging
-import tempfile
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from types import TracebackType
 
 import polars as pl
 
@@ -36,8 +32,6 @@ from pipeline.link.records import (
     source_records,
 )
 
-log = logging.getLogger(__name__)
-
 # rows per row group of a spill: a write takes ~+50 MB at this size (2 M rows, 26 columns)
 ROW_GROUP = 65_536
 # The monitoring rows' part of the linkage table is built this many rows at a time, a set of
@@ -47,8 +41,6 @@ RECORD_SLICE_ROWS = 500_000
 # each slice's rows' places in the source, to put the slices back in the source's order
 _POSITION = "_position"
 
-# The sources read_free_text reads facts from; the others can be spilled before it.
-TEXT_SOURCES = ("cases", "petitions")
 # What the score and write stages read of the accepted rows, besides the `fact_*` columns:
 # the record reference, the case, the household's monitoring fields and the person's
 # normalised identity (pipeline/leads/build.py, leads/minors.py, outputs/tables.py).
@@ -76,90 +68,15 @@ class Spilled:
     latest_petition: date | None
 
 
-@dataclass(frozen=True)
-class _Written:
-    parts: dict[str, Path]
-    frames: dict[str, Path]
-
-
-class SpillFolder:
-    """A temporary folder (in `work`, else the system's) for one link stage's spills.
-
-    `start` spills the sources without free text in a thread; `finish` spills the rest and
-    says where everything is. Use as a context manager: the folder is removed at the end,
-    once a spill still being written has ended.
-    """
-
-    def __init__(self, work: Path | None = None) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix="link-", dir=work)
-        self.path = Path(self._folder.name)
-        self._order: list[str] | None = None
-        self._lookups: tuple[CaseLookups, date | None] | None = None
-        self._ahead: Future[_Written] | None = None
-
-    def start(self, frames: dict[str, pl.DataFrame], vocabulary: Vocabulary) -> None:
-        """Take the sources without free text out of `frames` and spill them in a thread.
-
-        The case lookups and the latest petition date are read here, before the text
-        stage lets go of the summaries; the frames left in `frames` wait for `finish`.
-        """
-        self._order = list(frames)
-        self._lookups = (
-            case_lookups(frames.get("cases")),
-            latest_petition_date(frames.get("petitions")),
-        )
-        quiet = {name: frames.pop(name) for name in list(frames) if name not in TEXT_SOURCES}
-        if not quiet:
-            return
-        pool = ThreadPoolExecutor(1, thread_name_prefix="spill")
-        self._ahead = pool.submit(_written, quiet, self._lookups[0], vocabulary, self.path)
-        pool.shutdown(wait=False)  # the thread ends with its one job
-
-    def finish(self, frames: dict[str, pl.DataFrame], vocabulary: Vocabulary) -> Spilled:
-        """Spill `frames` (which ends empty) and return every spill, `start`'s included."""
-        order = self._order if self._order is not None else list(frames)
-        if self._lookups is None:
-            self._lookups = (
-                case_lookups(frames.get("cases")),
-                latest_petition_date(frames.get("petitions")),
-            )
-        cases, latest = self._lookups
-        now = _written(frames, cases, vocabulary, self.path)
-        ahead = self._ahead.result() if self._ahead is not None else _Written({}, {})
-        parts = {**ahead.parts, **now.parts}
-        waiting = {**ahead.frames, **now.frames}
-        return Spilled(
-            {name: parts[name] for name in sorted(parts, key=_linking_order)},
-            {name: waiting[name] for name in order if name in waiting},
-            latest,
-        )
-
-    def close(self) -> None:
-        """Wait for a spill still being written (its error is the run's already, or
-        nobody's), then remove the folder."""
-        if self._ahead is not None and self._ahead.exception() is not None:
-            log.debug("spill ahead failed", exc_info=self._ahead.exception())
-        self._folder.cleanup()
-
-    def __enter__(self) -> SpillFolder:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-def _written(
-    frames: dict[str, pl.DataFrame], cases: CaseLookups, vocabulary: Vocabulary, spill: Path
-) -> _Written:
+def spilled_sources(
+    frames: dict[str, pl.DataFrame], vocabulary: Vocabulary, spill: Path
+) -> Spilled:
     """Every frame written to `spill` slim (`scored_columns`) and let go, a source at a
     time; a linked source's part of the linkage table (pipeline/link/records.py) is built
     from the columns linking reads (`LINKAGE_INPUT_COLUMNS`) and written after it. No
     frame is held in full beside another's part, nor beside the table. `frames` ends empty."""
+    cases = case_lookups(frames.get("cases"))
+    latest = latest_petition_date(frames.get("petitions"))
     waiting = {name: spill / f"frame-{name}.parquet" for name in frames}
     parts: dict[str, Path] = {}
     for source in sorted(frames, key=_linking_order):
@@ -170,7 +87,7 @@ def _written(
             del frame
             path = spill / f"records-{source}.parquet"
             parts[source] = _records_spilled(source, linking, cases, vocabulary, path)
-    return _Written(parts, waiting)
+    return Spilled(parts, waiting, latest)
 
 
 def _records_spilled(

@@ -26,7 +26,7 @@ from pipeline.run import (
     rows_handed_over,
     run,
 )
-from pipeline.spill import SCORED_COLUMNS, SpillFolder
+from pipeline.spill import SCORED_COLUMNS
 from pipeline.state import Validated, WithFacts
 from pipeline.validate.filters import RunFilters
 from pipeline.validate.rows import ValidatedSource, validate_rows
@@ -162,19 +162,16 @@ def test_the_linker_reads_the_same_table_built_a_source_at_a_time(config: Config
         assert_frame_equal(frame.drop(LINK_COLUMNS, strict=False), slim[name])
 
 
-@pytest.mark.parametrize("slice_rows", [500_000, 700])
-def test_sources_spilled_while_the_texts_are_read_give_the_same_table_and_frames(
-    config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, slice_rows: int
+def test_the_monitoring_rows_part_built_in_slices_of_households_is_the_same_table(
+    config: Config, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The sources without free text spilled before the text stage (SpillFolder.start, in
-    a thread) give the linker the same table, and the run the same frames in the same
-    order, as every source spilled after it; so do the monitoring rows' part of the table
-    built a slice of households at a time (700 rows: the sample's in several slices); the
-    folder is removed at the end."""
+    """The monitoring rows' part of the linkage table built a slice of whole households at
+    a time (700 rows: the sample's in several slices) and put back in order gives the
+    linker the same table, and the run the same frames, as built at once."""
     checked, _ = _sample_with_facts(config)
-    assert checked["poverty"].accepted.height > 2 * slice_rows or slice_rows > 10_000
+    assert checked["poverty"].accepted.height > 1_400
 
-    def linked(ahead: bool) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+    def linked() -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
         rows, _ = rows_handed_over(Validated(checked, {n: v.accepted for n, v in checked.items()}))
         seen: list[pl.DataFrame] = []
 
@@ -182,16 +179,11 @@ def test_sources_spilled_while_the_texts_are_read_give_the_same_table_and_frames
             seen.append(records)
             return link_people(records, settings)
 
-        with SpillFolder(tmp_path) as spill:
-            if ahead:
-                spill.start(rows.accepted, config.vocabulary)
-                assert set(rows.accepted) == {"cases", "petitions"}
-            with_facts = read_free_text(rows, config)
-            frames = link_sources(with_facts, config, recording_link, spill=spill).frames
+        frames = link_sources(read_free_text(rows, config), config, recording_link).frames
         return seen[0], frames
 
-    table_after, after = linked(ahead=False)
-    monkeypatch.setattr("pipeline.spill.RECORD_SLICE_ROWS", slice_rows)
+    table_whole, whole = linked()
+    monkeypatch.setattr("pipeline.spill.RECORD_SLICE_ROWS", 700)
     built = source_records
     slices: list[int] = []
 
@@ -200,22 +192,9 @@ def test_sources_spilled_while_the_texts_are_read_give_the_same_table_and_frames
         return built(source, frame, *args)
 
     monkeypatch.setattr("pipeline.spill.source_records", counted)
-    table_ahead, ahead = linked(ahead=True)
-    assert len(slices) == (1 if slice_rows > 10_000 else -(-sum(slices) // slice_rows))
-    assert_frame_equal(table_ahead, table_after)
-    assert list(ahead) == list(after) and "poverty" in ahead
-    for name, frame in after.items():
-        assert_frame_equal(ahead[name], frame)
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_a_spill_that_fails_in_its_thread_fails_the_link_stage(
-    config: Config, tmp_path: Path
-) -> None:
-    """An error while the monitoring rows are spilled ahead is raised where the link stage
-    takes the spills, not lost with the thread; the folder is still removed."""
-    broken = pl.DataFrame({"source": ["poverty"], "record_key": ["poverty:1"]})
-    with pytest.raises(pl.exceptions.ColumnNotFoundError), SpillFolder(tmp_path) as spill:
-        spill.start({"poverty": broken}, config.vocabulary)
-        spill.finish({}, config.vocabulary)
-    assert list(tmp_path.iterdir()) == []
+    table_sliced, sliced = linked()
+    assert len(slices) == -(-sum(slices) // 700) > 1
+    assert_frame_equal(table_sliced, table_whole)
+    assert list(sliced) == list(whole)
+    for name, frame in whole.items():
+        assert_frame_equal(sliced[name], frame)
