@@ -13,9 +13,7 @@ from pipeline import spill
 
 
 @pytest.mark.parametrize("rows", [0, 1, 5, 200_001])
-def test_a_spill_comes_back_equal_and_in_one_chunk(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: int
-) -> None:
+def test_a_spill_comes_back_equal_and_in_one_chunk(tmp_path: Path, rows: int) -> None:
     """Written in row groups (several here: 200,001 rows), read back equal — nulls-only
     columns of each type included, with their types — and every column in one chunk."""
     frame = pl.DataFrame(

@@ -155,11 +155,7 @@ class FactRule:
 
     def find(self, text: str) -> tuple[Hit, ...]:
         """Hits in folded `text` that survive leftmost-longest resolution, masks removed."""
-        mask = 0
-        if self._words is not None:
-            for _, bits in self._words.iter(text):
-                mask |= bits
-        entries = self.entries_of(mask)
+        entries = self.entries_of(_words_mask(self._words, text))
         return self.find_among(text, entries) if entries else ()
 
     def entries_of(self, mask: int) -> tuple[int, ...]:
@@ -259,10 +255,7 @@ class RuleWords:
 
     def find(self, text: str) -> dict[str, tuple[Hit, ...]]:
         """Each rule's `find(text)`, by its name."""
-        mask = 0
-        if self._words is not None:
-            for _, bits in self._words.iter(text):
-                mask |= bits
+        mask = _words_mask(self._words, text)
         found: dict[str, tuple[Hit, ...]] = {}
         for (name, rule, offset, full), memo in zip(self._parts, self._memo, strict=True):
             own = mask >> offset & full
@@ -277,6 +270,15 @@ class RuleWords:
     def __getstate__(self) -> dict[str, Any]:
         # the memo stays behind: a worker process builds its own
         return {**self.__dict__, "_memo": tuple({} for _ in self.rules)}
+
+
+def _words_mask(automaton: Any, text: str) -> int:
+    """The bits of every word of `automaton` (`_automaton_of`) found in `text`, ORed."""
+    mask = 0
+    if automaton is not None:
+        for _, bits in automaton.iter(text):
+            mask |= bits
+    return mask
 
 
 def _automaton_of(values: Mapping[str, Any]) -> Any:
