@@ -22,6 +22,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipeline.coded import decoded
 from pipeline.config import Vocabulary
 from pipeline.link.records import (
     LINKAGE_INPUT_COLUMNS,
@@ -98,13 +99,13 @@ def _records_spilled(
     the household's: the head's ID, birth bounds, relations), each with its rows' places
     (`read_back` puts them back in order); else one file."""
     if source != "poverty" or linking.height <= RECORD_SLICE_ROWS:
-        return _spilled(source_records(source, linking, cases, vocabulary), path)
+        return _spilled(source_records(source, decoded(linking), cases, vocabulary), path)
     count = -(-linking.height // RECORD_SLICE_ROWS)
     slice_of = linking.select(pl.col("household_id").hash(seed=0) % count).to_series()
     path.mkdir()
     for i in range(count):
         rows = slice_of == i
-        part = source_records(source, linking.filter(rows), cases, vocabulary)
+        part = source_records(source, decoded(linking.filter(rows)), cases, vocabulary)
         _spilled(part.with_columns(rows.arg_true().alias(_POSITION)), path / f"{i:04d}.parquet")
     return path
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipeline.coded import decoded
 from pipeline.config import ScoringSettings, Vocabulary
 from pipeline.link.case_refs import case_names
 from pipeline.normalise.dates import parse_date
@@ -92,7 +93,7 @@ def person_attributes(
     columns = ("person_id", "name_norm", "birth", "sex_norm", "id_trusted", "id_norm")
     theirs = pl.col("person_id").is_in(persons.implode()) if persons is not None else pl.lit(True)
     parts = [
-        frame.select(columns).filter(theirs)
+        decoded(frame.select(columns).filter(theirs))
         for frame in prepared.values()
         if frame is not None and "person_id" in frame.columns
     ]
@@ -125,7 +126,8 @@ def build_leads(
         theirs = pl.col("household_id").is_in(
             leads.get_column("household_id").drop_nulls().implode()
         )
-        leads = leads.join(household_status(poverty.filter(theirs)), on="household_id", how="left")
+        status = household_status(decoded(poverty.filter(theirs)))
+        leads = leads.join(status, on="household_id", how="left")
     attributes = person_attributes(prepared, leads.get_column("person_id").unique())
     leads = leads.join(attributes, on="person_id", how="left")
     connected = _connected_people(leads, households)

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 
 import polars as pl
 
+from pipeline.coded import decoded
+
 EVIDENCE_SEPARATOR = "；"
 _REF_COLUMNS = ("record_key", "source", "file", "sheet", "row_number", "excel_row")
 
@@ -43,7 +45,7 @@ def row_references(
         offset = pl.struct("source", pl.col("excel_row") - pl.col("row_number"))
         keep = pl.col("record_key").is_in(cited.implode()) | offset.is_first_distinct()
         parts = [part.filter(keep) for part in parts]
-    return pl.concat(parts).unique("record_key")
+    return pl.concat([decoded(part) for part in parts]).unique("record_key")
 
 
 def cited_keys(*frames: pl.DataFrame) -> pl.Series:

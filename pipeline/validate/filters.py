@@ -13,6 +13,7 @@ from datetime import date
 
 import polars as pl
 
+from pipeline.coded import as_text
 from pipeline.normalise.dates import parse_date
 
 # Which accepted date of each source a window applies to.
@@ -43,9 +44,9 @@ def _in_county(source: str, frame: pl.DataFrame, county: str) -> pl.Expr:
     name = county.strip()
     checks = []
     if "county" in frame.columns:
-        checks.append(pl.col("county").str.contains(name, literal=True))
+        checks.append(as_text("county").str.contains(name, literal=True))
     if source != "poverty" and "address" in frame.columns:
-        checks.append(pl.col("address").str.contains(name, literal=True))
+        checks.append(as_text("address").str.contains(name, literal=True))
     if not checks:
         return pl.lit(True)
     # A row that names no county at all is kept: it may well be local, and the linker decides.

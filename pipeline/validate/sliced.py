@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from pipeline.coded import coded
 from pipeline.config import SourceSpec, SuiteSpec
 from pipeline.ingest.read import JUNK_COLUMN, SourceFrame
 from pipeline.normalise.prepare import name_keys, prepare_source
@@ -52,12 +53,15 @@ def validate_in_slices(
     suite: SuiteSpec | None,
     sample: ExpectationRecords | None,
     slice_rows: int = SLICE_ROWS,
+    *,
+    code: bool = False,
 ) -> CheckedSource:
     """`prepare_source` and `validate_rows` of `source`'s rows, `slice_rows` at a time.
 
     The raw frame is taken from `source` (its reports stay). The result equals
     `validate_rows(prepare_source(frame))` with the records `sample` describes drawn from
-    the prepared rows as `DataFrame.sample(n=cap, seed=0)` draws them.
+    the prepared rows as `DataFrame.sample(n=cap, seed=0)` draws them; with `code`, its
+    columns of few values (pipeline/coded.py) coded as each slice is accepted.
     """
     frame = source.release()
     records_read = _record_count(frame)
@@ -80,7 +84,7 @@ def validate_in_slices(
         hashes.append(duplicate_hashes(checked.accepted, suite))
         # one chunk a column per slice: a frame whose columns are cut into chunks at
         # different rows is copied whole by the next lazy query on it (+1.1 GB at 2 M rows)
-        accepted.append(checked.accepted.rechunk())
+        accepted.append((coded(checked.accepted) if code else checked.accepted).rechunk())
         quarantined.append(checked.quarantined)
     rows = _with_duplicates_flagged(accepted, hashes)
     return CheckedSource(

@@ -7,6 +7,7 @@ from datetime import date
 import polars as pl
 import pytest
 
+from pipeline.coded import coded
 from pipeline.validate.filters import RunFilters, apply_filters
 
 CASES = pl.DataFrame(
@@ -42,6 +43,13 @@ def test_monitoring_rows_are_filtered_by_county_only() -> None:
     assert apply_filters("poverty", poverty, RunFilters(county="山阳县"))["county"].to_list() == [
         "山阳县"
     ]
+
+
+def test_coded_monitoring_rows_are_filtered_as_text() -> None:
+    poverty = coded(pl.DataFrame({"county": ["商南县", "山阳县", None]}))
+    assert poverty.schema["county"] == pl.Categorical
+    kept = apply_filters("poverty", poverty, RunFilters(county="山阳"))
+    assert kept["county"].cast(pl.String).to_list() == ["山阳县", None]
 
 
 def test_describe_is_plain_data() -> None:

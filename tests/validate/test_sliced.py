@@ -7,6 +7,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from pipeline.coded import CODED_COLUMNS, decoded
 from pipeline.config import Config
 from pipeline.ingest.read import JUNK_COLUMN, SourceFrame, read_source
 from pipeline.normalise.prepare import prepare_source
@@ -51,6 +52,22 @@ def test_slices_give_the_rows_flags_quarantine_and_sample_of_the_whole(
     assert sliced.records.equals(records.sample(n=cap, seed=0))
     if source == "poverty":
         assert sliced.checked.accepted["flags"].str.contains("duplicate_").any()
+
+
+@pytest.mark.parametrize("source", ["poverty", "relief_history"])
+def test_coded_slices_decode_to_the_rows_of_the_whole(source: str, config: Config) -> None:
+    """The rows of a source without free text wait coded (pipeline/coded.py): the named
+    columns of few values as categoricals, every value as it was."""
+    spec, suite = config.source(source), config.suites[source]
+    plain = validate_in_slices(_source_with_repeats(source, config), spec, suite, None, 97)
+    rows = validate_in_slices(
+        _source_with_repeats(source, config), spec, suite, None, 97, code=True
+    )
+    accepted = rows.checked.accepted
+    categorical = {c for c, t in accepted.schema.items() if t == pl.Categorical}
+    assert categorical and categorical <= CODED_COLUMNS
+    assert decoded(accepted).equals(plain.checked.accepted)
+    assert rows.checked.quarantined.equals(plain.checked.quarantined)
 
 
 def test_without_a_cap_every_record_is_kept_in_order(config: Config) -> None:
