@@ -17,11 +17,12 @@ Fields and what counts as correct:
   and a victim without one (a loss shared by several, or none stated) must get none.
 
 The held-back splits are never used to tune the rules and their errors are never listed:
-"holdout" (fixed by a hash of the text id in select_texts.py) and "holdout2" (half of the
+"holdout" (fixed by a hash of the text id in select_texts.py), "holdout2" (half of the
 texts that hash holds out beyond the first draw, by a second hash in select_dev6.py; the other
-half is dev6). dev7 (select_dev7.py) is what the development pool still held with payment
-wording: texts of other charges (危险驾驶 with a crash, 集资诈骗, 强迫交易 …), measured before
-any tuning on it. Report every split.
+half is dev6), "holdout3" and "holdout4" (halves of later draws, by the hashes of
+select_dev8.py and select_dev9.py; the other halves are dev8 and dev9). dev7 (select_dev7.py)
+is what the development pool still held with payment wording: texts of other charges (危险驾驶
+with a crash, 集资诈骗, 强迫交易 …), measured before any tuning on it. Report every split.
 """
 
 from __future__ import annotations
@@ -51,11 +52,13 @@ SPLITS = (
     "dev6",
     "dev7",
     "dev8",
+    "dev9",
     "holdout",
     "holdout2",
     "holdout3",
+    "holdout4",
 )
-HELD_BACK = ("holdout", "holdout2", "holdout3")
+HELD_BACK = ("holdout", "holdout2", "holdout3", "holdout4")
 
 
 @dataclass(frozen=True)
