@@ -7,9 +7,11 @@ distinct values or fewer), so its accepted rows took 1.45 GB at 2 M rows where t
 values need less than half (docs/scale.md, issue 16 session 12). A categorical keeps a
 4-byte code a row and each distinct value once.
 
-The rows of the sources without free text are coded as validation accepts them and wait
-coded through the text stage (`coded`); the stages that read them as text decode them
-(`decoded`, `as_text`). Only the columns named in `CODED_COLUMNS` are coded, whatever the
+The rows of the sources without free text (`CODED_SOURCES`) are coded as each file is read,
+decoded a slice at a time to be normalised and checked, coded again as validation accepts
+them, and wait coded to the run folder; the steps that read them as text decode them
+(`decoded`, `as_text`): the linkage table's own columns of few values are coded too
+(pipeline/link/records.py RECORD_SCHEMA). Only the columns named in `CODED_COLUMNS` are coded, whatever the
 data: columns of places and categories that take a few thousand values at most in a
 province, never names, numbers, dates or addresses (a categorical of mostly distinct
 values costs more than the text).
@@ -18,6 +20,9 @@ values costs more than the text).
 from __future__ import annotations
 
 import polars as pl
+
+# the sources whose rows wait coded: those without free text (the text stage reads the others)
+CODED_SOURCES = frozenset({"poverty", "relief_history"})
 
 CODED_COLUMNS = frozenset(
     {

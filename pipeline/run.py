@@ -17,6 +17,7 @@ from typing import Any
 
 import polars as pl
 
+from pipeline.coded import CODED_SOURCES
 from pipeline.config import Config, LinkageSettings, load_config
 from pipeline.errors import QuarantineLimitError
 from pipeline.ingest.decisions import read_decision_store
@@ -203,7 +204,10 @@ def _case_rows(ingested: Ingested) -> int:
 def ingest_sources(inputs: RunInputs, config: Config) -> Ingested:
     """Read every input file of every source as text."""
     started = datetime.now(UTC)
-    sources = {name: read_source(name, path, config) for name, path in inputs.by_source().items()}
+    sources = {
+        name: read_source(name, path, config, code=name in CODED_SOURCES)
+        for name, path in inputs.by_source().items()
+    }
     return Ingested(started, sources)
 
 
@@ -250,7 +254,7 @@ def _validate_source(
     suite = config.suites.get(name)
     sample = _expectation_records(config, name) if suite is not None else None
     # the rows of the sources without free text wait coded (pipeline/coded.py)
-    code = name not in TEXT_SOURCES
+    code = name in CODED_SOURCES
     result = validate_in_slices(source, config.source(name), suite, sample, code=code)
     count_per_file(source.files, result.checked)
     if suite is None or result.records is None:

@@ -21,6 +21,7 @@ import fastexcel
 import polars as pl
 from charset_normalizer import from_bytes
 
+from pipeline.coded import coded
 from pipeline.config import Config, SourceSpec, normalise_header
 from pipeline.errors import InputError
 from pipeline.ingest.sheet_rows import first_valued_rows
@@ -358,8 +359,9 @@ def _canonical_frame(
     return data.select(exprs)
 
 
-def read_source(source: str, path: Path, config: Config) -> SourceFrame:
-    """Read a file or folder of one source into its canonical frame."""
+def read_source(source: str, path: Path, config: Config, *, code: bool = False) -> SourceFrame:
+    """Read a file or folder of one source into its canonical frame; with `code`, each
+    file's columns of few values coded as it is read (pipeline/coded.py)."""
     spec = config.source(source)
     index = spec.header_index()
     frames: list[pl.DataFrame] = []
@@ -376,7 +378,7 @@ def read_source(source: str, path: Path, config: Config) -> SourceFrame:
     with ThreadPoolExecutor(FILE_READERS) as readers:
         for sheets in readers.map(read_one, list_input_files(path, source)):
             for frame, report in sheets:
-                frames.append(frame)
+                frames.append(coded(frame) if code else frame)
                 reports.append(report)
     frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame()
     if frame.height == 0 and source in _MUST_HAVE_ROWS:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pipeline.coded import coded
+from pipeline.coded import coded, decoded
 from pipeline.config import SourceSpec, SuiteSpec
 from pipeline.ingest.read import JUNK_COLUMN, SourceFrame
 from pipeline.normalise.prepare import name_keys, prepare_source
@@ -76,7 +76,7 @@ def validate_in_slices(
     records: list[pl.DataFrame] = []
     seen = 0
     while slices:
-        prepared = prepare_source(source.source, slices.pop(0), names=names)
+        prepared = prepare_source(source.source, decoded(slices.pop(0)), names=names)
         if sample is not None:
             part, seen = _records_of(prepared, sample.fields, seen, draw)
             records.append(part)
