@@ -16,6 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipeline.coded import CODED_SOURCES, coded
 from pipeline.config import Config, SuiteSpec
 from pipeline.errors import InputError
 from pipeline.ingest.read import (
@@ -144,7 +145,8 @@ def source_reports(checked: list[CheckedFile], source: str) -> list[FileReport]:
 
 
 def checked_source(checked: list[CheckedFile], source: str, config: Config) -> ValidatedSource:
-    """A source's accepted and quarantined rows, in file order, with its duplicate flags."""
+    """A source's accepted and quarantined rows, in file order, with its duplicate flags;
+    the rows of a source without free text coded a file at a time (pipeline/coded.py)."""
     mine = [c for c in checked if c.file.source == source]
     reports = source_reports(checked, source)
     if sum(r.rows_read for r in reports) == 0 and source in MUST_HAVE_ROWS:
@@ -153,7 +155,10 @@ def checked_source(checked: list[CheckedFile], source: str, config: Config) -> V
             f"{source}: {Path(mine[0].file.path).name}: no data rows below the header; "
             f"headers found: {mask_digit_runs(headers)}"
         )
-    accepted = pl.concat([pl.read_parquet(c.accepted) for c in mine], how="vertical_relaxed")
+    parts = (pl.read_parquet(c.accepted) for c in mine)
+    if source in CODED_SOURCES:  # as in one process, a file at a time
+        parts = (coded(part) for part in parts)
+    accepted = pl.concat(list(parts), how="vertical_relaxed")
     quarantined = pl.concat([pl.read_parquet(c.quarantined) for c in mine], how="vertical")
     suite = config.suites.get(source)
     return ValidatedSource(with_duplicate_flags(accepted, suite), quarantined)
