@@ -28,6 +28,7 @@ from splink.internals.comparison_creator import ComparisonCreator
 
 from benchmarks.evaluate import linkage_scores, read_truth_records
 from benchmarks.scale import MB, StageEvent, StageMemory, linkage_input
+from pipeline.coded import decoded
 from pipeline.config import load_config
 from pipeline.link.compare import shape_key
 from pipeline.link.places import place_keys
@@ -172,6 +173,7 @@ def splink_table(records: pl.DataFrame) -> pl.DataFrame:
     settings = load_config().linkage
     assert settings.sound_alike is not None
     sound = settings.sound_alike
+    records = decoded(records)  # DuckDB's string functions read text, not the linker's codes
     return records.select(
         pl.col("idx").cast(pl.Int64).alias("unique_id"),
         "record_key", "name_norm", "name_pinyin", "surname_pinyin",
