@@ -10,11 +10,12 @@ values need less than half (docs/scale.md, issue 16 session 12). A categorical k
 The rows of the sources without free text (`CODED_SOURCES`) are coded as each file is read,
 decoded a slice at a time to be normalised and checked, coded again as validation accepts
 them, and wait coded to the run folder; the steps that read them as text decode them
-(`decoded`, `as_text`): the linkage table's own columns of few values are coded too
-(pipeline/link/records.py RECORD_SCHEMA). Only the columns named in `CODED_COLUMNS` are coded, whatever the
-data: columns of places and categories that take a few thousand values at most in a
-province, never names, numbers, dates or addresses (a categorical of mostly distinct
-values costs more than the text).
+(`decoded`, `as_text`). The linkage table's own columns of few values are categoricals too
+(pipeline/link/records.py RECORD_SCHEMA). Only the columns named in `CODED_COLUMNS` are
+coded, whatever the data: places and categories that take a few thousand values at most in
+a province, never names, numbers, dates or addresses (a categorical of mostly distinct
+values costs more than the text). A categorical sorts, compares, joins and writes to CSV
+as its text does.
 """
 
 from __future__ import annotations
