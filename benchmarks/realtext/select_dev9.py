@@ -5,7 +5,7 @@ wording (`select_dev4.PAYMENT_WORDS`) that no split labels, on both sides of `sp
 Only 11 are of a charge family, and each of those was drawn before and names no natural-person
 victim (被害人 unnamed, or a company); the other 26 are of other charges (family "other", as in
 dev7), 23 of them held out by `split_of` and drawn by no earlier script. All are drawn and split in
-two by a fourth hash of the id: `dev9` (measured before any tuning on it, then tuned on) and
+two by a fourth hash of the id: `dev9` (measured before any tuning on it; not tuned on yet) and
 `holdout4` (never looked at, never tuned on). Chosen by words in the text, never by what the
 code extracts; ordered by text id.
 
