@@ -14,7 +14,7 @@ import polars as pl
 
 from pipeline.config import LinkageSettings, ModelSettings
 from pipeline.link.compare import compare_pairs
-from pipeline.link.frequency import place_shares
+from pipeline.link.frequency import Census, place_shares
 
 ALL_PAIRS = "all"
 
@@ -247,6 +247,7 @@ def term_frequency_adjustment(
     out: dict[str, np.ndarray] = {}
     left = gammas["idx_l"].to_numpy()
     levels = settings.level_names()
+    census = Census(records)
     for name, spec in settings.comparisons.items():
         for tf in spec.term_frequency:
             index = spec.level_names.index(tf.level)
@@ -262,7 +263,7 @@ def term_frequency_adjustment(
                 .to_numpy()
             )
             share = per_record[left] if len(left) else np.zeros(0)
-            in_place = place_shares(gammas, records, tf, name, levels)
+            in_place = place_shares(gammas, records, tf, name, levels, census)
             share = np.where(np.isnan(in_place), share, in_place)
             u_level = float(u[name][index])
             share = np.where(np.isnan(share), u_level, share)

@@ -79,4 +79,15 @@ def with_place_keys(records: pl.DataFrame, settings: PlaceKeySettings | None) ->
     """`records` with `place_key` (when the config asks for it)."""
     if settings is None or not set(settings.levels) <= set(records.columns):
         return records
-    return records.with_columns(place_keys(records, settings))
+    keys = place_keys(records, settings)
+    # in the chunks of the other columns: a frame whose columns are chunked differently is
+    # realigned by every later select (0.1-0.3 s each over the 2 M linkage table, ~3 s in
+    # all: docs/scale.md, session 13); slices of the one chunk are views, not copies
+    lengths = records.get_column(records.columns[0]).chunk_lengths()
+    if len(lengths) > 1:
+        starts = [sum(lengths[:i]) for i in range(len(lengths))]
+        keys = pl.concat(
+            [keys.slice(start, n) for start, n in zip(starts, lengths, strict=True)],
+            rechunk=False,
+        )
+    return records.with_columns(keys)
