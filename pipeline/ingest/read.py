@@ -460,7 +460,11 @@ def read_file_sheets(
     grids = _part_grids(part) if part else _raw_grids(file_path, source)
     sheets: list[tuple[pl.DataFrame, FileReport]] = []
     headers_seen: list[str] = []
-    for sheet, grid, encoding, first_row in grids:
+    for sheet, chunked, encoding, first_row in grids:
+        # one chunk per column, as every column added to it later is: a frame whose
+        # columns are chunked differently is realigned by each select over it (~8 s of the
+        # 2 M province's ingest, validation and linkage table: docs/scale.md, session 13)
+        grid = chunked.rechunk()
         header_row, mapping = _find_header_row(grid, index, scan)
         headers = [str(c) for c in grid.row(header_row)] if header_row >= 0 else []
         if header_row < 0 and grid.height:

@@ -70,7 +70,7 @@ def with_minor_flag(frame: pl.DataFrame, minors: pl.DataFrame) -> pl.DataFrame:
     or any linked row's birth date."""
     if frame.is_empty():
         return frame
-    joined = frame.join(minors, on=["person_id", "case_id"], how="left")
+    joined = frame.join(minors, on=["person_id", "case_id"], how="left").rechunk()
     return joined.with_columns(
         (pl.col("is_minor").fill_null(False) | pl.col(MINOR_COLUMN).fill_null(False)).alias(
             MINOR_COLUMN

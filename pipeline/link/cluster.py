@@ -322,7 +322,7 @@ def cluster_records(
         pl.Series("label", label),
         pl.Series("cluster_size", size, dtype=pl.UInt32),
         pl.Series("link_confidence", confidence, dtype=pl.Float64).round(4),
-    )
+    ).rechunk()  # the new columns are one chunk: the others made so too (selects realign)
     person = _cluster_person_ids(out)
     out = out.select(
         "idx",

@@ -422,7 +422,9 @@ def source_records(
     for column in ("household_id", "person_no", "county", "town", "village", "address"):
         if column not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(column))
-    frame = with_case_key(frame, source, cases.by_ref, cases.by_party)
+    # the joined case key is one chunk, the read-back slice several: realigned once here,
+    # not copied by each step below
+    frame = with_case_key(frame, source, cases.by_ref, cases.by_party).rechunk()
     frame = _household_copies(frame, vocabulary.household_head)
     disputable = source != "poverty"
     frame = _own_id_columns(drop_ids_contradicting_relation(frame, vocabulary), disputable)

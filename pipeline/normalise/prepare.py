@@ -54,8 +54,10 @@ def name_keys(frame: pl.DataFrame) -> pl.DataFrame:
 
 def _prepared(source: str, frame: pl.DataFrame, names: pl.DataFrame | None) -> pl.DataFrame:
     df = _ensure(frame, "id_number", "name", "phone", "birth_date", "sex", "address")
-    df = with_id_columns(df, "id_number")
-    df = with_name_columns(df, "name", names)
+    # the decoded IDs and the looked-up names come in chunks of their own: one chunk a
+    # column again, or each later step copies the slice whole to realign it
+    df = with_id_columns(df, "id_number").rechunk()
+    df = with_name_columns(df, "name", names).rechunk()
     df = with_phone_columns(df, "phone")
     if source == "poverty":
         # a few hundred distinct places in millions of rows: each cleaned once

@@ -76,7 +76,8 @@ def validate_in_slices(
     records: list[pl.DataFrame] = []
     seen = 0
     while slices:
-        prepared = prepare_source(source.source, decoded(slices.pop(0)), names=names)
+        raw = decoded(slices.pop(0)).rechunk()  # decoded columns are one chunk, the rest not
+        prepared = prepare_source(source.source, raw, names=names)
         if sample is not None:
             part, seen = _records_of(prepared, sample.fields, seen, draw)
             records.append(part)
