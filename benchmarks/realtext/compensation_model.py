@@ -28,12 +28,13 @@ and over all victims (a reading that invents payments where the text is silent l
 Views:
 - `cv` (default): GroupKFold by text, 5 folds, over all development splits pooled;
 - `lso`: train on dev..dev6, test on dev7, dev8, dev9;
+- `sweep`: hindsight, every threshold on the dev CV and dev7-9 readings (an upper bound);
 - `heldback`: train on every development split, test once on holdout..holdout4 (pooled);
   prints totals only, never a text or an error. Run it once, after deciding on `cv`.
 
 Run (from the repository root):
     PYTHONPATH=. .venv/bin/python -m benchmarks.realtext.compensation_model \
-        --texts ../shared/realtext/cail2018_facts.jsonl [--view cv|lso|heldback]
+        --texts ../shared/realtext/cail2018_facts.jsonl [--view cv|lso|sweep|heldback]
 """
 
 from __future__ import annotations
@@ -315,6 +316,28 @@ def leave_splits_out(rows: list[Victim]) -> list[str]:
     return lines
 
 
+def sweep(rows: list[Victim], folds: int = 5) -> list[str]:
+    """Hindsight: each hybrid at every threshold, on out-of-fold dev readings (5 grouped folds)
+    and on dev7-9 with models trained on dev..dev6. An upper bound on what any threshold
+    could give, not a result: the thresholds above are chosen without the test rows."""
+    train = [r for r in rows if r.split not in LSO_TEST]
+    test = [r for r in rows if r.split in LSO_TEST]
+    lines = []
+    for with_rule in (False, True):
+        views = {
+            "dev CV": (rows, *_out_of_fold(rows, with_rule, folds)),
+            "dev7-9": (test, *Model(with_rule).fit(train).proba(test)),
+        }
+        for view, (victims_, pred, conf) in views.items():
+            got = {
+                f"{mode} t {t}": _hybrid(victims_, pred, conf, t, mode)
+                for mode in MODES
+                for t in THRESHOLDS
+            }
+            lines += _table(f"hindsight sweep, {_name(with_rule)}, {view}", victims_, got)
+    return lines
+
+
 def held_back(dev: list[Victim], held: list[Victim], chosen: str) -> list[str]:
     """One measurement on the held-back splits: totals only."""
     got = readings(dev, held)
@@ -343,7 +366,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--texts", type=Path, default=TEXTS, help=f"corpus (default {TEXTS})")
     parser.add_argument("--labels", type=Path, default=LABELS)
-    parser.add_argument("--view", choices=("cv", "lso", "heldback"), default="cv")
+    parser.add_argument("--view", choices=("cv", "lso", "sweep", "heldback"), default="cv")
     parser.add_argument(
         "--chosen",
         default="hybrid fill, text only",
@@ -365,6 +388,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         lines.append(timing(dev, dev_labels, corpus))
     elif args.view == "lso":
         lines = leave_splits_out(dev)
+    elif args.view == "sweep":
+        lines = sweep(dev)
     else:
         held = victims([x for x in labels if x["split"] in HELD_BACK], corpus)
         lines = held_back(dev, held, args.chosen)
