@@ -236,14 +236,12 @@ MODES = ("fill", "override")
 def choose_thresholds(rows: Sequence[Victim], folds: int = 3) -> dict[tuple[bool, str], float]:
     """The threshold of each hybrid (model with or without the rule, mode), by grouped CV
     inside the training rows only; ties go to the higher threshold (fewer changes)."""
-    chosen = {}
+    chosen: dict[tuple[bool, str], float] = {}
     for with_rule in (False, True):
         pred, conf = _out_of_fold(rows, with_rule, folds)
         for mode in MODES:
-            chosen[with_rule, mode] = max(
-                THRESHOLDS,
-                key=lambda t, m=mode: (_objective(rows, _hybrid(rows, pred, conf, t, m)), t),
-            )
+            scored = [(_objective(rows, _hybrid(rows, pred, conf, t, mode)), t) for t in THRESHOLDS]
+            chosen[with_rule, mode] = max(scored)[1]
     return chosen
 
 
