@@ -65,6 +65,8 @@ class Census:
     def __init__(self, records: pl.DataFrame) -> None:
         self.records = records
         self._memo: dict[tuple[str, tuple[str, ...]], object] = {}
+        # (people, column) -> (the rows with a value in column, the people counted)
+        self._counted: dict[tuple[tuple[str, ...], str], tuple[np.ndarray, np.ndarray]] = {}
 
     def _get(self, key: tuple[str, tuple[str, ...]], make: Callable[[], T]) -> T:
         if key not in self._memo:
@@ -83,12 +85,18 @@ class Census:
 
     def everybody(self, people: tuple[str, ...], column: str) -> np.ndarray:
         """Row numbers of the people counted: the first record of each person that has a
-        value in `column` (a row without a name is nobody's count)."""
-        named = self.records[column].is_not_null()
-        return self._get(
-            ("everybody", (*people, column)),
-            lambda: _first_rows(self.person(people).zip_with(named, self._nobody())),
-        )
+        value in `column` (a row without a name is nobody's count). A column with the
+        rows of another column's values (the pinyin of the names) shares its answer."""
+        if (people, column) in self._counted:
+            return self._counted[people, column][1]
+        named = self.records[column].is_not_null().to_numpy()
+        for (key, _), (mask, rows) in self._counted.items():
+            if key == people and np.array_equal(mask, named):
+                return rows
+        person = self.person(people).zip_with(pl.Series(named), self._nobody())
+        rows = _first_rows(person)
+        self._counted[(people, column)] = (named, rows)
+        return rows
 
     def hashed(self, column: str, given: bool = False) -> pl.Series:
         """64-bit hash of a column's values (of the given name after the surname if `given`)."""

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from pipeline.config import Config
-from pipeline.link.frequency import given_name, place_shares
+from pipeline.link.frequency import Census, given_name, place_shares
 from tests.link.test_link_units import records
 
 ZHANG_VILLAGE = {"county": "商南县", "town": "富水镇", "village": "张家湾"}
@@ -176,3 +176,21 @@ def test_a_homophone_is_weighed_by_how_common_its_sound_is_in_the_village(
     (tf,) = [t for t in settings.comparisons["name"].term_frequency if t.level == "pinyin_equal"]
     common, rare = place_shares(gammas, table, tf, "name", levels)
     assert common > rare
+
+
+def test_the_census_counts_each_person_once_at_its_first_named_row() -> None:
+    table = pl.DataFrame(
+        {
+            "person": ["p1", "p1", "p2", None, "p3", "p3"],
+            "name": ["张三", "张三", "李四", "王五", None, "赵六"],
+            "pinyin": ["zhang san", "zhang san", "li si", "wang wu", None, "zhao liu"],
+            "other": ["a", None, "b", "c", "d", "e"],
+        }
+    )
+    census = Census(table)
+    # p3's first row has no name: its second is where it is counted; no person, no count
+    assert census.everybody(("person",), "name").tolist() == [0, 2, 5]
+    # the pinyin has the names' rows: the same answer, shared
+    assert census.everybody(("person",), "pinyin") is census.everybody(("person",), "name")
+    # another column's rows give their own answer
+    assert census.everybody(("person",), "other").tolist() == [0, 2, 4]
