@@ -50,7 +50,7 @@ from pipeline.outputs.manifest import build_manifest, run_summary_markdown
 from pipeline.outputs.run_report import run_report
 from pipeline.outputs.tables import write_tables
 from pipeline.outputs.validation_page import validation_page
-from pipeline.signals.case_text import case_facts_frame
+from pipeline.signals.case_text import case_facts_reading
 from pipeline.signals.petition_text import petition_facts_frame
 from pipeline.signals.readers import TextReaders
 from pipeline.spill import SCORED_COLUMNS, read_back, spilled_sources
@@ -59,6 +59,7 @@ from pipeline.state import (
     SAMPLE_DIR,
     STAGES,
     CompletedRun,
+    FactsOnTheWay,
     Ingested,
     Linked,
     ProgressCallback,
@@ -171,11 +172,14 @@ def run(
                 validated = validate_sources(ingested, config, folder, filters, timer)
             with timer.stage("signals"):
                 rows, validated = rows_handed_over(validated)
-                with_facts = read_free_text(rows, config, readers)
+                # the petitions read here; the case summaries read by the workers while
+                # this process links (the link stage waits for them at its end)
+                with_facts = read_free_text(rows, config, readers, wait=False)
                 del rows  # the rows live on in with_facts alone (linking lets them go)
-                readers.close(wait=False)  # the workers end while the run links
-        with timer.stage("link", rows=lambda: linked.result.blocking.candidate_pairs):
-            linked = link_sources(with_facts, config, link, work=folder.path)
+            with timer.stage("link", rows=lambda: linked.result.blocking.candidate_pairs):
+                linked = link_sources(with_facts, config, link, work=folder.path)
+                del with_facts  # its frames and facts live on in linked alone
+                readers.close(wait=False)  # the workers end while the run scores
         with timer.stage("score", rows=lambda: scored.candidates.height):
             scored = score_sources(linked, config, inputs, folder)
         with timer.stage("write"):
@@ -309,22 +313,29 @@ def _kept_after_signals(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def read_free_text(
-    validated: Validated, config: Config, readers: TextReaders | None = None
+    validated: Validated, config: Config, readers: TextReaders | None = None, wait: bool = True
 ) -> WithFacts:
     """Facts from case summaries (per victim) and petition texts, read by `readers` (the
-    run's, its workers perhaps started already; else a TextReaders of its own)."""
+    run's, its workers perhaps started already; else a TextReaders of its own).
+
+    Without `wait`, the case summaries are handed to the readers' workers and the cases'
+    facts are `pending`: this process links meanwhile (linking reads no fact) and
+    `link_sources` adds them when the case rows come back from its spill. The linker
+    leaves a core idle for much of its time; the readers use it.
+    """
     if readers is None:
         with TextReaders(config.text_patterns, config.pipeline.text_workers) as own:
             return read_free_text(validated, config, own)
     frames = dict(validated.accepted)
     patterns = config.text_patterns
-    frames["cases"] = case_facts_frame(
-        frames["cases"], patterns, config.scoring.roles["victim"], readers
-    ).drop(FREE_TEXT_COLUMNS, strict=False)
     if "petitions" in frames:
         frames["petitions"] = petition_facts_frame(frames["petitions"], patterns, readers).drop(
             FREE_TEXT_COLUMNS, strict=False
         )
+    reading = case_facts_reading(frames["cases"], patterns, config.scoring.roles["victim"], readers)
+    if not wait:
+        return WithFacts(frames, pending={"cases": reading})
+    frames["cases"] = reading.facts(frames["cases"]).drop(FREE_TEXT_COLUMNS, strict=False)
     return WithFacts(frames)
 
 
@@ -339,7 +350,7 @@ def link_sources(
     columns linking reads and written there too (pipeline/spill.py); the table is read back
     and linked while the frames wait on disk. The folder is removed at the end.
     """
-    frames = with_facts.release()
+    frames, pending = with_facts.release(), dict(with_facts.pending)
     with tempfile.TemporaryDirectory(prefix="link-", dir=work) as folder:
         spilled = spilled_sources(frames, config.vocabulary, Path(folder))
         records = _linkage_table(dict(spilled.parts), spilled.latest_petition)
@@ -348,8 +359,18 @@ def link_sources(
         person_of = result.links.select(
             "record_key", *(c for c in LINK_COLUMNS if c in result.links.columns)
         )
-        linked = {n: _with_person_ids(read_back(p), person_of) for n, p in spilled.frames.items()}
+        linked = {
+            n: _with_person_ids(_with_facts(read_back(p), pending.get(n)), person_of)
+            for n, p in spilled.frames.items()
+        }
     return Linked(linked, result)
+
+
+def _with_facts(frame: pl.DataFrame, pending: FactsOnTheWay | None) -> pl.DataFrame:
+    """`frame` with the facts still on their way to it, its texts let go."""
+    if pending is None:
+        return frame
+    return pending.facts(frame).drop(FREE_TEXT_COLUMNS, strict=False)
 
 
 def _linkage_table(parts: dict[str, Path], latest: date | None) -> pl.DataFrame:

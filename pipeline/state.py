@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import polars as pl
 
@@ -117,9 +117,12 @@ class Validated:
 
 @dataclass(frozen=True)
 class WithFacts:
-    """Accepted rows with the facts read from their free text."""
+    """Accepted rows with the facts read from their free text — or, for a source in
+    `pending`, with its texts still being read: `pending[source].facts(frame)` adds the
+    facts to its rows (the frame, or its rows read back from a spill) once they are in."""
 
     frames: dict[str, pl.DataFrame]
+    pending: dict[str, FactsOnTheWay] = field(default_factory=dict)
 
     def release(self) -> dict[str, pl.DataFrame]:
         """Hand the frames over, keeping none here: linking reads every column once, and
@@ -127,6 +130,15 @@ class WithFacts:
         frames = dict(self.frames)
         self.frames.clear()
         return frames
+
+
+class FactsOnTheWay(Protocol):
+    """Facts being read from a frame's texts (pipeline/signals/case_text.py
+    `CaseFactsReading`)."""
+
+    def facts(self, df: pl.DataFrame) -> pl.DataFrame:
+        """`df`, the rows read from in their order, with the facts (waiting for them)."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from pipeline.signals.patterns import (
     fold_text,
     load_text_patterns,
 )
-from pipeline.signals.readers import TextReaders
+from pipeline.signals.readers import Pending, TextReaders
 from pipeline.signals.victims import (
     CLAUSE_BREAK,
     CLAUSE_BREAK_CHARS,
@@ -52,6 +52,8 @@ CASE_FACTS_INPUT: dict[str, pl.DataType] = {
     "compensation": pl.String(),
     "forgiveness": pl.String(),
 }
+# what `CaseFactsReading.facts` reads of the rows: the structured columns (not the summary)
+_STRUCTURED_INPUT = {c: t for c, t in CASE_FACTS_INPUT.items() if c != "summary"}
 CASE_FACTS_OUTPUT: dict[str, pl.DataType] = {
     "fact_injury": pl.String(),
     "fact_injury_detail": pl.String(),
@@ -810,14 +812,63 @@ def case_facts_frame(
         `fact_text_scope` whether the summary was read for this party ("victim") or
         whole ("summary").
     """
+    return case_facts_reading(df, patterns, victim_roles, readers).facts(df)
+
+
+class CaseFactsReading:
+    """The summaries of a case-party frame on their way through the readers
+    (`case_facts_reading`); `facts(df)` adds them to that frame's rows — the same frame, or
+    the same rows read back from a spill without their summaries — once they are read (it
+    waits for them). Only which reading is each row's waits here."""
+
+    def __init__(
+        self,
+        reading_of_row: pl.Series,
+        patterns: TextPatterns,
+        readings: Pending[pl.DataFrame] | None,
+    ) -> None:
+        self._reading_of_row: pl.Series | None = reading_of_row
+        self._patterns = patterns
+        self._readings: Pending[pl.DataFrame] | None = readings
+
+    def facts(self, df: pl.DataFrame) -> pl.DataFrame:
+        """`df` (the rows read from, in their order) with the `fact_*` columns. Once: the
+        readings go with the frame they make (the run holds this object to its end)."""
+        reading_of_row, pending = self._reading_of_row, self._readings
+        if reading_of_row is None:
+            raise ValueError("case_facts_frame: the facts were added already")
+        if df.height != reading_of_row.len():
+            raise ValueError("case_facts_frame: the frame is not the one read from")
+        df = _checked_input(df, _STRUCTURED_INPUT)
+        parts = pending.result() if pending is not None else []
+        self._readings = self._reading_of_row = None
+        text = pl.concat(parts) if parts else _readings_frame([])
+        out = df.hstack(text.select(pl.all().gather(reading_of_row)).get_columns())
+        out = out.with_columns(_structured_columns(out, self._patterns))
+        out = out.with_columns(_fact_columns(self._patterns))
+        return out.select(*df.columns, *CASE_FACTS_OUTPUT)
+
+
+def case_facts_reading(
+    df: pl.DataFrame,
+    patterns: TextPatterns | None = None,
+    victim_roles: Sequence[str] = (),
+    readers: TextReaders | None = None,
+) -> CaseFactsReading:
+    """`case_facts_frame` in two steps: the summaries of `df` are handed to `readers` now
+    (read in its workers while this process goes on, or here when `facts` asks), and the
+    returned reading's `facts(df)` adds them to `df`'s rows (which need not keep their
+    summaries meanwhile)."""
     patterns = patterns or load_text_patterns()
-    df = _checked_input(df)
+    df = _checked_input(df, CASE_FACTS_INPUT)
     names = (
         _map_distinct(df["name"], fold_text, pl.String()).fill_null("")
         if "name" in df.columns
         else pl.repeat("", df.height, dtype=pl.String, eager=True)
     )
-    keyed = df.with_columns(names.alias(f"{_TMP}name_key"))
+    keyed = df.select("summary", *(["role"] if "role" in df.columns else [])).with_columns(
+        names.alias(f"{_TMP}name_key")
+    )
     read = keyed
     if "role" in keyed.columns and victim_roles:
         # facts are about victims: an offender's or a witness's row keeps its structured
@@ -825,17 +876,15 @@ def case_facts_frame(
         read = keyed.filter(pl.col("role").str.strip_chars().is_in(list(victim_roles)))
     pairs = read.select("summary", f"{_TMP}name_key").drop_nulls("summary").unique()
     pairs = pairs.join(_victims_by_summary(keyed, victim_roles), on="summary", how="left")
-    text = _summary_facts(pairs, patterns, readers)
-    out = keyed.join(
-        text,
-        left_on=["summary", f"{_TMP}name_key"],
-        right_on=[f"{_TMP}summary", f"{_TMP}name"],
-        how="left",
-        maintain_order="left",
-    )
-    out = out.with_columns(_structured_columns(out, patterns))
-    out = out.with_columns(_fact_columns(patterns))
-    return out.select(*df.columns, *CASE_FACTS_OUTPUT)
+    # sorted by summary: each is folded and searched once for every party that shares it
+    pairs = pairs.sort("summary", f"{_TMP}name_key").with_row_index(f"{_TMP}reading")
+    reading_of_row = keyed.join(
+        pairs, on=["summary", f"{_TMP}name_key"], how="left", maintain_order="left"
+    )[f"{_TMP}reading"]
+    rows = list(pairs.select("summary", f"{_TMP}name_key", f"{_TMP}victims").iter_rows())
+    readers = readers or TextReaders(patterns, workers=1)
+    pending = readers.submit(_read_pairs_frame, rows) if rows else None
+    return CaseFactsReading(reading_of_row, patterns, pending)
 
 
 def _victims_by_summary(keyed: pl.DataFrame, victim_roles: Sequence[str]) -> pl.DataFrame:
@@ -852,40 +901,38 @@ def _victims_by_summary(keyed: pl.DataFrame, victim_roles: Sequence[str]) -> pl.
     )
 
 
-def _checked_input(df: pl.DataFrame) -> pl.DataFrame:
+def _checked_input(df: pl.DataFrame, needed: dict[str, pl.DataType]) -> pl.DataFrame:
     optional = ["name"] if "name" in df.columns else []
-    problems = [f"missing column '{c}'" for c in CASE_FACTS_INPUT if c not in df.columns]
+    problems = [f"missing column '{c}'" for c in needed if c not in df.columns]
     problems += [
         f"column '{c}' is {df.schema[c]}, expected String"
-        for c in (*CASE_FACTS_INPUT, *optional)
+        for c in (*needed, *optional)
         if c in df.columns and df.schema[c] not in (pl.String(), pl.Null())
     ]
     problems += [f"column '{c}' already present" for c in CASE_FACTS_OUTPUT if c in df.columns]
     if problems:
         raise ValueError("case_facts_frame: " + "; ".join(problems))
-    return df.with_columns(pl.col(c).cast(pl.String) for c in (*CASE_FACTS_INPUT, *optional))
+    return df.with_columns(
+        pl.col(c).cast(pl.String) for c in (*needed, *optional) if c in df.columns
+    )
 
 
-def _summary_facts(
-    pairs: pl.DataFrame, patterns: TextPatterns, readers: TextReaders | None = None
-) -> pl.DataFrame:
-    """One row per distinct (summary, folded name) with its text facts and grouped evidence.
-
-    `pairs` also holds each summary's victims (`{_TMP}victims`, folded names). Each summary
-    is folded and searched once for every party that shares it; `readers` may read slices
-    of them in worker processes (the readings are the same).
-    """
-    pairs = pairs.sort("summary")
-    rows = list(pairs.select("summary", f"{_TMP}name_key", f"{_TMP}victims").iter_rows())
-    readings = _read_pairs(rows, patterns) if readers is None else readers.map(_read_pairs, rows)
+def _readings_frame(readings: list[tuple[Any, ...]]) -> pl.DataFrame:
+    """The text facts and grouped evidence of `_read_pairs`' readings, one row each."""
     # the order of `_read_pairs`' tuples
     schema: dict[str, pl.DataType] = {f"{_TMP}{f}": _TEXT_FACTS[f] for f in _READ_FIELDS}
     schema |= {f"{_TMP}ev_{g}": pl.String() for g in _EVIDENCE_GROUPS}
     schema[f"{_TMP}text_scope"] = pl.String()
-    read = pl.DataFrame(readings, schema=schema, orient="row")
-    return pl.DataFrame(
-        {f"{_TMP}summary": pairs["summary"], f"{_TMP}name": pairs[f"{_TMP}name_key"]}
-    ).hstack(read)
+    return pl.DataFrame(readings, schema=schema, orient="row")
+
+
+def _read_pairs_frame(
+    rows: Sequence[tuple[str, str, list[str] | None]], patterns: TextPatterns
+) -> list[pl.DataFrame]:
+    """`_read_pairs` of `rows` as one frame (in a list: one reading per slice of rows). A
+    worker sends it back as Arrow columns, and it waits as such until the facts are joined
+    (as Python tuples, a province's readings held ~0.15 GB more while the run linked)."""
+    return [_readings_frame(_read_pairs(rows, patterns))]
 
 
 def _read_pairs(

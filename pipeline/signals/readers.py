@@ -22,10 +22,11 @@ import os
 import pickle
 import uuid
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from types import MappingProxyType, TracebackType
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pipeline.signals.patterns import TextPatterns
 
@@ -37,6 +38,9 @@ MIN_TEXTS_PER_WORKER = 10_000
 # another process on its core, or by slower texts) does not keep the others waiting; with
 # one slice each, the two workers of the 2 M province finished 2.6 s apart
 SLICES_PER_WORKER = 4
+
+# how much lower a worker's scheduling priority is than the run's (`os.nice`)
+WORKER_NICENESS = 10
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -79,8 +83,37 @@ def _read_slice(job: tuple[ReadFn[Any, Any], Sequence[Any], str, bytes]) -> list
     return read(items, _WORKER[token])
 
 
+def _yielding() -> None:
+    """In a worker: give way to the run's own process. The run links while its workers
+    read the case summaries (pipeline/run.py); the linker's work is what the run waits
+    for, the readings only at its end, so the workers take the cores it leaves idle."""
+    if hasattr(os, "nice"):
+        os.nice(WORKER_NICENESS)
+
+
 def _read_nothing(items: Sequence[Any], patterns: TextPatterns) -> list[Any]:
     return []
+
+
+def _gathered(futures: list[Future[list[R]]], fallback: Callable[[], list[R]]) -> list[R]:
+    try:
+        return [reading for future in futures for reading in future.result()]
+    except BrokenProcessPool:
+        return fallback()
+
+
+class Pending(Generic[R]):
+    """Readings on their way (`TextReaders.submit`): `result()` waits for them, once."""
+
+    def __init__(self, readings: Callable[[], list[R]]) -> None:
+        self._readings: Callable[[], list[R]] | None = readings
+        self._result: list[R] | None = None
+
+    def result(self) -> list[R]:
+        if self._readings is not None:
+            self._result, self._readings = self._readings(), None
+        assert self._result is not None
+        return self._result
 
 
 class TextReaders:
@@ -104,20 +137,31 @@ class TextReaders:
 
     def map(self, read: ReadFn[T, R], items: Sequence[T]) -> list[R]:
         """`read(slice, patterns)` over `items` in slices; one reading per item, in order."""
+        return self.submit(read, items).result()
+
+    def submit(self, read: ReadFn[T, R], items: Sequence[T]) -> Pending[R]:
+        """`map`, without waiting: the slices go to the workers now and `result()` waits for
+        their readings, so this process can go on meanwhile (the run links while its case
+        summaries are read). Where `map` would read in this process, `result()` reads."""
         workers = worker_count(len(items), self.requested)
         if workers <= 1:
-            return read(items, self.patterns)
+            return Pending(lambda: read(items, self.patterns))
         blob = self._patterns_blob()
         step = -(-len(items) // (workers * SLICES_PER_WORKER))
         jobs = [(read, items[i : i + step], self._token, blob) for i in range(0, len(items), step)]
-        try:
-            parts = list(self._pool_of(workers).map(_read_slice, jobs))
-        except BrokenProcessPool:
+
+        def in_this_process() -> list[R]:
             log.warning("text workers could not start; reading the texts in this process")
             self.close()
             self.requested = 1
             return read(items, self.patterns)
-        return [reading for part in parts for reading in part]
+
+        try:
+            pool = self._pool_of(workers)
+            futures = [pool.submit(_read_slice, job) for job in jobs]
+        except BrokenProcessPool:
+            return Pending(in_this_process)
+        return Pending(partial(_gathered, futures, in_this_process))
 
     def start_workers(self, texts: int) -> None:
         """Start now the workers `map` would read about `texts` texts with, so that their
@@ -142,7 +186,7 @@ class TextReaders:
         if self._pool is None or self._size < workers:
             self.close()
             self._pool = ProcessPoolExecutor(
-                workers, mp_context=multiprocessing.get_context("spawn")
+                workers, mp_context=multiprocessing.get_context("spawn"), initializer=_yielding
             )
             self._size = workers
         return self._pool
