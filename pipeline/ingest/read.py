@@ -198,6 +198,12 @@ _GRID_READ: dict[str, Any] = {
     "truncate_ragged_lines": True,
 }
 
+# `_one_chunk_a_column`: a CSV grid is read in chunks, every column added to its rows later
+# (row numbers, record keys, decoded IDs) in one; a frame whose columns are chunked unlike
+# each other is realigned by selects over it. So each grid is made one chunk a column as it
+# is read (docs/scale.md, session 13: no change on a quiet machine, ingest and validation
+# 31.5 -> 21.5 s at 2 M with another process on the cores).
+
 # (sheet, grid of text cells, encoding, the sheet row of the grid's first row) per sheet
 _Grid = tuple[str | None, pl.DataFrame, str, int]
 
@@ -461,10 +467,7 @@ def read_file_sheets(
     sheets: list[tuple[pl.DataFrame, FileReport]] = []
     headers_seen: list[str] = []
     for sheet, chunked, encoding, first_row in grids:
-        # one chunk per column, as every column added to it later is: a frame whose
-        # columns are chunked differently is realigned by each select over it (~8 s of the
-        # 2 M province's ingest, validation and linkage table: docs/scale.md, session 13)
-        grid = chunked.rechunk()
+        grid = chunked.rechunk()  # as the columns added later: see `_one_chunk_a_column`
         header_row, mapping = _find_header_row(grid, index, scan)
         headers = [str(c) for c in grid.row(header_row)] if header_row >= 0 else []
         if header_row < 0 and grid.height:

@@ -390,9 +390,9 @@ def person_ids(representatives: pl.Series) -> pl.Series:
     """Stable, opaque person ids: "P" and 12 hex digits of the salted sha256 of each value.
 
     The same trusted ID (or first record key) gives the same id in every run, so reviews
-    and earlier lead lists still find their person. The sha256 is polars-hash's (Rust, on
-    all cores, no Python object per value): 0.3 s for 2 M values where a loop over hashlib
-    took 1.6 s and, all at once, 344-371 MB more (docs/scale.md, session 13).
+    and earlier lead lists still find their person. The sha256 is polars-hash's (Rust, no
+    Python object per value): 0.3 s for 2 M values, where a loop over hashlib took 0.8 s
+    and needed the values hashed in chunks to bound its memory (docs/scale.md, session 13).
     """
     salted = pl.lit(f"{PERSON_ID_SALT}|") + pl.col("_value")
     digest = plh.col("_salted").chash.sha2_256()

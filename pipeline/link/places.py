@@ -81,8 +81,8 @@ def with_place_keys(records: pl.DataFrame, settings: PlaceKeySettings | None) ->
         return records
     keys = place_keys(records, settings)
     # in the chunks of the other columns: a frame whose columns are chunked differently is
-    # realigned by every later select (0.1-0.3 s each over the 2 M linkage table, ~3 s in
-    # all: docs/scale.md, session 13); slices of the one chunk are views, not copies
+    # realigned by every later select (0.1-0.3 s each over a 2 M linkage table read back
+    # in row groups: docs/scale.md, session 13); slices of the one chunk are views
     lengths = records.get_column(records.columns[0]).chunk_lengths()
     if len(lengths) > 1:
         starts = [sum(lengths[:i]) for i in range(len(lengths))]

@@ -6,6 +6,10 @@ while the others wait. The distinct texts of a run are independent of each other
 process is free (each holds the compiled patterns), and puts the readings back in order. The readings are the
 same whichever way they are read (tested); only the time changes.
 
+`TextReaders.submit` hands the slices over without waiting (the run links while the workers
+read its case summaries); the workers run at a lower priority (`WORKER_NICENESS`), so the
+process they serve keeps its cores and they take what it leaves idle.
+
 Texts are read in this process when there are few of them (starting a worker costs about a
 second: a new interpreter, the imports, the patterns), when one worker is asked for, and in a
 process that may not have children (a Dask worker runs as a daemon; there the cluster's own

@@ -15,6 +15,7 @@ import pytest
 from pipeline.config import load_config
 from pipeline.signals import case_facts_frame
 from pipeline.signals import readers as readers_module
+from pipeline.signals.case_text import CASE_FACTS_OUTPUT, case_facts_reading
 from pipeline.signals.petition_text import _read_texts, petition_facts_frame
 from pipeline.signals.readers import MIN_TEXTS_PER_WORKER, TextReaders, worker_count
 
@@ -81,6 +82,49 @@ def test_worker_processes_read_the_same_as_this_process() -> None:
     assert here_cases["fact_evidence"].drop_nulls().len() > 0
     assert cases_read.equals(here_cases)
     assert petitions_read.equals(here_petitions)
+
+
+def test_case_facts_read_by_workers_join_the_rows_read_back_without_their_summaries() -> None:
+    # the run hands the summaries to the workers, spills the case rows without them, links,
+    # and adds the facts to the rows read back (pipeline/run.py read_free_text, wait=False)
+    config = load_config()
+    patterns, roles = config.text_patterns, config.scoring.roles["victim"]
+    cases = _sample("cases.csv", "utf-8-sig", CASE_COLUMNS)
+    here = case_facts_frame(cases, patterns, roles)
+    with TextReaders(patterns, workers=2) as readers:
+        reading = case_facts_reading(cases, patterns, roles, readers)
+        assert readers._pool is not None  # on their way in the workers
+        slim = cases.drop("summary", "name")  # as the spill keeps them
+        added = reading.facts(slim)
+    assert added.columns == [*slim.columns, *CASE_FACTS_OUTPUT]
+    assert added.equals(here.drop("summary", "name"))
+    with pytest.raises(ValueError, match="added already"):
+        reading.facts(slim)  # the readings went with the frame they made
+    with pytest.raises(ValueError, match="not the one read from"):
+        case_facts_reading(cases, patterns, roles).facts(slim.head(3))
+
+
+def test_submitted_readings_are_those_of_map_here_and_in_workers() -> None:
+    patterns = load_config().text_patterns
+    texts = ["本人家庭生活困难，无力支付医疗费，请求司法救助。", "要求依法处理。"] * 3
+    expected = _read_texts(texts, patterns)
+    for workers in (1, 2):
+        with TextReaders(patterns, workers=workers) as readers:
+            pending = readers.submit(_read_texts, texts)
+            assert (readers._pool is not None) == (workers > 1)
+            assert pending.result() == expected
+            assert pending.result() == expected  # asked again: the same, not read again
+
+
+def _niceness_of_a_worker(readers: TextReaders) -> int:
+    assert readers._pool is not None
+    return readers._pool.submit(os.nice, 0).result()
+
+
+def test_workers_give_way_to_the_run() -> None:
+    with TextReaders(load_config().text_patterns, workers=2) as readers:
+        readers.start_workers(10 * MIN_TEXTS_PER_WORKER)
+        assert _niceness_of_a_worker(readers) == os.nice(0) + readers_module.WORKER_NICENESS
 
 
 def test_workers_started_ahead_are_the_ones_that_read() -> None:
