@@ -386,23 +386,32 @@ def representative_person_ids(rep_id: pl.Series, rep_key: pl.Series) -> pl.Serie
     return person_ids(representative)
 
 
-def person_ids(representatives: pl.Series) -> pl.Series:
+# Values hashed at a time: the salted values and their 64-digit hex digests of all of a
+# province's persons at once would add ~100 bytes a person to the linker's peak (~1 GB at
+# 9 M rows: docs/scale.md, session 13); a slice of this size costs ~50 MB.
+_HASH_CHUNK = 500_000
+
+
+def person_ids(representatives: pl.Series, chunk: int = _HASH_CHUNK) -> pl.Series:
     """Stable, opaque person ids: "P" and 12 hex digits of the salted sha256 of each value.
 
     The same trusted ID (or first record key) gives the same id in every run, so reviews
     and earlier lead lists still find their person. The sha256 is polars-hash's (Rust, no
-    Python object per value): 0.3 s for 2 M values, where a loop over hashlib took 0.8 s
-    and needed the values hashed in chunks to bound its memory (docs/scale.md, session 13).
+    Python object per value): 0.3 s for 2 M values, where a loop over hashlib took 0.8 s;
+    hashed `chunk` values at a time.
     """
     salted = pl.lit(f"{PERSON_ID_SALT}|") + pl.col("_value")
     digest = plh.col("_salted").chash.sha2_256()
-    return (
-        representatives.alias("_value")
+    parts = [
+        representatives.slice(start, chunk)
+        .alias("_value")
         .to_frame()
         .select(salted.alias("_salted"))
         .select(("P" + digest.str.slice(0, 12)).alias("person_id"))
         .to_series()
-    )
+        for start in range(0, max(len(representatives), 1), chunk)
+    ]
+    return pl.concat(parts)
 
 
 def _edge_confidence(scored: pl.DataFrame, label: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

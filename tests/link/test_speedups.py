@@ -102,6 +102,14 @@ def test_person_ids_are_the_salted_hash_of_each_value(values: list[str]) -> None
     assert ids.to_list() == [_person_id(v) for v in values]
 
 
+@given(st.lists(st.text(max_size=20), max_size=20), st.integers(1, 7))
+def test_person_ids_hashed_in_chunks_are_those_of_the_whole(values: list[str], chunk: int) -> None:
+    ids = person_ids(pl.Series(values, dtype=pl.Utf8), chunk=chunk)
+    assert ids.name == "person_id"
+    assert ids.dtype == pl.Utf8
+    assert ids.to_list() == [_person_id(v) for v in values]
+
+
 def test_person_ids_of_no_value_and_of_a_known_value() -> None:
     # the id of a value must never change between versions (reviews find their person by it)
     assert person_ids(pl.Series([], dtype=pl.Utf8)).to_list() == []
