@@ -18,6 +18,8 @@ Blocking on a list column pairs two rows sharing any of its values
 
 from __future__ import annotations
 
+import itertools
+
 import polars as pl
 
 from pipeline.config import PlaceKeySettings
@@ -85,9 +87,9 @@ def with_place_keys(records: pl.DataFrame, settings: PlaceKeySettings | None) ->
     # in row groups: docs/scale.md, session 13); slices of the one chunk are views
     lengths = records.get_column(records.columns[0]).chunk_lengths()
     if len(lengths) > 1:
-        starts = [sum(lengths[:i]) for i in range(len(lengths))]
+        starts = itertools.accumulate(lengths, initial=0)
         keys = pl.concat(
-            [keys.slice(start, n) for start, n in zip(starts, lengths, strict=True)],
+            [keys.slice(start, n) for start, n in zip(starts, lengths, strict=False)],
             rechunk=False,
         )
     return records.with_columns(keys)

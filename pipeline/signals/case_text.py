@@ -930,8 +930,8 @@ def _read_pairs_frame(
     rows: Sequence[tuple[str, str, list[str] | None]], patterns: TextPatterns
 ) -> list[pl.DataFrame]:
     """`_read_pairs` of `rows` as one frame (in a list: one reading per slice of rows). A
-    worker sends it back as Arrow columns, and it waits as such until the facts are joined
-    (as Python tuples, a province's readings held ~0.15 GB more while the run linked)."""
+    worker sends it back as Arrow columns, and it waits as such, not as Python tuples,
+    until the facts are joined (the 2 M province's 86,163 readings: 26 MB of Arrow)."""
     return [_readings_frame(_read_pairs(rows, patterns))]
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.config import Config, PlaceKeySettings
 from pipeline.link.blocking import block_pairs
-from pipeline.link.places import place_keys
+from pipeline.link.places import place_keys, with_place_keys
 from tests.link.test_link_units import compare, level, records
 
 SETTINGS = PlaceKeySettings(levels=("county", "town", "village"), max_candidates=2)
@@ -46,6 +46,22 @@ def keys_of(county: str | None, town: str | None, village: str | None) -> list[s
 )
 def test_place_keys(stated: tuple[str | None, ...], expected: list[str] | None) -> None:
     assert keys_of(*stated) == expected
+
+
+def test_place_keys_take_the_chunks_of_the_table() -> None:
+    # a table read back in row groups: its place keys come in the same chunks, the same keys
+    rows = [*KNOWN, ("商南县", None, "红旗村"), (None, None, "东岭村"), (None, None, None)]
+    parts = [rows[:2], rows[2:5], rows[5:]]
+    frames = [pl.DataFrame(p, schema=["county", "town", "village"], orient="row") for p in parts]
+    chunked = pl.concat(frames, rechunk=False)
+    keyed = with_place_keys(chunked, SETTINGS)
+    assert keyed.n_chunks("all") == [3, 3, 3, 3]
+    assert keyed["place_key"].to_list() == place_keys(chunked.rechunk(), SETTINGS).to_list()
+    assert keyed["place_key"].to_list()[4:] == [
+        ["商南县|富水镇|红旗村", "商南县|试马镇|红旗村"],
+        ["商南县|富水镇|东岭村"],
+        None,
+    ]
 
 
 def test_blocking_on_a_place_key_keeps_villages_of_one_name_apart(config: Config) -> None:
